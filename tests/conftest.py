@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import CommitteeFactory, TermFactory, user_with_role
+from xieshang.core.models import Committee, Role
+from xieshang.core.permissions import Actor, actor_for
+
+
+@pytest.fixture
+def county(db) -> Committee:
+    province = CommitteeFactory(name="示范省政协", code="prov", level=Committee.Level.PROVINCE)
+    city = CommitteeFactory(name="示范市政协", code="city", level=Committee.Level.CITY,
+                            parent=province)
+    committee = CommitteeFactory(name="示范县政协", code="county-a", parent=city)
+    TermFactory(committee=committee)
+    return committee
+
+
+@pytest.fixture
+def other_county(county) -> Committee:
+    committee = CommitteeFactory(name="邻县政协", code="county-b", parent=county.parent)
+    TermFactory(committee=committee)
+    return committee
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(committee, role) → a user with that role there."""
+    return user_with_role
+
+
+@pytest.fixture
+def actor_of():
+    def _actor(user, committee) -> Actor:
+        return actor_for(user, committee)
+    return _actor
+
+
+@pytest.fixture
+def staff(county):
+    return user_with_role(county, Role.STAFF_OFFICE)
+
+
+@pytest.fixture
+def admin_user(county):
+    return user_with_role(county, Role.ADMIN)
+
+
+@pytest.fixture
+def member_user(county):
+    return user_with_role(county, Role.MEMBER)

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from xieshang.core.navigation import navigation_for
+from xieshang.core.notifications import unread_count
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    actor = getattr(request, "actor", None)
+    if actor is None or actor.user is None:
+        return {"actor": actor, "committees": [], "nav": [], "unread_count": 0}
+    return {
+        "actor": actor,
+        "committees": getattr(request, "committees", []),
+        "nav": navigation_for(actor),
+        "unread_count": unread_count(actor.user),
+    }

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.core.auth_backends import find_user
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Username or mobile number"), max_length=64,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {  # noqa: RUF012 - Django's own attribute
+        "invalid_login": _("Wrong username/mobile number or password."),
+        "inactive": _("This account is disabled."),
+        "locked": _("Too many failed logins: this account is locked for a while. "
+                    "Try again later or ask the administrator."),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        user = find_user(username) if username else None
+        if user is not None and user.is_locked():
+            raise forms.ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            user = find_user(username) if username else None
+            if user is not None and user.is_locked():
+                raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
+            raise

@@ -1,0 +1,387 @@
+"""Committees, terms and sessions, accounts and roles, audit log, calendar, notifications."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.core.numerals import chinese_number
+from xieshang.core.tenancy import CommitteeOwned
+
+
+class Committee(models.Model):
+    """One CPPCC committee. Every domain row belongs to exactly one."""
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National")
+        PROVINCE = "province", _("Province")
+        CITY = "city", _("City")
+        COUNTY = "county", _("County")
+
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent committee"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    # Materialised path of codes ("/prov/city/county/") so that a subtree is one indexed LIKE.
+    path = models.CharField(max_length=400, db_index=True, editable=False)
+    # Per-committee policy numbers (deadlines, quotas, points); see core.policy.
+    policy = models.JSONField(_("policy overrides"), default=dict, blank=True)
+    contact_address = models.CharField(_("address"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=50, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    LEVEL_ORDER: ClassVar[list[str]] = ["national", "province", "city", "county"]
+
+    class Meta:
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.path = (self.parent.path if self.parent else "/") + f"{self.code}/"
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.parent_id is None:
+            return
+        parent = self.parent
+        assert parent is not None
+        if self.LEVEL_ORDER.index(parent.level) >= self.LEVEL_ORDER.index(self.level):
+            raise ValidationError({"parent": _("The parent must be of a higher level.")})
+        if self.pk and parent.path.startswith(self.path or "\0"):
+            raise ValidationError({"parent": _("A committee cannot be placed under itself.")})
+
+    def ancestors(self) -> models.QuerySet[Committee]:
+        codes = [c for c in self.path.strip("/").split("/")[:-1] if c]
+        return Committee.objects.filter(code__in=codes).order_by("path")
+
+    def subtree(self) -> models.QuerySet[Committee]:
+        return Committee.objects.filter(path__startswith=self.path)
+
+
+class Term(CommitteeOwned):
+    """A term (届) of a committee, normally five years."""
+
+    number = models.PositiveSmallIntegerField(_("term number"))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["committee", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "number"], name="term_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Term %(n)s") % {"n": self.label}
+
+    @property
+    def label(self) -> str:
+        """The Chinese ordinal used in documents, e.g. "十四" for the 14th term."""
+        return chinese_number(self.number)
+
+    def is_current(self, on: Any = None) -> bool:
+        on = on or timezone.localdate()
+        return self.start_date <= on and (self.end_date is None or on <= self.end_date)
+
+
+class Session(CommitteeOwned):
+    """A yearly plenary session (次会议) of a term, e.g. 十四届二次会议."""
+
+    term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="sessions",
+                             verbose_name=_("term"))
+    number = models.PositiveSmallIntegerField(_("session number"))
+    start_date = models.DateField(_("opening date"))
+    end_date = models.DateField(_("closing date"))
+    # Proposals submitted from this date up to the end date count as plenary (大会) proposals.
+    proposal_window_start = models.DateField(_("plenary proposals accepted from"),
+                                             null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["committee", "-start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "number"], name="session_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.term.label}届{chinese_number(self.number)}次会议"
+
+    def clean(self) -> None:
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The closing date is before the opening date.")})
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, username: str, password: str | None = None, **extra: Any) -> User:
+        if not username:
+            raise ValueError("username is required")
+        user = self.model(username=username, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(username, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A login. What the user may do comes from RoleAssignment rows, per committee."""
+
+    username = models.CharField(_("username"), max_length=64, unique=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, unique=True, null=True, blank=True)
+    display_name = models.CharField(_("name"), max_length=64, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("may use the admin site"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    failed_logins = models.PositiveSmallIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    password_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Rotating this salt invalidates every session of the user ("log out everywhere").
+    session_salt = models.CharField(max_length=32, default="", editable=False)
+    preferred_language = models.CharField(_("language"), max_length=10, blank=True,
+                                          choices=settings.LANGUAGES)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def get_session_auth_hash(self) -> str:
+        return hashlib.sha256(
+            (super().get_session_auth_hash() + self.session_salt).encode()
+        ).hexdigest()
+
+    def set_password(self, raw_password: str | None) -> None:
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", _("Member")
+    COLLECTIVE = "collective", _("Collective proposer")
+    STAFF_PROPOSAL = "staff_proposal", _("Proposal office staff")
+    STAFF_OPINION = "staff_opinion", _("Public-opinion editor")
+    STAFF_COMMITTEE = "staff_committee", _("Special committee staff")
+    STAFF_OFFICE = "staff_office", _("General office staff")
+    UNIT_CLERK = "unit_clerk", _("Handling unit clerk")
+    UNIT_LEADER = "unit_leader", _("Handling unit leader")
+    LEADER = "leader", _("Leader")
+    ADMIN = "admin", _("Administrator")
+
+
+STAFF_ROLES = frozenset(
+    {Role.STAFF_PROPOSAL, Role.STAFF_OPINION, Role.STAFF_COMMITTEE, Role.STAFF_OFFICE}
+)
+UNIT_ROLES = frozenset({Role.UNIT_CLERK, Role.UNIT_LEADER})
+
+
+class RoleAssignment(CommitteeOwned):
+    """A user holds a role in a committee (optionally for a handling unit or a member record)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles",
+                             verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    unit = models.ForeignKey("members.HandlingUnit", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="role_assignments",
+                             verbose_name=_("handling unit"))
+    member = models.ForeignKey("members.Member", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="role_assignments",
+                               verbose_name=_("member"))
+    body = models.ForeignKey("members.CollectiveBody", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="role_assignments",
+                             verbose_name=_("collective body"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        ordering = ["committee", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "committee", "role", "unit", "member", "body"],
+                name="role_assignment_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.committee} · {self.get_role_display()}"
+
+    def clean(self) -> None:
+        if self.role in UNIT_ROLES and self.unit_id is None:
+            raise ValidationError({"unit": _("A unit role needs a handling unit.")})
+        if self.role == Role.MEMBER and self.member_id is None:
+            raise ValidationError({"member": _("A member role needs a member record.")})
+        if self.role == Role.COLLECTIVE and self.body_id is None:
+            raise ValidationError({"body": _("A collective proposer needs a collective body.")})
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only a hash of the key is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+        key = "xs_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=key[:8],
+                                   key_hash=cls.hash_key(key))
+        return token, key
+
+
+class AuditLog(models.Model):
+    """Append-only record of every write: who, where, what, before/after, when, from which IP."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    actor_name = models.CharField(max_length=64, blank=True)
+    committee = models.ForeignKey(Committee, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["committee", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValidationError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValidationError("The audit log is append-only.")
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday working week.
+
+    National rows (committee empty) come from the State Council's yearly notice; a
+    committee may add local days off (or make-up working days) of its own.
+    """
+
+    date = models.DateField(_("date"))
+    committee = models.ForeignKey(Committee, null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="calendar_days", verbose_name=_("committee"))
+    is_workday = models.BooleanField(
+        _("working day"), help_text=_("Checked for a make-up working day on a weekend."))
+    name = models.CharField(_("name"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["date"], condition=models.Q(committee__isnull=True),
+                                    name="calendar_day_unique_national"),
+            models.UniqueConstraint(fields=["date", "committee"], name="calendar_day_unique_local"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
+
+
+class CalendarYear(models.Model):
+    """Marks a year whose national holidays have been entered (published by the State Council)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday year")
+        verbose_name_plural = _("holiday years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class Notification(CommitteeOwned):
+    """An in-app message; email and SMS copies are sent by a background task."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    want_email = models.BooleanField(default=False)
+    want_sms = models.BooleanField(default=False)
+    # Set once the copy is handed to the gateway, so that a retried task sends nothing twice.
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+    sms_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,37 @@
+"""Per-committee policy numbers with national defaults (reference/domain.md).
+
+A committee overrides any key in ``Committee.policy``; a key not set there falls back to its
+parent committee, then to the default here. Later apps add their own keys to ``DEFAULTS``
+through ``register``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.core.models import Committee
+
+DEFAULTS: dict[str, tuple[Any, Any]] = {
+    # key: (default value, label)
+    "term_years": (5, _("Years in a term")),
+    "lockout_threshold": (5, _("Failed logins before an account is locked")),
+}
+
+
+def register(key: str, default: Any, label: Any) -> None:
+    DEFAULTS.setdefault(key, (default, label))
+
+
+def get(committee: Committee | None, key: str) -> Any:
+    if key not in DEFAULTS:
+        raise KeyError(f"unknown policy key {key!r}")
+    node = committee
+    seen = 0
+    while node is not None and seen < 6:
+        if key in (node.policy or {}):
+            return node.policy[key]
+        node = node.parent
+        seen += 1
+    return DEFAULTS[key][0]

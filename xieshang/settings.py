@@ -1,0 +1,222 @@
+"""Settings for Xieshang, read from the environment.
+
+Every value a deployment may change comes from an environment variable with a
+safe default for a single-machine demo (SQLite, console mail, console SMS).
+`docs/configuration.md` lists them all.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("XIESHANG_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("XIESHANG_DEBUG", False)
+SECRET_KEY = os.environ.get(
+    "XIESHANG_SECRET_KEY", "insecure-demo-key-change-me-in-production-0123456789"
+)
+ALLOWED_HOSTS = env_list("XIESHANG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("XIESHANG_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_tasks_db",
+    "xieshang.core",
+    "xieshang.members",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "xieshang.core.middleware.ActingCommitteeMiddleware",
+]
+
+ROOT_URLCONF = "xieshang.urls"
+WSGI_APPLICATION = "xieshang.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "xieshang" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "xieshang.core.context_processors.shell",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------
+# SQLite in WAL mode unless DATABASE_URL says otherwise (PostgreSQL in production).
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'xieshang.sqlite3'}"),
+        conn_max_age=env_int("XIESHANG_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            " PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts and security ------------------------------------------------
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["xieshang.core.auth_backends.PhoneOrUsernameBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "xieshang.core.validators.CharacterClassValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+# Lock an account for LOCKOUT_MINUTES after LOCKOUT_THRESHOLD failed logins in a row.
+LOCKOUT_THRESHOLD = env_int("XIESHANG_LOCKOUT_THRESHOLD", 5)
+LOCKOUT_MINUTES = env_int("XIESHANG_LOCKOUT_MINUTES", 15)
+# Idle sessions end after SESSION_COOKIE_AGE seconds (refreshed on each request).
+SESSION_COOKIE_AGE = env_int("XIESHANG_SESSION_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("XIESHANG_HTTPS", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = 31536000 if SESSION_COOKIE_SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SESSION_COOKIE_SECURE
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SESSION_COOKIE_SECURE else None
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Trust X-Forwarded-For for the audit log's IP only behind a known proxy.
+XIESHANG_TRUST_X_FORWARDED_FOR = env_bool("XIESHANG_TRUST_X_FORWARDED_FOR", False)
+
+# --- Language and time ----------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "xieshang" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and uploaded files --------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("XIESHANG_MEDIA_ROOT", VAR_DIR / "media"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Background tasks -----------------------------------------------------
+# The database backend needs no broker; `xieshang db_worker` runs the queue.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("XIESHANG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# --- Mail and SMS ---------------------------------------------------------
+_MAIL_BACKEND = os.environ.get(
+    "XIESHANG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _MAIL_BACKEND,
+        "OPTIONS": {
+            "host": os.environ.get("XIESHANG_EMAIL_HOST", "localhost"),
+            "port": env_int("XIESHANG_EMAIL_PORT", 25),
+            "username": os.environ.get("XIESHANG_EMAIL_USER", ""),
+            "password": os.environ.get("XIESHANG_EMAIL_PASSWORD", ""),
+            "use_tls": env_bool("XIESHANG_EMAIL_TLS", False),
+        } if _MAIL_BACKEND.endswith("smtp.EmailBackend") else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("XIESHANG_FROM_EMAIL", "xieshang@localhost")
+# Dotted path of an SMS sender class (see xieshang.core.sms) and its options.
+SMS_BACKEND = os.environ.get("XIESHANG_SMS_BACKEND", "xieshang.core.sms.LogSmsBackend")
+SMS_GATEWAY_URL = os.environ.get("XIESHANG_SMS_GATEWAY_URL", "")
+SMS_GATEWAY_KEY = os.environ.get("XIESHANG_SMS_GATEWAY_KEY", "")
+SMS_SIGN_NAME = os.environ.get("XIESHANG_SMS_SIGN_NAME", "政协")
+
+# --- Cache ----------------------------------------------------------------
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+         "LOCATION": os.environ["XIESHANG_REDIS_URL"]}
+        if os.environ.get("XIESHANG_REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- Logging --------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "xieshang": {"handlers": ["console"],
+                     "level": os.environ.get("XIESHANG_LOG_LEVEL", "INFO")},
+    },
+}
+
+# Field-level encryption key for ID numbers (derived from SECRET_KEY when unset).
+XIESHANG_FIELD_KEY = os.environ.get("XIESHANG_FIELD_KEY", "")
