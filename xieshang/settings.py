@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "xieshang.core",
     "xieshang.members",
+    "xieshang.proposals",
+    "xieshang.opinions",
+    "xieshang.activities",
 ]
 
 MIDDLEWARE = [

@@ -1,15 +1,37 @@
+"""URLs: core at the root; every other Xieshang app that has ``urls.py`` is mounted at /<label>/,
+and every app that has ``api.py`` with a ``router`` is mounted under /api/ (see xieshang.api)."""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
-urlpatterns = [
+
+def app_urls() -> list[URLPattern | URLResolver]:
+    out: list[URLPattern | URLResolver] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("xieshang.") or config.label == "core":
+            continue
+        module = f"{config.name}.urls"
+        if find_spec(module) is not None:
+            out.append(path(f"{config.label}/", include(module)))
+    return out
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("members/", include("xieshang.members.urls")),
+    *app_urls(),
     path("", include("xieshang.core.urls")),
 ]
+
+if find_spec("xieshang.api") is not None:
+    urlpatterns.insert(0, path("api/", import_module("xieshang.api").api.urls))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
