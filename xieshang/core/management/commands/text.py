@@ -5,6 +5,7 @@
     xieshang text similarity --csv F --a-column A --b-column B --out F2
     xieshang text hot-topics --csv F --text-column C [...] --time-column T [--support-column S]
                              [--id-column I] --top N
+    xieshang text reindex [--kind K]
 Errors in the input are reported in one line (exit status 2), never as a traceback.
 """
 
@@ -51,6 +52,9 @@ class Command(BaseCommand):
         hot.add_argument("--support-column", action="append", default=[])
         hot.add_argument("--id-column")
         hot.add_argument("--top", type=int, default=10)
+        re = sub.add_parser("reindex", help="rebuild the search index")
+        re.add_argument("--kind", action="append", default=None,
+                        help="only these kinds (default: all)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"].replace("-", "_")
@@ -60,6 +64,19 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from None
         except (OSError, ValueError) as exc:
             raise CommandError(f"{type(exc).__name__}: {exc}", returncode=2) from None
+
+    def reindex(self, options: dict[str, Any]) -> None:
+        from xieshang.search.index import SOURCES, reindex
+
+        unknown = set(options["kind"] or []) - set(SOURCES)
+        if unknown:
+            raise InputError(f"unknown kind(s): {', '.join(sorted(unknown))}; "
+                             f"known: {', '.join(sorted(SOURCES))}")
+        started = time.perf_counter()
+        counts = reindex(options["kind"])
+        for kind, n in counts.items():
+            self.stdout.write(f"{kind}: {n}")
+        self.stdout.write(f"reindexed in {time.perf_counter() - started:.1f} s")
 
     def _labelled(self, options: dict[str, Any]) -> tuple[list[str], list[str]]:
         table = read_csv(options["csv"])

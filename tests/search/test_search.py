@@ -1,0 +1,139 @@
+"""Search: exact at every query length, on SQLite FTS5 and PostgreSQL alike."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import HandlingUnitFactory, MemberFactory
+from xieshang.core.models import Role
+from xieshang.core.permissions import actor_for
+from xieshang.search.index import Document, entry_fields
+from xieshang.search.models import SearchEntry
+from xieshang.search.query import search
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def add(committee, title, body="", visibility="committee", days_ago=0, owners=(), kind="note"):
+    class Obj:
+        committee_id = committee.id
+
+    doc = Document(title=title, body=body, visibility=visibility, owner_ids=owners,
+                   date=timezone.now() - dt.timedelta(days=days_ago))
+    return SearchEntry.objects.create(kind=kind, object_id=f"{title}-{days_ago}",
+                                      **entry_fields(Obj(), doc))
+
+
+@pytest.fixture
+def corpus(county, other_county):
+    add(county, "关于加强农村饮水安全保障的建议", "部分村庄饮水水质不稳定。", days_ago=10)
+    add(county, "关于规范校车管理的建议", "校车超载现象时有发生。", days_ago=5)
+    add(county, "关于发展乡村旅游的建议", "依托山水资源发展民宿。", days_ago=1)
+    add(county, "内部事项", "饮水相关的内部文稿", visibility="staff", days_ago=2)
+    add(other_county, "邻县饮水工程", "邻县的饮水安全")
+    return county
+
+
+def titles(results):
+    return [h.entry.title for h in results.hits]
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("饮水", {"关于加强农村饮水安全保障的建议"}),
+    ("校车", {"关于规范校车管理的建议"}),
+    ("饮", {"关于加强农村饮水安全保障的建议"}),
+    ("水安", {"关于加强农村饮水安全保障的建议"}),  # crosses a word boundary
+    ("饮水安全保障", {"关于加强农村饮水安全保障的建议"}),
+    ("安全饮水", set()),  # a phrase, not a bag of characters
+    ("民宿 山水", {"关于发展乡村旅游的建议"}),
+    ("的建议", {"关于加强农村饮水安全保障的建议", "关于规范校车管理的建议",
+               "关于发展乡村旅游的建议"}),
+])
+def test_every_query_length_is_exact(corpus, member_user, query, expected):
+    actor = actor_for(member_user, corpus)
+    assert set(titles(search(actor, query))) == expected
+
+
+def test_staff_only_entries_are_hidden_from_members(corpus, member_user, staff):
+    assert "内部事项" not in titles(search(actor_for(member_user, corpus), "饮水"))
+    assert "内部事项" in titles(search(actor_for(staff, corpus), "饮水"))
+
+
+def test_owner_sees_own_private_entry(corpus, member_user):
+    add(corpus, "我的草稿饮水", visibility="staff", owners=[member_user.pk])
+    assert "我的草稿饮水" in titles(search(actor_for(member_user, corpus), "草稿"))
+
+
+def test_other_committee_is_never_searched(corpus, staff):
+    assert "邻县饮水工程" not in titles(search(actor_for(staff, corpus), "邻县"))
+
+
+def test_recency_breaks_ties(county, staff):
+    add(county, "甲 停车难", days_ago=30)
+    add(county, "乙 停车难", days_ago=1)
+    assert titles(search(actor_for(staff, county), "停车难")) == ["乙 停车难", "甲 停车难"]
+
+
+def test_facets_count_by_kind(county, staff):
+    add(county, "停车 一", kind="proposal")
+    add(county, "停车 二", kind="proposal")
+    add(county, "停车 三", kind="opinion")
+    results = search(actor_for(staff, county), "停车")
+    assert results.facets["kind"] == {"proposal": 2, "opinion": 1}
+    assert results.total == 3
+    assert search(actor_for(staff, county), "停车", kind="opinion").total == 1
+
+
+def test_snippet_marks_the_match(corpus, staff):
+    hit = search(actor_for(staff, corpus), "校车").hits[0]
+    assert ("校车", True) in hit.parts
+
+
+def test_hostile_query_is_harmless(corpus, staff):
+    for q in ['"', "' OR 1=1 --", "AND OR NOT", "饮水\" OR \"", "*", "<script>", "a" * 500]:
+        search(actor_for(staff, corpus), q)
+
+
+def test_saving_a_registered_model_indexes_it(county, staff):
+    member = MemberFactory(committee=county, name="欧阳明", workplace="清河县人民医院 主任医师")
+    unit = HandlingUnitFactory(committee=county, name="县水利局", keywords="饮水 水库")
+    actor = actor_for(staff, county)
+    assert titles(search(actor, "主任医师")) == ["欧阳明"]
+    assert titles(search(actor, "水库")) == ["县水利局"]
+    member.delete()
+    assert search(actor, "主任医师").total == 0
+    assert unit.pk
+
+
+def test_reindex_command_rebuilds(county, staff, capsys):
+    MemberFactory(committee=county, name="司马青")
+    SearchEntry.objects.all().delete()
+    call_command("text", "reindex")
+    assert "member: 1" in capsys.readouterr().out
+    assert titles(search(actor_for(staff, county), "司马")) == ["司马青"]
+
+
+def test_search_page_renders_results(client, corpus, staff):
+    client.force_login(staff)
+    body = client.get(reverse("search"), {"q": "饮水"}).content.decode()
+    assert "<mark>饮水</mark>" in body
+    assert "邻县" not in body
+
+
+def test_search_page_requires_login(client, corpus):
+    assert client.get(reverse("search"), {"q": "饮水"}).status_code == 302
+
+
+def test_user_without_role_is_refused(client, corpus):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert client.get(reverse("search"), {"q": "饮水"}).status_code == 403
+
+
+def test_member_role_can_search(client, corpus, make_user):
+    client.force_login(make_user(corpus, Role.MEMBER))
+    assert client.get(reverse("search"), {"q": "校"}).status_code == 200

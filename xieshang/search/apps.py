@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    name = "xieshang.search"
+    label = "search"
+    verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from xieshang.core.navigation import NavItem, register
+        from xieshang.search import index, sources
+
+        sources.register_all()
+        index.connect_signals()
+        register(NavItem(_("Search"), "search", lambda a: a.committee is not None, order=95))

@@ -1,0 +1,136 @@
+"""Keeping the index current: apps register how a record becomes a document.
+
+    from xieshang.search.index import Document, register
+    register("proposal", Proposal, lambda p: Document(title=..., body=..., ...))
+
+A save or delete of a registered model (re)indexes it after the transaction commits, through a
+background task; ``xieshang text reindex`` rebuilds everything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.tasks import task
+from django.utils import timezone
+
+from xieshang.search.models import SearchEntry
+from xieshang.textmining.tokens import bigrams, unigrams
+
+
+@dataclass
+class Document:
+    title: str
+    body: str = ""
+    url: str = ""
+    date: dt.datetime | dt.date | None = None
+    facets: dict[str, Any] = field(default_factory=dict)
+    visibility: str = SearchEntry.Visibility.COMMITTEE
+    owner_ids: Iterable[int] = ()
+
+
+@dataclass
+class Source:
+    kind: str
+    model: type[models.Model]
+    to_document: Callable[[Any], Document | None]  # None: not searchable (e.g. a draft)
+    queryset: Callable[[], models.QuerySet[Any]] | None = None
+
+
+SOURCES: dict[str, Source] = {}
+
+
+def register(kind: str, model: type[models.Model], to_document: Callable[[Any], Document | None],
+             queryset: Callable[[], models.QuerySet[Any]] | None = None) -> None:
+    SOURCES[kind] = Source(kind, model, to_document, queryset)
+
+
+def _kind_of(model: type[models.Model]) -> Source | None:
+    return next((s for s in SOURCES.values() if s.model is model), None)
+
+
+def _as_datetime(value: dt.datetime | dt.date | None) -> dt.datetime:
+    if value is None:
+        return timezone.now()
+    if isinstance(value, dt.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    return timezone.make_aware(dt.datetime.combine(value, dt.time(12)))
+
+
+def entry_fields(obj: Any, doc: Document) -> dict[str, Any]:
+    text = f"{doc.title}\n{doc.body}"
+    owners = " ".join(str(i) for i in sorted(set(doc.owner_ids)))
+    return {
+        "committee_id": obj.committee_id, "title": doc.title[:300], "body": doc.body,
+        "url": doc.url[:300], "date": _as_datetime(doc.date), "facets": doc.facets,
+        "visibility": doc.visibility, "owner_ids": f" {owners} " if owners else "",
+        "bi": bigrams(text), "uni": unigrams(text),
+    }
+
+
+def index_object(source: Source, obj: Any) -> None:
+    doc = source.to_document(obj)
+    if doc is None:
+        SearchEntry.objects.filter(kind=source.kind, object_id=str(obj.pk)).delete()
+        return
+    SearchEntry.objects.update_or_create(kind=source.kind, object_id=str(obj.pk),
+                                         defaults=entry_fields(obj, doc))
+
+
+@task()
+def index_task(kind: str, object_id: str) -> str:
+    source = SOURCES.get(kind)
+    if source is None:
+        return "unknown kind"
+    manager = source.queryset() if source.queryset else source.model._default_manager.all()
+    obj = manager.filter(pk=object_id).first()
+    if obj is None:
+        SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
+        return "removed"
+    index_object(source, obj)
+    return "indexed"
+
+
+def _on_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    source = _kind_of(sender)
+    if source is not None and not kwargs.get("raw"):
+        transaction.on_commit(partial(index_task.enqueue, source.kind, str(instance.pk)))
+
+
+def _on_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    source = _kind_of(sender)
+    if source is not None:
+        SearchEntry.objects.filter(kind=source.kind, object_id=str(instance.pk)).delete()
+
+
+def connect_signals() -> None:
+    post_save.connect(_on_save, dispatch_uid="xieshang.search.save")
+    post_delete.connect(_on_delete, dispatch_uid="xieshang.search.delete")
+
+
+def reindex(kinds: Iterable[str] | None = None, batch: int = 1000) -> dict[str, int]:
+    """Rebuild the index for ``kinds`` (all by default); returns documents per kind."""
+    counts: dict[str, int] = {}
+    for kind in list(kinds or SOURCES):
+        source = SOURCES[kind]
+        with transaction.atomic():
+            SearchEntry.objects.filter(kind=kind).delete()
+            manager = source.queryset() if source.queryset else source.model._default_manager.all()
+            rows: list[SearchEntry] = []
+            for obj in manager.iterator(chunk_size=batch):
+                doc = source.to_document(obj)
+                if doc is None:
+                    continue
+                rows.append(SearchEntry(kind=kind, object_id=str(obj.pk), **entry_fields(obj, doc)))
+                if len(rows) >= batch:
+                    SearchEntry.objects.bulk_create(rows)
+                    rows = []
+            SearchEntry.objects.bulk_create(rows)
+        counts[kind] = SearchEntry.objects.filter(kind=kind).count()
+    return counts

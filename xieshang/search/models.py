@@ -1,0 +1,47 @@
+"""The search index: one row per searchable record, with bigram/unigram token columns.
+
+SQLite: an FTS5 table ``search_fts`` (external content) over the token columns, kept in step by
+triggers. PostgreSQL: GIN indexes on ``to_tsvector('simple', …)`` of the same columns. Both are
+created by migration 0002 for the database in use.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.core.tenancy import CommitteeOwned
+
+
+class SearchEntry(CommitteeOwned):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        COMMITTEE = "committee", _("Everyone in the committee")
+        STAFF = "staff", _("Office staff and leaders")
+
+    kind = models.CharField(_("kind"), max_length=32, db_index=True)
+    object_id = models.CharField(max_length=64)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    date = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
+    facets = models.JSONField(default=dict, blank=True)
+    visibility = models.CharField(max_length=16, choices=Visibility.choices,
+                                  default=Visibility.COMMITTEE)
+    # " 12 34 " — users who may see a non-public, non-committee entry besides staff.
+    owner_ids = models.CharField(max_length=500, blank=True, default="")
+    bi = models.TextField(blank=True)
+    uni = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique"),
+        ]
+        indexes = [models.Index(fields=["committee", "kind", "-date"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id} {self.title}"

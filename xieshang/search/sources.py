@@ -1,0 +1,34 @@
+"""What is searchable: one adapter per kind of record (registered in SearchConfig.ready)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from xieshang.members.models import HandlingUnit, Member
+from xieshang.search.index import Document, register
+from xieshang.search.models import SearchEntry
+
+
+def member_document(member: Member) -> Document:
+    return Document(
+        title=member.name,
+        body=" ".join(filter(None, [member.party, member.workplace,
+                                    member.sector.name if member.sector else ""])),
+        url=reverse("member-detail", args=[member.pk]), date=member.joined_on,
+        facets={"status": member.status}, visibility=SearchEntry.Visibility.STAFF,
+        owner_ids=[member.user_id] if member.user_id else [],
+    )
+
+
+def unit_document(unit: HandlingUnit) -> Document | None:
+    if not unit.is_active:
+        return None
+    return Document(title=unit.name, body=f"{unit.short_name} {unit.keywords}",
+                    url=reverse("unit-list") + f"?q={unit.name}", date=unit.created_at,
+                    facets={"unit_kind": unit.kind})
+
+
+def register_all() -> None:
+    register("member", Member, member_document,
+             queryset=lambda: Member.objects.select_related("sector"))
+    register("unit", HandlingUnit, unit_document)
