@@ -16,8 +16,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from xieshang.textmining import segment
+from xieshang.textmining.synonyms import canonical
 
-WEIGHTS = (0.45, 0.35, 0.20)
+# chars, words, order. Order weighs enough that swapping two words ("城市支援农村" /
+# "农村支援城市") costs more than a faithful rewording with synonyms.
+WEIGHTS = (0.35, 0.30, 0.35)
+
+
+def prepare(text: str) -> str:
+    return canonical(segment.normalise(text))
 
 
 def _char_ngrams(text: str, n: int) -> set[str]:
@@ -25,12 +32,28 @@ def _char_ngrams(text: str, n: int) -> set[str]:
     return {t[i:i + n] for i in range(max(0, len(t) - n + 1))}
 
 
+def _dice(ga: set[str], gb: set[str]) -> float:
+    return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
+
+
+def _word_bigrams(text: str) -> set[str]:
+    ws = segment.words(text)
+    return {f"{a}|{b}" for a, b in zip(ws, ws[1:], strict=False)}
+
+
 def order_score(a: str, b: str) -> float:
-    """Overlap of character trigrams (Dice): high only when phrases appear in the same order."""
+    """Overlap of character trigrams and word bigrams: high only when words keep their order."""
+    a, b = prepare(a), prepare(b)
     ga, gb = _char_ngrams(a, 3), _char_ngrams(b, 3)
     if not ga or not gb:
-        return 1.0 if segment.normalise(a) == segment.normalise(b) else 0.0
-    return 2 * len(ga & gb) / (len(ga) + len(gb))
+        return 1.0 if a == b else 0.0
+    return 0.5 * _dice(ga, gb) + 0.5 * _dice(_word_bigrams(a), _word_bigrams(b))
+
+
+def containment(part: str, whole: str) -> float:
+    """Share of ``part``'s character trigrams found in ``whole`` (for partial overlaps)."""
+    gp, gw = _char_ngrams(prepare(part), 3), _char_ngrams(prepare(whole), 3)
+    return len(gp & gw) / len(gp) if gp else 0.0
 
 
 class SimilarityModel:
@@ -39,8 +62,9 @@ class SimilarityModel:
     def __init__(self, corpus: Sequence[str]) -> None:
         texts = list(corpus) or [""]
         self.chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True,
-                                     preprocessor=segment.normalise)
-        self.words = TfidfVectorizer(analyzer=segment.words, sublinear_tf=True)
+                                     preprocessor=prepare)
+        self.words = TfidfVectorizer(analyzer=lambda t: segment.words(prepare(t)),
+                                     sublinear_tf=True)
         self.char_matrix = self.chars.fit_transform(texts)
         try:
             self.word_matrix = self.words.fit_transform(texts)
@@ -64,24 +88,48 @@ class SimilarityModel:
             out.append(float(min(1.0, max(0.0, s))))
         return out
 
-    def nearest(self, text: str, k: int = 5, shortlist: int = 50) -> list[tuple[int, float]]:
-        """Indices of the ``k`` most similar corpus texts with their scores."""
+    def _shortlist(self, text: str, size: int) -> set[int]:
         q = normalize(self.chars.transform([text]))
         rough = (self.char_matrix @ q.T).toarray().ravel()
         if rough.size == 0:
+            return set()
+        m = min(size, rough.size)
+        return set(np.argpartition(-rough, m - 1)[:m].tolist())
+
+    def nearest(self, text: str, k: int = 5, shortlist: int = 30) -> list[tuple[int, float]]:
+        """Indices of the ``k`` most similar corpus texts with their scores.
+
+        Candidates come from the whole text and from each half of it, so that a proposal that
+        shares only part of its text with an earlier one is still found; a candidate scores the
+        better of its whole-text similarity and how much of one half it contains.
+        """
+        halves = [text[: len(text) // 2], text[len(text) // 2:]] if len(text) >= 40 else []
+        candidates = self._shortlist(text, shortlist)
+        for half in halves:
+            candidates |= self._shortlist(half, shortlist // 2)
+        if not candidates:
             return []
-        m = min(shortlist, rough.size)
-        candidates = np.argpartition(-rough, m - 1)[:m]
-        scores = self.pair_scores([text] * len(candidates), [self.texts[i] for i in candidates])
-        ranked = sorted(zip(candidates.tolist(), scores, strict=True), key=lambda x: -x[1])
+        ids = sorted(candidates)
+        docs = [self.texts[i] for i in ids]
+        scores = self.pair_scores([text] * len(ids), docs)
+        if halves:
+            scores = [max(s, 0.9 * max(containment(h, d) for h in halves))
+                      for s, d in zip(scores, docs, strict=True)]
+        ranked = sorted(zip(ids, scores, strict=True), key=lambda x: -x[1])
         return ranked[:k]
 
 
 def shared_phrases(a: str, b: str, top: int = 6) -> list[str]:
-    wa, wb = set(segment.words(a)), set(segment.words(b))
-    common = [w for w in segment.words(a) if w in wb and len(w) > 1]
-    seen: list[str] = []
-    for w in common:
-        if w not in seen:
-            seen.append(w)
-    return sorted(seen, key=lambda w: -len(w))[:top] if wa else []
+    """Phrases the two texts share (longest common runs of two or more characters)."""
+    from difflib import SequenceMatcher
+
+    pa, pb = segment.normalise(a), segment.normalise(b)
+    matcher = SequenceMatcher(None, pa, pb, autojunk=False)
+    found: list[str] = []
+    for block in matcher.get_matching_blocks():
+        phrase = pa[block.a:block.a + block.size].strip("，。、；：！？,.;:!? ")
+        for word in ("关于", "的建议", "建议", "的"):
+            phrase = phrase.removeprefix(word).removesuffix(word)
+        if len(phrase) >= 2 and phrase not in found:
+            found.append(phrase)
+    return sorted(found, key=lambda p: -len(p))[:top]

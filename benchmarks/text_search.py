@@ -1,0 +1,90 @@
+"""Search benchmark: N generated documents; p50/p95 latency per kind of query.
+
+    .venv/bin/python benchmarks/text_search.py [--n 1000000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/x .venv/bin/python benchmarks/text_search.py
+
+Checks too that every 2-character query finds every document that contains it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._django import setup  # noqa: E402
+
+QUERIES = {
+    "1 char": ["饮", "校", "桥", "税"],
+    "2 chars": ["饮水", "校车", "物业", "油烟", "护栏", "医保"],
+    "4+ chars": ["农村客运", "饮用水源", "拖欠农民工工资", "公办幼儿园学位"],
+    "2 words": ["物业 电梯", "医院 挂号", "景区 门票"],
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    where = setup("search")
+    from django.db import connection, transaction
+
+    from benchmarks.textgen import message, messages  # noqa: F401
+    from xieshang.core.models import Committee, Role
+    from xieshang.core.permissions import Actor
+    from xieshang.search.models import SearchEntry
+    from xieshang.search.query import search
+    from xieshang.textmining.tokens import bigrams, unigrams
+
+    committee = Committee.objects.create(name="基准县政协", code="bench", level="county")
+    rng = random.Random(3)
+    from benchmarks.textgen import DEPARTMENTS
+
+    deps = list(DEPARTMENTS)
+    started = time.perf_counter()
+    texts: list[str] = []
+    batch = []
+    for i in range(args.n):
+        title, body = message(rng, rng.choice(deps))
+        texts.append(title + "\n" + body)
+        batch.append(SearchEntry(committee=committee, kind="opinion", object_id=str(i), title=title,
+                                 body=body, bi=bigrams(title + "\n" + body),
+                                 uni=unigrams(title + "\n" + body)))
+        if len(batch) == 5000:
+            with transaction.atomic():
+                SearchEntry.objects.bulk_create(batch)
+            batch = []
+    with transaction.atomic():
+        SearchEntry.objects.bulk_create(batch)
+    load_s = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE search_searchentry")
+    actor = Actor(user=None, committee=committee, roles=frozenset({Role.ADMIN}))
+    print(f"database={where} documents={args.n} load_seconds={load_s:.0f}")
+    for label, queries in QUERIES.items():
+        times = []
+        for _ in range(args.repeat):
+            for q in queries:
+                t0 = time.perf_counter()
+                search(actor, q, limit=20)
+                times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        p95 = times[max(0, int(len(times) * 0.95) - 1)]
+        print(f"{label}: p50_ms={statistics.median(times):.1f} p95_ms={p95:.1f}")
+    for q in ("饮用", "校车", "物业"):
+        expected = sum(q in t.lower() for t in texts)
+        found = search(actor, q, limit=1).total
+        print(f"exact[{q}]: contains={expected} found={found} {'OK' if expected == found else 'MISMATCH'}")
+    print(f"max_rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+
+
+if __name__ == "__main__":
+    main()
