@@ -94,6 +94,7 @@ class MemberFactory(DjangoModelFactory):
     sector = factory.SubFactory(SectorFactory, committee=factory.SelfAttribute("..committee"))
     phone = factory.Sequence(lambda n: f"138{n:08d}")
     id_number = "11010519491231002X"
+    joined_on = dt.date(2022, 1, 1)
 
 
 class HandlingUnitFactory(DjangoModelFactory):

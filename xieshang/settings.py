@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "xieshang.opinions",
     "xieshang.activities",
     "xieshang.search",
+    "xieshang.duties",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +162,8 @@ USE_TZ = True
 # --- Static and uploaded files --------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The shell's own assets (xieshang/static/xieshang/); app assets come from each app's static/.
+STATICFILES_DIRS = [BASE_DIR / "xieshang" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("XIESHANG_MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

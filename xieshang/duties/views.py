@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xieshang.core.http import XRequest
+from xieshang.core.tenancy import get_scoped_or_404, scoped
+from xieshang.duties import engine, permissions, selectors, services
+from xieshang.duties.facts import known_kinds
+from xieshang.duties.forms import RuleForm, TemplateForm
+from xieshang.duties.models import Rule, RuleSet, Score
+from xieshang.members.models import Member, Sector
+
+
+def _year(request: XRequest) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, 2000), 2100)
+
+
+def _record(request: XRequest, member: Member) -> HttpResponse:
+    actor = request.actor
+    year = _year(request)
+    facts = selectors.record_facts(member, year)
+    labels = known_kinds()
+    groups: dict[str, list[object]] = {}
+    for fact in facts:
+        family = fact.kind.split(":")[0]
+        groups.setdefault(labels.get(family, labels.get(fact.kind, family)), []).append(fact)
+    return render(request, "duties/record.html", {
+        "member": member, "year": year, "years": range(timezone.localdate().year, 2019, -1),
+        "groups": groups, "score": selectors.score_of(actor, member, year),
+        "lines": selectors.lines_of(actor, member, year),
+        "warnings": member.duty_warnings.filter(resolved_at__isnull=True).select_related("rule"),
+    })
+
+
+@login_required
+def my_record(request: XRequest) -> HttpResponse:
+    actor = request.actor
+    if actor.member_id is None:
+        raise PermissionDenied
+    return _record(request, get_scoped_or_404(actor, Member, pk=actor.member_id))
+
+
+@login_required
+def member_record(request: XRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    member = get_scoped_or_404(actor, Member, pk=pk)
+    if not permissions.can_view_record(actor, member):
+        raise PermissionDenied
+    return _record(request, member)
+
+
+def _distribution(scores: list[Decimal]) -> list[dict[str, object]]:
+    buckets = [(f"{low}–{low + 9}", low) for low in range(0, 120, 10)]
+    counts = [sum(1 for s in scores if low <= s < low + 10) for _, low in buckets]
+    counts[0] += sum(1 for s in scores if s < 0)
+    counts[-1] += sum(1 for s in scores if s >= 120)
+    peak = max(counts) or 1
+    return [{"label": label, "count": n, "height": round(100 * n / peak)}
+            for (label, _low), n in zip(buckets, counts, strict=True)]
+
+
+@login_required
+def ranking(request: XRequest) -> HttpResponse:
+    actor = request.actor
+    if not permissions.can_view_all(actor):
+        raise PermissionDenied
+    year = _year(request)
+    sector = request.GET.get("sector", "")
+    rows = list(selectors.ranking(actor, year, sector=sector))
+    if request.GET.get("format") == "xlsx":
+        return _ranking_xlsx(rows, year)
+    return render(request, "duties/ranking.html", {
+        "rows": rows, "year": year, "sector": sector,
+        "sectors": scoped(actor, Sector).filter(is_active=True),
+        "distribution": _distribution([r.total for r in rows]),
+        "warnings": selectors.open_warnings(actor) if actor.is_staff or actor.is_admin else [],
+        "can_manage": permissions.can_manage(actor),
+        "rule_set": scoped(actor, RuleSet).filter(year=year).first(),
+    })
+
+
+def _ranking_xlsx(rows: list[Score], year: int) -> HttpResponse:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = f"{year}"
+    ws.append(["名次", "姓名", "界别", "得分", "等次"])
+    for rank, row in enumerate(rows, start=1):
+        ws.append([rank, row.member.name, row.member.sector.name if row.member.sector else "",
+                   float(row.total), row.band])
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f'attachment; filename="duty-scores-{year}.xlsx"'
+    return response
+
+
+@login_required
+def rules(request: XRequest) -> HttpResponse:
+    actor = request.actor
+    if not permissions.can_manage(actor):
+        raise PermissionDenied
+    year = _year(request)
+    rule_set = scoped(actor, RuleSet).filter(year=year).first()
+    if request.method == "POST":
+        assert actor.committee is not None
+        try:
+            if "template" in request.POST:
+                form = TemplateForm(request.POST)
+                if form.is_valid():
+                    services.ruleset_create_from_template(
+                        actor=actor, committee=actor.committee, year=year,
+                        template=form.cleaned_data["template"])
+                    messages.success(request, _("Rule set created; scores are being computed."))
+            elif rule_set is not None:
+                rule = None
+                if request.POST.get("rule"):
+                    rule = get_scoped_or_404(actor, Rule, pk=request.POST["rule"],
+                                             rule_set=rule_set)
+                if request.POST.get("delete") and rule is not None:
+                    services.rule_delete(actor=actor, rule=rule)
+                    messages.success(request, _("Rule deleted."))
+                else:
+                    rule_form = RuleForm(request.POST, instance=rule)
+                    if rule_form.is_valid():
+                        data = rule_form.cleaned_data
+                        services.rule_save(actor=actor, rule_set=rule_set, kind=data["kind"],
+                                           label=data["label"], points=data["points"],
+                                           cap=data["cap"], rule=rule)
+                        messages.success(request, _("Rule saved; scores are being recomputed."))
+                    else:
+                        for errors in rule_form.errors.values():
+                            for error in errors:
+                                messages.error(request, str(error))
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        return redirect(f"{request.path}?year={year}")
+    return render(request, "duties/rules.html", {
+        "year": year, "rule_set": rule_set, "template_form": TemplateForm(),
+        "rule_form": RuleForm(), "kinds": sorted(known_kinds().items()),
+        "rules": engine.ordered_rules(rule_set) if rule_set else [],
+    })
+
+
+@require_POST
+@login_required
+def recompute(request: XRequest) -> HttpResponse:
+    actor = request.actor
+    if not permissions.can_manage(actor) or actor.committee is None:
+        raise PermissionDenied
+    year = _year(request)
+    result = engine.recompute(actor.committee, year)
+    messages.success(request, _("Recomputed %(n)s members.") % {"n": result.members})
+    return redirect(f"/duties/ranking/?year={year}")
+
+
+@require_POST
+@login_required
+def check_warnings(request: XRequest) -> HttpResponse:
+    actor = request.actor
+    if not permissions.can_manage(actor) or actor.committee is None:
+        raise PermissionDenied
+    raised = services.warnings_check(actor=actor, committee=actor.committee)
+    messages.success(request, _("%(n)s new warnings.") % {"n": len(raised)})
+    return redirect("duty-ranking")
