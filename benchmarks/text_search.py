@@ -39,11 +39,14 @@ def main() -> None:
     from benchmarks.textgen import message, messages  # noqa: F401
     from xieshang.core.models import Committee, Role
     from xieshang.core.permissions import Actor
+    from xieshang.search.index import Document, entry_fields
     from xieshang.search.models import SearchEntry
     from xieshang.search.query import search
-    from xieshang.textmining.tokens import bigrams, unigrams
 
     committee = Committee.objects.create(name="基准县政协", code="bench", level="county")
+    from types import SimpleNamespace
+
+    owner = SimpleNamespace(committee_id=committee.id)
     rng = random.Random(3)
     from benchmarks.textgen import DEPARTMENTS
 
@@ -54,9 +57,9 @@ def main() -> None:
     for i in range(args.n):
         title, body = message(rng, rng.choice(deps))
         texts.append(title + "\n" + body)
-        batch.append(SearchEntry(committee=committee, kind="opinion", object_id=str(i), title=title,
-                                 body=body, bi=bigrams(title + "\n" + body),
-                                 uni=unigrams(title + "\n" + body)))
+        doc = Document(title=title, body=body)
+        batch.append(SearchEntry(kind="opinion", object_id=str(i),
+                                 **entry_fields(owner, doc, "opinion")))
         if len(batch) == 5000:
             with transaction.atomic():
                 SearchEntry.objects.bulk_create(batch)

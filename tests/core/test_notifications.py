@@ -8,15 +8,17 @@ from xieshang.core.notifications import notify, unread_count
 from xieshang.core.sms import LogSmsBackend
 from xieshang.core.tasks import deliver_notification
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
-def test_notify_sends_in_app_email_and_sms_once(county, settings):
+def test_notify_sends_in_app_email_and_sms_once(county, settings,
+                                                 django_capture_on_commit_callbacks):
     settings.SMS_BACKEND = "xieshang.core.sms.LogSmsBackend"
     LogSmsBackend.sent.clear()
     user = UserFactory(email="a@example.org", phone="13900000001")
-    [note] = notify(recipients=[user, user], committee=county, title="请签收提案",
-                    body="第001号提案待签收", sms=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        [note] = notify(recipients=[user, user], committee=county, title="请签收提案",
+                        body="第001号提案待签收", sms=True)
     assert unread_count(user) == 1
     assert len(mail.outbox) == 1 and "请签收提案" in mail.outbox[0].subject
     assert LogSmsBackend.sent == [("13900000001", "请签收提案。第001号提案待签收")]

@@ -14,7 +14,7 @@ from xieshang.search.index import Document, entry_fields
 from xieshang.search.models import SearchEntry
 from xieshang.search.query import search
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def add(committee, title, body="", visibility="committee", days_ago=0, owners=(), kind="note"):
@@ -24,7 +24,7 @@ def add(committee, title, body="", visibility="committee", days_ago=0, owners=()
     doc = Document(title=title, body=body, visibility=visibility, owner_ids=owners,
                    date=timezone.now() - dt.timedelta(days=days_ago))
     return SearchEntry.objects.create(kind=kind, object_id=f"{title}-{days_ago}",
-                                      **entry_fields(Obj(), doc))
+                                      **entry_fields(Obj(), doc, kind))
 
 
 @pytest.fixture
@@ -97,9 +97,10 @@ def test_hostile_query_is_harmless(corpus, staff):
         search(actor_for(staff, corpus), q)
 
 
-def test_saving_a_registered_model_indexes_it(county, staff):
-    member = MemberFactory(committee=county, name="欧阳明", workplace="清河县人民医院 主任医师")
-    unit = HandlingUnitFactory(committee=county, name="县水利局", keywords="饮水 水库")
+def test_saving_a_registered_model_indexes_it(county, staff, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        member = MemberFactory(committee=county, name="欧阳明", workplace="清河县人民医院 主任医师")
+        unit = HandlingUnitFactory(committee=county, name="县水利局", keywords="饮水 水库")
     actor = actor_for(staff, county)
     assert titles(search(actor, "主任医师")) == ["欧阳明"]
     assert titles(search(actor, "水库")) == ["县水利局"]

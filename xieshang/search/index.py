@@ -63,14 +63,20 @@ def _as_datetime(value: dt.datetime | dt.date | None) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(value, dt.time(12)))
 
 
-def entry_fields(obj: Any, doc: Document) -> dict[str, Any]:
+def kind_token(kind: str) -> str:
+    return "k" + "".join(ch for ch in kind if ch.isalnum())
+
+
+def entry_fields(obj: Any, doc: Document, kind: str) -> dict[str, Any]:
     text = f"{doc.title}\n{doc.body}"
     owners = " ".join(str(i) for i in sorted(set(doc.owner_ids)))
+    scope = " ".join([f"c{obj.committee_id}", kind_token(kind), f"v{doc.visibility}",
+                      *(f"o{i}" for i in sorted(set(doc.owner_ids)))])
     return {
         "committee_id": obj.committee_id, "title": doc.title[:300], "body": doc.body,
         "url": doc.url[:300], "date": _as_datetime(doc.date), "facets": doc.facets,
         "visibility": doc.visibility, "owner_ids": f" {owners} " if owners else "",
-        "bi": bigrams(text), "uni": unigrams(text),
+        "bi": bigrams(text), "uni": unigrams(text), "scope": scope,
     }
 
 
@@ -80,7 +86,7 @@ def index_object(source: Source, obj: Any) -> None:
         SearchEntry.objects.filter(kind=source.kind, object_id=str(obj.pk)).delete()
         return
     SearchEntry.objects.update_or_create(kind=source.kind, object_id=str(obj.pk),
-                                         defaults=entry_fields(obj, doc))
+                                         defaults=entry_fields(obj, doc, source.kind))
 
 
 @task()
@@ -127,7 +133,8 @@ def reindex(kinds: Iterable[str] | None = None, batch: int = 1000) -> dict[str, 
                 doc = source.to_document(obj)
                 if doc is None:
                     continue
-                rows.append(SearchEntry(kind=kind, object_id=str(obj.pk), **entry_fields(obj, doc)))
+                rows.append(SearchEntry(kind=kind, object_id=str(obj.pk),
+                                        **entry_fields(obj, doc, kind)))
                 if len(rows) >= batch:
                     SearchEntry.objects.bulk_create(rows)
                     rows = []

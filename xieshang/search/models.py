@@ -33,6 +33,8 @@ class SearchEntry(CommitteeOwned):
     owner_ids = models.CharField(max_length=500, blank=True, default="")
     bi = models.TextField(blank=True)
     uni = models.TextField(blank=True)
+    # "c12 kproposal vcommittee o34 o56": committee, kind, visibility and owners as tokens.
+    scope = models.TextField(blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -8,7 +8,6 @@ Relevance ranks (bm25 / ts_rank), newer records first among equals.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
@@ -16,6 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from xieshang.core.models import Role
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
+from xieshang.search.index import kind_token
 from xieshang.search.models import SearchEntry
 from xieshang.textmining.tokens import highlight, query_terms
 
@@ -60,63 +60,84 @@ def visible(actor: Actor) -> QuerySet[SearchEntry]:
     )
 
 
-@dataclass
-class Match:
-    """SQL pieces for a query: FROM, WHERE and ORDER BY over entries aliased ``e``."""
-
-    from_sql: str
-    where_sql: str
-    where_params: list[Any]
-    rank_sql: str
-    rank_params: list[Any]
+def _is_privileged(actor: Actor) -> bool:
+    return actor.is_staff or actor.has(Role.LEADER, Role.ADMIN)
 
 
-def _match(terms: list[tuple[str, list[str]]]) -> Match:
-    if connection.vendor == "postgresql":
-        conditions, ranks, params = [], [], []
-        for column, tokens in terms:
-            tsq = " <-> ".join(t.replace("'", "").replace("\\", "") for t in tokens)
-            conditions.append(f"to_tsvector('simple', e.{column}) @@ to_tsquery('simple', %s)")
-            ranks.append(f"ts_rank(to_tsvector('simple', e.{column}), to_tsquery('simple', %s))")
-            params.append(tsq)
-        return Match("search_searchentry e", " AND ".join(conditions), params,
-                     f"-({' + '.join(ranks)})", params)
-    phrases = []
+def _sqlite_match(actor: Actor, terms: list[tuple[str, list[str]]], kind: str) -> str:
+    assert actor.committee is not None
+    parts = [f"scope : c{actor.committee.id}"]
+    if not _is_privileged(actor):
+        uid = actor.user.pk if actor.user else 0
+        parts.append(f"(scope : vpublic OR scope : vcommittee OR scope : o{uid})")
+    if kind:
+        parts.append(f"scope : {kind_token(kind)}")
     for column, tokens in terms:
-        phrases.append(f'{column} : "{" ".join(t.replace(chr(34), "") for t in tokens)}"')
-    return Match("search_searchentry e JOIN search_fts ON search_fts.rowid = e.id",
-                 "search_fts MATCH %s", [" AND ".join(phrases)],
-                 "bm25(search_fts, 1.0, 0.3)", [])
+        parts.append(f'{column} : "{" ".join(t.replace(chr(34), "") for t in tokens)}"')
+    return " AND ".join(parts)
 
 
-def search(actor: Actor, query: str, *, kind: str = "", facet_filters: dict[str, str] | None = None,
-           limit: int = 20, offset: int = 0) -> Results:
+def _search_sqlite(actor: Actor, terms: list[tuple[str, list[str]]], kind: str, limit: int,
+                   offset: int) -> tuple[list[int], dict[str, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT kind, COUNT(*) FROM search_searchentry WHERE id IN "
+            "(SELECT rowid FROM search_fts WHERE search_fts MATCH %s) GROUP BY kind",
+            [_sqlite_match(actor, terms, "")])
+        by_kind = {str(k): int(n) for k, n in cursor.fetchall()}
+        # Rank inside the index (fast), then break ties among the window by date.
+        window = offset + limit + 50
+        cursor.execute("SELECT rowid, rank FROM search_fts WHERE search_fts MATCH %s "
+                       "ORDER BY rank LIMIT %s", [_sqlite_match(actor, terms, kind), window])
+        ranked = cursor.fetchall()
+    dates = dict(SearchEntry.objects.filter(id__in=[r[0] for r in ranked])
+                 .values_list("id", "date"))
+    ranked.sort(key=lambda r: (round(r[1], 6), -dates[r[0]].timestamp(), -r[0]))
+    return [int(r[0]) for r in ranked[offset:offset + limit]], by_kind
+
+
+def _search_postgres(actor: Actor, terms: list[tuple[str, list[str]]], kind: str, limit: int,
+                     offset: int) -> tuple[list[int], dict[str, int]]:
+    assert actor.committee is not None
+    conditions, ranks = ["e.committee_id = %s"], []
+    params: list[int | str] = [actor.committee.id]
+    if not _is_privileged(actor):
+        uid = actor.user.pk if actor.user else 0
+        conditions.append("(e.visibility IN ('public', 'committee') OR e.owner_ids LIKE %s)")
+        params.append(f"% {uid} %")
+    tsqueries = []
+    for column, tokens in terms:
+        tsq = " <-> ".join(t.replace("'", "").replace("\\", "") for t in tokens)
+        conditions.append(f"to_tsvector('simple', e.{column}) @@ to_tsquery('simple', %s)")
+        ranks.append(f"ts_rank(to_tsvector('simple', e.{column}), to_tsquery('simple', %s))")
+        tsqueries.append(tsq)
+    params += tsqueries
+    where = " AND ".join(conditions)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT e.kind, COUNT(*) FROM search_searchentry e WHERE {where} "  # noqa: S608
+                       "GROUP BY e.kind", params)
+        by_kind = {str(k): int(n) for k, n in cursor.fetchall()}
+        kind_sql, kind_params = (" AND e.kind = %s", [kind]) if kind else ("", [])
+        cursor.execute(
+            f"SELECT e.id FROM search_searchentry e WHERE {where}{kind_sql} "  # noqa: S608
+            f"ORDER BY {' + '.join(ranks)} DESC, e.date DESC, e.id DESC LIMIT %s OFFSET %s",
+            [*params, *kind_params, *tsqueries, int(limit), int(offset)])
+        return [int(r[0]) for r in cursor.fetchall()], by_kind
+
+
+def search(actor: Actor, query: str, *, kind: str = "", limit: int = 20, offset: int = 0
+           ) -> Results:
     qs = visible(actor)
-    for key, value in (facet_filters or {}).items():
-        if value:
-            qs = qs.filter(**{f"facets__{key}": value})
     terms = [t for t in query_terms(query) if t[1]][:MAX_TERMS]
-    if not terms:
+    if not terms or actor.committee is None:
         facets = {"kind": {r["kind"]: r["n"] for r in
                            qs.values("kind").annotate(n=Count("id")).order_by()}}
         if kind:
             qs = qs.filter(kind=kind)
         entries = list(qs.order_by("-date", "-id")[offset:offset + limit])
         return Results(hits=[_hit(e, "") for e in entries], total=qs.count(), facets=facets)
-    m = _match(terms)
-    sub_sql, sub_params = qs.values("id").query.sql_with_params()
-    base = (f"FROM {m.from_sql} WHERE {m.where_sql} AND e.id IN ({sub_sql})")
-    params = [*m.where_params, *sub_params]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT e.kind, COUNT(*) {base} GROUP BY e.kind", params)  # noqa: S608
-        by_kind = {str(k): int(n) for k, n in cursor.fetchall()}
-        kind_sql, kind_params = ("", []) if not kind else (" AND e.kind = %s", [kind])
-        cursor.execute(
-            f"SELECT e.id {base}{kind_sql} ORDER BY {m.rank_sql}, e.date DESC, e.id DESC "  # noqa: S608
-            "LIMIT %s OFFSET %s",
-            [*params, *kind_params, *m.rank_params, int(limit), int(offset)],
-        )
-        page_ids = [int(r[0]) for r in cursor.fetchall()]
+    run = _search_postgres if connection.vendor == "postgresql" else _search_sqlite
+    page_ids, by_kind = run(actor, terms, kind, limit, offset)
     total = by_kind.get(kind, 0) if kind else sum(by_kind.values())
     by_id = SearchEntry.objects.in_bulk(page_ids)
     hits = [_hit(by_id[i], query) for i in page_ids if i in by_id]
