@@ -88,27 +88,24 @@ class SimilarityModel:
             out.append(float(min(1.0, max(0.0, s))))
         return out
 
-    def _shortlist(self, text: str, size: int) -> set[int]:
-        q = normalize(self.chars.transform([text]))
-        rough = (self.char_matrix @ q.T).toarray().ravel()
-        if rough.size == 0:
-            return set()
-        m = min(size, rough.size)
-        return set(np.argpartition(-rough, m - 1)[:m].tolist())
-
     def nearest(self, text: str, k: int = 5, shortlist: int = 30) -> list[tuple[int, float]]:
         """Indices of the ``k`` most similar corpus texts with their scores.
 
-        Candidates come from the whole text and from each half of it, so that a proposal that
-        shares only part of its text with an earlier one is still found; a candidate scores the
-        better of its whole-text similarity and how much of one half it contains.
+        Candidates come from the whole text and from each half of it (one sparse product), so
+        that a proposal sharing only part of its text with an earlier one is still found; a
+        candidate scores the better of its whole-text similarity and how much of one half it
+        contains.
         """
         halves = [text[: len(text) // 2], text[len(text) // 2:]] if len(text) >= 40 else []
-        candidates = self._shortlist(text, shortlist)
-        for half in halves:
-            candidates |= self._shortlist(half, shortlist // 2)
-        if not candidates:
+        queries = normalize(self.chars.transform([text, *halves]))
+        rough = (self.char_matrix @ queries.T).toarray()
+        if rough.size == 0:
             return []
+        candidates: set[int] = set()
+        for column, size in enumerate([shortlist] + [shortlist // 2] * len(halves)):
+            col = rough[:, column]
+            m = min(size, col.size)
+            candidates.update(np.argpartition(-col, m - 1)[:m].tolist())
         ids = sorted(candidates)
         docs = [self.texts[i] for i in ids]
         scores = self.pair_scores([text] * len(ids), docs)
