@@ -75,11 +75,20 @@ SYNONYMS = [("加强", "强化"), ("建议", "提议"), ("群众", "百姓"), ("
             ("存在", "出现"), ("严重", "突出"), ("目前", "当前"), ("资金", "经费")]
 
 
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+
+
 def proposal(rng: random.Random) -> str:
+    """A proposal with the specifics real ones carry (numbers, named places, a year)."""
     place = rng.choice(PLACES)
     topic = rng.choice(TOPICS)
     acts = rng.sample(ACTIONS, k=3)
-    return (f"关于解决{place}{topic}的建议。目前{place}{topic}，{rng.choice(DETAILS)}，{rng.choice(FILLERS)}"
+    village = f"{rng.choice(SURNAMES)}家{rng.choice('湾庄坪岗沟营寨')}"
+    households = rng.randint(12, 980)
+    year = rng.randint(2015, 2025)
+    road = f"{rng.choice(['X', 'Y', 'S'])}{rng.randint(100, 999)}线"
+    return (f"关于解决{place}{topic}的建议。目前{place}{village}{topic}，涉及{households}户群众，"
+            f"{rng.choice(DETAILS)}，自{year}年以来{rng.choice(FILLERS)}{road}沿线情况类似。"
             f"建议：一是{acts[0]}；二是{acts[1]}；三是{acts[2]}。")
 
 
