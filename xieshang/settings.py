@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_htmx",
     "django_tasks_db",
     "xieshang.core",
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "xieshang.activities",
     "xieshang.search",
     "xieshang.duties",
+    "xieshang.portal",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,10 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+from django.contrib.sitemaps.views import sitemap
 from django.views.i18n import set_language
+
+from xieshang.portal.sitemaps import SITEMAPS
 
 
 def app_urls() -> list[URLPattern | URLResolver]:
@@ -25,6 +28,9 @@ def app_urls() -> list[URLPattern | URLResolver]:
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
+    path("c/", include("xieshang.portal.public_urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS},
+         name="django.contrib.sitemaps.views.sitemap"),
     path("i18n/setlang/", set_language, name="set_language"),
     *app_urls(),
     path("", include("xieshang.core.urls")),

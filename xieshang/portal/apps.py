@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "xieshang.portal"
+    label = "portal"
+    verbose_name = _("Public website")
+
+    def ready(self) -> None:
+        from xieshang.core.navigation import NavItem, register
+        from xieshang.portal import permissions, search_source
+
+        search_source.register_source()
+        register(NavItem(_("Website"), "portal-manage", permissions.can_edit, order=90))

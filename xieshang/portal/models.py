@@ -1,0 +1,111 @@
+"""The committee's public website: columns, articles (news, notices, publications, learning)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.core.tenancy import CommitteeOwned
+
+
+class Site(CommitteeOwned):
+    """Per-committee site settings (one row per committee)."""
+
+    title = models.CharField(_("site title"), max_length=100)
+    banner_text = models.CharField(_("banner text"), max_length=200, blank=True)
+    host_name = models.CharField(_("host name"), max_length=100, blank=True, db_index=True,
+                                 help_text=_("Optional: serve this site at its own host name."))
+    contact = models.CharField(_("contact"), max_length=300, blank=True)
+    icp_number = models.CharField(_("ICP filing number"), max_length=50, blank=True)
+    is_public = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        verbose_name = _("website")
+        verbose_name_plural = _("websites")
+        constraints = [models.UniqueConstraint(fields=["committee"], name="site_one_per_committee")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Column(CommitteeOwned):
+    class Kind(models.TextChoices):
+        NEWS = "news", _("News")
+        NOTICE = "notice", _("Notices")
+        PUBLICATION = "publication", _("Publications")
+        LEARNING = "learning", _("Learning library")
+
+    slug = models.SlugField(_("address"), max_length=40)
+    name = models.CharField(_("name"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("column")
+        verbose_name_plural = _("columns")
+        ordering = ["committee", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["committee", "slug"], name="column_slug")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(CommitteeOwned):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("Waiting for review")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", _("Everyone")
+        MEMBERS = "members", _("Members only")
+
+    column = models.ForeignKey(Column, on_delete=models.PROTECT, related_name="articles",
+                               verbose_name=_("column"))
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body = models.TextField(_("text"), help_text=_("Basic formatting is kept; scripts and "
+                                                  "unsafe markup are removed."))
+    attachment = models.FileField(_("attachment"), upload_to="portal/%Y/", blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.DRAFT)
+    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices,
+                                default=Audience.PUBLIC)
+    publish_at = models.DateTimeField(_("publish at"), default=timezone.now,
+                                      help_text=_("A later time schedules the publication."))
+    author = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-publish_at", "-id"]
+        indexes = [models.Index(fields=["committee", "status", "-publish_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+
+class ArticleEvent(CommitteeOwned):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=12)
+    to_status = models.CharField(max_length=12)
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.action}"

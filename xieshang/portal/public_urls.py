@@ -1,0 +1,11 @@
+from django.urls import path
+
+from xieshang.portal import views
+
+urlpatterns = [
+    path("<slug:code>/", views.home, name="portal-home"),
+    path("<slug:code>/feed/", views.NewsFeed(), name="portal-feed"),
+    path("<slug:code>/search/", views.site_search, name="portal-search"),
+    path("<slug:code>/a/<int:pk>/", views.article, name="portal-article"),
+    path("<slug:code>/<slug:slug>/", views.column, name="portal-column"),
+]

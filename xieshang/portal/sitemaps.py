@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from xieshang.portal.models import Article, Site
+
+
+class SiteSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self) -> QuerySet[Site]:
+        return Site.objects.filter(is_public=True).select_related("committee")
+
+    def location(self, item: Site) -> str:
+        return f"/c/{item.committee.code}/"
+
+
+class ArticleSitemap(Sitemap):
+    changefreq = "weekly"
+    limit = 5000
+
+    def items(self) -> QuerySet[Article]:
+        return (Article.objects.filter(status=Article.Status.PUBLISHED,
+                                       audience=Article.Audience.PUBLIC,
+                                       publish_at__lte=timezone.now())
+                .select_related("committee").order_by("-publish_at"))
+
+    def location(self, item: Article) -> str:
+        return f"/c/{item.committee.code}/a/{item.pk}/"
+
+    def lastmod(self, item: Article):
+        return item.updated_at
+
+
+SITEMAPS = {"sites": SiteSitemap, "articles": ArticleSitemap}

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from xieshang.portal import views
+
+urlpatterns = [
+    path("", views.manage, name="portal-manage"),
+    path("new/", views.edit, name="portal-new"),
+    path("<int:pk>/", views.edit, name="portal-edit"),
+    path("<int:pk>/act/", views.act, name="portal-act"),
+    path("settings/", views.site_settings, name="portal-settings"),
+]
