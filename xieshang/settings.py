@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "xieshang.search",
     "xieshang.duties",
     "xieshang.portal",
+    "xieshang.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,146 @@
+"""The first draft of the committee's work report (.docx), written from the figures.
+
+The structure follows a real county committee's term report (reference/000_…txt): political
+leadership and learning, consultation, research and inspection, serving the people,
+self-building. Each sentence appears only when its figures exist; staff then edit the draft.
+The document is Chinese whatever the user's language: it is an official text.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from xieshang.core.numerals import chinese_number
+from xieshang.reports.figures import Figure, Scope
+
+Sentence = Callable[[Callable[[str], int | float | None]], str | None]
+
+
+def _n(v: int | float | None) -> str:
+    if v is None:
+        return "0"
+    return str(int(v)) if float(v).is_integer() else f"{v:.1f}"
+
+
+def _need(get: Callable[[str], int | float | None], *keys: str) -> bool:
+    return all(get(k) is not None for k in keys)
+
+
+SECTIONS: list[tuple[str, list[Sentence]]] = [
+    ("坚持党的领导，在强化政治引领上持续用力", [
+        lambda g: (f"充分发挥政协党组的领导核心作用，共召开党组会议{_n(g('activities.party_group_meetings'))}次。"
+                   if _need(g, "activities.party_group_meetings") else None),
+        lambda g: (f"开展学习研讨活动{_n(g('activities.learning_sessions'))}次，举办学习专题培训班"
+                   f"{_n(g('activities.training_courses'))}期，对政协委员的覆盖面达"
+                   f"{_n(g('activities.learning_coverage'))}%。"
+                   if _need(g, "activities.learning_sessions", "activities.training_courses")
+                   else None),
+    ]),
+    ("坚守主责主业，在推进协商民主上担当政协使命", [
+        lambda g: (f"组织召开全体会议{_n(g('activities.plenaries'))}次，对政府工作报告和其他工作报告提出意见和建议。"
+                   if _need(g, "activities.plenaries") else None),
+        lambda g: (f"召开常委会议{_n(g('activities.standing_meetings'))}次，开展专题协商"
+                   f"{_n(g('activities.thematic_consultations'))}次。"
+                   if _need(g, "activities.standing_meetings") else None),
+        lambda g: (f"主席会议及各专门委员会与{_n(g('activities.counterpart_departments'))}个相关部门开展对口协商"
+                   f"{_n(g('activities.counterpart_consultations'))}次。"
+                   if _need(g, "activities.counterpart_consultations") else None),
+        lambda g: (f"开展界别协商{_n(g('activities.sector_consultations'))}次、提案办理协商"
+                   f"{_n(g('activities.proposal_consultations'))}次、“有事好商量”基层协商"
+                   f"{_n(g('activities.grassroots_consultations'))}次。"
+                   if _need(g, "activities.sector_consultations") else None),
+    ]),
+    ("深入调研视察，在破解发展难题上贡献政协智慧", [
+        lambda g: (f"围绕全县经济社会发展的重点问题，开展专题调研{_n(g('activities.research_topics'))}个方面，"
+                   f"开展界别调研活动{_n(g('activities.sector_research'))}次。"
+                   if _need(g, "activities.research_topics") else None),
+        lambda g: (f"重点视察{_n(g('activities.inspections'))}项工作，提出意见建议"
+                   f"{_n(g('activities.inspection_suggestions'))}条。"
+                   if _need(g, "activities.inspections") else None),
+        lambda g: (f"召开政协委员座谈会{_n(g('activities.forums'))}次，组织专题交流研讨活动"
+                   f"{_n(g('activities.seminars'))}次，提出意见和建议"
+                   f"{_n(g('activities.forum_seminar_suggestions'))}条。"
+                   if _need(g, "activities.forums", "activities.seminars") else None),
+        lambda g: (f"开展民主监督活动{_n(g('activities.supervisions'))}次。"
+                   if g("activities.supervisions") else None),
+    ]),
+    ("坚持履职为民，在促进民生改善上展现政协情怀", [
+        lambda g: (f"共收到提案{_n(g('proposals.submitted'))}件，经审查立案{_n(g('proposals.filed'))}件，"
+                   f"立案率{_n(g('proposals.filing_rate'))}%；已办复{_n(g('proposals.replied'))}件，"
+                   f"按期办复率{_n(g('proposals.on_time_rate'))}%，委员满意和基本满意率"
+                   f"{_n(g('proposals.satisfied_rate'))}%。"
+                   if _need(g, "proposals.submitted", "proposals.filed") else None),
+        lambda g: (f"遴选重点提案{_n(g('proposals.key'))}件，评选优秀提案{_n(g('proposals.excellent'))}件。"
+                   if g("proposals.key") or g("proposals.excellent") else None),
+        lambda g: (f"累计报送社情民意信息{_n(g('opinions.submitted'))}篇，被采用"
+                   f"{_n(g('opinions.adopted'))}篇，其中被上级政协采用{_n(g('opinions.adopted_upper'))}篇，"
+                   f"获领导批示{_n(g('opinions.instructions'))}篇。"
+                   if _need(g, "opinions.submitted") else None),
+        lambda g: (f"开展走访慰问{_n(g('activities.visits'))}次、志愿服务"
+                   f"{_n(g('activities.volunteer_services'))}次。"
+                   if _need(g, "activities.visits") else None),
+    ]),
+    ("夯实履职基础，在加强自身建设上树立政协形象", [
+        lambda g: (f"举办{_n(g('activities.cultural_events'))}项文化活动。"
+                   if _need(g, "activities.cultural_events") else None),
+        lambda g: (f"现有委员{_n(g('members.serving'))}名，其中常委{_n(g('members.standing'))}名。"
+                   if _need(g, "members.serving") else None),
+        lambda g: (f"委员履职平均得分{_n(g('duties.average_score'))}分。"
+                   if g("duties.average_score") else None),
+    ]),
+]
+
+
+def sentences(figures: dict[str, Figure]) -> list[tuple[str, list[str]]]:
+    def get(key: str) -> int | float | None:
+        figure = figures.get(key)
+        return None if figure is None else figure.value
+
+    out = []
+    for heading, builders in SECTIONS:
+        lines = [s for b in builders if (s := b(get))]
+        out.append((heading, lines))
+    return out
+
+
+def _font(run: Any, size: int = 16, bold: bool = False, name: str = "仿宋") -> None:
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.name = name
+    run._element.rPr.rFonts.set(qn("w:eastAsia"), name)
+
+
+def work_report_docx(scope: Scope, figures: dict[str, Figure]) -> bytes:
+    doc = Document()
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(title.add_run(f"{scope.committee.name}常务委员会工作报告"), size=22, bold=True,
+          name="方正小标宋简体")
+    sub = doc.add_paragraph()
+    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(sub.add_run(f"（初稿 · {scope.start:%Y年%m月%d日}至{scope.end:%Y年%m月%d日}）"), size=16,
+          name="楷体")
+    intro = doc.add_paragraph()
+    _font(intro.add_run("各位委员："), size=16)
+    body = doc.add_paragraph()
+    _font(body.add_run("现将本期以来常务委员会的主要工作报告如下，请予审议。"), size=16)
+    for i, (heading, lines) in enumerate(sentences(figures), start=1):
+        h = doc.add_paragraph()
+        _font(h.add_run(f"（{chinese_number(i)}）{heading}"), size=16, bold=True, name="黑体")
+        if not lines:
+            p = doc.add_paragraph()
+            _font(p.add_run("（本部分暂无统计数据，请补充。）"), size=16)
+        for j, line in enumerate(lines, start=1):
+            p = doc.add_paragraph()
+            p.paragraph_format.first_line_indent = Pt(32)
+            _font(p.add_run(f"{j}. {line}"), size=16)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

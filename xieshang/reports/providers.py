@@ -1,0 +1,185 @@
+"""Figure providers for each area of work. Each is guarded: an area that is not installed, or
+whose counting functions are missing, contributes nothing rather than breaking the report."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from importlib.util import find_spec
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from xieshang.reports.figures import Figure, Scope, register
+
+logger = logging.getLogger("xieshang.reports")
+
+
+def members_figures(scope: Scope) -> list[Figure]:
+    from xieshang.members.models import Member
+
+    serving = Member.objects.filter(
+        committee_id__in=scope.committee_ids, joined_on__lte=scope.end
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=scope.start))
+    total = serving.count()
+    return [
+        Figure("members.serving", _("Members serving"), total, _("people"), link="/members/"),
+        Figure(
+            "members.standing",
+            _("Standing committee members"),
+            serving.filter(is_standing=True).count(),
+            _("people"),
+        ),
+        Figure(
+            "members.women_share",
+            _("Share of women"),
+            round(100 * serving.filter(gender="female").count() / total) if total else 0,
+            "%",
+        ),
+    ]
+
+
+# Activity type code → (figure key, label, unit). The keys are the ones in docs/reports.md.
+ACTIVITY_FIGURES = [
+    ("plenary", "plenaries", gettext_noop("Plenary sessions"), "times"),
+    ("standing_meeting", "standing_meetings", gettext_noop("Standing committee meetings"), "times"),
+    ("chair_meeting", "chair_meetings", gettext_noop("Chair meetings"), "times"),
+    ("party_group", "party_group_meetings", gettext_noop("Party group meetings"), "times"),
+    (
+        "special_committee_meeting",
+        "special_committee_meetings",
+        gettext_noop("Special committee meetings"),
+        "times",
+    ),
+    ("learning", "learning_sessions", gettext_noop("Learning sessions"), "times"),
+    ("training", "training_courses", gettext_noop("Training courses"), "courses"),
+    (
+        "thematic_consultation",
+        "thematic_consultations",
+        gettext_noop("Thematic consultations"),
+        "times",
+    ),
+    (
+        "counterpart_consultation",
+        "counterpart_consultations",
+        gettext_noop("Counterpart consultations"),
+        "times",
+    ),
+    ("sector_consultation", "sector_consultations", gettext_noop("Sector consultations"), "times"),
+    (
+        "proposal_consultation",
+        "proposal_consultations",
+        gettext_noop("Proposal-handling consultations"),
+        "times",
+    ),
+    (
+        "grassroots_consultation",
+        "grassroots_consultations",
+        gettext_noop("Grassroots consultations"),
+        "times",
+    ),
+    ("research", "research_topics", gettext_noop("Research topics"), "topics"),
+    ("sector_research", "sector_research", gettext_noop("Sector research activities"), "times"),
+    ("inspection", "inspections", gettext_noop("Inspections"), "items"),
+    (
+        "democratic_supervision",
+        "supervisions",
+        gettext_noop("Democratic supervision activities"),
+        "times",
+    ),
+    ("forum", "forums", gettext_noop("Member forums"), "times"),
+    ("seminar", "seminars", gettext_noop("Seminars"), "times"),
+    ("cultural", "cultural_events", gettext_noop("Cultural events"), "items"),
+    ("visit", "visits", gettext_noop("Visits"), "times"),
+    ("volunteer", "volunteer_services", gettext_noop("Volunteer services"), "times"),
+]
+UNITS = {"times": "次", "courses": "期", "topics": "个", "items": "项"}
+
+
+def activities_figures(scope: Scope) -> list[Figure]:
+    from collections import Counter
+
+    from xieshang.activities import selectors as act
+
+    counts: Counter[str] = Counter()
+    suggestions: Counter[str] = Counter()
+    departments = 0
+    reached = total = 0
+    for committee in scope.committees:
+        counts.update(act.count_by_type(committee, scope.start, scope.end))
+        suggestions.update(act.suggestions_by_type(committee, scope.start, scope.end))
+        departments += act.counterpart_departments(committee, scope.start, scope.end)
+        coverage = act.learning_coverage(committee, scope.start, scope.end)
+        reached += coverage.reached
+        total += coverage.total
+    period = f"from={scope.start}&to={scope.end}"
+    out = [
+        Figure(
+            f"activities.{key}",
+            _(label),
+            counts.get(code, 0),
+            UNITS[unit],
+            link=f"/activities/?type={code}&{period}",
+        )
+        for code, key, label, unit in ACTIVITY_FIGURES
+    ]
+    out += [
+        Figure(
+            "activities.counterpart_departments",
+            _("Departments met in counterpart consultations"),
+            departments,
+            "个",
+        ),
+        Figure(
+            "activities.learning_coverage",
+            _("Members reached by learning"),
+            round(100 * reached / total) if total else 0,
+            "%",
+        ),
+        Figure(
+            "activities.inspection_suggestions",
+            _("Suggestions from inspections"),
+            suggestions.get("inspection", 0),
+            "条",
+            link=f"/activities/ledger/?type=inspection&{period}",
+        ),
+        Figure(
+            "activities.forum_seminar_suggestions",
+            _("Suggestions from forums and seminars"),
+            suggestions.get("forum", 0) + suggestions.get("seminar", 0),
+            "条",
+        ),
+        Figure(
+            "activities.research_suggestions",
+            _("Suggestions from research"),
+            suggestions.get("research", 0) + suggestions.get("sector_research", 0),
+            "条",
+        ),
+        Figure(
+            "activities.suggestions",
+            _("Suggestions recorded in the ledger"),
+            sum(suggestions.values()),
+            "条",
+            link="/activities/ledger/",
+        ),
+    ]
+    return out
+
+
+def _guarded(module: str, fn: Callable[[Scope], list[Figure]]) -> Callable[[Scope], list[Figure]]:
+    def run(scope: Scope) -> list[Figure]:
+        if find_spec(module) is None:
+            return []
+        try:
+            return fn(scope)
+        except (ImportError, AttributeError) as exc:  # an area changed its counting API
+            logger.warning("figures from %s unavailable: %s", module, exc)
+            return []
+
+    return run
+
+
+def register_all() -> None:
+    register("members", members_figures)
+    register("activities", _guarded("xieshang.activities.selectors", activities_figures))
