@@ -207,3 +207,38 @@ def test_rules_page_creates_from_template_and_rejects_unknown_kind(client, count
     response = client.post(reverse("duty-rules") + "?year=2025",
                            {"kind": "nonsense", "label": "x", "points": "1"}, follow=True)
     assert "未知的记录类别" in response.content.decode()
+
+
+def test_activity_attendance_becomes_facts(county, system):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from xieshang.activities import services as act
+    from xieshang.activities.models import Activity, Invitation
+    from xieshang.duties.facts import collect
+
+    present, absent, excused = (MemberFactory(committee=county) for _ in range(3))
+    types = act.activity_types_ensure(county)
+    activity = act.activity_create(
+        actor=system, committee=county, type=types["plenary"], title="十四届四次会议",
+        start=timezone.make_aware(dt.datetime(2025, 1, 10, 9)), status=Activity.Status.HELD)
+    invitations = {i.member_id: i for i in act.invitations_send(
+        actor=system, activity=activity, members=[present, absent, excused],
+        notify_members=False)}
+    act.attendance_record(actor=system, invitation=invitations[present.id],
+                          attendance=Invitation.Attendance.ATTENDED)
+    act.attendance_record(actor=system, invitation=invitations[absent.id],
+                          attendance=Invitation.Attendance.ABSENT)
+    Invitation.objects.filter(pk=invitations[excused.id].pk).update(
+        status=Invitation.Status.LEAVE_APPROVED)
+    kinds = {(f.member_id, f.kind) for f in collect(county.id, dt.date(2025, 1, 1),
+                                                    dt.date(2025, 12, 31))}
+    assert kinds == {(present.id, "activity.attended:plenary"),
+                     (absent.id, "activity.absent_unexcused:plenary"),
+                     (excused.id, "activity.absent_excused:plenary")}
+    services.ruleset_create_from_template(actor=system, committee=county, year=2025)
+    engine.recompute(county, 2025)
+    assert Score.objects.get(member=absent).total == Decimal("-30")
+    assert Score.objects.get(member=excused).total == Decimal("-10")
+    assert Score.objects.get(member=present).total == Decimal("5")
