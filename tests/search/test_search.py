@@ -138,3 +138,16 @@ def test_user_without_role_is_refused(client, corpus):
 def test_member_role_can_search(client, corpus, make_user):
     client.force_login(make_user(corpus, Role.MEMBER))
     assert client.get(reverse("search"), {"q": "校"}).status_code == 200
+
+
+def test_activities_are_searchable(county, staff, django_capture_on_commit_callbacks):
+    from xieshang.activities import services as act
+
+    system = actor_for(staff, county)
+    types = act.activity_types_ensure(county)
+    with django_capture_on_commit_callbacks(execute=True):
+        act.activity_create(actor=system, committee=county, type=types["inspection"],
+                            title="视察全县校车安全运营", start=timezone.now(),
+                            description="重点查看农村学校校车")
+    hit = search(actor_for(staff, county), "校车").hits[0]
+    assert hit.entry.kind == "activity" and hit.entry.url.startswith("/activities/")

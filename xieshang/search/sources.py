@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 
 from xieshang.members.models import HandlingUnit, Member
@@ -28,7 +30,25 @@ def unit_document(unit: HandlingUnit) -> Document | None:
                     facets={"unit_kind": unit.kind})
 
 
+def activity_document(activity: Any) -> Document | None:
+    if activity.status == "cancelled":
+        return None
+    return Document(
+        title=activity.title,
+        body="\n".join(filter(None, [activity.description, activity.minutes, activity.place])),
+        url=reverse("activities:detail", args=[activity.pk]), date=activity.start,
+        facets={"type": activity.type.code},
+    )
+
+
 def register_all() -> None:
+    from importlib.util import find_spec
+
+    if find_spec("xieshang.activities.models") is not None:
+        from xieshang.activities.models import Activity
+
+        register("activity", Activity, activity_document,
+                 queryset=lambda: Activity.objects.select_related("type"))
     register("member", Member, member_document,
              queryset=lambda: Member.objects.select_related("sector"))
     register("unit", HandlingUnit, unit_document)
