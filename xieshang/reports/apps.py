@@ -9,7 +9,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from xieshang.core.navigation import NavItem, register
-        from xieshang.reports import permissions, providers
+        from xieshang.reports import dashboard, permissions, providers
 
         providers.register_all()
+        dashboard.register_all()
         register(NavItem(_("Statistics"), "reports-figures", permissions.can_view, order=70))
+        register(NavItem(_("Dashboard"), "reports-dashboard", permissions.can_view, order=69))

@@ -6,7 +6,7 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -114,4 +114,65 @@ def _xlsx(scope: Scope, figures: dict[str, Figure]) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="figures-{scope.start}-{scope.end}.xlsx"'
     )
+    return response
+
+
+HEADLINE_KEYS = ["members.serving", "proposals.submitted", "proposals.filed",
+                 "proposals.on_time_rate", "opinions.submitted", "opinions.adopted",
+                 "activities.learning_coverage", "activities.suggestions"]
+
+
+def _dashboard_context(request: XRequest) -> dict[str, object]:
+    from xieshang.reports import charts
+    from xieshang.reports.dashboard import panels
+
+    scope, terms = _scope(request)
+    figures = compute(scope)
+    drawn = []
+    for panel in panels(scope):
+        svg = (charts.bar(panel.rows, title=panel.title) if panel.kind == "bar"
+               else charts.donut(panel.rows, title=panel.title) if panel.kind == "donut" else "")
+        drawn.append({"panel": panel, "svg": svg})
+    return {"scope": scope, "terms": terms, "query": request.GET.urlencode(),
+            "headline": [figures[k] for k in HEADLINE_KEYS if k in figures], "panels": drawn}
+
+
+@login_required
+def dashboard_page(request: XRequest) -> HttpResponse:
+    if not permissions.can_view(request.actor):
+        raise PermissionDenied
+    return render(request, "reports/dashboard.html", _dashboard_context(request))
+
+
+@login_required
+def screen_page(request: XRequest) -> HttpResponse:
+    """The large screen (大屏, 1920×1080): the same panels, refreshed every five minutes."""
+    if not permissions.can_view(request.actor):
+        raise PermissionDenied
+    return render(request, "reports/screen.html", _dashboard_context(request))
+
+
+@login_required
+def panel_export(request: XRequest, key: str) -> HttpResponse:
+    from openpyxl import Workbook
+
+    from xieshang.reports.dashboard import panels
+
+    if not permissions.can_view(request.actor):
+        raise PermissionDenied
+    scope, _terms = _scope(request)
+    panel = next((p for p in panels(scope) if p.key == key), None)
+    if panel is None:
+        raise Http404
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append([panel.title, panel.unit])
+    for label, value in panel.rows:
+        ws.append([label, value])
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f'attachment; filename="{key}.xlsx"'
     return response

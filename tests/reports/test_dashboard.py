@@ -1,0 +1,81 @@
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from tests.factories import CommitteeFactory, MemberFactory
+from xieshang.activities import services as act
+from xieshang.activities.models import Activity
+from xieshang.core.models import Role
+from xieshang.core.permissions import Actor
+from xieshang.reports import charts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def activities(county):
+    system = Actor.for_system(county)
+    types = act.activity_types_ensure(county)
+    for month in (1, 1, 2, 3):
+        act.activity_create(actor=system, committee=county, type=types["forum"],
+                            title="委员座谈会",
+                            start=timezone.make_aware(dt.datetime(2025, month, 10, 9)),
+                            status=Activity.Status.HELD)
+    return county
+
+
+def test_dashboard_draws_charts_with_table_views(client, activities, staff):
+    client.force_login(staff)
+    body = client.get(reverse("reports-dashboard"),
+                      {"from": "2025-01-01", "to": "2025-12-31"}).content.decode()
+    assert "<svg" in body and "2025-01" in body
+    assert "<details" in body
+
+
+def test_large_screen_renders(client, activities, staff):
+    client.force_login(staff)
+    response = client.get(reverse("reports-screen"), {"from": "2025-01-01", "to": "2025-12-31"})
+    assert response.status_code == 200 and 'http-equiv="refresh"' in response.content.decode()
+
+
+def test_panel_export_has_the_numbers(client, activities, staff):
+    client.force_login(staff)
+    response = client.get(reverse("reports-panel-export", args=["activities.by_month"]),
+                          {"from": "2025-01-01", "to": "2025-12-31"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert ("2025-01", 2) in [(r[0], r[1]) for r in rows]
+
+
+def test_unknown_panel_is_404(client, county, staff):
+    client.force_login(staff)
+    assert client.get(reverse("reports-panel-export", args=["nope"])).status_code == 404
+
+
+def test_city_sees_its_counties(client, county, make_user):
+    MemberFactory(committee=county)
+    city_staff = make_user(county.parent, Role.STAFF_OFFICE)
+    client.force_login(city_staff)
+    body = client.get(reverse("reports-dashboard")).content.decode()
+    assert county.name in body
+
+
+def test_members_cannot_open_dashboards(client, county, make_user):
+    client.force_login(make_user(county, Role.MEMBER))
+    for name in ("reports-dashboard", "reports-screen"):
+        assert client.get(reverse(name)).status_code == 403
+
+
+def test_chart_labels_are_escaped():
+    svg = charts.bar([("<script>", 3)], title="<b>")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert "<script>" not in charts.donut([("<script>", 1), ("b", 1)])
+
+
+def test_empty_county_tree_has_no_tree_panel(client, db, make_user):
+    lonely = CommitteeFactory()
+    client.force_login(make_user(lonely, Role.LEADER))
+    assert client.get(reverse("reports-dashboard")).status_code == 200

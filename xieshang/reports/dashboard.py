@@ -1,0 +1,104 @@
+"""Dashboard panels: each area registers functions that return a titled series of numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from xieshang.reports.figures import Scope
+
+logger = logging.getLogger("xieshang.reports")
+
+
+@dataclass
+class Panel:
+    key: str
+    title: str
+    kind: str  # "bar" | "donut" | "table"
+    rows: list[tuple[str, float]] = field(default_factory=list)
+    unit: str = ""
+    order: int = 100
+
+
+PanelProvider = Callable[[Scope], list[Panel]]
+PANELS: dict[str, PanelProvider] = {}
+
+
+def register(name: str, provider: PanelProvider) -> None:
+    PANELS[name] = provider
+
+
+def panels(scope: Scope) -> list[Panel]:
+    out: list[Panel] = []
+    for name, provider in PANELS.items():
+        try:
+            out.extend(provider(scope))
+        except (ImportError, AttributeError) as exc:
+            logger.warning("dashboard panels from %s unavailable: %s", name, exc)
+    return sorted(out, key=lambda p: p.order)
+
+
+def activity_panels(scope: Scope) -> list[Panel]:
+    from django.utils import timezone
+
+    from xieshang.activities.models import Activity
+
+    lo = timezone.make_aware(dt.datetime.combine(scope.start, dt.time.min))
+    hi = timezone.make_aware(dt.datetime.combine(scope.end + dt.timedelta(days=1), dt.time.min))
+    rows = (Activity.objects.filter(committee_id__in=scope.committee_ids, start__gte=lo,
+                                    start__lt=hi, status=Activity.Status.HELD)
+            .annotate(month=TruncMonth("start")).values("month").annotate(n=Count("id"))
+            .order_by("month"))
+    by_month = [(f"{r['month']:%Y-%m}", float(r["n"])) for r in rows][-12:]
+    by_type = (Activity.objects.filter(committee_id__in=scope.committee_ids, start__gte=lo,
+                                       start__lt=hi, status=Activity.Status.HELD)
+               .values("type__label").annotate(n=Count("id")).order_by("-n"))
+    return [
+        Panel("activities.by_month", _("Activities by month"), "bar", by_month, _("times"),
+              order=40),
+        Panel("activities.by_type", _("Activities by type"), "donut",
+              [(r["type__label"], float(r["n"])) for r in by_type][:8], _("times"), order=41),
+    ]
+
+
+def duty_panels(scope: Scope) -> list[Panel]:
+    from xieshang.duties.models import Score
+
+    scores = list(Score.objects.filter(committee_id__in=scope.committee_ids,
+                                       year=scope.end.year).values_list("total", flat=True))
+    buckets = [(f"{low}-{low + 19}", low) for low in range(0, 120, 20)]
+    rows = [(label, float(sum(1 for s in scores if low <= s < low + 20)))
+            for label, low in buckets]
+    rows[0] = (rows[0][0], rows[0][1] + sum(1 for s in scores if s < 0))
+    rows[-1] = (rows[-1][0], rows[-1][1] + sum(1 for s in scores if s >= 120))
+    return [Panel("duties.distribution", _("Duty score distribution"), "bar", rows,
+                  _("members"), order=60)] if scores else []
+
+
+def tree_panels(scope: Scope) -> list[Panel]:
+    """For a province or city: one row per direct sub-committee (serving members)."""
+    from xieshang.members.models import Member
+
+    children = list(scope.committee.children.filter(is_active=True))
+    if not children:
+        return []
+    counts = dict(Member.objects.filter(committee__in=children, status=Member.Status.ACTIVE)
+                  .values_list("committee_id").annotate(n=Count("id")))
+    rows = [(c.short_name or c.name, float(counts.get(c.id, 0))) for c in children]
+    return [Panel("tree.members", _("Members of the sub-committees"), "table", rows,
+                  _("people"), order=90)]
+
+
+def register_all() -> None:
+    from importlib.util import find_spec
+
+    if find_spec("xieshang.activities.models") is not None:
+        register("activities", activity_panels)
+    register("duties", duty_panels)
+    register("tree", tree_panels)
