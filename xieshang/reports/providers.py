@@ -3,6 +3,7 @@ whose counting functions are missing, contributes nothing rather than breaking t
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from importlib.util import find_spec
@@ -167,6 +168,47 @@ def activities_figures(scope: Scope) -> list[Figure]:
     return out
 
 
+def duties_figures(scope: Scope) -> list[Figure]:
+    from collections import Counter
+
+    from django.db.models import Avg
+
+    from xieshang.duties.models import DutyWarning, Score
+
+    scores = Score.objects.filter(committee_id__in=scope.committee_ids, year=scope.end.year)
+    average = scores.aggregate(a=Avg("total"))["a"]
+    bands = Counter(scores.values_list("band", flat=True))
+    out = [
+        Figure("duties.scored_members", _("Members with a duty score"), scores.count(),
+               _("people"), link="/duties/ranking/"),
+        Figure("duties.average_score", _("Average duty score"),
+               round(float(average), 1) if average is not None else 0, ""),
+        Figure("duties.open_warnings", _("Open duty warnings"),
+               DutyWarning.objects.filter(committee_id__in=scope.committee_ids,
+                                          resolved_at__isnull=True).count(), ""),
+    ]
+    out += [Figure(f"duties.band.{name}", _("Band: %(name)s") % {"name": name}, n, _("people"))
+            for name, n in sorted(bands.items()) if name]
+    return out
+
+
+def attendance_figures(scope: Scope) -> list[Figure]:
+    from django.utils import timezone
+
+    from xieshang.activities.models import Activity, Invitation
+
+    lo = timezone.make_aware(dt.datetime.combine(scope.start, dt.time.min))
+    hi = timezone.make_aware(dt.datetime.combine(scope.end + dt.timedelta(days=1), dt.time.min))
+    invitations = Invitation.objects.filter(
+        committee_id__in=scope.committee_ids, activity__status=Activity.Status.HELD,
+        activity__start__gte=lo, activity__start__lt=hi)
+    recorded = invitations.exclude(attendance="")
+    present = recorded.filter(attendance__in=["attended", "late"]).count()
+    total = recorded.count()
+    return [Figure("duties.attendance_rate", _("Attendance rate at activities"),
+                   round(100 * present / total) if total else 0, "%")]
+
+
 def _guarded(module: str, fn: Callable[[Scope], list[Figure]]) -> Callable[[Scope], list[Figure]]:
     def run(scope: Scope) -> list[Figure]:
         if find_spec(module) is None:
@@ -183,3 +225,5 @@ def _guarded(module: str, fn: Callable[[Scope], list[Figure]]) -> Callable[[Scop
 def register_all() -> None:
     register("members", members_figures)
     register("activities", _guarded("xieshang.activities.selectors", activities_figures))
+    register("duties", _guarded("xieshang.duties.models", duties_figures))
+    register("attendance", _guarded("xieshang.activities.models", attendance_figures))

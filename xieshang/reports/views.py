@@ -47,6 +47,7 @@ SECTION_LABELS = {
     "proposals": gettext_lazy("Proposals"),
     "opinions": gettext_lazy("Public-opinion reports"),
     "duties": gettext_lazy("Duty performance"),
+    "attendance": gettext_lazy("Duty performance"),
 }
 
 
