@@ -57,11 +57,15 @@ def register(name: str, provider: Provider) -> None:
 
 
 def compute(scope: Scope) -> dict[str, Figure]:
+    """All figures of the scope (read from a replica when one is configured: lag is fine)."""
+    from xieshang.core.dbrouter import replica
+
     out: dict[str, Figure] = {}
-    for name, provider in PROVIDERS.items():
-        for figure in provider(scope):
-            figure.section = figure.section or name
-            out[figure.key] = figure
+    with replica():
+        for name, provider in PROVIDERS.items():
+            for figure in provider(scope):
+                figure.section = figure.section or name
+                out[figure.key] = figure
     return out
 
 
