@@ -8,8 +8,8 @@ from django.apps import apps
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
 from django.contrib.sitemaps.views import sitemap
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.i18n import set_language
 
 from xieshang.portal.sitemaps import SITEMAPS

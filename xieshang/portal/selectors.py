@@ -25,5 +25,18 @@ def live_articles(committee: Committee, *, members: bool) -> QuerySet[Article]:
     return qs.order_by("-publish_at", "-id")
 
 
+def column_by_slug(committee: Committee, slug: str) -> Column:
+    column = Column.objects.filter(committee=committee, slug=slug).first()
+    if column is None:
+        raise Http404
+    return column
+
+
+def serving_members(committee: Committee) -> int:
+    from xieshang.members.models import Member
+
+    return Member.objects.filter(committee=committee, status=Member.Status.ACTIVE).count()
+
+
 def columns(committee: Committee) -> QuerySet[Column]:
     return Column.objects.filter(committee=committee).order_by("order", "id")

@@ -57,10 +57,7 @@ def _is_member_of(request: HttpRequest, site: Site) -> bool:
 
 
 def _figures(site: Site) -> list[tuple[str, int]]:
-    from xieshang.members.models import Member
-
-    return [(_("Members"), Member.objects.filter(committee=site.committee,
-                                                  status=Member.Status.ACTIVE).count())]
+    return [(_("Members"), selectors.serving_members(site.committee))]
 
 
 @public_cache
@@ -80,9 +77,7 @@ def home(request: HttpRequest, code: str) -> HttpResponse:
 @public_cache
 def column(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     site = selectors.site_for(code)
-    col = Column.objects.filter(committee=site.committee, slug=slug).first()
-    if col is None:
-        raise Http404
+    col = selectors.column_by_slug(site.committee, slug)
     qs = selectors.live_articles(site.committee, members=_is_member_of(request, site)).filter(
         column=col)
     page = Paginator(qs, 15).get_page(request.GET.get("page"))
