@@ -40,7 +40,17 @@ SECRET_KEY = os.environ.get(
 ALLOWED_HOSTS = env_list("XIESHANG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("XIESHANG_CSRF_TRUSTED_ORIGINS")
 
+# Our apps first: their translations and templates take precedence over Django's own.
 INSTALLED_APPS = [
+    "xieshang.core",
+    "xieshang.members",
+    "xieshang.proposals",
+    "xieshang.opinions",
+    "xieshang.activities",
+    "xieshang.search",
+    "xieshang.duties",
+    "xieshang.portal",
+    "xieshang.reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,15 +62,6 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_htmx",
     "django_tasks_db",
-    "xieshang.core",
-    "xieshang.members",
-    "xieshang.proposals",
-    "xieshang.opinions",
-    "xieshang.activities",
-    "xieshang.search",
-    "xieshang.duties",
-    "xieshang.portal",
-    "xieshang.reports",
 ]
 
 MIDDLEWARE = [

@@ -16,7 +16,6 @@ from xieshang.core.models import Committee
 DEFAULTS: dict[str, tuple[Any, Any]] = {
     # key: (default value, label)
     "term_years": (5, _("Years in a term")),
-    "lockout_threshold": (5, _("Failed logins before an account is locked")),
 }
 
 
