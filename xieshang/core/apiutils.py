@@ -1,32 +1,68 @@
-"""Shared pieces of the JSON API: authentication, the acting committee, errors.
+"""Shared pieces of the JSON API: authentication, the acting committee, errors, pagination.
 
 Every app's ``api.py`` defines ``router = Router(tags=[...])``; ``xieshang/api.py`` mounts them
-all under /api/ with the authentication below. Inside an operation call ``actor(request)`` to
-get the Actor (user + committee + roles), exactly as pages use ``request.actor``; services raise
-PermissionDenied / ValidationError / Http404, which the API turns into
-``{"code": ..., "message": ...}`` with a Chinese message.
+all under /api/<app label>/ with the authentication below. Inside an operation call
+``actor(request)`` to get the Actor (user + committee + roles), exactly as pages use
+``request.actor``; services raise PermissionDenied / ValidationError / Http404, which
+``install_error_handlers`` turns into ``{"code": ..., "message": ..., "errors": [...]}`` with a
+Chinese message, so an operation needs no try/except of its own.
 
 The committee an API call acts in: the ``X-Committee`` header (a committee code), else the
-``committee`` query parameter, else the user's first committee.
+``committee`` query parameter, else (in the browser) the committee chosen in the page header,
+else the user's first committee.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import math
+from collections.abc import Mapping
 from typing import Any
 
-from django.http import HttpRequest
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError, models
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Schema
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PaginationBase
+from ninja.parser import Parser
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from xieshang.core.middleware import client_ip
 from xieshang.core.models import ApiToken, User
 from xieshang.core.permissions import Actor, actor_for, committees_for_user
+from xieshang.core.tenancy import scoped
+
+logger = logging.getLogger("xieshang.api")
+
+# Writing last_used_at on every call would make each read a write; a minute is precise enough
+# for the token page ("last used …") and for spotting a token nobody uses any more.
+LAST_USED_PRECISION = dt.timedelta(minutes=1)
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
 
 
 class ErrorOut(Schema):
     code: str
     message: str
+    errors: list[FieldErrorOut] = []
+
+
+ERRORS: dict[int | str, Any] = {
+    400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
+}
+"""Pass as part of ``response=`` so that the OpenAPI schema documents the error shape."""
 
 
 class ApiError(Exception):
@@ -39,48 +75,312 @@ class ApiError(Exception):
         self.status = status
 
 
+# --- authentication --------------------------------------------------------------------------
+
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer xs_…`` with a token issued on the "API tokens" page."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         row = (
             ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash_key(token), revoked_at__isnull=True)
+            .filter(key_hash=ApiToken.hash_key(token.strip()), revoked_at__isnull=True)
             .first()
         )
         if row is None or not row.user.is_active:
-            return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+            # A wrong token is refused outright rather than falling back to the session cookie:
+            # a script that sends a stale token should learn so, not act as whoever is logged in.
+            raise AuthenticationError()
+        now = timezone.now()
+        if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
+        request._api_token = row  # type: ignore[attr-defined]
         return row.user
 
 
 class SessionCsrfAuth(SessionAuth):
     """The browser session (with Django's CSRF check on unsafe methods)."""
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # Without a logged-in session there is nothing to protect: answer 401, not a CSRF 403.
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
 
 AUTH: list[Any] = [TokenAuth(), SessionCsrfAuth()]
+
+
+def used_token(request: HttpRequest) -> ApiToken | None:
+    """The API token that authenticated this request (None for the browser session)."""
+    return getattr(request, "_api_token", None)
 
 
 def actor(request: HttpRequest) -> Actor:
     """The Actor of an authenticated API request (cached on the request)."""
     cached = getattr(request, "_api_actor", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    user = request.auth if isinstance(getattr(request, "auth", None), User) else request.user
+        return cached
+    auth = getattr(request, "auth", None)
+    user = auth if isinstance(auth, User) else request.user
     if not isinstance(user, User) or not user.is_authenticated:
-        raise ApiError("unauthorized", "请先登录。", 401)
-    committees = committees_for_user(user)
+        raise ApiError("unauthorized", _("Log in first, or send a valid API token."), 401)
     wanted = request.headers.get("X-Committee") or request.GET.get("committee")
+    page_actor = getattr(request, "actor", None)
     if wanted:
+        committees = committees_for_user(user)
         committee = next((c for c in committees if c.code == wanted), None)
         if committee is None:
-            raise ApiError("not_found", "未找到该政协，或您在该政协没有角色。", 404)
+            raise ApiError("not_found", _("No such committee, or you hold no role in it."), 404)
+        result = actor_for(user, committee, client_ip(request))
+    elif (used_token(request) is None and isinstance(page_actor, Actor)
+          and page_actor.user is not None and page_actor.user.pk == user.pk):
+        # The browser session: the committee chosen in the page header, as on every page.
+        result = page_actor
     else:
-        committee = committees[0] if committees else None
-    result = actor_for(user, committee, client_ip(request))
+        committees = committees_for_user(user)
+        result = actor_for(user, committees[0] if committees else None, client_ip(request))
     request._api_actor = result  # type: ignore[attr-defined]
     return result
 
 
-__all__ = ["AUTH", "ApiError", "APIKeyHeader", "ErrorOut", "TokenAuth", "actor"]
+def pick[T: models.Model](actor: Actor, model: type[T], pk: int | None, field: str) -> T | None:
+    """A related row named by id in a request body, from the actor's committee.
+
+    An id of another committee (or none at all) is a mistake in the input, so it is reported
+    as a field error (400) rather than a 404 of the whole request.
+    """
+    if pk is None:
+        return None
+    row = scoped(actor, model).filter(pk=pk).first()
+    if row is None:
+        raise DjangoValidationError({field: _("No such record in this committee.")})
+    return row
+
+
+# --- pagination ------------------------------------------------------------------------------
+
+MAX_PAGE_SIZE = 100
+
+
+class PageNumber(PaginationBase):
+    """``?page=2&page_size=50`` → ``{"items": [...], "count", "page", "page_size", "pages"}``.
+
+    A page past the end is empty (not an error), so a client can stop at the first empty page.
+    """
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+
+    class Output(Schema):
+        items: list[Any]
+        count: int
+        page: int
+        page_size: int
+        pages: int
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest,
+                          **params: Any) -> Any:
+        size = pagination.page_size
+        offset = (pagination.page - 1) * size
+        count = self._items_count(queryset)
+        return {
+            "items": list(queryset[offset:offset + size]),
+            "count": count,
+            "page": pagination.page,
+            "page_size": size,
+            "pages": max(1, math.ceil(count / size)),
+        }
+
+
+def _nul_fields(value: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _nul_fields(v, (*path, str(k)))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _nul_fields(v, (*path, str(i)))]
+    return []
+
+
+def _nul_error(source: str, paths: list[tuple[str, ...]]) -> NinjaValidationError:
+    return NinjaValidationError([{"loc": (source, *p), "type": "nul_character"} for p in paths])
+
+
+class StrictParser(Parser):
+    """Refuse NUL characters in input: PostgreSQL cannot store them in text, so they would
+    otherwise fail deep inside a service (and SQLite would keep what PostgreSQL refuses)."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        bad = _nul_fields(data)
+        if bad:
+            raise _nul_error("body", bad)
+        return data
+
+    def parse_querydict(self, data: MultiValueDict[str, Any], list_fields: list[str],
+                        request: HttpRequest) -> dict[str, Any]:
+        bad: list[tuple[str, ...]] = [(key,) for key, values in data.lists()
+                                      if any(isinstance(v, str) and "\x00" in v
+                                             for v in values)]
+        if bad:
+            raise _nul_error("query" if data is request.GET else "form", bad)
+        return super().parse_querydict(data, list_fields, request)
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """JSON with Chinese as characters rather than \\u escapes (smaller, readable in logs)."""
+
+    json_dumps_params: Mapping[str, Any] = {"ensure_ascii": False}
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    # ninja puts the source first ("query", "body", "path"); the body's parameter name follows.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in {"query", "path", "body", "header", "cookie", "form", "file"}:
+        parts = parts[1:]
+        if len(parts) > 1 and parts[0] in {"payload", "data", "body"}:
+            parts = parts[1:]
+    return ".".join(parts) or "request"
+
+
+def _pydantic_message(error: dict[str, Any]) -> str:
+    """A Chinese message for one pydantic error (its own messages are English only)."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind == "nul_character":
+        return _("Must not contain NUL characters.")
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return _("Enter a whole number.")
+    if kind in {"float_parsing", "float_type", "decimal_parsing"}:
+        return _("Enter a number.")
+    if kind in {"bool_parsing", "bool_type"}:
+        return _("Enter true or false.")
+    if kind in {"greater_than_equal", "greater_than"}:
+        return _("Must be at least %(limit)s.") % {"limit": ctx.get("ge", ctx.get("gt"))}
+    if kind in {"less_than_equal", "less_than"}:
+        return _("Must be at most %(limit)s.") % {"limit": ctx.get("le", ctx.get("lt"))}
+    if kind == "string_too_long":
+        return _("At most %(n)s characters.") % {"n": ctx.get("max_length")}
+    if kind == "string_too_short":
+        return _("At least %(n)s characters.") % {"n": ctx.get("min_length")}
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return _("Enter a date as YYYY-MM-DD.")
+    if kind in {"enum", "literal_error"}:
+        choices = str(ctx.get("expected", "")).replace("' or '", "', '").replace("', '", "'、'")
+        return _("Choose one of: %(choices)s.") % {"choices": choices}
+    if kind in {"json_invalid", "model_attributes_type", "dict_type", "model_type"}:
+        return _("The request body is not a valid JSON object.")
+    if kind in {"list_type", "tuple_type", "set_type"}:
+        return _("Enter a list.")
+    if kind in {"string_type", "string_unicode"}:
+        return _("Enter text.")
+    if kind == "value_error" and ctx.get("error"):
+        return str(ctx["error"])
+    return _("This value is not valid.")
+
+
+def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str,
+           errors: list[dict[str, str]] | None = None) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "errors": errors or []}, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Every failure leaves the API as ``ErrorOut`` JSON with a Chinese message, not a page."""
+
+    @api.exception_handler(ApiError)
+    def api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+        return _error(api, request, exc.status, exc.code, exc.message)
+
+    @api.exception_handler(NinjaValidationError)
+    def bad_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        errors = [{"field": _field_name(e.get("loc", ())), "message": _pydantic_message(e)}
+                  for e in exc.errors if isinstance(e, dict)]
+        if not errors:
+            errors = [{"field": "request", "message": _("This value is not valid.")}]
+        summary = "；".join(f"{e['field']}：{e['message']}" for e in errors[:5])
+        return _error(api, request, 422, "invalid",
+                      _("The request is not valid: %(details)s") % {"details": summary}, errors)
+
+    @api.exception_handler(DjangoValidationError)
+    def refused_by_rules(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        errors: list[dict[str, str]] = []
+        if hasattr(exc, "error_dict"):
+            for field, messages in exc.message_dict.items():
+                name = "request" if field == "__all__" else field
+                errors.extend({"field": name, "message": str(m)} for m in messages)
+            message = "；".join(e["message"] for e in errors)
+        else:
+            message = "；".join(str(m) for m in exc.messages)
+        return _error(api, request, 400, "invalid", message, errors)
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return _error(api, request, 403, "forbidden",
+                      str(exc) or _("You are not allowed to do this."))
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return _error(api, request, 404, "not_found", _("Not found."))
+
+    @api.exception_handler(IntegrityError)
+    def conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        logger.warning("API integrity error on %s: %s", request.path, exc)
+        return _error(api, request, 409, "conflict",
+                      _("This conflicts with an existing record (perhaps a duplicate)."))
+
+    @api.exception_handler(DataError)
+    def unstorable(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # A value the database refuses (e.g. longer than a column on PostgreSQL) that no form
+        # rule caught: the transaction is rolled back, so the client can correct and resend.
+        logger.warning("API data error on %s: %s", request.path, exc)
+        return _error(api, request, 400, "invalid",
+                      _("Some of the input cannot be stored (too long, or a character that "
+                        "is not allowed)."))
+
+    @api.exception_handler(AuthenticationError)
+    def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        response = _error(api, request, 401, "unauthorized",
+                          _("Log in first, or send a valid API token."))
+        response["WWW-Authenticate"] = 'Bearer realm="xieshang"'
+        return response
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        return _error(api, request, 429, "throttled",
+                      _("Too many requests: wait a moment and try again."))
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 403 and "CSRF" in exc.message:
+            return _error(api, request, 403, "csrf",
+                          _("The security check failed: reload the page and try again."))
+        if isinstance(exc.__cause__, NinjaValidationError):
+            return bad_input(request, exc.__cause__)
+        if exc.status_code == 400 and exc.message.startswith("Cannot parse request body"):
+            return _error(api, request, 400, "invalid",
+                          _("The request body is not a valid JSON object."))
+        return _error(api, request, exc.status_code, "error", exc.message)
+
+    @api.exception_handler(Exception)
+    def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Logged like Django logs a failed page (so error mail and monitoring still see it),
+        # but the client gets JSON it can show rather than an HTML 500 page.
+        logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
+        if settings.DEBUG:
+            raise exc
+        return _error(api, request, 500, "server_error",
+                      _("Something went wrong on the server. Please try again later."))
+
+
+__all__ = [
+    "AUTH", "ERRORS", "ApiError", "APIKeyHeader", "ErrorOut", "PageNumber", "StrictParser",
+    "TokenAuth",
+    "Utf8JSONRenderer", "actor", "install_error_handlers", "pick", "used_token",
+]

@@ -9,3 +9,8 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from xieshang.core import signals  # noqa: F401
+        from xieshang.core.navigation import NavItem, register
+        from xieshang.core.permissions import can_open_administration
+
+        register(NavItem(_("System administration"), "manage-home", can_open_administration,
+                         order=900, icon="settings"))

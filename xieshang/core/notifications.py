@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.db import transaction
+from django.utils import timezone
 
 from xieshang.core.models import Committee, Notification, User
 
@@ -39,3 +40,21 @@ def unread_count(user: User) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+# Reading one's own notification is not audited: it changes nothing anyone else sees, and a
+# row per click would bury the events the audit log is for.
+
+def notification_mark_read(*, user: User, notification: Notification) -> Notification:
+    """Mark the user's own notification read (someone else's is left alone)."""
+    if notification.recipient_id == user.pk and notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at)
+    return notification
+
+
+def notification_mark_all_read(*, user: User) -> int:
+    """Mark every unread notification of the user read; return how many there were."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now())

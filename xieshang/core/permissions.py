@@ -100,3 +100,73 @@ def can_manage_reference_data(actor: Actor) -> bool:
 def can_view_directory(actor: Actor) -> bool:
     """Lists of members, sectors, special committees and units: everyone with a role here."""
     return actor.committee is not None
+
+
+# --- administration pages (core/admin_views.py) -----------------------------
+
+def can_manage_users(actor: Actor) -> bool:
+    """See the accounts holding roles here; create accounts; grant and revoke roles here."""
+    return actor.is_admin and actor.committee is not None
+
+
+def user_belongs_here(actor: Actor, user: User) -> bool:
+    """The user holds (or held) a role in the actor's committee: only such users are visible."""
+    if actor.committee is None:
+        return False
+    return RoleAssignment.objects.filter(user=user, committee=actor.committee).exists()
+
+
+def can_manage_account(actor: Actor, user: User) -> bool:
+    """Account-wide actions (password, unlock, log out everywhere, name and phone).
+
+    They change the login in every committee the user works in, so an admin may take them only
+    when each committee where the user holds an active role is the admin's own or below it: a
+    county admin cannot reset the password of someone who is also an admin of the city. Site
+    superusers are handled in the Django admin only.
+    """
+    if not can_manage_users(actor) or actor.committee is None or user.is_superuser:
+        return False
+    if not user_belongs_here(actor, user):
+        return False
+    prefix = actor.committee.path
+    paths = RoleAssignment.objects.filter(user=user, is_active=True).values_list(
+        "committee__path", flat=True)
+    return all(p.startswith(prefix) for p in paths)
+
+
+def can_grant_role(actor: Actor, committee: Committee, role: str) -> bool:
+    """Roles are granted by an admin of that committee; the admin role only by an admin too."""
+    if actor.system:
+        return True
+    if actor.committee is None or actor.committee.pk != committee.pk:
+        return False
+    if role == Role.ADMIN:
+        return actor.is_admin
+    return can_manage_users(actor)
+
+
+def can_view_sub_committee_audit(actor: Actor) -> bool:
+    """A province or city admin may read the audit log of the committees below it."""
+    return (can_view_audit_log(actor) and actor.committee is not None
+            and actor.committee.level in (Committee.Level.NATIONAL, Committee.Level.PROVINCE,
+                                          Committee.Level.CITY))
+
+
+def can_manage_national_calendar(actor: Actor) -> bool:
+    """National holidays (the State Council's yearly list) apply to every committee.
+
+    They may be entered by a site superuser or by an admin of a national or provincial
+    committee (one install usually serves a whole province, whose office enters the list each
+    November or December); city and county admins add only their own local days.
+    """
+    if actor.system:
+        return True
+    if actor.user is not None and actor.user.is_superuser:
+        return True
+    return (actor.is_admin and actor.committee is not None
+            and actor.committee.level in (Committee.Level.NATIONAL, Committee.Level.PROVINCE))
+
+
+def can_open_administration(actor: Actor) -> bool:
+    """The "系统管理" pages: the committee's admins."""
+    return actor.is_admin and actor.committee is not None

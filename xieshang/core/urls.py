@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from xieshang.core import views
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
     path("committee/switch/", views.switch_committee, name="switch-committee"),
+    path("account/api-tokens/", include("xieshang.core.token_urls")),
+    path("manage/", include("xieshang.core.admin_urls")),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     path("notifications/read-all/", views.notification_read_all, name="notifications-read-all"),
