@@ -6,3 +6,34 @@ class OpinionsConfig(AppConfig):
     name = "xieshang.opinions"
     label = "opinions"
     verbose_name = _("Public-opinion reports")
+
+    def ready(self) -> None:
+        from xieshang.core import navigation, worklist
+        from xieshang.opinions import permissions, policies, selectors  # noqa: F401
+
+        navigation.register(navigation.NavItem(
+            _("Public opinion"), "opinions:home",
+            lambda a: a.committee is not None and bool(a.roles), order=40, icon="opinion"))
+        navigation.register(navigation.NavItem(
+            _("Topics"), "opinions:topic-list", permissions.can_screen_topics, order=45,
+            icon="topic"))
+        cards = [
+            (_("My public-opinion reports"), "opinions:mine",
+             lambda a: selectors.my_reports(a).count(),
+             lambda a: a.member_id is not None or bool(a.body_ids), 40),
+            (_("Reports to edit"), "opinions:inbox-to_edit",
+             lambda a: selectors.inbox(a, "to_edit").count(), permissions.is_editor, 41),
+            (_("Reports to sign off"), "opinions:inbox-to_sign",
+             lambda a: selectors.inbox(a, "to_sign").count(),
+             lambda a: a.committee is not None and a.has(*permissions.SIGNER_ROLES), 42),
+            (_("Reports to publish"), "opinions:inbox-to_publish",
+             lambda a: selectors.inbox(a, "to_publish").count(), permissions.is_editor, 43),
+            (_("Reports received from lower committees"), "opinions:inbox-received",
+             lambda a: selectors.inbox(a, "received").count(), permissions.is_editor, 44),
+            (_("Topics to screen"), "opinions:topic-list",
+             lambda a: selectors.topic_list(a, status="new").count(),
+             permissions.can_screen_topics, 46),
+        ]
+        for label, url_name, count, allowed, order in cards:
+            worklist.register(worklist.Card(label=label, url_name=url_name, count=count,
+                                            allowed=allowed, order=order))

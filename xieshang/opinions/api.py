@@ -1,0 +1,455 @@
+"""JSON API of the opinions app: every action the pages offer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from xieshang.core.apiutils import ApiError, actor
+from xieshang.core.permissions import Actor
+from xieshang.core.tenancy import get_scoped_or_404, scoped
+from xieshang.opinions import documents, permissions, selectors, services, workflow
+from xieshang.opinions.models import (
+    Bulletin,
+    Correspondent,
+    OpinionOutcome,
+    OpinionReport,
+    Topic,
+)
+
+router = Router(tags=["opinions"])
+
+
+def _actor(request: HttpRequest) -> Actor:
+    """As pages do: an invited correspondent (no core role) acts in their committee."""
+    a = actor(request)
+    if a.committee is None and a.user is not None:
+        corr = selectors.correspondent_for_user(a.user)
+        if corr is not None:
+            return Actor(user=a.user, committee=corr.committee, ip=a.ip)
+    return a
+
+
+def _report(a: Actor, pk: int) -> OpinionReport:
+    report = get_scoped_or_404(a, scoped(a, OpinionReport).select_related("committee"), pk=pk)
+    if not permissions.can_view(a, report):
+        raise Http404(_("Not found."))
+    return report
+
+
+class ReportIn(Schema):
+    title: str
+    category: str = "other"
+    situation: str = ""
+    analysis: str = ""
+    suggestion: str = ""
+    body: str = ""
+    as_body: int | None = None
+
+
+class EditIn(ReportIn):
+    version: int
+    note: str = ""
+
+
+class ActionIn(Schema):
+    version: int | None = None
+    note: str = ""
+    reason: str = ""
+    into: int | None = None
+
+
+class ReportOut(Schema):
+    id: int
+    committee: str
+    title: str
+    category: str
+    status: str
+    version: int
+    author_name: str
+    situation: str
+    analysis: str
+    suggestion: str
+    body: str
+    origin_id: int | None
+    root_id: int | None
+    submitted_at: dt.datetime
+    actions: list[str]
+
+
+class OutcomeIn(Schema):
+    kind: str
+    date: dt.date | None = None
+    bulletin_id: int | None = None
+    publication: str = ""
+    person: str = ""
+    person_level: str = ""
+    text: str = ""
+    department: str = ""
+    reply: str = ""
+    instruction_id: int | None = None
+
+
+class OutcomeOut(Schema):
+    id: int
+    committee: str
+    level: str
+    kind: str
+    date: dt.date
+    publication: str
+    person: str
+    person_level: str
+    text: str
+    department: str
+    reply: str
+
+
+class VersionOut(Schema):
+    number: int
+    title: str
+    editor_name: str
+    created_at: dt.datetime
+    note: str
+
+
+class DiffOut(Schema):
+    a: int
+    b: int
+    segments: list[tuple[str, str]]
+
+
+class BulletinIn(Schema):
+    kind: str
+    report_ids: list[int]
+    recipients: str | None = None
+
+
+class BulletinOut(Schema):
+    id: int
+    year: int
+    number: int
+    label: str
+    kind: str
+    status: str
+    report_ids: list[int]
+
+
+class CorrespondentIn(Schema):
+    user_id: int
+    name: str
+    organisation: str = ""
+
+
+class CorrespondentOut(Schema):
+    id: int
+    name: str
+    organisation: str
+    is_active: bool
+
+
+class TopicActionIn(Schema):
+    version: int | None = None
+    note: str = ""
+    into: int | None = None
+
+
+class TopicOut(Schema):
+    id: int
+    title: str
+    description: str
+    place: str
+    status: str
+    version: int
+    decline_reason: str
+    consultation_note: str
+    result: str
+    merged_into_id: int | None
+
+
+class QuotaOut(Schema):
+    member_id: int
+    name: str
+    quota: int
+    submitted: int
+    adopted: int
+    met: bool
+
+
+def _out(a: Actor, r: OpinionReport) -> dict[str, object]:
+    return {**{f: getattr(r, f) for f in (
+        "id", "title", "category", "status", "version", "author_name", "situation", "analysis",
+        "suggestion", "body", "origin_id", "root_id", "submitted_at")},
+        "committee": r.committee.code,
+        "actions": [name for name, _label in workflow.allowed_actions(a, r)]}
+
+
+def _outcome_out(o: OpinionOutcome) -> dict[str, object]:
+    return {**{f: getattr(o, f) for f in ("id", "level", "kind", "date", "publication", "person",
+                                          "person_level", "text", "department", "reply")},
+            "committee": o.committee.name}
+
+
+def _bulletin_out(b: Bulletin) -> dict[str, object]:
+    return {"id": b.pk, "year": b.year, "number": b.number, "label": b.label, "kind": b.kind,
+            "status": b.status,
+            "report_ids": list(b.items.order_by("order").values_list("report_id", flat=True))}
+
+
+# --- reports ----------------------------------------------------------------------------
+
+@router.get("/reports", response=list[ReportOut])
+def list_reports(request: HttpRequest, q: str = "", status: str = "", category: str = "",
+                 author: str = "", level: str = "", mine: bool = False) -> list[dict[str, object]]:
+    a = _actor(request)
+    if mine:
+        qs = selectors.my_reports(a)
+    else:
+        if not permissions.can_list_reports(a):
+            raise PermissionDenied
+        qs = selectors.report_list(a, selectors.ReportFilters(
+            q=q, status=status, category=category, author=author, level=level))
+    return [_out(a, r) for r in qs[:500]]
+
+
+@router.post("/reports", response={201: ReportOut})
+def submit_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str, object]]:
+    a = _actor(request)
+    report = services.report_submit(actor=a, **payload.dict())
+    return 201, _out(a, report)
+
+
+@router.get("/reports/{pk}", response=ReportOut)
+def get_report(request: HttpRequest, pk: int) -> dict[str, object]:
+    a = _actor(request)
+    return _out(a, _report(a, pk))
+
+
+@router.put("/reports/{pk}", response=ReportOut)
+def edit_report(request: HttpRequest, pk: int, payload: EditIn) -> dict[str, object]:
+    a = _actor(request)
+    data = payload.dict()
+    data.pop("as_body", None)
+    version = data.pop("version")
+    report = services.report_edit(actor=a, report=_report(a, pk), expected_version=version,
+                                  **data)
+    return _out(a, report)
+
+
+@router.post("/reports/{pk}/attachments")
+def attach(request: HttpRequest, pk: int,
+           file: File[UploadedFile]) -> dict[str, object]:  # noqa: B008
+    a = _actor(request)
+    row = services.attachment_add(actor=a, report=_report(a, pk), upload=file)
+    return {"id": row.pk, "name": row.name, "size": row.size}
+
+
+@router.post("/reports/{pk}/actions/{action}", response=ReportOut)
+def report_action(request: HttpRequest, pk: int, action: str,
+                  payload: ActionIn) -> dict[str, object]:
+    a = _actor(request)
+    report = _report(a, pk)
+    if action not in workflow.ACTIONS:
+        raise ApiError("unknown_action", _("Unknown action."), 404)
+    into = get_scoped_or_404(a, OpinionReport, pk=payload.into) if payload.into else None
+    try:
+        result = services.report_act(actor=a, report=report, action=action,
+                                     expected_version=payload.version, note=payload.note,
+                                     reason=payload.reason, into=into)
+    except workflow.StaleVersion as exc:
+        raise ApiError("conflict", exc.messages[0], 409) from exc
+    return _out(a, result)
+
+
+@router.get("/reports/{pk}/versions", response=list[VersionOut])
+def versions(request: HttpRequest, pk: int) -> list[object]:
+    a = _actor(request)
+    return list(selectors.versions_of(_report(a, pk)))
+
+
+@router.get("/reports/{pk}/diff", response=DiffOut)
+def diff(request: HttpRequest, pk: int, a: int = 1, b: int = 2) -> dict[str, object]:
+    act = _actor(request)
+    report = _report(act, pk)
+    try:
+        _va, _vb, segments = selectors.version_diff(report, a, b)
+    except report.versions.model.DoesNotExist as exc:
+        raise Http404(_("Not found.")) from exc
+    return {"a": a, "b": b, "segments": segments}
+
+
+@router.get("/reports/{pk}/outcomes", response=list[OutcomeOut])
+def outcomes(request: HttpRequest, pk: int) -> list[dict[str, object]]:
+    a = _actor(request)
+    return [_outcome_out(o) for o in selectors.outcomes_visible_on(_report(a, pk))]
+
+
+@router.post("/reports/{pk}/outcomes", response={201: OutcomeOut})
+def record_outcome(request: HttpRequest, pk: int,
+                   payload: OutcomeIn) -> tuple[int, dict[str, object]]:
+    a = _actor(request)
+    report = _report(a, pk)
+    data = payload.dict()
+    bulletin_id, instruction_id = data.pop("bulletin_id"), data.pop("instruction_id")
+    bulletin = get_scoped_or_404(a, Bulletin, pk=bulletin_id) if bulletin_id else None
+    instruction = (get_scoped_or_404(a, OpinionOutcome, pk=instruction_id)
+                   if instruction_id else None)
+    outcome = services.outcome_record(actor=a, report=report, bulletin=bulletin,
+                                      instruction=instruction, **data)
+    return 201, _outcome_out(outcome)
+
+
+# --- bulletins ----------------------------------------------------------------------------
+
+@router.get("/bulletins", response=list[BulletinOut])
+def list_bulletins(request: HttpRequest) -> list[dict[str, object]]:
+    a = _actor(request)
+    if not permissions.can_view_bulletins(a):
+        raise PermissionDenied
+    return [_bulletin_out(b) for b in selectors.bulletin_list(a)]
+
+
+@router.post("/bulletins", response={201: BulletinOut})
+def create_bulletin(request: HttpRequest, payload: BulletinIn) -> tuple[int, dict[str, object]]:
+    a = _actor(request)
+    reports = list(scoped(a, OpinionReport).filter(pk__in=payload.report_ids))
+    if len(reports) != len(set(payload.report_ids)):
+        raise Http404(_("Not found."))
+    order = {pk: i for i, pk in enumerate(payload.report_ids)}
+    reports.sort(key=lambda r: order[r.pk])
+    bulletin = services.bulletin_create(actor=a, kind=payload.kind, reports=reports,
+                                        recipients=payload.recipients)
+    return 201, _bulletin_out(bulletin)
+
+
+@router.post("/bulletins/{pk}/{action}", response=BulletinOut)
+def bulletin_action(request: HttpRequest, pk: int, action: str) -> dict[str, object]:
+    a = _actor(request)
+    bulletin = get_scoped_or_404(a, Bulletin, pk=pk)
+    if action == "publish":
+        bulletin = services.bulletin_publish(actor=a, bulletin=bulletin)
+    elif action == "send":
+        bulletin = services.bulletin_send(actor=a, bulletin=bulletin)
+    else:
+        raise ApiError("unknown_action", _("Unknown action."), 404)
+    return _bulletin_out(bulletin)
+
+
+@router.get("/bulletins/{pk}/docx")
+def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    a = _actor(request)
+    if not permissions.can_view_bulletins(a):
+        raise PermissionDenied
+    bulletin = get_scoped_or_404(a, scoped(a, Bulletin).select_related("committee"), pk=pk)
+    data = documents.bulletin_docx(bulletin, selectors.bulletin_reports(bulletin))
+    response = HttpResponse(data, content_type=(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+    response["Content-Disposition"] = (
+        f'attachment; filename="bulletin-{bulletin.year}-{bulletin.number}.docx"')
+    return response
+
+
+# --- quotas and correspondents ---------------------------------------------------------------
+
+@router.get("/quota", response=list[QuotaOut])
+def quota(request: HttpRequest, year: int | None = None) -> list[dict[str, object]]:
+    a = _actor(request)
+    if not permissions.can_view_quota(a):
+        raise PermissionDenied
+    return [{"member_id": r.member.pk, "name": r.member.name, "quota": r.quota,
+             "submitted": r.submitted, "adopted": r.adopted, "met": r.met}
+            for r in selectors.quota_progress(a, year)]
+
+
+@router.get("/correspondents", response=list[CorrespondentOut])
+def list_correspondents(request: HttpRequest) -> list[Correspondent]:
+    a = _actor(request)
+    if not permissions.can_manage_correspondents(a):
+        raise PermissionDenied
+    return list(scoped(a, Correspondent))
+
+
+@router.post("/correspondents", response={201: CorrespondentOut})
+def create_correspondent(request: HttpRequest,
+                         payload: CorrespondentIn) -> tuple[int, Correspondent]:
+    from xieshang.core.models import User
+
+    a = _actor(request)
+    if not permissions.can_manage_correspondents(a):
+        raise PermissionDenied
+    user = User.objects.filter(pk=payload.user_id, is_active=True).first()
+    if user is None:
+        raise Http404(_("Not found."))
+    return 201, services.correspondent_create(actor=a, user=user, name=payload.name,
+                                              organisation=payload.organisation)
+
+
+# --- topics -------------------------------------------------------------------------------
+
+@router.get("/topics", response=list[TopicOut])
+def list_topics(request: HttpRequest, status: str = "", q: str = "") -> list[Topic]:
+    a = _actor(request)
+    if not permissions.can_screen_topics(a):
+        raise PermissionDenied
+    return list(selectors.topic_list(a, status=status, q=q)[:500])
+
+
+@router.post("/topics/{pk}/actions/{action}", response=TopicOut)
+def topic_action(request: HttpRequest, pk: int, action: str, payload: TopicActionIn) -> Topic:
+    a = _actor(request)
+    topic = get_scoped_or_404(a, Topic, pk=pk)
+    into = get_scoped_or_404(a, Topic, pk=payload.into) if payload.into else None
+    try:
+        return services.topic_act(actor=a, topic=topic, action=action,
+                                  expected_version=payload.version, note=payload.note, into=into)
+    except workflow.StaleVersion as exc:
+        raise ApiError("conflict", exc.messages[0], 409) from exc
+
+
+class PublicTopicIn(Schema):
+    title: str
+    description: str
+    name: str
+    phone: str
+    place: str = ""
+    website: str = ""
+
+
+@router.post("/public/{code}/topics", auth=None, response={201: dict})
+def public_raise_topic(request: HttpRequest, code: str,
+                       payload: PublicTopicIn) -> tuple[int, dict[str, str]]:
+    from django.core.exceptions import ValidationError
+
+    from xieshang.core.middleware import client_ip
+    from xieshang.opinions.views import public_committee
+
+    committee = public_committee(code)
+    if payload.website:
+        raise ApiError("rejected", _("Your submission could not be accepted."), 400)
+    try:
+        topic = services.topic_raise(committee=committee, title=payload.title,
+                                     description=payload.description, name=payload.name,
+                                     phone=payload.phone, place=payload.place,
+                                     ip=client_ip(request))
+    except ValidationError as exc:
+        if exc.code == "rate_limited":
+            raise ApiError("rate_limited", exc.messages[0], 429) from exc
+        raise
+    return 201, {"tracking_code": topic.tracking_code, "status": topic.status}
+
+
+@router.get("/public/{code}/topics/{tracking}", auth=None, response=TopicOut)
+def public_track_topic(request: HttpRequest, code: str, tracking: str) -> Topic:
+    from xieshang.opinions.views import public_committee
+
+    topic = selectors.topic_by_code(public_committee(code), tracking)
+    if topic is None:
+        raise Http404(_("Not found."))
+    return topic
+
+
+__all__ = ["router", "File", "Form"]

@@ -1,0 +1,148 @@
+"""Documents: the bulletin as .docx (red-header internal publication) and PDF, and Excel lists."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+from openpyxl import Workbook
+
+from xieshang.core.numerals import chinese_number
+from xieshang.opinions.models import Bulletin, OpinionReport
+
+RED = RGBColor(0xC0, 0x00, 0x00)
+
+
+def _font(run: Any, size: float, *, bold: bool = False, red: bool = False,
+          family: str = "宋体") -> None:
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.name = family
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), family)
+    if red:
+        run.font.color.rgb = RED
+
+
+def _rule(paragraph: Any, color: str = "C00000", size: int = 18) -> None:
+    """A red rule under the masthead (a bottom border of the paragraph)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"),
+                       ("w:color", color)):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    ppr.append(borders)
+
+
+def bulletin_docx(bulletin: Bulletin, reports: Iterable[OpinionReport]) -> bytes:
+    doc = Document()
+    head = doc.add_paragraph()
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(head.add_run("社情民意"), 42, bold=True, red=True, family="方正小标宋简体")
+    number = doc.add_paragraph()
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(number.add_run(f"{bulletin.year}年第{bulletin.number}期"), 16)
+    meta = doc.add_paragraph()
+    committee = bulletin.committee
+    published = bulletin.published_at or timezone.now()
+    date = timezone.localtime(published).date()
+    _font(meta.add_run(f"{committee.name}办公室编"), 14)
+    meta.add_run("\t\t\t")
+    _font(meta.add_run(f"{date.year}年{date.month}月{date.day}日"), 14)
+    _rule(meta)
+    if bulletin.kind == Bulletin.Kind.DIGEST:
+        reports = list(reports)
+        intro = doc.add_paragraph()
+        _font(intro.add_run(f"本期要目（共{chinese_number(len(reports))}篇）"), 14, bold=True)
+        for i, report in enumerate(reports, 1):
+            _font(doc.add_paragraph().add_run(f"{i}. {report.title}"), 12)
+    for report in reports:
+        title = doc.add_paragraph()
+        title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(title.add_run(report.title), 18, bold=True, family="黑体")
+        for label, text in (("", report.situation), ("", report.analysis),
+                            ("建议：", report.suggestion), ("", report.body)):
+            for para in (p for p in text.split("\n") if p.strip()):
+                p = doc.add_paragraph()
+                p.paragraph_format.first_line_indent = Pt(28)
+                _font(p.add_run(f"{label}{para.strip()}" if label else para.strip()), 14,
+                      family="仿宋")
+                label = ""
+        source = doc.add_paragraph()
+        source.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _font(source.add_run(f"（{report.author_name}）"), 12, family="楷体")
+    footer = doc.add_paragraph()
+    _rule(footer, color="000000", size=6)
+    _font(footer.add_run(f"报送：{bulletin.recipients or '—'}"), 12)
+    sign = doc.add_paragraph()
+    _font(sign.add_run(f"编辑：{bulletin.editor_name}"), 12)
+    sec = doc.sections[0]
+    foot = sec.footer.paragraphs[0]
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(foot.add_run(f"{committee.name} · {bulletin.label} · 内部资料 注意保存"), 9)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def pdf_converter() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+class PdfUnavailable(Exception):
+    pass
+
+
+def docx_to_pdf(data: bytes) -> bytes:
+    """Convert with LibreOffice when it is installed; otherwise PdfUnavailable."""
+    exe = pdf_converter()
+    if exe is None:
+        raise PdfUnavailable(_("PDF export needs LibreOffice, which is not installed on this "
+                               "server; download the Word file instead."))
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "bulletin.docx"
+        src.write_bytes(data)
+        # Fixed arguments and our own temporary file: nothing comes from the user.
+        args = [exe, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(src)]
+        subprocess.run(args, check=True, capture_output=True, timeout=120)  # noqa: S603
+        return (Path(tmp) / "bulletin.pdf").read_bytes()
+
+
+def _cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def reports_xlsx(reports: Iterable[OpinionReport]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "社情民意"
+    ws.append([_("No."), _("Title"), _("Author"), _("Sector"), _("Category"), _("Status"),
+               _("Submitted at"), _("Reported by committee"), _("Length")])
+    for r in reports:
+        ws.append([_cell(v) for v in (
+            r.pk, r.title, r.author_name, r.sector.name if r.sector else "",
+            r.get_category_display(), r.get_status_display(),
+            timezone.localtime(r.submitted_at).strftime("%Y-%m-%d"),
+            r.source_committee.name if r.source_committee else "", r.length)])
+    for col, width in zip("ABCDEFGHI", (8, 40, 24, 14, 16, 12, 12, 18, 8), strict=True):
+        ws.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

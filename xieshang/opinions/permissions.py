@@ -1,0 +1,108 @@
+"""Who may do what with public-opinion reports, bulletins, correspondents and topics."""
+
+from __future__ import annotations
+
+from xieshang.core.models import Role
+from xieshang.core.permissions import Actor
+from xieshang.opinions.models import Correspondent, OpinionReport, Topic
+
+EDITOR_ROLES = (Role.STAFF_OPINION, Role.ADMIN)
+# 签发 is done by the information office head or a committee leader.
+SIGNER_ROLES = (Role.STAFF_OPINION, Role.ADMIN, Role.LEADER)
+READER_ROLES = (Role.STAFF_OPINION, Role.ADMIN, Role.LEADER)
+TOPIC_SCREENER_ROLES = (Role.STAFF_OFFICE, Role.STAFF_COMMITTEE, Role.ADMIN)
+
+
+def _here(actor: Actor, committee_id: int) -> bool:
+    return actor.committee is not None and actor.committee.pk == committee_id
+
+
+def is_correspondent(actor: Actor) -> bool:
+    if actor.user is None or actor.committee is None:
+        return False
+    return Correspondent.objects.filter(committee=actor.committee, user=actor.user,
+                                        is_active=True).exists()
+
+
+def is_editor(actor: Actor) -> bool:
+    return actor.committee is not None and actor.has(*EDITOR_ROLES)
+
+
+def can_submit(actor: Actor) -> bool:
+    if actor.committee is None or actor.system:
+        return actor.system
+    return (actor.member_id is not None and actor.has(Role.MEMBER)) or bool(
+        actor.body_ids and actor.has(Role.COLLECTIVE)) or is_correspondent(actor)
+
+
+def is_author(actor: Actor, report: OpinionReport) -> bool:
+    if not _here(actor, report.committee_id) or report.author_kind == "committee":
+        return False
+    if report.author_member_id is not None and report.author_member_id == actor.member_id:
+        return True
+    if report.author_body_id is not None and report.author_body_id in actor.body_ids:
+        return True
+    return (report.author_kind == "correspondent" and actor.user is not None
+            and report.submitted_by_id == actor.user.pk)
+
+
+def can_view(actor: Actor, report: OpinionReport) -> bool:
+    if not _here(actor, report.committee_id):
+        return False
+    return actor.has(*READER_ROLES) or is_author(actor, report)
+
+
+def can_edit_text(actor: Actor, report: OpinionReport) -> bool:
+    if not _here(actor, report.committee_id):
+        return False
+    if report.status == OpinionReport.Status.EDITING:
+        return is_editor(actor)
+    if report.status == OpinionReport.Status.SUBMITTED:
+        return is_author(actor, report)
+    return False
+
+
+def can_add_attachment(actor: Actor, report: OpinionReport) -> bool:
+    return can_edit_text(actor, report)
+
+
+def can_record_outcome(actor: Actor, report: OpinionReport) -> bool:
+    return _here(actor, report.committee_id) and is_editor(actor) and report.status in (
+        OpinionReport.Status.SIGNED_OFF, OpinionReport.Status.PUBLISHED,
+        OpinionReport.Status.SENT)
+
+
+def can_manage_bulletins(actor: Actor) -> bool:
+    return is_editor(actor)
+
+
+def can_view_bulletins(actor: Actor) -> bool:
+    return actor.committee is not None and actor.has(*READER_ROLES)
+
+
+def can_view_quota(actor: Actor) -> bool:
+    return actor.committee is not None and actor.has(*READER_ROLES)
+
+
+def can_manage_correspondents(actor: Actor) -> bool:
+    return is_editor(actor)
+
+
+def can_list_reports(actor: Actor) -> bool:
+    return actor.committee is not None and actor.has(*READER_ROLES)
+
+
+def can_screen_topics(actor: Actor) -> bool:
+    return actor.committee is not None and actor.has(*TOPIC_SCREENER_ROLES)
+
+
+def can_act_on_topic(actor: Actor, topic: Topic) -> bool:
+    return _here(actor, topic.committee_id) and can_screen_topics(actor)
+
+
+RULES = {
+    "author": is_author,
+    "editor": lambda a, r: _here(a, r.committee_id) and is_editor(a),
+    "signer": lambda a, r: _here(a, r.committee_id) and a.committee is not None
+    and a.has(*SIGNER_ROLES),
+}

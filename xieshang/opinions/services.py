@@ -1,0 +1,648 @@
+"""Every write of the opinions app: one transaction each, permission-checked and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.core import audit, policy
+from xieshang.core.models import Committee, Role, RoleAssignment, User
+from xieshang.core.notifications import notify
+from xieshang.core.permissions import Actor, require
+from xieshang.members.models import CollectiveBody, Member
+from xieshang.opinions import permissions, workflow
+from xieshang.opinions.models import (
+    AuthorKind,
+    Bulletin,
+    BulletinItem,
+    BulletinRecipient,
+    Category,
+    Correspondent,
+    OpinionAttachment,
+    OpinionEvent,
+    OpinionOutcome,
+    OpinionReport,
+    OpinionVersion,
+    Topic,
+    text_length,
+)
+from xieshang.opinions.policies import (
+    ALLOWED_ATTACHMENT_TYPES,
+    ATTACHMENT_MAX_MB,
+    MAX_LENGTH,
+    TOPICS_PER_IP_HOUR,
+)
+
+S = OpinionReport.Status
+TEXT_FIELDS = ("title", "category", "situation", "analysis", "suggestion", "body")
+
+
+# --- helpers ------------------------------------------------------------------
+
+def role_users(committee: Committee, *roles: str) -> list[User]:
+    ids = RoleAssignment.objects.filter(committee=committee, role__in=roles,
+                                        is_active=True).values_list("user_id", flat=True)
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+def author_users(report: OpinionReport) -> list[User]:
+    """The people to tell about the original report (its submitter and the member's login)."""
+    root = report.root or report
+    users: list[User] = []
+    if root.submitted_by is not None:
+        users.append(root.submitted_by)
+    if root.author_member is not None and root.author_member.user is not None:
+        users.append(root.author_member.user)
+    return users
+
+
+def report_url(report: OpinionReport) -> str:
+    return reverse("opinions:report-detail", args=[report.pk])
+
+
+def _clean_text(committee: Committee, data: dict[str, str]) -> dict[str, str]:
+    out = {k: (data.get(k) or "").strip() for k in TEXT_FIELDS}
+    errors: dict[str, str] = {}
+    if not out["title"]:
+        errors["title"] = _("Give the report a title, e.g. “关于…的建议”.")
+    elif len(out["title"]) > 200:
+        errors["title"] = _("The title may have at most 200 characters.")
+    if out["category"] not in Category.values:
+        errors["category"] = _("Choose a category.")
+    parts = [out["situation"], out["analysis"], out["suggestion"], out["body"]]
+    if not any(parts):
+        errors["body"] = _("Write the situation, analysis and suggestion, or the whole text.")
+    limit = int(policy.get(committee, MAX_LENGTH))
+    length = text_length(*parts)
+    if length > limit:
+        errors["body"] = _("The text may have at most %(limit)s characters; it has %(n)s.") % {
+            "limit": limit, "n": length}
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _check_attachment(committee: Committee, upload: UploadedFile) -> None:
+    name = upload.name or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ALLOWED_ATTACHMENT_TYPES:
+        raise ValidationError({"attachments": _(
+            "“%(name)s” is not an allowed file type (allowed: %(types)s).") % {
+            "name": name, "types": "、".join(sorted(ALLOWED_ATTACHMENT_TYPES))}})
+    limit_mb = int(policy.get(committee, ATTACHMENT_MAX_MB))
+    if (upload.size or 0) > limit_mb * 1024 * 1024:
+        raise ValidationError({"attachments": _(
+            "“%(name)s” is larger than %(mb)s MB.") % {"name": name, "mb": limit_mb}})
+
+
+def _save_version(report: OpinionReport, actor: Actor, note: str = "") -> OpinionVersion:
+    last = report.versions.aggregate(n=Max("number"))["n"] or 0
+    return OpinionVersion.objects.create(
+        committee=report.committee, report=report, number=last + 1, title=report.title,
+        situation=report.situation, analysis=report.analysis, suggestion=report.suggestion,
+        body=report.body, editor=actor.user, editor_name=workflow.actor_label(actor), note=note,
+    )
+
+
+def _event(report: OpinionReport, actor: Actor, action: str, note: str = "",
+           actor_name: str | None = None) -> OpinionEvent:
+    return OpinionEvent.objects.create(
+        committee=report.committee, report=report, action=action, from_status=report.status,
+        to_status=report.status, actor=actor.user,
+        actor_name=actor_name if actor_name is not None else workflow.actor_label(actor),
+        note=note)
+
+
+def _notify_on_commit(users: Sequence[User], committee: Committee, title: str, body: str = "",
+                      url: str = "") -> None:
+    if users:
+        recipients = list(users)
+        transaction.on_commit(lambda: notify(recipients=recipients, committee=committee,
+                                             title=title, body=body, url=url))
+
+
+# --- reports --------------------------------------------------------------------
+
+@transaction.atomic
+def report_submit(
+    *, actor: Actor, title: str, category: str = Category.OTHER, situation: str = "",
+    analysis: str = "", suggestion: str = "", body: str = "", as_body: int | None = None,
+    attachments: Iterable[UploadedFile] = (),
+) -> OpinionReport:
+    """A member, collective body or invited correspondent submits a report."""
+    require(permissions.can_submit(actor) and not actor.system,
+            _("Only members, collective bodies and invited correspondents submit reports."))
+    committee = actor.committee
+    assert committee is not None and actor.user is not None
+    text = _clean_text(committee, {"title": title, "category": category, "situation": situation,
+                                   "analysis": analysis, "suggestion": suggestion, "body": body})
+    files = list(attachments)
+    for upload in files:
+        _check_attachment(committee, upload)
+    member: Member | None = None
+    collective: CollectiveBody | None = None
+    if as_body is not None:
+        require(as_body in actor.body_ids, _("You cannot submit in the name of this body."))
+        collective = CollectiveBody.objects.get(pk=as_body, committee=committee)
+        kind, name = AuthorKind.BODY, collective.name
+    elif actor.member_id is not None and actor.has(Role.MEMBER):
+        member = Member.objects.select_related("sector").get(pk=actor.member_id,
+                                                             committee=committee)
+        kind, name = AuthorKind.MEMBER, member.name
+    elif actor.body_ids and actor.has(Role.COLLECTIVE):
+        collective = CollectiveBody.objects.get(pk=min(actor.body_ids), committee=committee)
+        kind, name = AuthorKind.BODY, collective.name
+    else:
+        corr = Correspondent.objects.get(committee=committee, user=actor.user, is_active=True)
+        kind = AuthorKind.CORRESPONDENT
+        name = f"{corr.name}（{corr.organisation}）" if corr.organisation else corr.name
+    report = OpinionReport.objects.create(
+        committee=committee, author_kind=kind, author_member=member, author_body=collective,
+        author_name=name, sector=member.sector if member else None, submitted_by=actor.user,
+        **text,
+    )
+    report.root = report
+    report.save(update_fields=["root"])
+    _save_version(report, actor, _("As submitted"))
+    OpinionEvent.objects.create(committee=committee, report=report, action="submit",
+                                to_status=report.status, actor=actor.user,
+                                actor_name=workflow.actor_label(actor))
+    for upload in files:
+        OpinionAttachment.objects.create(committee=committee, report=report, file=upload,
+                                         name=(upload.name or "")[:200], size=upload.size or 0,
+                                         uploaded_by=actor.user)
+    audit.record(actor, "opinion.submit", report, after=audit.snapshot(report))
+    _notify_on_commit(role_users(committee, Role.STAFF_OPINION), committee,
+                      _("New public-opinion report: %(t)s") % {"t": report.title},
+                      url=report_url(report))
+    return report
+
+
+@transaction.atomic
+def report_edit(
+    *, actor: Actor, report: OpinionReport, expected_version: int, title: str, category: str,
+    situation: str = "", analysis: str = "", suggestion: str = "", body: str = "",
+    note: str = "",
+) -> OpinionReport:
+    """Change the text (the author while submitted, an editor while editing); keeps a version."""
+    locked = OpinionReport.objects.select_for_update().select_related("committee").get(
+        pk=report.pk)
+    require(permissions.can_edit_text(actor, locked))
+    if locked.version != expected_version:
+        raise workflow.StaleVersion()
+    text = _clean_text(locked.committee, {
+        "title": title, "category": category, "situation": situation, "analysis": analysis,
+        "suggestion": suggestion, "body": body})
+    before = audit.snapshot(locked, list(TEXT_FIELDS))
+    if all(getattr(locked, k) == v for k, v in text.items()):
+        return locked
+    for key, value in text.items():
+        setattr(locked, key, value)
+    locked.version += 1
+    locked.save(update_fields=[*TEXT_FIELDS, "version", "updated_at"])
+    version = _save_version(locked, actor, note[:200])
+    _event(locked, actor, "edit", note or _("Version %(n)s") % {"n": version.number})
+    audit.record(actor, "opinion.edit", locked, before=before,
+                 after=audit.snapshot(locked, list(TEXT_FIELDS)))
+    return locked
+
+
+@transaction.atomic
+def attachment_add(*, actor: Actor, report: OpinionReport,
+                   upload: UploadedFile) -> OpinionAttachment:
+    require(permissions.can_add_attachment(actor, report))
+    _check_attachment(report.committee, upload)
+    row = OpinionAttachment.objects.create(committee=report.committee, report=report,
+                                           file=upload, name=(upload.name or "")[:200],
+                                           size=upload.size or 0, uploaded_by=actor.user)
+    audit.record(actor, "opinion.attach", report, after={"attachment": row.name})
+    return row
+
+
+def report_act(
+    *, actor: Actor, report: OpinionReport, action: str, expected_version: int | None,
+    note: str = "", reason: str = "", into: OpinionReport | None = None,
+) -> OpinionReport:
+    """Take one workflow action on a report (the pages and the API call this)."""
+    if action == "report_up":
+        return report_report_up(actor=actor, report=report, expected_version=expected_version,
+                                note=note)
+    if action == "merge":
+        if into is None:
+            raise ValidationError({"into": _("Choose the report to merge into.")})
+        return report_merge(actor=actor, report=report, into=into,
+                            expected_version=expected_version, note=note)
+    if action == "publish":
+        if not workflow.may(actor, report, action):
+            raise PermissionDenied(_("You are not allowed to do this."))
+        raise ValidationError(_("A report is published by publishing a bulletin that contains it."))
+    if action not in workflow.ACTIONS:
+        raise ValidationError(_("Unknown action."))
+    changes: dict[str, Any] = {}
+    users: list[User] = []
+    title = ""
+    now = timezone.now()
+    if action == "decline":
+        reason = reason.strip() or note.strip()
+        if permissions.RULES["editor"](actor, report) and not reason:
+            raise ValidationError({"reason": _("Give the reason the report is not used.")})
+        changes = {"not_used_reason": reason}
+        note = reason
+        users = author_users(report) if report.is_root else []
+        title = _("Your report “%(t)s” was not used") % {"t": report.title}
+    elif action == "sign_off":
+        changes = {"signed_off_at": now, "signed_off_by": actor.user}
+        users = author_users(report) if report.is_root else []
+        title = _("Your report “%(t)s” was signed off") % {"t": report.title}
+    elif action == "send_leaders":
+        changes = {"sent_to_leaders_at": now}
+        users = role_users(report.committee, Role.LEADER)
+        title = _("Public-opinion report for your attention: %(t)s") % {"t": report.title}
+    with transaction.atomic():
+        return workflow.transition(
+            actor=actor, report=report, action=action, expected_version=expected_version,
+            note=note, changes=changes, notify_users=users, notify_title=title,
+            notify_url=report_url(report))
+
+
+@transaction.atomic
+def report_report_up(*, actor: Actor, report: OpinionReport, expected_version: int | None,
+                     note: str = "") -> OpinionReport:
+    """Report upward: a new report arrives in the parent committee's inbox, linked to this one."""
+    sent = workflow.transition(actor=actor, report=report, action="report_up",
+                               expected_version=expected_version, note=note,
+                               changes={"reported_up_at": timezone.now()})
+    parent = sent.committee.parent
+    assert parent is not None
+    system = Actor.for_system(parent)
+    author_name = (sent.author_name if sent.author_kind == AuthorKind.COMMITTEE
+                   else f"{sent.committee.name} {sent.author_name}")
+    copy = OpinionReport.objects.create(
+        committee=parent, title=sent.title, category=sent.category, situation=sent.situation,
+        analysis=sent.analysis, suggestion=sent.suggestion, body=sent.body,
+        author_kind=AuthorKind.COMMITTEE, author_name=author_name[:200],
+        source_committee=sent.committee, origin=sent, root=sent.root or sent,
+    )
+    sender = f"{workflow.actor_label(actor)}（{sent.committee.name}）"
+    _save_version(copy, system, _("As received from %(c)s") % {"c": sent.committee.name})
+    OpinionVersion.objects.filter(report=copy).update(editor_name=sender, editor=None)
+    OpinionEvent.objects.create(committee=parent, report=copy, action="receive",
+                                to_status=copy.status, actor=actor.user, actor_name=sender,
+                                note=note)
+    audit.record(system, "opinion.receive", copy, after={
+        **audit.snapshot(copy, ["title", "origin", "root", "source_committee"]),
+        "reported_by": actor.user.pk if actor.user else None, "reported_by_name": sender})
+    _notify_on_commit(role_users(parent, Role.STAFF_OPINION), parent,
+                      _("Report received from %(c)s: %(t)s") % {"c": sent.committee.name,
+                                                                "t": copy.title},
+                      url=report_url(copy))
+    return sent
+
+
+def lineage_ids(report: OpinionReport) -> set[int]:
+    """This report, the reports below it in the chain, and reports merged into any of them."""
+    seen: set[int] = set()
+    todo = [report.pk]
+    while todo:
+        pk = todo.pop()
+        if pk in seen:
+            continue
+        seen.add(pk)
+        row = OpinionReport.objects.filter(pk=pk).values("origin_id").first()
+        if row and row["origin_id"]:
+            todo.append(row["origin_id"])
+        todo.extend(OpinionReport.objects.filter(merged_into_id=pk).values_list("pk", flat=True))
+    return seen
+
+
+@transaction.atomic
+def report_merge(*, actor: Actor, report: OpinionReport, into: OpinionReport,
+                 expected_version: int | None, note: str = "") -> OpinionReport:
+    if into.committee_id != report.committee_id or into.pk == report.pk:
+        raise ValidationError({"into": _("Choose another report of this committee.")})
+    if into.status not in (S.SUBMITTED, S.EDITING, S.SIGNED_OFF, S.PUBLISHED, S.SENT):
+        raise ValidationError({"into": _("That report cannot take in another one.")})
+    merged = workflow.transition(actor=actor, report=report, action="merge",
+                                 expected_version=expected_version,
+                                 note=note or _("Merged into “%(t)s”") % {"t": into.title},
+                                 changes={"merged_into": into})
+    _event(into, actor, "absorb", _("“%(t)s” was merged into this report") % {"t": report.title})
+    ids = lineage_ids(merged)
+    for outcome in OpinionOutcome.objects.filter(lineage=into):
+        outcome.lineage.add(*ids)
+    return merged
+
+
+OUTCOME_REQUIRED: dict[str, tuple[str, ...]] = {
+    OpinionOutcome.Kind.ADOPTED: (),
+    OpinionOutcome.Kind.INSTRUCTION: ("person", "text"),
+    OpinionOutcome.Kind.HANDLED: ("department", "reply"),
+    OpinionOutcome.Kind.MEDIA: ("publication",),
+}
+
+
+def _create_outcome(*, actor: Actor, report: OpinionReport, kind: str, date: dt.date,
+                    **fields: Any) -> OpinionOutcome:
+    outcome = OpinionOutcome.objects.create(
+        committee=report.committee, report=report, kind=kind, level=report.committee.level,
+        date=date, recorded_by=actor.user, **fields)
+    outcome.lineage.set(lineage_ids(report))
+    _event(report, actor, "outcome", f"{outcome.get_kind_display()} {fields.get('text', '')}"
+           .strip())
+    audit.record(actor, "opinion.outcome", report, after=audit.snapshot(outcome))
+    users = author_users(report)
+    _notify_on_commit(users, (report.root or report).committee,
+                      _("News on your report “%(t)s”: %(k)s") % {
+                          "t": (report.root or report).title, "k": outcome.get_kind_display()},
+                      body=f"{report.committee.name} {outcome.get_kind_display()}",
+                      url=report_url(report.root or report))
+    return outcome
+
+
+@transaction.atomic
+def outcome_record(
+    *, actor: Actor, report: OpinionReport, kind: str, date: dt.date | None = None,
+    bulletin: Bulletin | None = None, publication: str = "", person: str = "",
+    person_level: str = "", text: str = "", department: str = "", reply: str = "",
+    instruction: OpinionOutcome | None = None,
+) -> OpinionOutcome:
+    """Record what this level did: adopted, a leader's instruction, its handling, media use."""
+    require(permissions.can_record_outcome(actor, report))
+    if kind not in OUTCOME_REQUIRED:
+        raise ValidationError({"kind": _("Choose the kind of outcome.")})
+    values = {"publication": publication.strip(), "person": person.strip(),
+              "person_level": person_level.strip(), "text": text.strip(),
+              "department": department.strip(), "reply": reply.strip()}
+    errors = {f: _("This field is required.") for f in OUTCOME_REQUIRED[kind] if not values[f]}
+    if kind == OpinionOutcome.Kind.ADOPTED and bulletin is None and not values["publication"]:
+        errors["publication"] = _("Name the bulletin or publication that adopted it.")
+    if bulletin is not None and bulletin.committee_id != report.committee_id:
+        errors["bulletin"] = _("Choose a bulletin of this committee.")
+    if instruction is not None and (instruction.kind != OpinionOutcome.Kind.INSTRUCTION
+                                    or instruction.report_id != report.pk):
+        errors["instruction"] = _("Choose a leader's instruction on this report.")
+    if errors:
+        raise ValidationError(errors)
+    return _create_outcome(actor=actor, report=report, kind=kind,
+                           date=date or timezone.localdate(), bulletin=bulletin,
+                           instruction=instruction, **values)
+
+
+# --- bulletins ------------------------------------------------------------------
+
+@transaction.atomic
+def bulletin_create(
+    *, actor: Actor, kind: str, reports: Sequence[OpinionReport], recipients: str | None = None,
+    editor_name: str = "", year: int | None = None,
+) -> Bulletin:
+    require(permissions.can_manage_bulletins(actor))
+    committee = actor.committee
+    assert committee is not None
+    if kind not in Bulletin.Kind.values:
+        raise ValidationError({"kind": _("Choose single or digest.")})
+    wanted = list(dict.fromkeys(r.pk for r in reports))
+    fresh = OpinionReport.objects.select_for_update().in_bulk(wanted)
+    reports = [fresh[pk] for pk in wanted if pk in fresh]
+    if kind == Bulletin.Kind.SINGLE and len(reports) != 1:
+        raise ValidationError({"reports": _(
+            "A single-report bulletin carries exactly one report.")})
+    if kind == Bulletin.Kind.DIGEST and len(reports) < 2:
+        raise ValidationError({"reports": _("A digest carries at least two reports.")})
+    for report in reports:
+        if report.committee_id != committee.pk or report.status != S.SIGNED_OFF:
+            raise ValidationError({"reports": _(
+                "“%(t)s” is not a signed-off report of this committee.") % {"t": report.title}})
+    # Lock the committee row so that two editors never take the same issue number.
+    Committee.objects.select_for_update().get(pk=committee.pk)
+    year = year or timezone.localdate().year
+    last = Bulletin.objects.filter(committee=committee, year=year).aggregate(
+        n=Max("number"))["n"] or 0
+    if recipients is None:
+        recipients = "、".join(BulletinRecipient.objects.filter(
+            committee=committee, is_active=True).values_list("name", flat=True))
+    bulletin = Bulletin.objects.create(
+        committee=committee, year=year, number=last + 1, kind=kind, recipients=recipients,
+        editor_name=editor_name or workflow.actor_label(actor), created_by=actor.user)
+    BulletinItem.objects.bulk_create([
+        BulletinItem(committee=committee, bulletin=bulletin, report=r, order=i)
+        for i, r in enumerate(reports)])
+    audit.record(actor, "bulletin.create", bulletin, after={
+        **audit.snapshot(bulletin), "reports": [r.pk for r in reports]})
+    return bulletin
+
+
+@transaction.atomic
+def bulletin_delete(*, actor: Actor, bulletin: Bulletin) -> None:
+    require(permissions.can_manage_bulletins(actor) and actor.committee is not None
+            and bulletin.committee_id == actor.committee.pk)
+    if bulletin.status != Bulletin.Status.DRAFT:
+        raise ValidationError(_("A published bulletin cannot be deleted."))
+    audit.record(actor, "bulletin.delete", bulletin, before=audit.snapshot(bulletin))
+    bulletin.items.all().delete()
+    bulletin.delete()
+
+
+@transaction.atomic
+def bulletin_publish(*, actor: Actor, bulletin: Bulletin) -> Bulletin:
+    """Publish: each report becomes published and is recorded as adopted at this level."""
+    require(permissions.can_manage_bulletins(actor) and actor.committee is not None
+            and bulletin.committee_id == actor.committee.pk)
+    locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if locked.status != Bulletin.Status.DRAFT:
+        raise ValidationError(_("This bulletin has already been published."))
+    now = timezone.now()
+    for item in locked.items.select_related("report__committee", "report__root"):
+        report = workflow.transition(
+            actor=actor, report=item.report, action="publish", expected_version=None,
+            note=locked.label, changes={"published_at": now})
+        _create_outcome(actor=actor, report=report, kind=OpinionOutcome.Kind.ADOPTED,
+                        date=timezone.localdate(), bulletin=locked, publication=locked.label)
+    locked.status = Bulletin.Status.PUBLISHED
+    locked.published_at = now
+    locked.save(update_fields=["status", "published_at"])
+    audit.record(actor, "bulletin.publish", locked, after={"published_at": now})
+    return locked
+
+
+@transaction.atomic
+def bulletin_send(*, actor: Actor, bulletin: Bulletin) -> Bulletin:
+    """Send a published bulletin to the configured recipients and the committee's leaders."""
+    require(permissions.can_manage_bulletins(actor) and actor.committee is not None
+            and bulletin.committee_id == actor.committee.pk)
+    if bulletin.status != Bulletin.Status.PUBLISHED:
+        raise ValidationError(_("Publish the bulletin before sending it."))
+    users = [r.user for r in BulletinRecipient.objects.filter(
+        committee=bulletin.committee, is_active=True, user__isnull=False).select_related("user")
+        if r.user is not None]
+    users += role_users(bulletin.committee, Role.LEADER)
+    if not users:
+        raise ValidationError(_("No recipients with an account are configured."))
+    bulletin.sent_at = timezone.now()
+    bulletin.save(update_fields=["sent_at"])
+    _notify_on_commit(users, bulletin.committee, bulletin.label,
+                      body="；".join(bulletin.reports.values_list("title", flat=True)),
+                      url=reverse("opinions:bulletin-detail", args=[bulletin.pk]))
+    audit.record(actor, "bulletin.send", bulletin, after={"recipients": [u.pk for u in users]})
+    return bulletin
+
+
+@transaction.atomic
+def recipient_create(*, actor: Actor, name: str, user: User | None = None) -> BulletinRecipient:
+    require(permissions.can_manage_bulletins(actor))
+    assert actor.committee is not None
+    if not name.strip():
+        raise ValidationError({"name": _("This field is required.")})
+    row = BulletinRecipient.objects.create(committee=actor.committee, name=name.strip()[:100],
+                                           user=user)
+    audit.record(actor, "bulletin_recipient.create", row, after=audit.snapshot(row))
+    return row
+
+
+# --- correspondents ---------------------------------------------------------------
+
+@transaction.atomic
+def correspondent_create(*, actor: Actor, user: User, name: str,
+                         organisation: str = "") -> Correspondent:
+    require(permissions.can_manage_correspondents(actor))
+    assert actor.committee is not None
+    if not name.strip():
+        raise ValidationError({"name": _("This field is required.")})
+    row, created = Correspondent.objects.get_or_create(
+        committee=actor.committee, user=user,
+        defaults={"name": name.strip()[:50], "organisation": organisation.strip()[:100]})
+    if not created:
+        row.name, row.organisation, row.is_active = name.strip()[:50], organisation[:100], True
+        row.save(update_fields=["name", "organisation", "is_active"])
+    audit.record(actor, "correspondent.create", row, after=audit.snapshot(row))
+    return row
+
+
+@transaction.atomic
+def correspondent_set_active(*, actor: Actor, correspondent: Correspondent,
+                             active: bool) -> Correspondent:
+    require(permissions.can_manage_correspondents(actor) and actor.committee is not None
+            and correspondent.committee_id == actor.committee.pk)
+    before = audit.snapshot(correspondent, ["is_active"])
+    correspondent.is_active = active
+    correspondent.save(update_fields=["is_active"])
+    audit.record(actor, "correspondent.update", correspondent, before=before,
+                 after={"is_active": active})
+    return correspondent
+
+
+# --- public topics ------------------------------------------------------------------
+
+TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_tracking_code() -> str:
+    """12 characters from 32 symbols: 60 random bits, unguessable, easy to read aloud."""
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+
+
+def _rate_key(ip: str | None) -> str:
+    return f"opinions:topics:{ip or 'unknown'}"
+
+
+@transaction.atomic
+def topic_raise(
+    *, committee: Committee, title: str, description: str, name: str, phone: str,
+    place: str = "", ip: str | None = None,
+) -> Topic:
+    """A resident raises a topic on the public page (no login; limited per address)."""
+    limit = int(policy.get(committee, TOPICS_PER_IP_HOUR))
+    key = _rate_key(ip)
+    cache.add(key, 0, timeout=3600)
+    if int(cache.get(key) or 0) >= limit:
+        raise ValidationError(_("Too many topics from your network in the last hour; please try "
+                                "again later."), code="rate_limited")
+    values = {"title": title.strip(), "description": description.strip(), "name": name.strip(),
+              "place": place.strip()}
+    digits = "".join(c for c in phone if c.isdigit())
+    errors: dict[str, str] = {}
+    for field, limit_chars in (("title", 100), ("description", 2000), ("name", 50)):
+        if not values[field]:
+            errors[field] = _("This field is required.")
+        elif len(values[field]) > limit_chars:
+            errors[field] = _("At most %(n)s characters.") % {"n": limit_chars}
+    if len(values["place"]) > 100:
+        errors["place"] = _("At most %(n)s characters.") % {"n": 100}
+    if not 7 <= len(digits) <= 15:
+        errors["phone"] = _("Enter a phone number we can reach you at.")
+    if errors:
+        raise ValidationError(errors)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=3600)
+    code = new_tracking_code()
+    while Topic.objects.filter(tracking_code=code).exists():  # pragma: no cover - 2**-60
+        code = new_tracking_code()
+    topic = Topic.objects.create(committee=committee, phone=digits, ip=ip, tracking_code=code,
+                                 **values)
+    system = Actor(user=None, committee=committee, ip=ip, system=True)
+    audit.record(system, "topic.raise", topic, after=audit.snapshot(topic, ["title", "place"]))
+    _notify_on_commit(role_users(committee, Role.STAFF_OFFICE, Role.STAFF_COMMITTEE), committee,
+                      _("New topic from the public: %(t)s") % {"t": topic.title},
+                      url=reverse("opinions:topic-detail", args=[topic.pk]))
+    return topic
+
+
+def topic_act(
+    *, actor: Actor, topic: Topic, action: str, expected_version: int | None, note: str = "",
+    into: Topic | None = None,
+) -> Topic:
+    """Screen a topic or move it on: accept, merge, decline, start_consultation,
+    publish_result (``note`` is the reason, the arrangements or the result)."""
+    note = note.strip()
+    changes: dict[str, Any] = {}
+    if action not in workflow.TOPIC_ACTIONS:
+        raise ValidationError(_("Unknown action."))
+    allowed = permissions.can_act_on_topic(actor, topic)
+    if action == "merge":
+        if allowed and (into is None or into.committee_id != topic.committee_id
+                        or into.pk == topic.pk
+                        or into.status in (Topic.Status.MERGED, Topic.Status.DECLINED)):
+            raise ValidationError({"into": _("Choose another open topic of this committee.")})
+        changes = {"merged_into": into}
+        note = note or _("Merged into “%(t)s”") % {"t": into.title if into else ""}
+    elif action == "decline":
+        if allowed and not note:
+            raise ValidationError({"note": _("Give the reason; the resident will see it.")})
+        changes = {"decline_reason": note}
+    elif action == "start_consultation":
+        changes = {"consultation_note": note}
+    elif action == "publish_result":
+        if allowed and not note:
+            raise ValidationError({"note": _("Write the result to publish.")})
+        changes = {"result": note, "result_published_at": timezone.now()}
+    return workflow.topic_transition(actor=actor, topic=topic, action=action,
+                                     expected_version=expected_version, note=note,
+                                     changes=changes)
+
+
+@transaction.atomic
+def topic_link_consultation(*, actor: Actor, topic: Topic, consultation: models.Model) -> Topic:
+    """Hook for the consultations app: the grassroots consultation held on this topic."""
+    require(permissions.can_act_on_topic(actor, topic) or actor.system)
+    if getattr(consultation, "committee_id", topic.committee_id) != topic.committee_id:
+        raise ValidationError(_("The consultation belongs to another committee."))
+    from django.contrib.contenttypes.models import ContentType
+
+    topic.consultation_type = ContentType.objects.get_for_model(consultation)
+    topic.consultation_id = consultation.pk
+    topic.save(update_fields=["consultation_type", "consultation_id"])
+    audit.record(actor, "topic.link", topic, after={
+        "consultation": f"{topic.consultation_type.app_label}.{consultation.pk}"})
+    return topic

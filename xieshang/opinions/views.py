@@ -1,0 +1,520 @@
+"""Pages of the opinions app (thin: parse, authorize, call a service, render)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from xieshang.core.http import XRequest
+from xieshang.core.models import Committee, User
+from xieshang.core.permissions import Actor
+from xieshang.core.tenancy import get_scoped_or_404, scoped
+from xieshang.members.models import Sector
+from xieshang.opinions import documents, permissions, selectors, services, workflow
+from xieshang.opinions.forms import (
+    BulletinForm,
+    CorrespondentForm,
+    EditForm,
+    OutcomeForm,
+    ReportForm,
+    TopicForm,
+    apply_errors,
+    form_text,
+)
+from xieshang.opinions.models import (
+    Bulletin,
+    Category,
+    Correspondent,
+    OpinionAttachment,
+    OpinionOutcome,
+    OpinionReport,
+    OpinionVersion,
+    Topic,
+)
+
+INBOX_TITLES = {
+    "to_edit": gettext_lazy("Reports to edit"),
+    "to_sign": gettext_lazy("Reports to sign off"),
+    "to_publish": gettext_lazy("Reports to publish"),
+    "to_send": gettext_lazy("Published reports to send on"),
+    "received": gettext_lazy("Reports received from lower committees"),
+}
+
+
+def acting(request: XRequest) -> Actor:
+    """The actor; an invited correspondent (who holds no core role) acts in their committee."""
+    actor = request.actor
+    if actor.committee is None and actor.user is not None:
+        corr = selectors.correspondent_for_user(actor.user)
+        if corr is not None:
+            actor = Actor(user=actor.user, committee=corr.committee, ip=actor.ip)
+            request.actor = actor
+    return actor
+
+
+def _version(request: XRequest) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+# --- reports ------------------------------------------------------------------------
+
+@login_required
+def home(request: XRequest) -> HttpResponse:
+    actor = acting(request)
+    if permissions.can_list_reports(actor):
+        return redirect("opinions:report-list")
+    return redirect("opinions:mine")
+
+
+@login_required
+def mine(request: XRequest) -> HttpResponse:
+    actor = acting(request)
+    if actor.committee is None:
+        raise PermissionDenied
+    return render(request, "opinions/mine.html", {
+        "reports": selectors.my_reports(actor), "quota": selectors.member_quota(actor),
+        "can_submit": permissions.can_submit(actor),
+    })
+
+
+@login_required
+def submit(request: XRequest) -> HttpResponse:
+    actor = acting(request)
+    if not permissions.can_submit(actor):
+        raise PermissionDenied
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_submit(actor=actor, **form_text(form),
+                                            attachments=request.FILES.getlist("attachments"))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your report has been submitted."))
+            return redirect("opinions:report-detail", report.pk)
+    return render(request, "opinions/submit.html", {"form": form})
+
+
+def _list_context(request: XRequest, actor: Actor) -> dict[str, object]:
+    filters = selectors.ReportFilters.from_query(request.GET)
+    qs = selectors.report_list(actor, filters)
+    return {"page": Paginator(qs, 30).get_page(request.GET.get("page")), "filters": filters,
+            "statuses": OpinionReport.Status.choices, "categories": Category.choices,
+            "sectors": scoped(actor, Sector).filter(is_active=True)}
+
+
+@login_required
+def report_list(request: XRequest) -> HttpResponse:
+    actor = acting(request)
+    if not permissions.can_list_reports(actor):
+        raise PermissionDenied
+    if request.GET.get("export") == "xlsx":
+        qs = selectors.report_list(actor, selectors.ReportFilters.from_query(request.GET))
+        response = HttpResponse(documents.reports_xlsx(qs[:5000]), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        response["Content-Disposition"] = 'attachment; filename="opinions.xlsx"'
+        return response
+    return render(request, "opinions/report_list.html", _list_context(request, actor))
+
+
+@login_required
+def inbox(request: XRequest, name: str) -> HttpResponse:
+    actor = acting(request)
+    if name == "to_sign":
+        allowed = actor.committee is not None and actor.has(*permissions.SIGNER_ROLES)
+    else:
+        allowed = permissions.is_editor(actor)
+    if not allowed:
+        raise PermissionDenied
+    return render(request, "opinions/inbox.html", {
+        "reports": selectors.inbox(actor, name), "name": name,
+        "title": str(INBOX_TITLES[name]),
+        "can_bulletin": name == "to_publish" and permissions.can_manage_bulletins(actor),
+        "bulletin_form": BulletinForm(),
+    })
+
+
+def _report_or_404(actor: Actor, pk: int) -> OpinionReport:
+    report = selectors.report_for_page(actor, pk)
+    if not permissions.can_view(actor, report):
+        raise Http404(_("Not found."))
+    return report
+
+
+@login_required
+def report_detail(request: XRequest, pk: int) -> HttpResponse:
+    actor = acting(request)
+    report = _report_or_404(actor, pk)
+    versions = selectors.versions_of(report)
+    merge_targets = (scoped(actor, OpinionReport).filter(
+        status__in=[OpinionReport.Status.SUBMITTED, OpinionReport.Status.EDITING,
+                    OpinionReport.Status.SIGNED_OFF]).exclude(pk=report.pk).only("id", "title")
+        if workflow.may(actor, report, "merge") else [])
+    return render(request, "opinions/report_detail.html", {
+        "report": report, "events": selectors.events_of(report), "versions": versions,
+        "outcomes": selectors.outcomes_visible_on(report),
+        "chain": selectors.upward_chain(report),
+        "attachments": report.attachments.all(),
+        "buttons": [(a, label) for a, label in workflow.allowed_actions(actor, report)
+                    if a in workflow.BUTTON_ACTIONS],
+        "can_decline": workflow.may(actor, report, "decline"),
+        "can_merge": bool(merge_targets), "merge_targets": merge_targets,
+        "can_edit": permissions.can_edit_text(actor, report),
+        "can_outcome": permissions.can_record_outcome(actor, report),
+        "outcome_form": OutcomeForm(),
+        "instructions": [o for o in selectors.outcomes_visible_on(report)
+                         if o.kind == OpinionOutcome.Kind.INSTRUCTION and o.report_id == report.pk],
+    })
+
+
+@login_required
+def report_edit(request: XRequest, pk: int) -> HttpResponse:
+    actor = acting(request)
+    report = _report_or_404(actor, pk)
+    if not permissions.can_edit_text(actor, report):
+        raise PermissionDenied
+    initial = {k: getattr(report, k) for k in
+               ("title", "category", "situation", "analysis", "suggestion", "body")}
+    form = EditForm(request.POST or None, initial={**initial, "version": report.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_edit(actor=actor, report=report,
+                                 expected_version=form.cleaned_data["version"],
+                                 note=form.cleaned_data["note"], **form_text(form))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("opinions:report-detail", report.pk)
+    return render(request, "opinions/edit.html", {"form": form, "report": report})
+
+
+@login_required
+@require_POST
+def report_act(request: XRequest, pk: int, action: str) -> HttpResponse:
+    actor = acting(request)
+    report = _report_or_404(actor, pk)
+    into = None
+    if action == "merge":
+        into_id = request.POST.get("into", "")
+        into = (scoped(actor, OpinionReport).filter(pk=into_id).first()
+                if into_id.isdigit() else None)
+    try:
+        services.report_act(actor=actor, report=report, action=action,
+                            expected_version=_version(request),
+                            note=request.POST.get("note", "")[:2000],
+                            reason=request.POST.get("reason", "")[:2000], into=into)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("opinions:report-detail", report.pk)
+
+
+@login_required
+@require_POST
+def report_attach(request: XRequest, pk: int) -> HttpResponse:
+    actor = acting(request)
+    report = _report_or_404(actor, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file."))
+    else:
+        try:
+            services.attachment_add(actor=actor, report=report, upload=upload)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    return redirect("opinions:report-detail", report.pk)
+
+
+@login_required
+def attachment_download(request: XRequest, pk: int) -> FileResponse:
+    actor = acting(request)
+    row = get_scoped_or_404(actor, scoped(actor, OpinionAttachment).select_related("report"), pk=pk)
+    if not permissions.can_view(actor, row.report):
+        raise Http404(_("Not found."))
+    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.name)
+
+
+@login_required
+@require_POST
+def report_outcome(request: XRequest, pk: int) -> HttpResponse:
+    actor = acting(request)
+    report = _report_or_404(actor, pk)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the outcome form."))
+        return redirect("opinions:report-detail", report.pk)
+    data = form.cleaned_data
+    instruction = None
+    if request.POST.get("instruction", "").isdigit():
+        instruction = scoped(actor, OpinionOutcome).filter(
+            pk=request.POST["instruction"]).first()
+    try:
+        services.outcome_record(actor=actor, report=report, kind=data["kind"], date=data["date"],
+                                publication=data["publication"], person=data["person"],
+                                person_level=data["person_level"], text=data["text"],
+                                department=data["department"], reply=data["reply"],
+                                instruction=instruction)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("Outcome recorded."))
+    return redirect("opinions:report-detail", report.pk)
+
+
+@login_required
+def report_diff(request: XRequest, pk: int) -> HttpResponse:
+    actor = acting(request)
+    report = _report_or_404(actor, pk)
+    try:
+        a, b = int(request.GET.get("a", "1")), int(request.GET.get("b", "0"))
+        if b == 0:
+            b = report.versions.count()
+        va, vb, segments = selectors.version_diff(report, a, b)
+    except (ValueError, OpinionVersion.DoesNotExist) as exc:
+        raise Http404(_("Not found.")) from exc
+    return render(request, "opinions/diff.html", {
+        "report": report, "a": va, "b": vb, "segments": segments,
+        "versions": selectors.versions_of(report)})
+
+
+# --- bulletins ----------------------------------------------------------------------
+
+@login_required
+def bulletin_list(request: XRequest) -> HttpResponse:
+    actor = acting(request)
+    if not permissions.can_view_bulletins(actor):
+        raise PermissionDenied
+    return render(request, "opinions/bulletin_list.html", {
+        "bulletins": selectors.bulletin_list(actor),
+        "can_manage": permissions.can_manage_bulletins(actor)})
+
+
+@login_required
+@require_POST
+def bulletin_create(request: XRequest) -> HttpResponse:
+    actor = acting(request)
+    if not permissions.can_manage_bulletins(actor):
+        raise PermissionDenied
+    form = BulletinForm(request.POST)
+    ids = [i for i in request.POST.getlist("reports") if i.isdigit()]
+    reports = list(scoped(actor, OpinionReport).filter(pk__in=ids).order_by("id"))
+    if not form.is_valid():
+        messages.error(request, _("Choose single or digest."))
+        return redirect("opinions:inbox-to_publish")
+    try:
+        bulletin = services.bulletin_create(
+            actor=actor, kind=form.cleaned_data["kind"], reports=reports,
+            recipients=form.cleaned_data["recipients"] or None)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("opinions:inbox-to_publish")
+    return redirect("opinions:bulletin-detail", bulletin.pk)
+
+
+@login_required
+def bulletin_detail(request: XRequest, pk: int) -> HttpResponse:
+    actor = acting(request)
+    if not permissions.can_view_bulletins(actor):
+        raise PermissionDenied
+    bulletin = get_scoped_or_404(actor, Bulletin, pk=pk)
+    return render(request, "opinions/bulletin_detail.html", {
+        "bulletin": bulletin, "reports": selectors.bulletin_reports(bulletin),
+        "can_manage": permissions.can_manage_bulletins(actor),
+        "pdf_available": documents.pdf_converter() is not None})
+
+
+@login_required
+@require_POST
+def bulletin_act(request: XRequest, pk: int, action: str) -> HttpResponse:
+    actor = acting(request)
+    bulletin = get_scoped_or_404(actor, Bulletin, pk=pk)
+    funcs = {"publish": services.bulletin_publish, "send": services.bulletin_send,
+             "delete": services.bulletin_delete}
+    if action not in funcs:
+        raise Http404(_("Not found."))
+    try:
+        funcs[action](actor=actor, bulletin=bulletin)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("Done."))
+        if action == "delete":
+            return redirect("opinions:bulletin-list")
+    return redirect("opinions:bulletin-detail", bulletin.pk)
+
+
+@login_required
+def bulletin_file(request: XRequest, pk: int, fmt: str) -> HttpResponse:
+    actor = acting(request)
+    if not permissions.can_view_bulletins(actor):
+        raise PermissionDenied
+    bulletin = get_scoped_or_404(actor, scoped(actor, Bulletin).select_related("committee"), pk=pk)
+    data = documents.bulletin_docx(bulletin, selectors.bulletin_reports(bulletin))
+    name = f"bulletin-{bulletin.year}-{bulletin.number}"
+    if fmt == "pdf":
+        try:
+            pdf = documents.docx_to_pdf(data)
+        except documents.PdfUnavailable as exc:
+            messages.warning(request, str(exc))
+            return redirect("opinions:bulletin-detail", bulletin.pk)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+        return response
+    response = HttpResponse(data, content_type=(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    return response
+
+
+# --- quotas and correspondents ------------------------------------------------------
+
+@login_required
+def quota(request: XRequest) -> HttpResponse:
+    actor = acting(request)
+    if not permissions.can_view_quota(actor):
+        raise PermissionDenied
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = 0
+    rows = selectors.quota_progress(actor, year or None)
+    return render(request, "opinions/quota.html", {
+        "rows": rows, "year": year or None, "met": sum(1 for r in rows if r.met)})
+
+
+@login_required
+def correspondents(request: XRequest) -> HttpResponse:
+    actor = acting(request)
+    if not permissions.can_manage_correspondents(actor):
+        raise PermissionDenied
+    form = CorrespondentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ident = form.cleaned_data["username"].strip()
+        user = User.objects.filter(Q(username=ident) | Q(phone=ident)).first()
+        if user is None:
+            form.add_error("username", _("No account with this username or phone."))
+        else:
+            try:
+                services.correspondent_create(actor=actor, user=user,
+                                              name=form.cleaned_data["name"],
+                                              organisation=form.cleaned_data["organisation"])
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("opinions:correspondents")
+    return render(request, "opinions/correspondents.html", {
+        "form": form, "rows": scoped(actor, Correspondent).select_related("user")})
+
+
+@login_required
+@require_POST
+def correspondent_toggle(request: XRequest, pk: int) -> HttpResponse:
+    actor = acting(request)
+    row = get_scoped_or_404(actor, Correspondent, pk=pk)
+    services.correspondent_set_active(actor=actor, correspondent=row, active=not row.is_active)
+    return redirect("opinions:correspondents")
+
+
+# --- topics (staff) ----------------------------------------------------------------
+
+@login_required
+def topic_list(request: XRequest) -> HttpResponse:
+    actor = acting(request)
+    if not permissions.can_screen_topics(actor):
+        raise PermissionDenied
+    status = request.GET.get("status", "")
+    q = request.GET.get("q", "").strip()[:50]
+    return render(request, "opinions/topic_list.html", {
+        "page": Paginator(selectors.topic_list(actor, status=status, q=q), 30).get_page(
+            request.GET.get("page")),
+        "statuses": Topic.Status.choices, "status": status, "q": q})
+
+
+@login_required
+def topic_detail(request: XRequest, pk: int) -> HttpResponse:
+    actor = acting(request)
+    if not permissions.can_screen_topics(actor):
+        raise PermissionDenied
+    topic = get_scoped_or_404(actor, scoped(actor, Topic).select_related("merged_into"), pk=pk)
+    actions = workflow.topic_allowed_actions(actor, topic)
+    targets = (scoped(actor, Topic).exclude(pk=topic.pk).exclude(
+        status__in=[Topic.Status.MERGED, Topic.Status.DECLINED]).only("id", "title")
+        if any(a == "merge" for a, _l in actions) else [])
+    return render(request, "opinions/topic_detail.html", {
+        "topic": topic, "actions": [(a, label) for a, label in actions if a != "merge"],
+        "can_merge": bool(targets), "targets": targets,
+        "events": topic.events.select_related("actor")})
+
+
+@login_required
+@require_POST
+def topic_act(request: XRequest, pk: int, action: str) -> HttpResponse:
+    actor = acting(request)
+    topic = get_scoped_or_404(actor, Topic, pk=pk)
+    into = None
+    if action == "merge" and request.POST.get("into", "").isdigit():
+        into = scoped(actor, Topic).filter(pk=request.POST["into"]).first()
+    try:
+        services.topic_act(actor=actor, topic=topic, action=action,
+                           expected_version=_version(request),
+                           note=request.POST.get("note", "")[:2000], into=into)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("opinions:topic-detail", topic.pk)
+
+
+# --- topics (public, no login) -------------------------------------------------------
+
+def public_committee(code: str) -> Committee:
+    """The committee of a public page, by its code (Committee itself is not committee-owned)."""
+    committee = Committee.objects.filter(code=code, is_active=True).first()
+    if committee is None:
+        raise Http404(_("Not found."))
+    return committee
+
+
+def public_topics(request: XRequest, code: str) -> HttpResponse:
+    committee = public_committee(code)
+    form = TopicForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            topic = services.topic_raise(
+                committee=committee, title=data["title"], description=data["description"],
+                place=data["place"], name=data["name"], phone=data["phone"],
+                ip=request.actor.ip)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            status = 429 if exc.code == "rate_limited" else 200
+        else:
+            return render(request, "opinions/public_thanks.html",
+                          {"committee": committee, "topic": topic})
+    return render(request, "opinions/public_topics.html", {
+        "committee": committee, "form": form,
+        "results": selectors.public_topics(committee)[:20]}, status=status)
+
+
+def public_track(request: XRequest, code: str) -> HttpResponse:
+    committee = public_committee(code)
+    tracking = request.GET.get("code", "")
+    topic = selectors.topic_by_code(committee, tracking) if tracking else None
+    return render(request, "opinions/public_track.html", {
+        "committee": committee, "topic": topic, "tracking": tracking,
+        "not_found": bool(tracking) and topic is None})
