@@ -59,6 +59,50 @@ def activity_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[
                    ref_id=str(pk), label=f"提交发言《{title}》")
 
 
+UPPER_LEVELS = ("city", "province", "national")
+
+
+def opinion_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[Fact]:
+    """Reports members wrote here, and what became of them at any level (adopted, instructed).
+
+    An outcome recorded at the city or province on the copy sent up counts for the author of
+    the original county report: outcomes are linked to every report of their chain.
+    """
+    from django.utils import timezone
+
+    from xieshang.opinions.models import OpinionOutcome, OpinionReport
+
+    lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    hi = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    reports = (OpinionReport.objects.filter(
+        committee_id=committee_id, origin__isnull=True, author_member__isnull=False,
+        submitted_at__gte=lo, submitted_at__lt=hi)
+        .exclude(status=OpinionReport.Status.WITHDRAWN)
+        .values_list("id", "author_member_id", "submitted_at", "title"))
+    for pk, member_id, when, title in reports:
+        yield Fact(member_id=member_id, kind="opinion.submitted",
+                   date=timezone.localtime(when).date(), ref_type="opinions.opinionreport",
+                   ref_id=str(pk), label=f"报送社情民意《{title}》")
+    outcomes = (OpinionOutcome.objects.filter(
+        date__gte=start, date__lte=end, lineage__committee_id=committee_id,
+        lineage__origin__isnull=True, lineage__author_member__isnull=False)
+        .values_list("id", "lineage__author_member_id", "date", "kind", "level",
+                     "committee__name", "lineage__title").distinct())
+    for pk, member_id, day, kind, level, where, title in outcomes:
+        if kind == OpinionOutcome.Kind.ADOPTED:
+            yield Fact(member_id=member_id, kind="opinion.adopted", date=day,
+                       ref_type="opinions.opinionoutcome", ref_id=str(pk),
+                       label=f"《{title}》被{where}采用")
+            if level in UPPER_LEVELS:
+                yield Fact(member_id=member_id, kind="opinion.adopted_city_plus", date=day,
+                           ref_type="opinions.opinionoutcome", ref_id=f"{pk}-upper",
+                           label=f"《{title}》被{where}（市级及以上）采用")
+        elif kind == OpinionOutcome.Kind.INSTRUCTION:
+            yield Fact(member_id=member_id, kind="opinion.instruction", date=day,
+                       ref_type="opinions.opinionoutcome", ref_id=str(pk),
+                       label=f"《{title}》获领导批示")
+
+
 def register_builtin() -> None:
     from importlib.util import find_spec
 
@@ -69,4 +113,11 @@ def register_builtin() -> None:
             "activity.absent_excused:*": _("Absent with leave"),
             "activity.absent_unexcused:*": _("Absent without leave"),
             "speech.submitted": _("Written speech"),
+        })
+    if find_spec("xieshang.opinions.models") is not None:
+        register_source("opinions", opinion_facts, {
+            "opinion.submitted": _("Public-opinion report submitted"),
+            "opinion.adopted": _("Public-opinion report adopted"),
+            "opinion.adopted_city_plus": _("Adopted at city level or above"),
+            "opinion.instruction": _("Leader's written instruction"),
         })

@@ -79,9 +79,9 @@ SECTIONS: list[tuple[str, list[Sentence]]] = [
                    if _need(g, "proposals.submitted", "proposals.filed") else None),
         lambda g: (f"遴选重点提案{_n(g('proposals.key'))}件，评选优秀提案{_n(g('proposals.excellent'))}件。"
                    if g("proposals.key") or g("proposals.excellent") else None),
-        lambda g: (f"累计报送社情民意信息{_n(g('opinions.submitted'))}篇，被采用"
-                   f"{_n(g('opinions.adopted'))}篇，其中被上级政协采用{_n(g('opinions.adopted_upper'))}篇，"
-                   f"获领导批示{_n(g('opinions.instructions'))}篇。"
+        lambda g: (f"共收到社情民意信息{_n(g('opinions.submitted'))}篇，累计向上级政协报送"
+                   f"{_n(g('opinions.reported_up'))}篇；被采用{_n(g('opinions.adopted'))}篇，其中被上级政协采用"
+                   f"{_n(g('opinions.adopted_upper'))}篇，获领导批示{_n(g('opinions.instructions'))}篇。"
                    if _need(g, "opinions.submitted") else None),
         lambda g: (f"开展走访慰问{_n(g('activities.visits'))}次、志愿服务"
                    f"{_n(g('activities.volunteer_services'))}次。"

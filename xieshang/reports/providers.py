@@ -209,6 +209,43 @@ def attendance_figures(scope: Scope) -> list[Figure]:
                    round(100 * present / total) if total else 0, "%")]
 
 
+def opinions_figures(scope: Scope) -> list[Figure]:
+    from django.utils import timezone
+
+    from xieshang.opinions.models import OpinionOutcome, OpinionReport
+
+    lo = timezone.make_aware(dt.datetime.combine(scope.start, dt.time.min))
+    hi = timezone.make_aware(dt.datetime.combine(scope.end + dt.timedelta(days=1), dt.time.min))
+    own = OpinionReport.objects.filter(committee_id__in=scope.committee_ids,
+                                       origin__isnull=True, submitted_at__gte=lo,
+                                       submitted_at__lt=hi).exclude(
+        status=OpinionReport.Status.WITHDRAWN)
+    used = own.filter(status__in=[OpinionReport.Status.SIGNED_OFF, OpinionReport.Status.PUBLISHED,
+                                  OpinionReport.Status.SENT])
+    reported_up = OpinionReport.objects.filter(committee_id__in=scope.committee_ids,
+                                               reported_up_at__gte=lo, reported_up_at__lt=hi)
+    outcomes = OpinionOutcome.objects.filter(lineage__in=own).distinct()
+    adopted = outcomes.filter(kind=OpinionOutcome.Kind.ADOPTED)
+    by_level = {level: adopted.filter(level=level).values("lineage").distinct().count()
+                for level in ("county", "city", "province", "national")}
+    upper = adopted.filter(level__in=["city", "province", "national"]).values(
+        "lineage").distinct().count()
+    return [
+        Figure("opinions.submitted", _("Public-opinion reports submitted"), own.count(), "篇",
+               link="/opinions/"),
+        Figure("opinions.used", _("Reports used (signed off or published)"), used.count(), "篇"),
+        Figure("opinions.reported_up", _("Reports sent up to the higher committee"),
+               reported_up.count(), "篇"),
+        Figure("opinions.adopted", _("Reports adopted"),
+               adopted.values("lineage").distinct().count(), "篇"),
+        Figure("opinions.adopted_upper", _("Reports adopted by a higher committee"), upper, "篇"),
+        *[Figure(f"opinions.adopted.{level}", _("Adopted at level: %(level)s") % {"level": level},
+                 n, "篇") for level, n in by_level.items()],
+        Figure("opinions.instructions", _("Leaders' written instructions"),
+               outcomes.filter(kind=OpinionOutcome.Kind.INSTRUCTION).count(), "篇"),
+    ]
+
+
 def _guarded(module: str, fn: Callable[[Scope], list[Figure]]) -> Callable[[Scope], list[Figure]]:
     def run(scope: Scope) -> list[Figure]:
         if find_spec(module) is None:
@@ -226,4 +263,5 @@ def register_all() -> None:
     register("members", members_figures)
     register("activities", _guarded("xieshang.activities.selectors", activities_figures))
     register("duties", _guarded("xieshang.duties.models", duties_figures))
+    register("opinions", _guarded("xieshang.opinions.models", opinions_figures))
     register("attendance", _guarded("xieshang.activities.models", attendance_figures))
