@@ -151,3 +151,16 @@ def test_activities_are_searchable(county, staff, django_capture_on_commit_callb
                             description="重点查看农村学校校车")
     hit = search(actor_for(staff, county), "校车").hits[0]
     assert hit.entry.kind == "activity" and hit.entry.url.startswith("/activities/")
+
+
+def test_opinion_reports_are_found_by_staff_and_their_author_only(
+        county, staff, make_user, django_capture_on_commit_callbacks):
+    from tests.opinions.factories import submit
+
+    author = make_user(county, Role.MEMBER)
+    other = make_user(county, Role.MEMBER)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(county, user=author, title="关于加强农村饮水工程管护的建议")
+    assert titles(search(actor_for(staff, county), "管护")) == ["关于加强农村饮水工程管护的建议"]
+    assert titles(search(actor_for(author, county), "管护")) == ["关于加强农村饮水工程管护的建议"]
+    assert search(actor_for(other, county), "管护").total == 0

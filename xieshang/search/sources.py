@@ -41,6 +41,29 @@ def activity_document(activity: Any) -> Document | None:
     )
 
 
+def opinion_document(report: Any) -> Document | None:
+    if report.status == "withdrawn":
+        return None
+    return Document(
+        title=report.title, body=report.full_text,
+        url=reverse("opinions:report-detail", args=[report.pk]), date=report.submitted_at,
+        facets={"status": report.status, "category": report.category},
+        visibility=SearchEntry.Visibility.STAFF,
+        owner_ids=[report.submitted_by_id] if report.submitted_by_id else [],
+    )
+
+
+def topic_document(topic: Any) -> Document | None:
+    """Residents' topics: staff see them all; only accepted ones are searchable by everyone."""
+    public = topic.status in ("accepted", "consulting", "concluded")
+    return Document(
+        title=topic.title, body=f"{topic.description}\n{topic.place}\n{topic.result}",
+        url=reverse("opinions:topic-detail", args=[topic.pk]), date=topic.created_at,
+        facets={"status": topic.status},
+        visibility=SearchEntry.Visibility.COMMITTEE if public else SearchEntry.Visibility.STAFF,
+    )
+
+
 def register_all() -> None:
     from importlib.util import find_spec
 
@@ -49,6 +72,11 @@ def register_all() -> None:
 
         register("activity", Activity, activity_document,
                  queryset=lambda: Activity.objects.select_related("type"))
+    if find_spec("xieshang.opinions.models") is not None:
+        from xieshang.opinions.models import OpinionReport, Topic
+
+        register("opinion", OpinionReport, opinion_document)
+        register("topic", Topic, topic_document)
     register("member", Member, member_document,
              queryset=lambda: Member.objects.select_related("sector"))
     register("unit", HandlingUnit, unit_document)
