@@ -21,3 +21,24 @@ def test_audit_log_is_append_only(county):
 def test_snapshot_hides_secrets(member_user):
     snap = audit.snapshot(member_user)
     assert snap["password"] == "***"
+
+
+def test_hash_chain_detects_a_changed_or_removed_row(county, other_county):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    actor = Actor.for_system(county)
+    rows = [audit.record(actor, f"test.{i}", county) for i in range(4)]
+    audit.record(Actor.for_system(other_county), "test.other", other_county)
+    assert audit.verify() == []
+    assert rows[1].prev_hash == rows[0].hash
+    call_command("audit_verify")
+    # Someone edits a row behind the application's back.
+    AuditLog.objects.filter(pk=rows[2].pk).update(after={"forged": True})
+    assert audit.verify() == [(rows[2].pk, "the row was changed after it was written")]
+    with pytest.raises(CommandError):
+        call_command("audit_verify")
+    # … or deletes one: the next row no longer links up.
+    AuditLog.objects.filter(pk=rows[2].pk).update(after={})
+    AuditLog.objects.filter(pk=rows[1].pk)._raw_delete(AuditLog.objects.db)
+    assert (rows[2].pk, "the link to the previous row is broken") in audit.verify()

@@ -6,7 +6,7 @@ import datetime as dt
 import decimal
 from typing import Any
 
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
 
 from xieshang.core.models import AuditLog, Committee
@@ -62,7 +62,7 @@ def record(
         if committee is None:
             committee = actor.committee
     user = actor.user
-    return AuditLog.objects.create(
+    entry = AuditLog(
         actor=user,
         actor_name=("system" if actor.system else str(user)) if user or actor.system else "",
         committee=committee if isinstance(committee, Committee) else None,
@@ -74,3 +74,36 @@ def record(
         after=_plain(after or {}),
         ip=actor.ip,
     )
+    with transaction.atomic():
+        _lock_chain(entry.committee_id)
+        entry.prev_hash = (
+            AuditLog.objects.filter(committee=entry.committee)
+            .order_by("-id").values_list("hash", flat=True).first() or ""
+        )
+        entry.hash = entry.content_hash(entry.prev_hash)
+        entry.save()
+    return entry
+
+
+def _lock_chain(committee_id: int | None) -> None:
+    """Serialise appends to one committee's chain (SQLite serialises all writes already)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x5853, committee_id or 0])
+
+
+def verify(committee_id: int | None = None) -> list[tuple[int, str]]:
+    """Recompute the chains; return (row id, problem) for every row that does not fit."""
+    problems: list[tuple[int, str]] = []
+    chains = ([committee_id] if committee_id is not None else
+              list(AuditLog.objects.order_by().values_list("committee_id", flat=True).distinct()))
+    for chain in chains:
+        prev = ""
+        rows = AuditLog.objects.filter(committee_id=chain).order_by("id")
+        for row in rows.iterator(chunk_size=2000):
+            if row.prev_hash != prev:
+                problems.append((row.pk, "the link to the previous row is broken"))
+            elif row.hash != row.content_hash(prev):
+                problems.append((row.pk, "the row was changed after it was written"))
+            prev = row.hash
+    return problems

@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +35,14 @@ def row_counts() -> dict[str, int]:
             if not m._meta.proxy and m._meta.managed}
 
 
-def _pg_env(db: dict[str, Any]) -> dict[str, str]:
+def _pg_env(db: Mapping[str, Any]) -> dict[str, str]:
     env = dict(os.environ)
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
     return env
 
 
-def _pg_args(db: dict[str, Any]) -> list[str]:
+def _pg_args(db: Mapping[str, Any]) -> list[str]:
     args = []
     if db.get("HOST"):
         args += ["-h", str(db["HOST"])]
@@ -68,8 +69,9 @@ def backup(out: Path) -> dict[str, Any]:
             source.close()
             target.close()
         elif connection.vendor == "postgresql":
-            result = subprocess.run(
-                ["pg_dump", "-Fc", "-f", str(work / "db.pgdump"), *_pg_args(db), str(db["NAME"])],
+            result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
+                ["pg_dump",  # noqa: S607 - the PostgreSQL client on PATH
+                 "-Fc", "-f", str(work / "db.pgdump"), *_pg_args(db), str(db["NAME"])],
                 env=_pg_env(db), capture_output=True, text=True, check=False)
             if result.returncode:
                 raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
@@ -92,7 +94,8 @@ def read_manifest(archive: Path) -> dict[str, Any]:
             member = tar.extractfile("manifest.json")
             if member is None:
                 raise BackupError("no manifest in the archive")
-            return json.loads(member.read())  # type: ignore[no-any-return]
+            manifest: dict[str, Any] = json.loads(member.read())
+            return manifest
     except (tarfile.TarError, KeyError, OSError, json.JSONDecodeError) as exc:
         raise BackupError(f"not a Xieshang backup: {exc}") from None
 
@@ -119,8 +122,9 @@ def restore(archive: Path, *, force: bool = False) -> dict[str, Any]:
             target.close()
         else:
             connection.close()
-            result = subprocess.run(
-                ["pg_restore", "--clean", "--if-exists", "--no-owner", *_pg_args(db), "-d",
+            result = subprocess.run(  # noqa: S603 - fixed program, arguments from settings
+                ["pg_restore",  # noqa: S607 - the PostgreSQL client on PATH
+                 "--clean", "--if-exists", "--no-owner", *_pg_args(db), "-d",
                  str(db["NAME"]), str(work / "db.pgdump")],
                 env=_pg_env(db), capture_output=True, text=True, check=False)
             if result.returncode:

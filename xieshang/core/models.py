@@ -300,12 +300,17 @@ class AuditLog(models.Model):
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    # Tamper evidence (等保): each row's hash covers its content and the previous row's hash
+    # in the same committee's chain; `xieshang audit-verify` recomputes the chains.
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["committee", "-created_at"])]
+        indexes = [models.Index(fields=["committee", "-created_at"]),
+                   models.Index(fields=["committee", "-id"], name="audit_chain_idx")]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
@@ -314,6 +319,17 @@ class AuditLog(models.Model):
         if self.pk is not None:
             raise ValidationError("The audit log is append-only.")
         super().save(*args, **kwargs)
+
+    def content_hash(self, prev_hash: str) -> str:
+        """SHA-256 over the previous hash and this row's content, in a canonical form."""
+        import json
+
+        payload = json.dumps(
+            [prev_hash, self.created_at.isoformat(), self.actor_id, self.actor_name,
+             self.committee_id, self.action, self.object_type, self.object_id,
+             self.object_repr, self.before, self.after, self.ip],
+            ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValidationError("The audit log is append-only.")
