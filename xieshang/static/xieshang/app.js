@@ -10,3 +10,20 @@ document.addEventListener("htmx:responseError", function (event) {
   box.appendChild(item);
   document.getElementById("main").prepend(box);
 });
+
+// A navigation bar wider than a phone scrolls sideways: keep the current item in view and fade
+// the right edge while more items are hidden there.
+document.addEventListener("DOMContentLoaded", function () {
+  var nav = document.querySelector("[data-scroll-nav]");
+  if (!nav) return;
+  var current = nav.querySelector("[aria-current=page]");
+  if (current && current.offsetLeft + current.offsetWidth > nav.clientWidth) {
+    nav.scrollLeft = current.offsetLeft - 12;
+  }
+  function mark() {
+    nav.classList.toggle("has-more", nav.scrollLeft + nav.clientWidth < nav.scrollWidth - 4);
+  }
+  nav.addEventListener("scroll", mark, { passive: true });
+  window.addEventListener("resize", mark);
+  mark();
+});
