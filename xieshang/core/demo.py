@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from xieshang.members.models import HandlingUnit, Member, Sector
 
 
+# Every demo login shares this password (letters and digits, so the password rules accept it).
+DEMO_PASSWORD = "Demo2026xs"
+
+
 @dataclass
 class Login:
     role: str
@@ -40,7 +44,8 @@ class DemoContext:
     city: Committee | None = None
     province: Committee | None = None
     terms: dict[str, Term] = field(default_factory=dict)  # committee code → current term
-    sessions: dict[str, list[Session]] = field(default_factory=dict)  # code → sessions, oldest first
+    # committee code → sessions, oldest first
+    sessions: dict[str, list[Session]] = field(default_factory=dict)
     members: dict[str, list[Member]] = field(default_factory=dict)  # code → members
     sectors: dict[str, list[Sector]] = field(default_factory=dict)
     units: dict[str, list[HandlingUnit]] = field(default_factory=dict)
@@ -67,7 +72,9 @@ def demo_modules() -> list[Any]:
     return out
 
 
-def build_demo(*, seed: int = 2026, today: dt.date | None = None, verbose: bool = True) -> DemoContext:
+def build_demo(
+    *, seed: int = 2026, today: dt.date | None = None, verbose: bool = True,
+) -> DemoContext:
     from django.utils import timezone
 
     ctx = DemoContext(rng=random.Random(seed), today=today or timezone.localdate(),
