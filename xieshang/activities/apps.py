@@ -6,3 +6,24 @@ class ActivitiesConfig(AppConfig):
     name = "xieshang.activities"
     label = "activities"
     verbose_name = _("Consultations, meetings and activities")
+
+    def ready(self) -> None:
+        from xieshang.activities import permissions, selectors
+        from xieshang.core import navigation, worklist
+
+        navigation.register(navigation.NavItem(
+            _("Meetings and activities"), "activities:list",
+            lambda a: permissions.can_view_all(a) or a.member_id is not None, order=40))
+        navigation.register(navigation.NavItem(
+            _("Learning"), "activities:learning", permissions.can_read_materials, order=45))
+        worklist.register(worklist.Card(
+            _("Invitations awaiting your reply"), "activities:my-invitations",
+            selectors.awaiting_reply_count, lambda a: a.member_id is not None, order=20,
+            hint=_("Confirm or ask for leave")))
+        worklist.register(worklist.Card(
+            _("Leave requests to approve"), "activities:leave-requests",
+            lambda a: selectors.leave_requests(a).count(), permissions.can_manage_activities,
+            order=30))
+        worklist.register(worklist.Card(
+            _("Overdue ledger items"), "activities:ledger", selectors.overdue_count,
+            permissions.can_keep_ledger, order=35, hint=_("Suggestions without feedback")))

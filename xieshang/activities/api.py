@@ -1,0 +1,644 @@
+"""JSON API of the activities app: the same operations as the pages, through the same services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Router, Schema
+
+from xieshang.activities import permissions, selectors, services, workflow
+from xieshang.activities.models import (
+    Activity,
+    ActivityType,
+    AnnualPlan,
+    Invitation,
+    LearningMaterial,
+    PlanItem,
+    Suggestion,
+)
+from xieshang.core.apiutils import ApiError, actor
+from xieshang.core.permissions import require
+from xieshang.core.tenancy import get_scoped_or_404, scoped
+from xieshang.members.models import ActivityGroup, HandlingUnit, Member, SpecialCommittee
+
+router = Router(tags=["activities"])
+
+
+# --- schemas -------------------------------------------------------------------------------
+
+
+class TypeOut(Schema):
+    id: int
+    code: str
+    label: str
+    category: str
+    counts_for_duty: bool
+    points: float
+    is_active: bool
+
+
+class TypePatch(Schema):
+    label: str | None = None
+    counts_for_duty: bool | None = None
+    points: float | None = None
+    is_active: bool | None = None
+
+
+class ActivityIn(Schema):
+    type: str
+    title: str
+    start: dt.datetime
+    end: dt.datetime | None = None
+    topic: str = ""
+    place: str = ""
+    organiser: str = "office"
+    special_committee_id: int | None = None
+    group_id: int | None = None
+    lead_id: int | None = None
+    description: str = ""
+    minutes: str = ""
+    details: dict[str, Any] = {}
+    unit_ids: list[int] = []
+    material_ids: list[int] = []
+
+
+class ActivityPatch(Schema):
+    title: str | None = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    topic: str | None = None
+    place: str | None = None
+    description: str | None = None
+    minutes: str | None = None
+    details: dict[str, Any] | None = None
+    unit_ids: list[int] | None = None
+
+
+class ActivityOut(Schema):
+    id: int
+    type: str
+    type_label: str
+    title: str
+    topic: str
+    start: dt.datetime
+    end: dt.datetime
+    place: str
+    organiser: str
+    special_committee_id: int | None
+    group_id: int | None
+    status: str
+    details: dict[str, Any]
+    minutes: str
+    unit_ids: list[int]
+
+    @staticmethod
+    def of(a: Activity) -> dict[str, Any]:
+        return {"id": a.pk, "type": a.type.code, "type_label": a.type.label, "title": a.title,
+                "topic": a.topic, "start": a.start, "end": a.end, "place": a.place,
+                "organiser": a.organiser, "special_committee_id": a.special_committee_id,
+                "group_id": a.group_id, "status": a.status, "details": a.details,
+                "minutes": a.minutes, "unit_ids": [u.pk for u in a.units.all()]}
+
+
+class StatusIn(Schema):
+    status: str
+
+
+class InviteIn(Schema):
+    member_ids: list[int] = []
+    sector_ids: list[int] = []
+    special_committee_ids: list[int] = []
+    group_ids: list[int] = []
+    everyone: bool = False
+
+
+class InvitationOut(Schema):
+    id: int
+    activity_id: int
+    member_id: int
+    member_name: str
+    status: str
+    leave_reason: str
+    attendance: str
+    attendance_source: str
+    signed_in_at: dt.datetime | None
+    actions: list[str]
+
+    @staticmethod
+    def of(i: Invitation, actions: list[str]) -> dict[str, Any]:
+        return {"id": i.pk, "activity_id": i.activity_id, "member_id": i.member_id,
+                "member_name": i.member.name, "status": i.status,
+                "leave_reason": i.leave_reason, "attendance": i.attendance,
+                "attendance_source": i.attendance_source, "signed_in_at": i.signed_in_at,
+                "actions": actions}
+
+
+class ReplyIn(Schema):
+    action: str
+    reason: str = ""
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+class AttendanceIn(Schema):
+    attendance: str
+
+
+class QrOut(Schema):
+    token: str
+    url: str
+    expires_at: dt.datetime
+
+
+class TokenIn(Schema):
+    token: str
+
+
+class SpeechIn(Schema):
+    title: str
+    text: str
+
+
+class SpeechOut(Schema):
+    id: int
+    activity_id: int
+    member_id: int
+    title: str
+
+
+class SuggestionIn(Schema):
+    text: str
+    recipient_unit_id: int | None = None
+    recipient_body: str = ""
+    document_id: int | None = None
+
+
+class SuggestionActionIn(Schema):
+    sent_on: dt.date | None = None
+    recipient_unit_id: int | None = None
+    recipient_body: str | None = None
+    feedback: str = ""
+    feedback_on: dt.date | None = None
+    adoption: str = ""
+    follow_up: str = ""
+
+
+class SuggestionOut(Schema):
+    id: int
+    activity_id: int
+    text: str
+    recipient_unit_id: int | None
+    recipient_body: str
+    status: str
+    sent_on: dt.date | None
+    deadline: dt.date | None
+    deadline_warnings: list[str]
+    feedback: str
+    adoption: str
+    follow_up: str
+
+
+class CountsOut(Schema):
+    by_type: dict[str, int]
+    suggestions_by_type: dict[str, int]
+    counterpart_departments: int
+    learning_reached: int
+    learning_total: int
+
+
+class PlanIn(Schema):
+    year: int
+    title: str
+
+
+class PlanItemIn(Schema):
+    type: str
+    topic: str
+    planned_month: int
+    lead_special_committee_id: int | None = None
+    lead_id: int | None = None
+    unit_ids: list[int] = []
+
+
+class PlanItemOut(Schema):
+    id: int
+    type: str
+    topic: str
+    planned_month: int
+    status: str
+    activity_id: int | None
+    moved_note: str
+
+
+class PlanOut(Schema):
+    id: int
+    year: int
+    title: str
+    status: str
+    approved_on: dt.date | None
+    items: list[PlanItemOut]
+    done: int
+    pending: int
+    moved: int
+
+
+class ApproveIn(Schema):
+    approved_on: dt.date
+    meeting_id: int | None = None
+
+
+class LinkIn(Schema):
+    activity_id: int
+
+
+class MoveIn(Schema):
+    to_month: int | None = None
+    note: str
+
+
+class MaterialIn(Schema):
+    title: str
+    url: str = ""
+    text: str = ""
+    audience: str = "all"
+
+
+class MaterialOut(Schema):
+    id: int
+    title: str
+    url: str
+    text: str
+    audience: str
+    published_on: dt.date
+
+
+class ReadIn(Schema):
+    seconds: int = 0
+    marked_read: bool = False
+
+
+class ReadOut(Schema):
+    material_id: int
+    seconds: int
+    marked_read: bool
+
+
+class Done(Schema):
+    ok: bool = True
+    count: int = 0
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _type(a: Any, code: str) -> ActivityType:
+    services.activity_types_ensure(a.committee)
+    return get_scoped_or_404(a, ActivityType, code=code)
+
+
+def _opt(a: Any, model: Any, pk: int | None) -> Any:
+    return get_scoped_or_404(a, model, pk=pk) if pk is not None else None
+
+
+def _visible(request: HttpRequest, pk: int) -> Activity:
+    a = actor(request)
+    activity = get_scoped_or_404(a, scoped(a, Activity).select_related("type"), pk=pk)
+    if not permissions.can_view_activity(a, activity):
+        raise ApiError("forbidden", "您无权查看此活动。", 403)
+    return activity
+
+
+def _suggestion_out(s: Suggestion) -> dict[str, Any]:
+    return {k: getattr(s, k) for k in ("id", "activity_id", "text", "recipient_unit_id",
+                                       "recipient_body", "status", "sent_on", "deadline",
+                                       "deadline_warnings", "feedback", "adoption",
+                                       "follow_up")}
+
+
+# --- types and activities ------------------------------------------------------------------
+
+
+@router.get("/types", response=list[TypeOut])
+def list_types(request: HttpRequest) -> Any:
+    a = actor(request)
+    if a.committee is None:
+        raise ApiError("no_committee", "您没有所属政协。", 403)
+    services.activity_types_ensure(a.committee)
+    return scoped(a, ActivityType).order_by("order", "id")
+
+
+@router.patch("/types/{code}", response=TypeOut)
+def patch_type(request: HttpRequest, code: str, data: TypePatch) -> Any:
+    a = actor(request)
+    return services.activity_type_update(actor=a, activity_type=_type(a, code),
+                                         **data.model_dump())
+
+
+@router.get("/", response=list[ActivityOut])
+def list_activities(request: HttpRequest, type: str = "", start: dt.date | None = None,
+                    end: dt.date | None = None, organiser: str = "", status: str = "",
+                    q: str = "", limit: int = 100, offset: int = 0) -> Any:
+    a = actor(request)
+    qs = selectors.activity_list(a, type_code=type, start=start, end=end, organiser=organiser,
+                                 status=status, q=q).prefetch_related("units")
+    return [ActivityOut.of(x) for x in qs[offset:offset + min(limit, 500)]]
+
+
+@router.post("/", response={201: ActivityOut})
+def create_activity(request: HttpRequest, data: ActivityIn) -> Any:
+    a = actor(request)
+    require(permissions.can_manage_activities(a))
+    assert a.committee is not None
+    activity = services.activity_create(
+        actor=a, committee=a.committee, type=_type(a, data.type), title=data.title,
+        start=data.start, end=data.end, topic=data.topic, place=data.place,
+        organiser=data.organiser,
+        special_committee=_opt(a, SpecialCommittee, data.special_committee_id),
+        group=_opt(a, ActivityGroup, data.group_id), lead=_opt(a, Member, data.lead_id),
+        description=data.description, minutes=data.minutes, details=data.details,
+        units=list(scoped(a, HandlingUnit).filter(pk__in=data.unit_ids)),
+        materials=list(scoped(a, LearningMaterial).filter(pk__in=data.material_ids)))
+    return 201, ActivityOut.of(activity)
+
+
+@router.get("/counts", response=CountsOut)
+def counts(request: HttpRequest, start: dt.date, end: dt.date) -> Any:
+    a = actor(request)
+    if not permissions.can_view_all(a) or a.committee is None:
+        raise ApiError("forbidden", "您无权查看统计。", 403)
+    cov = selectors.learning_coverage(a.committee, start, end)
+    return {"by_type": selectors.count_by_type(a.committee, start, end),
+            "suggestions_by_type": selectors.suggestions_by_type(a.committee, start, end),
+            "counterpart_departments": selectors.counterpart_departments(a.committee, start,
+                                                                         end),
+            "learning_reached": cov.reached, "learning_total": cov.total}
+
+
+@router.get("/{int:pk}", response=ActivityOut)
+def get_activity(request: HttpRequest, pk: int) -> Any:
+    return ActivityOut.of(_visible(request, pk))
+
+
+@router.patch("/{int:pk}", response=ActivityOut)
+def patch_activity(request: HttpRequest, pk: int, data: ActivityPatch) -> Any:
+    a = actor(request)
+    activity = get_scoped_or_404(a, Activity, pk=pk)
+    fields = data.model_dump(exclude_unset=True)
+    unit_ids = fields.pop("unit_ids", None)
+    units = list(scoped(a, HandlingUnit).filter(pk__in=unit_ids)) if unit_ids is not None \
+        else None
+    return ActivityOut.of(services.activity_update(actor=a, activity=activity, units=units,
+                                                   **fields))
+
+
+@router.post("/{int:pk}/status", response=ActivityOut)
+def set_status(request: HttpRequest, pk: int, data: StatusIn) -> Any:
+    a = actor(request)
+    activity = get_scoped_or_404(a, Activity, pk=pk)
+    return ActivityOut.of(services.activity_set_status(actor=a, activity=activity,
+                                                       status=data.status))
+
+
+# --- invitations, attendance, QR -----------------------------------------------------------
+
+
+@router.post("/{int:pk}/invitations", response=Done)
+def invite(request: HttpRequest, pk: int, data: InviteIn) -> Any:
+    a = actor(request)
+    activity = get_scoped_or_404(a, Activity, pk=pk)
+    rows = services.invitations_send(
+        actor=a, activity=activity, members=list(scoped(a, Member).filter(pk__in=data.member_ids)),
+        sector_ids=data.sector_ids, special_committee_ids=data.special_committee_ids,
+        group_ids=data.group_ids, everyone=data.everyone)
+    return {"ok": True, "count": len(rows)}
+
+
+@router.get("/{int:pk}/invitations", response=list[InvitationOut])
+def list_invitations(request: HttpRequest, pk: int) -> Any:
+    a = actor(request)
+    activity = _visible(request, pk)
+    qs = activity.invitations.select_related("member")
+    if not permissions.can_view_all(a):
+        qs = qs.filter(member_id=a.member_id or 0)
+    return [InvitationOut.of(i, workflow.allowed(a, i)) for i in qs]
+
+
+@router.get("/my/invitations", response=list[InvitationOut])
+def my_invitations(request: HttpRequest) -> Any:
+    a = actor(request)
+    return [InvitationOut.of(i, workflow.allowed(a, i))
+            for i in selectors.my_invitations(a).select_related("member")[:200]]
+
+
+def _invitation(request: HttpRequest, pk: int) -> Invitation:
+    return get_scoped_or_404(actor(request), scoped(actor(request), Invitation).select_related(
+        "activity", "member"), pk=pk)
+
+
+@router.post("/invitations/{int:pk}/reply", response=InvitationOut)
+def reply(request: HttpRequest, pk: int, data: ReplyIn) -> Any:
+    a = actor(request)
+    inv = services.invitation_reply(actor=a, invitation=_invitation(request, pk),
+                                    action=data.action, reason=data.reason)
+    return InvitationOut.of(inv, workflow.allowed(a, inv))
+
+
+@router.post("/invitations/{int:pk}/leave-decision", response=InvitationOut)
+def decide_leave(request: HttpRequest, pk: int, data: DecisionIn) -> Any:
+    a = actor(request)
+    inv = services.leave_decide(actor=a, invitation=_invitation(request, pk),
+                                approve=data.approve, note=data.note)
+    return InvitationOut.of(inv, workflow.allowed(a, inv))
+
+
+@router.post("/invitations/{int:pk}/attendance", response=InvitationOut)
+def record_attendance(request: HttpRequest, pk: int, data: AttendanceIn) -> Any:
+    a = actor(request)
+    inv = services.attendance_record(actor=a, invitation=_invitation(request, pk),
+                                     attendance=data.attendance)
+    return InvitationOut.of(inv, workflow.allowed(a, inv))
+
+
+@router.post("/{int:pk}/qr", response=QrOut)
+def open_qr(request: HttpRequest, pk: int) -> Any:
+    a = actor(request)
+    window, token = services.qr_window_open(actor=a,
+                                            activity=get_scoped_or_404(a, Activity, pk=pk))
+    return {"token": token, "expires_at": window.expires_at,
+            "url": request.build_absolute_uri(reverse("activities:qr-sign-in", args=[token]))}
+
+
+@router.post("/sign-in", response=InvitationOut)
+def qr_sign_in(request: HttpRequest, data: TokenIn) -> Any:
+    a = actor(request)
+    try:
+        inv = services.qr_sign_in(actor=a, token=data.token)
+    except services.QrRefused as exc:
+        raise ApiError(exc.reason, exc.messages[0], 403) from exc
+    return InvitationOut.of(inv, [])
+
+
+# --- speeches and the ledger ---------------------------------------------------------------
+
+
+@router.post("/{int:pk}/speeches", response={201: SpeechOut})
+def submit_speech(request: HttpRequest, pk: int, data: SpeechIn) -> Any:
+    a = actor(request)
+    speech = services.speech_submit(actor=a, activity=_visible(request, pk), title=data.title,
+                                    text=data.text)
+    return 201, speech
+
+
+@router.post("/{int:pk}/suggestions", response={201: SuggestionOut})
+def record_suggestion(request: HttpRequest, pk: int, data: SuggestionIn) -> Any:
+    from xieshang.activities.models import ActivityFile
+
+    a = actor(request)
+    s = services.suggestion_record(
+        actor=a, activity=get_scoped_or_404(a, Activity, pk=pk), text=data.text,
+        recipient_unit=_opt(a, HandlingUnit, data.recipient_unit_id),
+        recipient_body=data.recipient_body, document=_opt(a, ActivityFile, data.document_id))
+    return 201, _suggestion_out(s)
+
+
+@router.get("/ledger", response=list[SuggestionOut])
+def list_ledger(request: HttpRequest, status: str = "", overdue: bool = False,
+                type: str = "", limit: int = 100, offset: int = 0) -> Any:
+    a = actor(request)
+    if not permissions.can_view_ledger(a):
+        raise ApiError("forbidden", "您无权查看意见建议台账。", 403)
+    qs = selectors.ledger(a, status=status, overdue=overdue, type_code=type)
+    return [_suggestion_out(s) for s in qs[offset:offset + min(limit, 500)]]
+
+
+@router.post("/suggestions/{int:pk}/{action}", response=SuggestionOut)
+def suggestion_action(request: HttpRequest, pk: int, action: str,
+                      data: SuggestionActionIn) -> Any:
+    a = actor(request)
+    s = get_scoped_or_404(a, scoped(a, Suggestion).select_related("activity__committee"), pk=pk)
+    if action == "send":
+        if data.sent_on is None:
+            raise ApiError("invalid", "请填写报送日期。")
+        s = services.suggestion_send(actor=a, suggestion=s, sent_on=data.sent_on,
+                                     recipient_unit=_opt(a, HandlingUnit,
+                                                         data.recipient_unit_id),
+                                     recipient_body=data.recipient_body)
+    elif action == "answer":
+        s = services.suggestion_answer(actor=a, suggestion=s, feedback=data.feedback,
+                                       feedback_on=data.feedback_on)
+    elif action == "assess":
+        s = services.suggestion_assess(actor=a, suggestion=s, adoption=data.adoption,
+                                       follow_up=data.follow_up)
+    elif action == "follow-up":
+        s = services.suggestion_follow_up(actor=a, suggestion=s, follow_up=data.follow_up)
+    elif action == "remind":
+        s = services.suggestion_remind(actor=a, suggestion=s)
+    else:
+        raise ApiError("not_found", "没有这个操作。", 404)
+    return _suggestion_out(s)
+
+
+# --- plan ----------------------------------------------------------------------------------
+
+
+def _plan_out(a: Any, plan: AnnualPlan) -> dict[str, Any]:
+    progress = selectors.plan_with_progress(a, plan)
+    return {"id": plan.pk, "year": plan.year, "title": plan.title, "status": plan.status,
+            "approved_on": plan.approved_on, "done": progress["done"],
+            "pending": progress["pending"], "moved": progress["moved"],
+            "items": [{"id": i.pk, "type": i.type.code, "topic": i.topic,
+                       "planned_month": i.planned_month, "status": i.status,
+                       "activity_id": i.activity_id, "moved_note": i.moved_note}
+                      for i in progress["items"]]}
+
+
+@router.get("/plans/{int:year}", response=PlanOut)
+def get_plan(request: HttpRequest, year: int) -> Any:
+    a = actor(request)
+    if not permissions.can_view_all(a):
+        raise ApiError("forbidden", "您无权查看年度计划。", 403)
+    return _plan_out(a, get_scoped_or_404(a, AnnualPlan, year=year))
+
+
+@router.post("/plans", response={201: PlanOut})
+def create_plan(request: HttpRequest, data: PlanIn) -> Any:
+    a = actor(request)
+    require(permissions.can_manage_plan(a))
+    assert a.committee is not None
+    return 201, _plan_out(a, services.plan_create(actor=a, committee=a.committee,
+                                                  year=data.year, title=data.title))
+
+
+@router.post("/plans/{int:pk}/items", response={201: PlanItemOut})
+def add_plan_item(request: HttpRequest, pk: int, data: PlanItemIn) -> Any:
+    a = actor(request)
+    item = services.plan_item_add(
+        actor=a, plan=get_scoped_or_404(a, AnnualPlan, pk=pk), type=_type(a, data.type),
+        topic=data.topic, planned_month=data.planned_month,
+        lead_special_committee=_opt(a, SpecialCommittee, data.lead_special_committee_id),
+        lead=_opt(a, Member, data.lead_id),
+        units=list(scoped(a, HandlingUnit).filter(pk__in=data.unit_ids)))
+    return 201, {"id": item.pk, "type": item.type.code, "topic": item.topic,
+                 "planned_month": item.planned_month, "status": item.status,
+                 "activity_id": item.activity_id, "moved_note": item.moved_note}
+
+
+@router.post("/plans/{int:pk}/approve", response=PlanOut)
+def approve_plan(request: HttpRequest, pk: int, data: ApproveIn) -> Any:
+    a = actor(request)
+    plan = services.plan_approve(actor=a, plan=get_scoped_or_404(a, AnnualPlan, pk=pk),
+                                 approved_on=data.approved_on,
+                                 meeting=_opt(a, Activity, data.meeting_id))
+    return _plan_out(a, plan)
+
+
+@router.post("/plan-items/{int:pk}/link", response=Done)
+def link_plan_item(request: HttpRequest, pk: int, data: LinkIn) -> Any:
+    a = actor(request)
+    services.plan_item_link(actor=a, item=get_scoped_or_404(a, PlanItem, pk=pk),
+                            activity=get_scoped_or_404(a, Activity, pk=data.activity_id))
+    return {"ok": True, "count": 1}
+
+
+@router.post("/plan-items/{int:pk}/move", response=Done)
+def move_plan_item(request: HttpRequest, pk: int, data: MoveIn) -> Any:
+    a = actor(request)
+    services.plan_item_move(actor=a, item=get_scoped_or_404(a, PlanItem, pk=pk),
+                            to_month=data.to_month, note=data.note)
+    return {"ok": True, "count": 1}
+
+
+# --- learning ------------------------------------------------------------------------------
+
+
+@router.get("/materials", response=list[MaterialOut])
+def list_materials(request: HttpRequest) -> Any:
+    a = actor(request)
+    if not permissions.can_read_materials(a):
+        raise ApiError("forbidden", "您无权查看学习材料。", 403)
+    return selectors.materials_for(a)[:200]
+
+
+@router.post("/materials", response={201: MaterialOut})
+def create_material(request: HttpRequest, data: MaterialIn) -> Any:
+    a = actor(request)
+    require(permissions.can_manage_activities(a))
+    assert a.committee is not None
+    return 201, services.material_create(actor=a, committee=a.committee, title=data.title,
+                                         url=data.url, text=data.text, audience=data.audience)
+
+
+@router.post("/materials/{int:pk}/read", response=ReadOut)
+def read_material(request: HttpRequest, pk: int, data: ReadIn) -> Any:
+    a = actor(request)
+    row = services.reading_record(actor=a, material=get_scoped_or_404(a, LearningMaterial,
+                                                                       pk=pk),
+                                  seconds=data.seconds, marked_read=data.marked_read)
+    return {"material_id": row.material_id, "seconds": row.seconds,
+            "marked_read": row.marked_read}

@@ -1,0 +1,88 @@
+"""Who may do what with activities, invitations, the plan, the ledger and learning materials."""
+
+from __future__ import annotations
+
+from xieshang.activities.models import Activity, Invitation, Suggestion
+from xieshang.core.models import Role
+from xieshang.core.permissions import Actor
+
+# Staff who plan and record activities.
+ACTIVITY_STAFF = (Role.STAFF_OFFICE, Role.STAFF_COMMITTEE, Role.ADMIN)
+# Those who read every activity of the committee.
+READERS = (*ACTIVITY_STAFF, Role.LEADER, Role.STAFF_PROPOSAL, Role.STAFF_OPINION)
+
+
+def _here(actor: Actor, obj: object) -> bool:
+    committee_id = getattr(obj, "committee_id", None)
+    return actor.committee is not None and committee_id == actor.committee.pk
+
+
+def can_manage_activities(actor: Actor) -> bool:
+    """Create, edit, invite, record attendance, decide leave, keep the ledger and materials."""
+    return actor.committee is not None and actor.has(*ACTIVITY_STAFF)
+
+
+def can_configure_types(actor: Actor) -> bool:
+    return actor.committee is not None and actor.has(Role.ADMIN, Role.STAFF_OFFICE)
+
+
+def can_view_all(actor: Actor) -> bool:
+    return actor.committee is not None and actor.has(*READERS)
+
+
+def can_view_activity(actor: Actor, activity: Activity) -> bool:
+    if not _here(actor, activity):
+        return False
+    if can_view_all(actor):
+        return True
+    if actor.member_id is not None:
+        return activity.invitations.filter(member_id=actor.member_id).exists()
+    return False
+
+
+def can_edit_activity(actor: Actor, activity: Activity) -> bool:
+    return _here(actor, activity) and can_manage_activities(actor)
+
+
+def can_reply(actor: Actor, invitation: Invitation) -> bool:
+    """Confirm or ask for leave: only the invited member, before the activity is over."""
+    return (_here(actor, invitation) and actor.member_id is not None
+            and invitation.member_id == actor.member_id)
+
+
+def can_decide_leave(actor: Actor, invitation: Invitation) -> bool:
+    return _here(actor, invitation) and can_manage_activities(actor)
+
+
+def can_submit_speech(actor: Actor, invitation: Invitation | None) -> bool:
+    return invitation is not None and can_reply(actor, invitation)
+
+
+def can_keep_ledger(actor: Actor) -> bool:
+    return can_manage_activities(actor)
+
+
+def can_view_ledger(actor: Actor) -> bool:
+    return can_view_all(actor) or (actor.committee is not None and actor.is_unit)
+
+
+def can_answer_suggestion(actor: Actor, suggestion: Suggestion) -> bool:
+    """Feedback is entered by the staff, or by the department the item was sent to."""
+    if not _here(actor, suggestion):
+        return False
+    if can_keep_ledger(actor):
+        return True
+    return actor.is_unit and suggestion.recipient_unit_id in actor.unit_ids
+
+
+def can_manage_plan(actor: Actor) -> bool:
+    return can_manage_activities(actor)
+
+
+def can_approve_plan(actor: Actor) -> bool:
+    """The plan is approved by the chair meeting, recorded by a leader."""
+    return actor.committee is not None and actor.has(Role.LEADER)
+
+
+def can_read_materials(actor: Actor) -> bool:
+    return actor.committee is not None and (actor.member_id is not None or can_view_all(actor))
