@@ -175,7 +175,10 @@ def test_member_list_filters_rows_with_htmx_without_a_full_reload(desktop_page, 
 
     page.get_by_label("搜索").press_sequentially("银行")
 
-    page.wait_for_function("document.querySelectorAll('#member-rows tbody tr').length === 1")
+    # (wait_for_function would eval a string in the page, which our CSP rightly forbids)
+    from playwright.sync_api import expect
+
+    expect(page.locator("#member-rows tbody tr")).to_have_count(1)
     assert rows.first.locator("td").first.inner_text() == "陈晓东"
     assert page.evaluate("window.__noFullReload") is True
     assert "q=" in page.url, "hx-push-url keeps the filter in the address bar"

@@ -27,3 +27,12 @@ document.addEventListener("DOMContentLoaded", function () {
   window.addEventListener("resize", mark);
   mark();
 });
+
+// Selects marked data-autosubmit submit their form on change (no inline handlers: the
+// Content-Security-Policy allows scripts from our own files only).
+document.addEventListener("change", function (event) {
+  var target = event.target;
+  if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit") && target.form) {
+    target.form.submit();
+  }
+});
