@@ -108,8 +108,8 @@ def _search_postgres(actor: Actor, terms: list[tuple[str, list[str]]], kind: str
     tsqueries = []
     for column, tokens in terms:
         tsq = " <-> ".join(t.replace("'", "").replace("\\", "") for t in tokens)
-        conditions.append(f"to_tsvector('simple', e.{column}) @@ to_tsquery('simple', %s)")
-        ranks.append(f"ts_rank(to_tsvector('simple', e.{column}), to_tsquery('simple', %s))")
+        conditions.append(f"e.{column}_tsv @@ to_tsquery('simple', %s)")
+        ranks.append(f"ts_rank(e.{column}_tsv, to_tsquery('simple', %s))")
         tsqueries.append(tsq)
     params += tsqueries
     where = " AND ".join(conditions)
