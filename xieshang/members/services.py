@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from xieshang.core import audit
@@ -252,3 +255,112 @@ def unit_update(*, actor: Actor, unit: HandlingUnit, **fields: Any) -> HandlingU
     b, a = audit.diff(before, audit.snapshot(unit))
     audit.record(actor, "unit.update", unit, before=b, after=a)
     return unit
+
+
+@transaction.atomic
+def special_committee_leave(*, actor: Actor, membership: SpecialCommitteeMembership,
+                            end_date: dt.date) -> SpecialCommitteeMembership:
+    """End a member's current membership of a special committee (the row is kept as history)."""
+    _may_edit(actor, membership.committee)
+    row = SpecialCommitteeMembership.objects.select_for_update().get(pk=membership.pk)
+    if row.end_date is None:
+        row.end_date = max(end_date, row.start_date)
+        row.save(update_fields=["end_date"])
+        audit.record(actor, "special_committee.leave", row,
+                     after={"member": row.member_id, "end_date": row.end_date})
+    return row
+
+
+@transaction.atomic
+def member_groups_set(*, actor: Actor, member: Member, term: Term,
+                      groups: list[ActivityGroup]) -> Member:
+    """Make ``groups`` the member's activity groups in ``term``; other terms' groups are kept."""
+    _may_edit(actor, member.committee)
+    require(all(g.committee_id == member.committee_id and g.term_id == term.pk for g in groups))
+    current = {g.pk: g for g in ActivityGroup.objects.filter(members=member, term=term)}
+    wanted = {g.pk: g for g in groups}
+    removed = [g for pk, g in current.items() if pk not in wanted]
+    added = [g for pk, g in wanted.items() if pk not in current]
+    for group in removed:
+        group.members.remove(member)
+    for group in added:
+        group.members.add(member)
+    if removed or added:
+        audit.record(actor, "member.groups", member,
+                     before={"groups": sorted(g.name for g in current.values())},
+                     after={"groups": sorted(g.name for g in wanted.values())})
+    return member
+
+
+@dataclass
+class NewMember:
+    """One member for ``members_bulk_create``: MEMBER_FIELDS values and current memberships."""
+
+    fields: dict[str, Any]
+    special_committees: list[SpecialCommittee] = field(default_factory=list)
+    groups: list[ActivityGroup] = field(default_factory=list)
+
+
+@transaction.atomic
+def members_bulk_create(*, actor: Actor, committee: Committee, new: list[NewMember],
+                        group_term: Term | None = None, note: str = "") -> list[Member]:
+    """Create many members at once (a roster import of a whole term).
+
+    Writes the same rows as ``member_create`` + ``special_committee_join`` + ``member_groups_set``
+    would, in a few statements instead of a dozen per member: every member is validated
+    (``full_clean``; the sector, special committees and groups must belong to ``committee``),
+    ``post_save`` is sent for each row as ``save()`` would (so the search index follows), and one
+    audit row lists the members created. A ValidationError's keys are indexes into ``new``.
+    """
+    _may_edit(actor, committee)
+    terms = list(Term.objects.filter(committee=committee).order_by("-start_date"))
+    today = timezone.localdate()
+    members: list[Member] = []
+    problems: dict[str, list[str]] = {}
+    for idx, item in enumerate(new):
+        unknown = set(item.fields) - set(MEMBER_FIELDS)
+        if unknown:
+            raise TypeError(f"unknown member fields: {sorted(unknown)}")
+        member = Member(committee=committee, **item.fields)
+        require(member.sector is None or member.sector.committee_id == committee.pk)
+        require(all(sc.committee_id == committee.pk for sc in item.special_committees))
+        require(all(g.committee_id == committee.pk and group_term is not None
+                    and g.term_id == group_term.pk for g in item.groups))
+        try:
+            # The foreign keys were checked just above, without a query per member.
+            member.full_clean(exclude=["committee", "sector", "user"])
+        except ValidationError as exc:
+            problems[str(idx)] = exc.messages
+        members.append(member)
+    if problems:
+        raise ValidationError(problems)
+    Member.objects.bulk_create(members, batch_size=500)
+    tenures: list[TermMembership] = []
+    specials: list[SpecialCommitteeMembership] = []
+    links: list[Any] = []
+    through = ActivityGroup.members.through
+    for member, item in zip(members, new, strict=True):
+        term = next((t for t in terms if t.start_date <= member.joined_on), None)
+        if term is not None:
+            tenures.append(TermMembership(
+                committee=committee, member=member, term=term, sector=member.sector,
+                is_standing=member.is_standing,
+                start_date=max(member.joined_on, term.start_date)))
+        specials.extend(SpecialCommitteeMembership(
+            committee=committee, member=member, special_committee=sc,
+            role=SpecialCommitteeMembership.Role.MEMBER, start_date=today)
+            for sc in dict.fromkeys(item.special_committees))
+        links.extend(through(activitygroup_id=g.pk, member_id=member.pk)
+                     for g in dict.fromkeys(item.groups))
+    TermMembership.objects.bulk_create(tenures, batch_size=500)
+    SpecialCommitteeMembership.objects.bulk_create(specials, batch_size=500)
+    through._default_manager.bulk_create(links, batch_size=500)
+    using = transaction.get_connection().alias
+    for row in (*members, *tenures, *specials):
+        post_save.send(sender=type(row), instance=row, created=True, update_fields=None,
+                       raw=False, using=using)
+    audit.record(actor, "member.bulk_create", committee=committee, after={
+        "count": len(members), "note": note[:200],
+        "members": [{"id": m.pk, "name": m.name} for m in members],
+        "special_committee_joins": len(specials), "group_links": len(links)})
+    return members
