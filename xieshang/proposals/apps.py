@@ -6,3 +6,15 @@ class ProposalsConfig(AppConfig):
     name = "xieshang.proposals"
     label = "proposals"
     verbose_name = _("Proposals")
+
+    def ready(self) -> None:
+        from xieshang.core import worklist
+        from xieshang.core.navigation import NavItem, register
+        from xieshang.proposals import permissions, policies, selectors  # noqa: F401
+
+        register(NavItem(_("Proposals"), "proposals-home", permissions.can_use_proposals,
+                         order=20, icon="file"))
+        for wl in selectors.WORKLISTS.values():
+            worklist.register(worklist.Card(
+                wl.label, f"proposals-{wl.name.replace('_', '-')}",
+                count=selectors.counter(wl.query), allowed=wl.allowed, order=wl.order))

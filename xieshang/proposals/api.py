@@ -1,0 +1,245 @@
+"""JSON API of proposals, mounted at /api/proposals/. Same rules as the pages: every workflow
+action goes through ``actions.perform`` → the services → ``workflow.transition``."""
+
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from xieshang.core.apiutils import ERRORS, ApiError, PageNumber, actor, pick
+from xieshang.core.permissions import require
+from xieshang.core.tenancy import scoped
+from xieshang.proposals import actions, permissions, selectors, services
+from xieshang.proposals.models import Proposal, ProposalCategory
+from xieshang.proposals.workflow import ACTIONS, allowed_actions
+
+router = Router(tags=["proposals"])
+
+
+class AssignmentOut(Schema):
+    id: int
+    unit_id: int
+    unit: str
+    role: str
+    state: str
+    due_date: str
+    overdue: bool
+
+
+class ProposalOut(Schema):
+    id: int
+    number: str
+    title: str
+    status: str
+    status_label: str
+    version: int
+    kind: str
+    proposer: str
+    category: str | None
+    session: str | None
+    is_key: bool
+    assignments: list[AssignmentOut]
+
+    @staticmethod
+    def resolve_status_label(obj: Any) -> str:
+        return obj["status_label"] if isinstance(obj, dict) else str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_proposer(obj: Any) -> str:
+        return obj["proposer"] if isinstance(obj, dict) else obj.proposer_name
+
+    @staticmethod
+    def resolve_category(obj: Any) -> str | None:
+        return obj["category"] if isinstance(obj, dict) else _out(obj)["category"]
+
+    @staticmethod
+    def resolve_session(obj: Any) -> str | None:
+        return obj["session"] if isinstance(obj, dict) else _out(obj)["session"]
+
+    @staticmethod
+    def resolve_assignments(obj: Any) -> list[dict[str, Any]]:
+        return obj["assignments"] if isinstance(obj, dict) else _out(obj)["assignments"]
+
+
+class ProposalDetailOut(ProposalOut):
+    body: str
+    actions: list[str]
+
+
+class DraftIn(Schema):
+    title: str = Field("", max_length=200)
+    category_id: int | None = None
+    body: str = Field("", max_length=20000)
+    suggested_unit_ids: list[int] = []
+    co_proposer_ids: list[int] = []
+    consent_disclosure: bool = True
+    nondisclosure_reason: str = Field("", max_length=200)
+
+
+class ActionIn(Schema):
+    """The inputs of an action; which fields are needed depends on the action."""
+
+    version: int
+    note: str = ""
+    reason: str = ""
+    message: str = ""
+    target: str = ""
+    into: int | None = None
+    kind: str = ""
+    unit_ids: list[int] = []
+    co_unit_ids: list[int] = []
+    urgent: bool = False
+    assignment: int | None = None
+    unit: int | None = None
+    date: str = ""
+    way: str = ""
+    notes: str = ""
+    opinion: str = ""
+    result_class: str = ""
+    body: str = ""
+    contact_person: str = ""
+    contact_phone: str = ""
+    rating: str = ""
+    comments: str = ""
+    how_heard: str = ""
+    attitude: str = ""
+    agrees_with_result: bool | None = None
+    visited: bool | None = None
+    on_point: bool | None = None
+    leader: int | None = None
+
+
+class CosignIn(Schema):
+    accept: bool = True
+
+
+class Filters(Schema):
+    worklist: str = ""
+    session: str = ""
+    category: str = ""
+    status: str = ""
+    unit: str = ""
+    proposer: str = ""
+    sector: str = ""
+    result_class: str = ""
+    rating: str = ""
+    q: str = ""
+
+
+def _out(p: Proposal) -> dict[str, Any]:
+    return {
+        "id": p.pk, "number": p.number, "title": p.title, "status": p.status,
+        "status_label": str(p.get_status_display()), "version": p.version, "kind": p.kind,
+        "proposer": p.proposer_name, "category": str(p.category) if p.category_id else None,
+        "session": p.session.label if p.session_id and p.session else None, "is_key": p.is_key,
+        "assignments": [{"id": a.pk, "unit_id": a.unit_id, "unit": a.unit.name, "role": a.role,
+                         "state": a.state, "due_date": a.due_date.isoformat(),
+                         "overdue": a.is_overdue} for a in p.assignments.all()],
+    }
+
+
+def _detail(request: HttpRequest, pk: int) -> Proposal:
+    who = actor(request)
+    p = selectors.proposal_detail(who, pk)
+    require(permissions.can_view(who, p))
+    return p
+
+
+def _detail_out(request: HttpRequest, pk: int) -> dict[str, Any]:
+    p = _detail(request, pk)
+    return {**_out(p), "body": p.body,
+            "actions": [name for name, _step in allowed_actions(actor(request), p)]}
+
+
+@router.get("/", response=list[ProposalOut])
+@paginate(PageNumber)
+def list_proposals(request: HttpRequest, filters: Query[Filters]) -> Any:
+    """Proposals visible to the caller; ``worklist`` is one of the worklist names."""
+    who = actor(request)
+    require(permissions.can_use_proposals(who))
+    data = filters.dict()
+    wl = data.pop("worklist") or None
+    known = selectors.WORKLISTS.get(wl or "")
+    if wl is not None and (known is None or not known.allowed(who)):
+        raise ApiError("not_found", _("No such worklist."), 404)
+    return selectors.proposal_list(who, wl, data)
+
+
+@router.get("/{int:pk}", response={200: ProposalDetailOut, **ERRORS})
+def get_proposal(request: HttpRequest, pk: int) -> Any:
+    return _detail_out(request, pk)
+
+
+def _draft_args(request: HttpRequest, payload: DraftIn) -> dict[str, Any]:
+    who = actor(request)
+    return {
+        "actor": who, "title": payload.title,
+        "category": pick(who, ProposalCategory, payload.category_id, "category_id"),
+        "body": payload.body, "consent_disclosure": payload.consent_disclosure,
+        "nondisclosure_reason": payload.nondisclosure_reason,
+        "suggested_unit_ids": payload.suggested_unit_ids,
+        "co_proposer_ids": payload.co_proposer_ids,
+    }
+
+
+@router.post("/", response={201: ProposalDetailOut, **ERRORS})
+def create_draft(request: HttpRequest, payload: DraftIn) -> Any:
+    """Create a draft (then ``POST /{id}/actions/submit``)."""
+    p = services.proposal_save_draft(**_draft_args(request, payload))
+    return 201, _detail_out(request, p.pk)
+
+
+@router.put("/{int:pk}", response={200: ProposalDetailOut, **ERRORS})
+def update_draft(request: HttpRequest, pk: int, payload: DraftIn) -> Any:
+    p = _detail(request, pk)
+    services.proposal_save_draft(proposal=p, **_draft_args(request, payload))
+    return _detail_out(request, pk)
+
+
+@router.post("/{int:pk}/cosign", response={200: ProposalDetailOut, **ERRORS})
+def cosign(request: HttpRequest, pk: int, payload: CosignIn) -> Any:
+    p = _detail(request, pk)
+    services.proposal_cosign(actor=actor(request), proposal=p, accept=payload.accept)
+    return _detail_out(request, pk)
+
+
+@router.post("/{int:pk}/actions/{action}", response={200: ProposalDetailOut, **ERRORS})
+def act(request: HttpRequest, pk: int, action: str, payload: ActionIn) -> Any:
+    """Any action of the workflow: submit, start_review, pass_round, file, not_file, convert,
+    merge, return, assign, sign, request_return, reassign, refuse_return, extend,
+    record_contact, countersign, draft_reply, approve, send_back, release, rate,
+    close_feedback, mark_key, record_meeting. A stale ``version`` answers 400 with code
+    "invalid" and the message "此提案已被他人修改，请刷新后重试"."""
+    if action not in ACTIONS:
+        raise ApiError("not_found", _("Unknown action."), 404)
+    p = _detail(request, pk)
+    data = {k: v for k, v in payload.dict().items() if v is not None}
+    actions.perform(actor(request), p, action, data)
+    return _detail_out(request, pk)
+
+
+class SimilarOut(Schema):
+    id: int
+    number: str
+    title: str
+    score: float
+
+
+@router.get("/{int:pk}/similar", response={200: list[SimilarOut], **ERRORS})
+def similar(request: HttpRequest, pk: int) -> Any:
+    who = actor(request)
+    p = _detail(request, pk)
+    require(permissions.can_view_all(who))
+    return [{"id": s.pk, "number": s.number, "title": s.title, "score": score}
+            for s, score in selectors.similar_proposals(who, f"{p.title} {p.body[:300]}",
+                                                        exclude_pk=p.pk)]
+
+
+@router.get("/categories", response=list[dict[str, Any]])
+def categories(request: HttpRequest) -> Any:
+    who = actor(request)
+    require(permissions.can_use_proposals(who))
+    return [{"id": c.pk, "name": c.name} for c in scoped(who, ProposalCategory)]

@@ -1,0 +1,230 @@
+"""Official documents of the proposals work as .docx (python-docx) and lists as .xlsx."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils import timezone
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from openpyxl import Workbook
+
+from xieshang.core.models import Session
+from xieshang.core.permissions import Actor
+from xieshang.core.tenancy import scoped
+from xieshang.proposals import permissions, policies
+from xieshang.proposals.models import Assignment, Proposal, Reply, Status
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FONT = "仿宋"
+TITLE_FONT = "方正小标宋简体"
+
+
+def _doc() -> Any:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(14)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    return doc
+
+
+def _title(doc: Any, text: str, size: int = 20) -> None:
+    para = doc.add_paragraph()
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = para.add_run(text)
+    run.bold = True
+    run.font.size = Pt(size)
+    run.font.name = TITLE_FONT
+    run._element.rPr.rFonts.set(qn("w:eastAsia"), TITLE_FONT)
+
+
+def _bytes(doc: Any) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _session_label(p: Proposal) -> str:
+    return p.session.label if p.session_id and p.session else ""
+
+
+def _table(doc: Any, rows: Iterable[tuple[str, str]]) -> None:
+    rows = list(rows)
+    table = doc.add_table(rows=len(rows), cols=2)
+    table.style = "Table Grid"
+    for i, (k, v) in enumerate(rows):
+        table.cell(i, 0).text = k
+        table.cell(i, 1).text = v
+
+
+def _co_names(p: Proposal) -> str:
+    return "、".join(c.member.name for c in p.co_proposers.all() if c.confirmed)
+
+
+def proposal_form(p: Proposal) -> bytes:
+    """提案表."""
+    doc = _doc()
+    committee = p.committee
+    _title(doc, f"{committee.name}{_session_label(p)}提案")
+    doc.add_paragraph(f"提案号：{p.number or '（未立案）'}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _table(doc, [
+        ("案由", p.title),
+        ("提案人", p.proposer_name),
+        ("联名提案人", _co_names(p) or "无"),
+        ("提案类型", str(p.get_kind_display())),
+        ("类别", str(p.category or "")),
+        ("提交时间", f"{timezone.localtime(p.submitted_at):%Y年%m月%d日}" if p.submitted_at
+         else ""),
+        ("建议承办单位", "、".join(u.name for u in p.suggested_units.all()) or "无"),
+        ("是否同意公开", "同意" if p.consent_disclosure else f"不同意（{p.nondisclosure_reason}）"),
+    ])
+    doc.add_paragraph()
+    doc.add_paragraph("提案内容：").runs[0].bold = True
+    for line in p.body.splitlines() or [""]:
+        doc.add_paragraph(line)
+    return _bytes(doc)
+
+
+def assignment_notice(a: Assignment) -> bytes:
+    """交办通知单, one per unit."""
+    p = a.proposal
+    doc = _doc()
+    _title(doc, f"{p.committee.name}提案交办通知单")
+    _table(doc, [
+        ("承办单位", a.unit.name),
+        ("承办方式", str(a.get_role_display())),
+        ("提案号", p.number),
+        ("案由", p.title),
+        ("提案人", p.proposer_name),
+        ("交办日期", f"{timezone.localtime(a.assigned_at):%Y年%m月%d日}"),
+        ("办理时限", f"{a.due_date:%Y年%m月%d日}前"),
+    ])
+    doc.add_paragraph()
+    doc.add_paragraph("请按照《政协提案工作条例》的规定认真办理，在办理前与提案人联系沟通，"
+                      "并在规定时限内书面答复提案人，同时抄送政协提案委员会。")
+    for w in a.due_warnings:
+        doc.add_paragraph(f"注：{w}")
+    return _bytes(doc)
+
+
+def reply_title(p: Proposal, co: bool = False) -> str:
+    label = p.session.label if p.session else ""
+    return f"关于{label}{p.number}提案的{'会办意见' if co else '答复'}"
+
+
+def reply_letter(r: Reply, recipient: str = "") -> bytes:
+    """答复函: class mark at the top right, title "关于X届X次会议第XXX号提案的答复"."""
+    p = r.proposal
+    doc = _doc()
+    mark = doc.add_paragraph()
+    mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = mark.add_run(f"{r.result_class}类")
+    run.bold = True
+    run.font.size = Pt(16)
+    _title(doc, reply_title(p), size=18)
+    names = recipient or "、".join(
+        g.proposer_name for g in permissions.group(p) if g.proposer_name)
+    doc.add_paragraph(f"{names}委员：")
+    doc.add_paragraph(f"您提出的《{p.title}》（{p.number}）收悉，现答复如下：")
+    for line in r.body.splitlines():
+        doc.add_paragraph(line)
+    labels = policies.class_labels(p.committee)
+    doc.add_paragraph(f"（答复类别：{r.result_class}类，{labels.get(r.result_class, '')}）")
+    doc.add_paragraph()
+    sign = doc.add_paragraph(r.assignment.unit.name)
+    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    when = r.sent_at or r.approved_at or r.drafted_at
+    date = doc.add_paragraph(f"{timezone.localtime(when):%Y年%m月%d日}")
+    date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    doc.add_paragraph(f"联系人：{r.contact_person}　联系电话：{r.contact_phone}")
+    return _bytes(doc)
+
+
+def feedback_form(p: Proposal) -> bytes:
+    """征询意见表."""
+    doc = _doc()
+    _title(doc, f"{p.committee.name}提案办理情况征询意见表")
+    units = "、".join(a.unit.name for a in p.assignments.all() if a.state != "withdrawn")
+    _table(doc, [
+        ("提案号", p.number), ("案由", p.title), ("提案人", p.proposer_name),
+        ("承办单位", units),
+        ("办理前是否与您联系", "□ 当面　□ 电话　□ 书面　□ 未联系"),
+        ("承办人员态度", "□ 满意　□ 基本满意　□ 不满意"),
+        ("是否登门走访", "□ 是　□ 否"),
+        ("答复是否具有针对性", "□ 是　□ 否"),
+        ("是否同意办理结果", "□ 是　□ 否"),
+        ("对办理结果的总体评价", "□ 满意　□ 基本满意　□ 不满意"),
+        ("意见和建议", ""),
+    ])
+    doc.add_paragraph()
+    doc.add_paragraph("提案人（签名）：　　　　　　　年　　月　　日")
+    return _bytes(doc)
+
+
+def _toc(doc: Any) -> None:
+    """A Word table-of-contents field (updated when the file is opened in Word/WPS)."""
+    para = doc.add_paragraph()
+    run = para.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = 'TOC \\o "1-2" \\h \\z \\u'
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for el in (begin, instr, sep):
+        run._r.append(el)
+    para.add_run("（目录：在 Word 中右键“更新域”可刷新页码）")
+    para.add_run()._r.append(end)
+
+
+def compilation(actor: Actor, session: Session) -> bytes:
+    """提案汇编 of a session: a contents list (and a Word TOC field), then every filed proposal."""
+    qs = (scoped(actor, Proposal).filter(session=session, serial_number__isnull=False)
+          .exclude(status__in=(Status.MERGED,))
+          .select_related("category", "proposer", "body_proposer", "session__term")
+          .prefetch_related("co_proposers__member").order_by("serial_number"))
+    rows = list(qs)
+    doc = _doc()
+    _title(doc, f"{session.committee.name}{session.label}提案汇编", size=22)
+    doc.add_heading("目　录", level=1)
+    _toc(doc)
+    for p in rows:
+        doc.add_paragraph(f"{p.number}　{p.title}　{p.proposer_name}")
+    for p in rows:
+        doc.add_page_break()
+        doc.add_heading(f"{p.number}　{p.title}", level=2)
+        doc.add_paragraph(f"提案人：{p.proposer_name}" + (
+            f"（联名：{_co_names(p)}）" if _co_names(p) else "") + f"　类别：{p.category or ''}")
+        for line in p.body.splitlines():
+            doc.add_paragraph(line)
+    return _bytes(doc)
+
+
+def export_xlsx(qs: Iterable[Proposal]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "提案"
+    ws.append(["提案号", "会次", "案由", "提案人", "类型", "类别", "状态", "承办单位", "重点提案",
+               "提交时间"])
+    for p in qs:
+        ws.append([
+            p.number, _session_label(p), p.title, p.proposer_name, str(p.get_kind_display()),
+            str(p.category or ""), str(p.get_status_display()),
+            "、".join(a.unit.name for a in p.assignments.all()),
+            "是" if p.is_key else "",
+            f"{timezone.localtime(p.submitted_at):%Y-%m-%d}" if p.submitted_at else "",
+        ])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

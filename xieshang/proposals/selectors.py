@@ -1,0 +1,342 @@
+"""Reads of the proposals work: worklists, filtered lists, the proposal page, the public record.
+
+Every list selects and prefetches what its page shows, so the number of queries per page does
+not grow with the number of proposals (benchmarks/proposals_worklists.py checks it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from xieshang.core.calendar import WorkCalendar
+from xieshang.core.models import Committee, Role
+from xieshang.core.permissions import Actor
+from xieshang.core.tenancy import scoped
+from xieshang.proposals import permissions, policies
+from xieshang.proposals.models import (
+    Assignment,
+    Feedback,
+    Proposal,
+    Reply,
+    Status,
+)
+
+S = Status
+A = Assignment.State
+
+
+def with_related(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    return qs.select_related(
+        "session__term", "category", "proposer__sector", "body_proposer",
+    ).prefetch_related(
+        Prefetch("assignments",
+                 queryset=Assignment.objects.exclude(state=A.WITHDRAWN).select_related("unit")),
+    )
+
+
+def visible(actor: Actor) -> QuerySet[Proposal]:
+    """Every proposal the actor may open (see permissions.can_view)."""
+    qs = scoped(actor, Proposal)
+    if actor.committee is None:
+        return qs.none()
+    if permissions.can_view_all(actor):
+        own = Q(created_by=actor.user) if actor.user is not None else Q(pk__in=[])
+        return qs.filter(~Q(status=S.DRAFT) | own)
+    cond = Q(pk__in=[])
+    if actor.user is not None:
+        cond |= Q(created_by=actor.user)
+    if actor.member_id is not None and actor.has(Role.MEMBER):
+        cond |= Q(proposer_id=actor.member_id)
+        cond |= ~Q(status=S.DRAFT) & Q(co_proposers__member_id=actor.member_id)
+        cond |= Q(status__in=permissions.PUBLIC_INSIDE)
+    if actor.body_ids and actor.has(Role.COLLECTIVE):
+        cond |= Q(body_proposer_id__in=actor.body_ids)
+    if actor.unit_ids and actor.is_unit:
+        cond |= Q(pk__in=Assignment.objects.filter(unit_id__in=actor.unit_ids)
+                  .values("proposal_id"))
+    return qs.filter(pk__in=qs.filter(cond).values("pk"))
+
+
+def _mine_units(actor: Actor, **filters: Any) -> Exists:
+    return Exists(Assignment.objects.filter(proposal=OuterRef("pk"), unit_id__in=actor.unit_ids,
+                                            **filters))
+
+
+def _me(actor: Actor) -> Q:
+    cond = Q(pk__in=[])
+    if actor.member_id is not None and actor.has(Role.MEMBER):
+        cond |= Q(proposer_id=actor.member_id)
+    if actor.body_ids and actor.has(Role.COLLECTIVE):
+        cond |= Q(body_proposer_id__in=actor.body_ids)
+    return cond
+
+
+def wl_mine(actor: Actor) -> QuerySet[Proposal]:
+    return scoped(actor, Proposal).filter(_me(actor))
+
+
+def wl_cosigned(actor: Actor) -> QuerySet[Proposal]:
+    if actor.member_id is None:
+        return scoped(actor, Proposal).none()
+    return scoped(actor, Proposal).filter(
+        pk__in=scoped(actor, Proposal).filter(co_proposers__member_id=actor.member_id)
+        .values("pk")).exclude(status=S.DRAFT)
+
+
+def wl_to_rate(actor: Actor) -> QuerySet[Proposal]:
+    qs = scoped(actor, Proposal).filter(status=S.REPLIED)
+    mine: Any = Q(pk__in=[])
+    rated: Any = Q(pk__in=[])
+    if actor.member_id is not None and actor.has(Role.MEMBER):
+        mine |= Q(proposer_id=actor.member_id) | Q(
+            pk__in=scoped(actor, Proposal).filter(proposer_id=actor.member_id,
+                                                  merged_into__isnull=False)
+            .values("merged_into_id"))
+        rated |= Exists(Feedback.objects.filter(proposal=OuterRef("pk"),
+                                                round=OuterRef("handling_round"),
+                                                member_id=actor.member_id))
+    if actor.body_ids and actor.has(Role.COLLECTIVE):
+        mine |= Q(body_proposer_id__in=actor.body_ids)
+        rated |= Exists(Feedback.objects.filter(proposal=OuterRef("pk"),
+                                                round=OuterRef("handling_round"),
+                                                body_id__in=actor.body_ids))
+    return qs.filter(mine).exclude(rated)
+
+
+def wl_to_review(actor: Actor) -> QuerySet[Proposal]:
+    return scoped(actor, Proposal).filter(status__in=(S.SUBMITTED, S.UNDER_REVIEW))
+
+
+def wl_to_assign(actor: Actor) -> QuerySet[Proposal]:
+    return scoped(actor, Proposal).filter(status__in=(S.FILED, S.RETURN_REQUESTED))
+
+
+def wl_to_check(actor: Actor) -> QuerySet[Proposal]:
+    return scoped(actor, Proposal).filter(status__in=(S.REPLY_REVIEW, S.REPLIED))
+
+
+def overdue_assignments(actor: Actor, today: dt.date | None = None) -> QuerySet[Assignment]:
+    today = today or timezone.localdate()
+    qs = scoped(actor, Assignment).filter(state__in=Assignment.OPEN_STATES, due_date__lt=today)
+    if not permissions.can_view_all(actor):
+        qs = qs.filter(unit_id__in=actor.unit_ids)
+    return qs
+
+
+def wl_overdue(actor: Actor) -> QuerySet[Proposal]:
+    today = timezone.localdate()
+    filters: dict[str, Any] = {"state__in": Assignment.OPEN_STATES, "due_date__lt": today}
+    if not permissions.can_view_all(actor):
+        filters["unit_id__in"] = actor.unit_ids
+    return scoped(actor, Proposal).filter(
+        Exists(Assignment.objects.filter(proposal=OuterRef("pk"), **filters)))
+
+
+def wl_to_sign(actor: Actor) -> QuerySet[Proposal]:
+    return scoped(actor, Proposal).filter(_mine_units(actor, state=A.ASSIGNED))
+
+
+def wl_to_handle(actor: Actor) -> QuerySet[Proposal]:
+    return scoped(actor, Proposal).filter(status__in=(S.HANDLING, S.REHANDLING)).filter(
+        _mine_units(actor, state__in=(A.SIGNED, A.DRAFTED)))
+
+
+def wl_waiting_co(actor: Actor) -> QuerySet[Proposal]:
+    return scoped(actor, Proposal).filter(
+        _mine_units(actor, role=Assignment.Role.LEAD,
+                    state__in=(A.SIGNED, A.DRAFTED, A.SENT_BACK)),
+        Exists(Assignment.objects.filter(proposal=OuterRef("pk"), role=Assignment.Role.CO,
+                                         state__in=Assignment.OPEN_STATES)))
+
+
+def wl_returned(actor: Actor) -> QuerySet[Proposal]:
+    return scoped(actor, Proposal).filter(_mine_units(actor, state__in=(A.SENT_BACK,
+                                                                        A.RETURN_REQUESTED)))
+
+
+def wl_key(actor: Actor) -> QuerySet[Proposal]:
+    qs = scoped(actor, Proposal).filter(is_key=True)
+    if not permissions.can_view_all(actor) and actor.user is not None:
+        qs = qs.filter(key_leader=actor.user)
+    return qs
+
+
+def wl_all(actor: Actor) -> QuerySet[Proposal]:
+    return visible(actor)
+
+
+def _is_member(a: Actor) -> bool:
+    return (a.member_id is not None and a.has(Role.MEMBER)) or bool(
+        a.body_ids and a.has(Role.COLLECTIVE))
+
+
+def _is_unit(a: Actor) -> bool:
+    return a.is_unit and bool(a.unit_ids)
+
+
+@dataclass(frozen=True)
+class Worklist:
+    name: str
+    label: str | Promise
+    query: Callable[[Actor], QuerySet[Proposal]]
+    allowed: Callable[[Actor], bool]
+    order: int
+
+
+WORKLISTS: dict[str, Worklist] = {w.name: w for w in [
+    Worklist("mine", _("My proposals"), wl_mine, _is_member, 10),
+    Worklist("cosigned", _("Co-signed proposals"), wl_cosigned,
+             lambda a: a.member_id is not None and a.has(Role.MEMBER), 11),
+    Worklist("to_rate", _("Replies to rate"), wl_to_rate, _is_member, 12),
+    Worklist("to_review", _("Proposals to review"), wl_to_review, permissions.is_staff, 20),
+    Worklist("to_assign", _("Proposals to assign"), wl_to_assign, permissions.is_staff, 21),
+    Worklist("to_check", _("Replies to check"), wl_to_check, permissions.is_staff, 22),
+    Worklist("overdue", _("Overdue proposals"), wl_overdue,
+             lambda a: permissions.is_staff(a) or _is_unit(a), 23),
+    Worklist("to_sign", _("Proposals to sign for"), wl_to_sign, _is_unit, 30),
+    Worklist("to_handle", _("Proposals to handle"), wl_to_handle, _is_unit, 31),
+    Worklist("waiting_co", _("Waiting for co-units"), wl_waiting_co, _is_unit, 32),
+    Worklist("returned", _("Returned to my unit"), wl_returned, _is_unit, 33),
+    Worklist("key", _("Key proposals"), wl_key,
+             lambda a: a.has(Role.LEADER) or permissions.is_staff(a), 40),
+]}
+
+
+def counter(query: Callable[[Actor], QuerySet[Proposal]]) -> Callable[[Actor], int]:
+    """The count of a worklist, for its card on the "my work" page."""
+    def count(actor: Actor) -> int:
+        return query(actor).count()
+    return count
+
+
+# --- filters and search -----------------------------------------------------------------------
+
+FILTERS = ("session", "category", "status", "unit", "proposer", "sector", "result_class",
+           "rating", "q")
+
+
+def _int(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+def apply_filters(qs: QuerySet[Proposal], params: dict[str, str]) -> QuerySet[Proposal]:
+    """Narrow a proposal list by the filter form; an unknown value matches nothing."""
+    for key in ("session", "category"):
+        if params.get(key):
+            v = _int(params[key])
+            qs = qs.filter(**{f"{key}_id": v}) if v else qs.none()
+    if params.get("status"):
+        qs = qs.filter(status=params["status"]) if params["status"] in S.values else qs.none()
+    if params.get("unit"):
+        v = _int(params["unit"])
+        qs = qs.filter(Exists(Assignment.objects.filter(
+            proposal=OuterRef("pk"), unit_id=v).exclude(state=A.WITHDRAWN))) if v else qs.none()
+    if params.get("proposer"):
+        name = params["proposer"].strip()[:50]
+        qs = qs.filter(Q(proposer__name__contains=name) | Q(body_proposer__name__contains=name))
+    if params.get("sector"):
+        v = _int(params["sector"])
+        qs = qs.filter(proposer__sector_id=v) if v else qs.none()
+    if params.get("result_class"):
+        qs = qs.filter(Exists(Reply.objects.filter(proposal=OuterRef("pk"),
+                                                   result_class=params["result_class"],
+                                                   state=Reply.State.SENT)))
+    if params.get("rating"):
+        qs = qs.filter(Exists(Feedback.objects.filter(proposal=OuterRef("pk"),
+                                                      rating=params["rating"])))
+    if params.get("q"):
+        # A plain "contains" search; the text-intelligence module replaces it with an index.
+        q = params["q"].strip()[:50]
+        qs = qs.filter(Q(title__contains=q) | Q(body__contains=q))
+    return qs
+
+
+def proposal_list(actor: Actor, worklist: str | None, params: dict[str, str]) -> QuerySet[Proposal]:
+    if worklist and worklist in WORKLISTS:
+        base = WORKLISTS[worklist].query(actor)
+    else:
+        base = visible(actor)
+    return with_related(apply_filters(base, params)).order_by(
+        "-session__start_date", "serial_number", "-created_at", "-id")
+
+
+def proposal_detail(actor: Actor, pk: int) -> Proposal:
+    from xieshang.core.tenancy import get_scoped_or_404
+
+    qs = scoped(actor, Proposal).select_related(  # type: ignore[type-var]
+        "session__term", "category", "proposer__sector", "body_proposer", "merged_into",
+        "key_leader", "committee",
+    ).prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
+        "co_proposers__member", "attachments", "suggested_units",
+        Prefetch("replies", queryset=Reply.objects.select_related("assignment__unit")),
+        Prefetch("feedback", queryset=Feedback.objects.select_related("member", "body")),
+        Prefetch("merged", queryset=Proposal.objects.select_related("proposer", "body_proposer")),
+        "events", "contacts", "supervision",
+    )
+    return get_scoped_or_404(actor, qs, pk=pk)
+
+
+# --- similarity (replaceable) -----------------------------------------------------------------
+
+def bigrams(text: str) -> set[str]:
+    chars = [c for c in text if not c.isspace() and c not in "，。、；：！？（）《》“”‘’,.;:!?()"]
+    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+
+
+STOP_BIGRAMS = {"关于", "建议", "的建", "议的", "加强", "进一", "一步", "推进", "提升", "我县"}
+SIMILARITY_POOL = 3000
+
+
+def similar_proposals(actor: Actor, text: str, limit: int = 5,
+                      exclude_pk: int | None = None) -> list[tuple[Proposal, float]]:
+    """Earlier proposals of this committee that look alike (character-bigram Jaccard of the
+    title and the opening of the text). The text-intelligence issue replaces this function."""
+    target = bigrams(text) - STOP_BIGRAMS
+    if not target:
+        return []
+    rows = scoped(actor, Proposal).exclude(status=S.DRAFT).order_by("-id").values_list(
+        "pk", "title", "body")[:SIMILARITY_POOL]
+    scored: list[tuple[float, int]] = []
+    for pk, title, body in rows:
+        if pk == exclude_pk:
+            continue
+        other = bigrams(f"{title} {body[:300]}") - STOP_BIGRAMS
+        if not other:
+            continue
+        score = len(target & other) / len(target | other)
+        if score > 0.05:
+            scored.append((score, pk))
+    scored.sort(reverse=True)
+    top = scored[:limit]
+    found = {p.pk: p for p in with_related(scoped(actor, Proposal).filter(
+        pk__in=[pk for _s, pk in top]))}
+    return [(found[pk], round(score, 3)) for score, pk in top if pk in found]
+
+
+# --- public record ----------------------------------------------------------------------------
+
+def public_cutoff(committee: Committee, today: dt.date | None = None) -> dt.date:
+    """Replies sent on or before this day may be published (the configured working days)."""
+    days = int(policies.get(committee, "disclosure_days"))
+    return WorkCalendar(committee).add_working_days(today or timezone.localdate(), -days).date
+
+
+def public_proposals(committee: Committee) -> QuerySet[Proposal]:
+    cutoff = public_cutoff(committee)
+    end = dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time.min,
+                              tzinfo=timezone.get_current_timezone())
+    return (Proposal.objects.filter(committee=committee, status__in=(S.REPLIED, S.CLOSED),
+                                    replied_at__lt=end, merged_into__isnull=True)
+            .select_related("session__term", "category", "proposer", "body_proposer")
+            .prefetch_related(Prefetch("replies", queryset=Reply.objects.filter(
+                state=Reply.State.SENT).select_related("assignment__unit")))
+            .order_by("-replied_at", "-id"))

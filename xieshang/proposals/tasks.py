@@ -1,0 +1,64 @@
+"""The daily reminder run: deadlines coming up, deadlines missed, feedback periods ended."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xieshang.core.calendar import WorkCalendar
+from xieshang.core.models import Committee
+from xieshang.core.notifications import notify
+from xieshang.core.permissions import Actor
+from xieshang.proposals import policies, services
+from xieshang.proposals.models import Assignment, Proposal, Status
+
+
+def run_reminders(today: dt.date | None = None, committee_code: str = "") -> dict[str, int]:
+    """Remind units N working days before a deadline, and on the first overdue day tell them and
+    escalate to the proposal office; close feedback periods that have ended (default rating)."""
+    today = today or timezone.localdate()
+    counts = {"reminded": 0, "overdue": 0, "feedback_closed": 0}
+    committees = Committee.objects.filter(is_active=True)
+    if committee_code:
+        committees = committees.filter(code=committee_code)
+    for committee in committees:
+        days = int(policies.get(committee, "remind_days"))
+        horizon = WorkCalendar(committee).add_working_days(today, days).date
+        open_rows = (Assignment.objects.filter(committee=committee,
+                                               state__in=Assignment.OPEN_STATES)
+                     .select_related("unit", "proposal"))
+        for a in open_rows.filter(due_date__gte=today, due_date__lte=horizon,
+                                  reminded_on__isnull=True):
+            with transaction.atomic():
+                notify(recipients=services.unit_users([a.unit_id]), committee=committee,
+                       title=_("A proposal is due on %(d)s") % {"d": a.due_date.isoformat()},
+                       body=f"{a.proposal.number} {a.proposal.title}",
+                       url=f"/proposals/{a.proposal_id}/")
+                Assignment.objects.filter(pk=a.pk).update(reminded_on=today)
+            counts["reminded"] += 1
+        for a in open_rows.filter(due_date__lt=today, overdue_notified_on__isnull=True):
+            with transaction.atomic():
+                body = f"{a.unit.name}：{a.proposal.number} {a.proposal.title}"
+                notify(recipients=services.unit_users([a.unit_id]), committee=committee,
+                       title=_("A proposal is overdue"), body=body,
+                       url=f"/proposals/{a.proposal_id}/")
+                notify(recipients=services.staff_users(committee), committee=committee,
+                       title=_("A unit has missed a proposal deadline"), body=body,
+                       url=f"/proposals/{a.proposal_id}/")
+                Assignment.objects.filter(pk=a.pk).update(overdue_notified_on=today)
+            counts["overdue"] += 1
+        system = Actor.for_system(committee)
+        for p in Proposal.objects.filter(committee=committee, status=Status.REPLIED,
+                                         feedback_due__lt=today):
+            services.feedback_close(actor=system, proposal=p, version=None)
+            counts["feedback_closed"] += 1
+    return counts
+
+
+@task()
+def send_reminders(committee_code: str = "") -> dict[str, int]:
+    return run_reminders(committee_code=committee_code)

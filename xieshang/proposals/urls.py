@@ -1,0 +1,24 @@
+from django.urls import path
+
+from xieshang.proposals import views
+from xieshang.proposals.selectors import WORKLISTS
+
+urlpatterns = [
+    path("", views.proposal_list, name="proposals-home"),
+    path("export.xlsx", views.proposal_export, name="proposal-export"),
+    path("new/", views.proposal_edit, name="proposal-new"),
+    path("<int:pk>/", views.proposal_detail, name="proposal-detail"),
+    path("<int:pk>/edit/", views.proposal_edit, name="proposal-edit"),
+    path("<int:pk>/attachments/<int:att>/delete/", views.attachment_delete,
+         name="proposal-attachment-delete"),
+    path("<int:pk>/act/<slug:action>/", views.proposal_act, name="proposal-act"),
+    path("<int:pk>/cosign/", views.proposal_cosign, name="proposal-cosign"),
+    path("<int:pk>/supervise/", views.proposal_supervise, name="proposal-supervise"),
+    path("<int:pk>/documents/<slug:kind>/", views.document, name="proposal-document"),
+    path("<int:pk>/documents/<slug:kind>/<int:sub>/", views.document,
+         name="proposal-document-sub"),
+    path("compilation/<int:session>/", views.compilation, name="proposal-compilation"),
+    path("public/<slug:code>/", views.public_list, name="proposal-public"),
+    *[path(f"work/{name.replace('_', '-')}/", views.proposal_list, {"worklist": name},
+           name=f"proposals-{name.replace('_', '-')}") for name in WORKLISTS],
+]

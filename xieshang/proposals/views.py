@@ -1,0 +1,285 @@
+"""Pages of the proposals work: worklists, the submission form, the proposal page and its
+actions, documents, the Excel export and the public record. Thin: parse, authorize, call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xieshang.core.http import XRequest
+from xieshang.core.models import Committee, Role, RoleAssignment, Session
+from xieshang.core.tenancy import get_scoped_or_404, scoped
+from xieshang.members.models import HandlingUnit, Sector
+from xieshang.proposals import actions, documents, permissions, policies, selectors, services
+from xieshang.proposals.forms import ProposalForm
+from xieshang.proposals.models import (
+    Assignment,
+    ContactRecord,
+    ConversionTarget,
+    Feedback,
+    NotFiledReason,
+    Proposal,
+    ProposalAttachment,
+    ProposalCategory,
+    Rating,
+    ResultClass,
+    Status,
+)
+from xieshang.proposals.workflow import allowed_actions
+
+
+def _errors(exc: ValidationError) -> str:
+    return "；".join(str(m) for m in exc.messages)
+
+
+def _params(request: XRequest) -> dict[str, str]:
+    return {k: request.GET.get(k, "").strip()[:50] for k in selectors.FILTERS}
+
+
+@login_required
+def proposal_list(request: XRequest, worklist: str | None = None) -> HttpResponse:
+    actor = request.actor
+    if not permissions.can_use_proposals(actor):
+        raise PermissionDenied
+    wl = selectors.WORKLISTS.get(worklist or "")
+    if wl is not None and not wl.allowed(actor):
+        raise PermissionDenied
+    params = _params(request)
+    qs = selectors.proposal_list(actor, worklist, params)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    template = "proposals/_rows.html" if request.htmx else "proposals/list.html"
+    return render(request, template, {
+        "page": page, "params": params, "worklist": wl,
+        "worklists": [{"name": w.name, "label": w.label,
+                       "url": reverse(f"proposals-{w.name.replace('_', '-')}")}
+                      for w in selectors.WORKLISTS.values() if w.allowed(actor)],
+        "sessions": scoped(actor, Session).select_related("term"),
+        "categories": scoped(actor, ProposalCategory),
+        "units": scoped(actor, HandlingUnit).filter(is_active=True),
+        "sectors": scoped(actor, Sector), "statuses": Status.choices,
+        "classes": ResultClass.choices, "ratings": Rating.choices,
+        "can_submit": permissions.can_submit(actor), "can_export": permissions.can_export(actor),
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+def proposal_export(request: XRequest, worklist: str | None = None) -> HttpResponse:
+    actor = request.actor
+    if not permissions.can_export(actor):
+        raise PermissionDenied
+    qs = selectors.proposal_list(actor, request.GET.get("list") or None, _params(request))
+    data = documents.export_xlsx(qs)
+    response = HttpResponse(data, content_type=documents.XLSX)
+    response["Content-Disposition"] = 'attachment; filename="proposals.xlsx"'
+    return response
+
+
+def _form_initial(p: Proposal) -> dict[str, Any]:
+    return {"title": p.title, "category": p.category_id, "body": p.body,
+            "suggested_units": list(p.suggested_units.values_list("pk", flat=True)),
+            "co_proposers": list(p.co_proposers.values_list("member_id", flat=True)),
+            "consent_disclosure": p.consent_disclosure,
+            "nondisclosure_reason": p.nondisclosure_reason}
+
+
+def _save(request: XRequest, form: ProposalForm, proposal: Proposal | None) -> Proposal:
+    d = form.cleaned_data
+    p = services.proposal_save_draft(
+        actor=request.actor, proposal=proposal, title=d["title"] or "", category=d["category"],
+        body=d["body"] or "", consent_disclosure=bool(d["consent_disclosure"]),
+        nondisclosure_reason=d["nondisclosure_reason"] or "",
+        suggested_unit_ids=[u.pk for u in d["suggested_units"]],
+        co_proposer_ids=[m.pk for m in d.get("co_proposers") or []])
+    if d.get("attachment"):
+        services.attachment_add(actor=request.actor, proposal=p, upload=d["attachment"])
+    return p
+
+
+@login_required
+def proposal_edit(request: XRequest, pk: int | None = None) -> HttpResponse:
+    """The submission form; htmx autosaves the draft (``autosave`` in the POST)."""
+    actor = request.actor
+    proposal = get_scoped_or_404(actor, Proposal, pk=pk) if pk else None
+    if proposal is None:
+        if not permissions.can_submit(actor):
+            raise PermissionDenied
+    elif not permissions.can_edit_draft(actor, proposal):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ProposalForm(request.POST, request.FILES, actor=actor)
+        if form.is_valid():
+            try:
+                proposal = _save(request, form, proposal)
+                if request.POST.get("autosave"):
+                    return render(request, "proposals/_autosave.html",
+                                  {"proposal": proposal, "now": timezone.now()})
+                if request.POST.get("submit"):
+                    services.proposal_submit(actor=actor, proposal=proposal,
+                                             version=proposal.version)
+                    messages.success(request, _("The proposal was submitted."))
+                    return redirect("proposal-detail", proposal.pk)
+                messages.success(request, _("The draft was saved."))
+                return redirect("proposal-edit", proposal.pk)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errs in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errs)
+                else:
+                    form.add_error(None, exc.messages)
+        if request.POST.get("autosave"):
+            return render(request, "proposals/_autosave.html",
+                          {"proposal": proposal, "form": form}, status=200)
+    else:
+        form = ProposalForm(initial=_form_initial(proposal) if proposal else None, actor=actor)
+    return render(request, "proposals/form.html", {"form": form, "proposal": proposal})
+
+
+@require_POST
+@login_required
+def attachment_delete(request: XRequest, pk: int, att: int) -> HttpResponse:
+    row = get_scoped_or_404(request.actor, ProposalAttachment, pk=att, proposal_id=pk)
+    services.attachment_delete(actor=request.actor, attachment=row)
+    return redirect("proposal-edit", pk)
+
+
+def _viewable(request: XRequest, pk: int) -> Proposal:
+    proposal = selectors.proposal_detail(request.actor, pk)
+    if not permissions.can_view(request.actor, proposal):
+        raise PermissionDenied
+    return proposal
+
+
+@login_required
+def proposal_detail(request: XRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    proposal = _viewable(request, pk)
+    committee = proposal.committee
+    similar = []
+    if permissions.is_staff(actor) and proposal.status in (Status.SUBMITTED, Status.UNDER_REVIEW):
+        similar = selectors.similar_proposals(actor, f"{proposal.title} {proposal.body[:300]}",
+                                              limit=5, exclude_pk=proposal.pk)
+    assignments = list(proposal.assignments.all())
+    return render(request, "proposals/detail.html", {
+        "p": proposal, "actions": allowed_actions(actor, proposal),
+        "assignments": assignments, "similar": similar,
+        "class_labels": policies.class_labels(committee),
+        "show_proposer": True,
+        "can_cosign": permissions.can_cosign(actor, proposal),
+        "can_edit": permissions.can_edit_draft(actor, proposal),
+        "can_supervise": permissions.can_supervise(actor, proposal),
+        "is_staff": permissions.is_staff(actor),
+        "not_filed_reasons": NotFiledReason.choices, "conversion_targets": ConversionTarget.choices,
+        "ways": ContactRecord.Way.choices, "ratings": Rating.choices,
+        "heard": Feedback.Heard.choices, "classes": ResultClass.choices,
+        "units": scoped(request.actor, HandlingUnit).filter(is_active=True),
+        "leaders": [r.user for r in scoped(actor, RoleAssignment).filter(
+            role=Role.LEADER, is_active=True).select_related("user")],
+        "merge_targets": scoped(actor, Proposal).filter(
+            status__in=services.MERGE_TARGETS, merged_into__isnull=True,
+            session_id=proposal.session_id or 0,
+        ).exclude(pk=proposal.pk).order_by("serial_number")[:200],
+        "requested": [a for a in assignments if a.state == Assignment.State.RETURN_REQUESTED],
+        "approved": [a for a in assignments if a.state == Assignment.State.APPROVED],
+        "open_assignments": [a for a in assignments if a.state in Assignment.OPEN_STATES],
+        "today": timezone.localdate(),
+    })
+
+
+@require_POST
+@login_required
+def proposal_act(request: XRequest, pk: int, action: str) -> HttpResponse:
+    """Every action button posts here; the workflow decides whether it is allowed."""
+    actor = request.actor
+    proposal = _viewable(request, pk)
+    try:
+        actions.perform(actor, proposal, action, request.POST)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("proposal-detail", pk)
+
+
+@require_POST
+@login_required
+def proposal_cosign(request: XRequest, pk: int) -> HttpResponse:
+    proposal = _viewable(request, pk)
+    try:
+        services.proposal_cosign(actor=request.actor, proposal=proposal,
+                                 accept=request.POST.get("accept") == "1")
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("proposal-detail", pk)
+
+
+@require_POST
+@login_required
+def proposal_supervise(request: XRequest, pk: int) -> HttpResponse:
+    proposal = _viewable(request, pk)
+    try:
+        services.supervision_record(actor=request.actor, proposal=proposal,
+                                    kind=request.POST.get("kind", ""),
+                                    date=actions._date(request.POST, "date"),
+                                    notes=request.POST.get("notes", ""))
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("proposal-detail", pk)
+
+
+# --- documents --------------------------------------------------------------------------------
+
+def _docx(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=documents.DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}.docx"
+    return response
+
+
+@login_required
+def document(request: XRequest, pk: int, kind: str, sub: int | None = None) -> HttpResponse:
+    actor = request.actor
+    proposal = _viewable(request, pk)
+    if kind == "form":
+        return _docx(documents.proposal_form(proposal), "proposal")
+    if kind == "feedback":
+        return _docx(documents.feedback_form(proposal), "feedback")
+    if kind == "notice":
+        a = get_object_or_404(proposal.assignments.all(), pk=sub)
+        if not (permissions.can_view_all(actor) or a.unit_id in actor.unit_ids):
+            raise PermissionDenied
+        return _docx(documents.assignment_notice(a), "notice")
+    if kind == "reply":
+        r = get_object_or_404(proposal.replies.all(), pk=sub)
+        return _docx(documents.reply_letter(r), "reply")
+    raise Http404
+
+
+@login_required
+def compilation(request: XRequest, session: int) -> HttpResponse:
+    actor = request.actor
+    if not permissions.can_export(actor):
+        raise PermissionDenied
+    s = get_scoped_or_404(actor, scoped(actor, Session).select_related("term"), pk=session)
+    return _docx(documents.compilation(actor, s), "compilation")
+
+
+# --- public record ----------------------------------------------------------------------------
+
+def public_list(request: XRequest, code: str) -> HttpResponse:
+    """Disclosed replies, readable without logging in."""
+    committee = get_object_or_404(Committee, code=code, is_active=True)
+    qs = selectors.public_proposals(committee)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "proposals/public.html", {"committee": committee, "page": page,
+                                                     "class_labels":
+                                                         policies.class_labels(committee)})
