@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -103,6 +104,53 @@ def opinion_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[F
                        label=f"《{title}》获领导批示")
 
 
+def proposal_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[Fact]:
+    """Proposals as first proposer and as confirmed co-proposer: submitted, filed, key, excellent.
+
+    Submission counts on the day it was submitted; filing, key and excellent on the filing day.
+    """
+    from django.utils import timezone
+
+    from xieshang.proposals.models import Proposal, ProposalCoProposer, Status
+
+    lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    hi = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    base = Proposal.objects.filter(committee_id=committee_id).exclude(
+        status__in=[Status.DRAFT, Status.WITHDRAWN])
+    parts: dict[str, Any] = {}
+    parts["first"] = base.filter(proposer__isnull=False).values_list(
+        "id", "proposer_id", "submitted_at", "filed_at", "title", "is_key", "is_excellent")
+    parts["co"] = ProposalCoProposer.objects.filter(
+        proposal__in=base, confirmed_at__isnull=False, declined=False).values_list(
+        "proposal_id", "member_id", "proposal__submitted_at", "proposal__filed_at",
+        "proposal__title", "proposal__is_key", "proposal__is_excellent")
+    for part, rows in parts.items():
+        suffix = "" if part == "first" else "_co"
+        for pk, member_id, submitted, filed, title, key, excellent in rows:
+            if submitted is not None and lo <= submitted < hi:
+                yield Fact(member_id=member_id,
+                           kind="proposal.submitted" if part == "first" else
+                           "proposal.co_submitted",
+                           date=timezone.localtime(submitted).date(),
+                           ref_type="proposals.proposal", ref_id=str(pk),
+                           label=f"提交提案《{title}》" + ("（联名）" if suffix else ""))
+            if filed is None or not lo <= filed < hi:
+                continue
+            day = timezone.localtime(filed).date()
+            yield Fact(member_id=member_id,
+                       kind="proposal.first_filed" if part == "first" else "proposal.co_filed",
+                       date=day, ref_type="proposals.proposal", ref_id=str(pk),
+                       label=f"提案《{title}》立案" + ("（联名）" if suffix else ""))
+            if key:
+                yield Fact(member_id=member_id, kind=f"proposal.key{suffix}", date=day,
+                           ref_type="proposals.proposal", ref_id=f"{pk}-key",
+                           label=f"《{title}》列为重点提案")
+            if excellent:
+                yield Fact(member_id=member_id, kind=f"proposal.excellent{suffix}", date=day,
+                           ref_type="proposals.proposal", ref_id=f"{pk}-excellent",
+                           label=f"《{title}》评为优秀提案")
+
+
 def register_builtin() -> None:
     from importlib.util import find_spec
 
@@ -113,6 +161,17 @@ def register_builtin() -> None:
             "activity.absent_excused:*": _("Absent with leave"),
             "activity.absent_unexcused:*": _("Absent without leave"),
             "speech.submitted": _("Written speech"),
+        })
+    if find_spec("xieshang.proposals.models") is not None:
+        register_source("proposals", proposal_facts, {
+            "proposal.submitted": _("Proposal submitted (first proposer)"),
+            "proposal.co_submitted": _("Proposal co-signed"),
+            "proposal.first_filed": _("Proposal filed (first proposer)"),
+            "proposal.co_filed": _("Proposal filed (co-proposer)"),
+            "proposal.key": _("Key proposal"),
+            "proposal.key_co": _("Key proposal (co-proposer)"),
+            "proposal.excellent": _("Excellent proposal"),
+            "proposal.excellent_co": _("Excellent proposal (co-proposer)"),
         })
     if find_spec("xieshang.opinions.models") is not None:
         register_source("opinions", opinion_facts, {

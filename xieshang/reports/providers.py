@@ -246,6 +246,71 @@ def opinions_figures(scope: Scope) -> list[Figure]:
     ]
 
 
+def _pct(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0
+
+
+def proposals_figures(scope: Scope) -> list[Figure]:
+    from collections import Counter
+
+    from django.db.models import F
+    from django.utils import timezone
+
+    from xieshang.proposals.models import Feedback, Proposal, Reply, Status
+
+    lo = timezone.make_aware(dt.datetime.combine(scope.start, dt.time.min))
+    hi = timezone.make_aware(dt.datetime.combine(scope.end + dt.timedelta(days=1), dt.time.min))
+    submitted = Proposal.objects.filter(committee_id__in=scope.committee_ids,
+                                        submitted_at__gte=lo, submitted_at__lt=hi).exclude(
+        status__in=[Status.DRAFT, Status.WITHDRAWN])
+    n = submitted.count()
+    filed = submitted.filter(filed_at__isnull=False)
+    n_filed = filed.count()
+    sent = Reply.objects.filter(proposal__in=filed, state=Reply.State.SENT)
+    n_sent = sent.count()
+    on_time = sent.filter(sent_at__date__lte=F("assignment__due_date")).count()
+    classes = Counter(sent.values_list("result_class", flat=True))
+    ratings = Counter(Feedback.objects.filter(proposal__in=filed).values_list("rating",
+                                                                                flat=True))
+    n_rated = sum(ratings.values())
+    kinds = Counter(submitted.values_list("kind", flat=True))
+    categories = Counter(submitted.values_list("category__name", flat=True))
+    out = [
+        Figure("proposals.submitted", _("Proposals submitted"), n, "件", link="/proposals/"),
+        Figure("proposals.filed", _("Proposals filed"), n_filed, "件"),
+        Figure("proposals.filing_rate", _("Filing rate"), _pct(n_filed, n), "%"),
+        Figure("proposals.not_filed", _("Not filed"),
+               submitted.filter(status=Status.NOT_FILED).count(), "件"),
+        Figure("proposals.converted", _("Converted to other forms"),
+               submitted.filter(status=Status.CONVERTED).count(), "件"),
+        Figure("proposals.merged", _("Merged into others"),
+               submitted.filter(status=Status.MERGED).count(), "件"),
+        Figure("proposals.replied", _("Filed proposals replied"),
+               filed.filter(replied_at__isnull=False).count(), "件"),
+        Figure("proposals.on_time_rate", _("Replies sent on time"), _pct(on_time, n_sent), "%"),
+        Figure("proposals.class_a_share", _("Class A replies (solved or adopted)"),
+               _pct(classes.get("A", 0), n_sent), "%"),
+        Figure("proposals.class_b_share", _("Class B replies (being solved or planned)"),
+               _pct(classes.get("B", 0), n_sent), "%"),
+        Figure("proposals.class_c_share", _("Class C replies (kept for reference)"),
+               _pct(classes.get("C", 0), n_sent), "%"),
+        Figure("proposals.satisfied_rate", _("Satisfied or basically satisfied"),
+               _pct(ratings.get("satisfied", 0) + ratings.get("basically", 0), n_rated), "%"),
+        Figure("proposals.dissatisfied_share", _("Dissatisfied"),
+               _pct(ratings.get("dissatisfied", 0), n_rated), "%"),
+        Figure("proposals.key", _("Key proposals"), filed.filter(is_key=True).count(), "件"),
+        Figure("proposals.excellent", _("Excellent proposals"),
+               filed.filter(is_excellent=True).count(), "件"),
+        Figure("proposals.rehandled", _("Re-handled"), filed.filter(is_rehandled=True).count(),
+               "件"),
+    ]
+    out += [Figure(f"proposals.kind.{kind}", _("By proposer type: %(kind)s") % {"kind": kind},
+                   count, "件") for kind, count in sorted(kinds.items())]
+    out += [Figure(f"proposals.category.{name}", _("Category: %(name)s") % {"name": name},
+                   count, "件") for name, count in sorted(categories.items()) if name]
+    return out
+
+
 def _guarded(module: str, fn: Callable[[Scope], list[Figure]]) -> Callable[[Scope], list[Figure]]:
     def run(scope: Scope) -> list[Figure]:
         if find_spec(module) is None:
@@ -264,4 +329,5 @@ def register_all() -> None:
     register("activities", _guarded("xieshang.activities.selectors", activities_figures))
     register("duties", _guarded("xieshang.duties.models", duties_figures))
     register("opinions", _guarded("xieshang.opinions.models", opinions_figures))
+    register("proposals", _guarded("xieshang.proposals.models", proposals_figures))
     register("attendance", _guarded("xieshang.activities.models", attendance_figures))

@@ -1,0 +1,127 @@
+"""Demo data of the duties app: the county's scoring rules for each year of the term, a few
+items the office recorded by hand (awards, outside duties), the default warning rules, the
+scores computed from everything the other demos recorded, and the warnings that follow.
+
+Runs after the proposals, opinions and activities demos (INSTALLED_APPS order) and uses
+whatever facts their sources report, so it works with any of them missing: the scores then
+count only what is there. Leaves in ``ctx.extra["duties"]``: the years scored, the number of
+scores and of open warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from xieshang.core import audit
+from xieshang.core.demo import DemoContext
+from xieshang.core.permissions import actor_for
+from xieshang.duties import engine, services
+from xieshang.duties.facts import kind_matches, known_kinds
+from xieshang.duties.models import DutyWarning, RuleSet, Score, WarningRule
+from xieshang.members.models import Member
+
+YEARS = range(2022, 2027)
+
+# (code, description, how many members a year): awards and outside duties that the office
+# records by hand, with the kind a "manual:<code>" rule scores.
+MANUAL = (
+    ("award", "获评{year}年度市级优秀政协委员", 2),
+    ("award", "获评{year}年度全县“优秀提案”表彰（个人）", 3),
+    ("award", "被评为{year}年度全县乡村振兴先进个人", 2),
+    ("outside", "受聘担任县人民法院特邀调解员（{year}年度）", 3),
+    ("outside", "受聘担任县人民检察院听证员（{year}年度）", 2),
+    ("volunteer", "参加“政协委员助力乡村振兴”志愿服务（{year}年）", 6),
+)
+
+
+def _members_in(year: int, members: list[Member]) -> list[Member]:
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return [m for m in members
+            if m.joined_on <= end and (m.left_on is None or m.left_on >= start)]
+
+
+# A rule many committees add (一年内无故缺席政协活动两次的，予以提醒谈话), to show that staff
+# can write their own besides the defaults.
+ABSENCES = {
+    "name": "本年度两次无故缺席政协活动", "kinds": ["activity.absent_unexcused:*"],
+    "period": "year", "comparison": "at_least", "threshold": 2, "from_month": 1,
+    "message": "您本年度已两次无故缺席政协组织的活动，请按时参加或事先请假。",
+}
+
+
+def _unreported(kinds: list[str]) -> list[str]:
+    """Kinds of a warning rule that no installed fact source reports."""
+    reported = list(known_kinds())
+    return [k for k in kinds if not any(kind_matches(p, k) or kind_matches(k, p)
+                                         for p in reported)]
+
+
+def _demo_warning_rules(ctx: DemoContext) -> None:
+    """Add the committee's own rule; switch off an "at most" rule that cannot be judged yet.
+
+    "No proposal and no opinion report this year" counts proposal facts too: while the
+    proposals area reports none, it would warn every member who made proposals but wrote no
+    opinion report, so the demo leaves such a rule inactive (it switches on by itself once the
+    facts are there and the demo is built again).
+    """
+    county = ctx.county
+    assert county is not None
+    system = ctx.system(county)
+    rule, created = WarningRule.objects.get_or_create(
+        committee=county, name=ABSENCES["name"], defaults=dict(ABSENCES))
+    if created:
+        audit.record(system, "duty.warning_rule_create", rule, after=audit.snapshot(rule))
+    for rule in WarningRule.objects.filter(committee=county, is_active=True,
+                                           comparison=WarningRule.Comparison.AT_MOST):
+        missing = _unreported(list(rule.kinds))
+        if missing:
+            rule.is_active = False
+            rule.save(update_fields=["is_active"])
+            audit.record(system, "duty.warning_rule_pause", rule,
+                         after={"is_active": False, "unreported_kinds": missing})
+            ctx.log(f"  warning rule “{rule.name}” left inactive: nothing reports "
+                    f"{', '.join(missing)} yet")
+
+
+def build(ctx: DemoContext) -> None:
+    county = ctx.county
+    if county is None:
+        return
+    rng = ctx.rng
+    system = ctx.system(county)
+    # Manual items are recorded by the office (ManualItem.created_by may not be empty).
+    office = ctx.users.get("bangongshi")
+    recorder = actor_for(office, county) if office is not None else system
+    members = list(Member.objects.filter(committee=county).order_by("id"))
+    last_year = min(max(YEARS), ctx.today.year)
+    years = [y for y in YEARS if y <= last_year]
+    for year in years:
+        if not RuleSet.objects.filter(committee=county, year=year).exists():
+            services.ruleset_create_from_template(actor=system, committee=county, year=year,
+                                                  template="standard")
+    manual = 0
+    for year in years:
+        pool = _members_in(year, members)
+        for code, text, count in MANUAL:
+            for member in rng.sample(pool, min(count, len(pool))):
+                latest = min(dt.date(year, 12, 20), ctx.today - dt.timedelta(days=1))
+                day = dt.date(year, 3, 1) + dt.timedelta(
+                    days=rng.randint(0, max(0, (latest - dt.date(year, 3, 1)).days)))
+                services.manual_item_add(actor=recorder, member=member, date=day, code=code,
+                                         description=text.format(year=year))
+                manual += 1
+    services.warning_rules_install_defaults(actor=system, committee=county)
+    _demo_warning_rules(ctx)
+    # The rule-set service queues a recompute for after the commit; the demo wants the scores
+    # now (the demo builds in one transaction), so it computes them here as well.
+    for year in years:
+        engine.recompute(county, year)
+    raised = services.warnings_check(actor=system, committee=county, today=ctx.today)
+    scores = Score.objects.filter(committee=county, year=last_year).count()
+    ctx.extra["duties"] = {"years": years, "scores": scores, "manual_items": manual,
+                           "warnings": len(raised),
+                           "warning_rules": WarningRule.objects.filter(committee=county).count(),
+                           "open_warnings": DutyWarning.objects.filter(
+                               committee=county, resolved_at__isnull=True).count()}
+    ctx.log(f"  rule sets {years[0]}–{years[-1]}, {manual} manual items, {scores} scores in "
+            f"{last_year}, {len(raised)} warnings")
