@@ -34,7 +34,8 @@ def test_list_shows_default_inherited_and_own_values(client, county, admin_user)
     county.save()
     client.force_login(admin_user)
     response = client.get(reverse("manage-policy"))
-    term_years, lockout = row_for(response, "term_years"), row_for(response, "activities.feedback_working_days")
+    term_years = row_for(response, "term_years")
+    lockout = row_for(response, "activities.feedback_working_days")
     assert term_years["value"] == "6" and term_years["source"] == city and not term_years["own"]
     assert lockout["value"] == "3" and lockout["own"]
     body = response.content.decode()

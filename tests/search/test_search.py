@@ -164,3 +164,18 @@ def test_opinion_reports_are_found_by_staff_and_their_author_only(
     assert titles(search(actor_for(staff, county), "管护")) == ["关于加强农村饮水工程管护的建议"]
     assert titles(search(actor_for(author, county), "管护")) == ["关于加强农村饮水工程管护的建议"]
     assert search(actor_for(other, county), "管护").total == 0
+
+
+def test_filed_proposals_are_searchable_by_members_drafts_only_by_their_author(
+        county, django_capture_on_commit_callbacks):
+    from tests.proposals.factories import S, build_world, draft, reach
+
+    with django_capture_on_commit_callbacks(execute=True):
+        w = build_world(county)
+        reach(w, S.FILED, title="关于加强农村饮水安全保障的建议")
+        draft(w, title="关于整治校园周边交通秩序的建议")
+    other = actor_for(w.users["other_member"], county)
+    assert titles(search(other, "饮水")) == ["关于加强农村饮水安全保障的建议"]
+    assert search(other, "校园周边").total == 0
+    assert search(w.actor("member"), "校园周边").total == 1
+    assert search(w.actor("staff"), "校园周边").total == 1

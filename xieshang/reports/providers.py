@@ -212,6 +212,7 @@ def attendance_figures(scope: Scope) -> list[Figure]:
 def opinions_figures(scope: Scope) -> list[Figure]:
     from django.utils import timezone
 
+    from xieshang.core.models import Committee
     from xieshang.opinions.models import OpinionOutcome, OpinionReport
 
     lo = timezone.make_aware(dt.datetime.combine(scope.start, dt.time.min))
@@ -239,7 +240,8 @@ def opinions_figures(scope: Scope) -> list[Figure]:
         Figure("opinions.adopted", _("Reports adopted"),
                adopted.values("lineage").distinct().count(), "篇"),
         Figure("opinions.adopted_upper", _("Reports adopted by a higher committee"), upper, "篇"),
-        *[Figure(f"opinions.adopted.{level}", _("Adopted at level: %(level)s") % {"level": level},
+        *[Figure(f"opinions.adopted.{level}",
+                 _("Adopted at level: %(level)s") % {"level": Committee.Level(level).label},
                  n, "篇") for level, n in by_level.items()],
         Figure("opinions.instructions", _("Leaders' written instructions"),
                outcomes.filter(kind=OpinionOutcome.Kind.INSTRUCTION).count(), "篇"),
@@ -304,7 +306,8 @@ def proposals_figures(scope: Scope) -> list[Figure]:
         Figure("proposals.rehandled", _("Re-handled"), filed.filter(is_rehandled=True).count(),
                "件"),
     ]
-    out += [Figure(f"proposals.kind.{kind}", _("By proposer type: %(kind)s") % {"kind": kind},
+    out += [Figure(f"proposals.kind.{kind}",
+                   _("By proposer type: %(kind)s") % {"kind": Proposal.Kind(kind).label},
                    count, "件") for kind, count in sorted(kinds.items())]
     out += [Figure(f"proposals.category.{name}", _("Category: %(name)s") % {"name": name},
                    count, "件") for name, count in sorted(categories.items()) if name]

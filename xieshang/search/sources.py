@@ -64,6 +64,26 @@ def topic_document(topic: Any) -> Document | None:
     )
 
 
+def proposal_document(proposal: Any) -> Document | None:
+    """Staff see every proposal; members see filed ones and their own drafts and submissions."""
+    if proposal.status in ("draft", "withdrawn"):
+        visibility = SearchEntry.Visibility.STAFF
+    else:
+        visibility = (SearchEntry.Visibility.COMMITTEE if proposal.filed_at
+                      else SearchEntry.Visibility.STAFF)
+    owners = [proposal.created_by_id] if proposal.created_by_id else []
+    if proposal.proposer_id and proposal.proposer and proposal.proposer.user_id:
+        owners.append(proposal.proposer.user_id)
+    return Document(
+        title=proposal.title, body=proposal.body,
+        url=reverse("proposal-detail", args=[proposal.pk]),
+        date=proposal.submitted_at or proposal.created_at,
+        facets={"status": proposal.status,
+                "category": proposal.category.name if proposal.category else ""},
+        visibility=visibility, owner_ids=owners,
+    )
+
+
 def register_all() -> None:
     from importlib.util import find_spec
 
@@ -72,6 +92,11 @@ def register_all() -> None:
 
         register("activity", Activity, activity_document,
                  queryset=lambda: Activity.objects.select_related("type"))
+    if find_spec("xieshang.proposals.models") is not None:
+        from xieshang.proposals.models import Proposal
+
+        register("proposal", Proposal, proposal_document,
+                 queryset=lambda: Proposal.objects.select_related("category", "proposer"))
     if find_spec("xieshang.opinions.models") is not None:
         from xieshang.opinions.models import OpinionReport, Topic
 
