@@ -217,3 +217,17 @@ def test_api_walks_submit_to_file(world, client):
     assert r.json()["number"] == "第001号"
     r = client.get("/api/proposals/", {"worklist": "to_assign"}, headers=sh)
     assert r.json()["count"] == 1
+
+
+def test_similarity_finds_a_rewording_and_ignores_other_topics(world):
+    from tests.proposals.factories import S, reach
+    from xieshang.proposals import selectors
+
+    earlier = reach(world, S.FILED, title="关于加强农村饮水安全保障的建议")
+    reach(world, S.FILED, title="关于规范城区停车秩序的建议",
+          body="城区停车位严重不足，建议建设立体停车场，规范路边停车收费。")
+    found = selectors.similar_proposals(world.actor("staff"),
+                                        "关于强化乡村饮用水安全保障的提议 " + earlier.body)
+    assert [p.pk for p, _score in found][:1] == [earlier.pk]
+    assert all(p.title != "关于规范城区停车秩序的建议" or score < found[0][1]
+               for p, score in found)

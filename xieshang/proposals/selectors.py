@@ -293,33 +293,45 @@ def bigrams(text: str) -> set[str]:
 
 
 STOP_BIGRAMS = {"关于", "建议", "的建", "议的", "加强", "进一", "一步", "推进", "提升", "我县"}
-SIMILARITY_POOL = 3000
+SIMILARITY_POOL = 100_000  # the archive the similarity model is fitted on
+
+
+_SIMILARITY_CACHE: dict[int, tuple[tuple[Any, ...], Any, list[int]]] = {}
+
+
+def _similarity_model(committee_id: int) -> tuple[Any, list[int]]:
+    """The committee's archive as a fitted similarity model, cached until a proposal changes."""
+    from django.db.models import Count, Max
+
+    from xieshang.textmining.similarity import SimilarityModel
+
+    archive = Proposal.objects.filter(committee_id=committee_id).exclude(status=S.DRAFT)
+    stats = archive.aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at"))
+    key = (stats["n"] or 0, stats["last"] or 0, stats["changed"])
+    cached = _SIMILARITY_CACHE.get(committee_id)
+    if cached is not None and cached[0] == key:
+        return cached[1], cached[2]
+    rows = list(archive.order_by("-id").values_list("pk", "title", "body")[:SIMILARITY_POOL])
+    model = SimilarityModel([f"{title}\n{body}" for _pk, title, body in rows])
+    ids = [pk for pk, _title, _body in rows]
+    _SIMILARITY_CACHE[committee_id] = (key, model, ids)
+    return model, ids
 
 
 def similar_proposals(actor: Actor, text: str, limit: int = 5,
                       exclude_pk: int | None = None) -> list[tuple[Proposal, float]]:
-    """Earlier proposals of this committee that look alike (character-bigram Jaccard of the
-    title and the opening of the text). The text-intelligence issue replaces this function."""
-    target = bigrams(text) - STOP_BIGRAMS
-    if not target:
+    """Earlier proposals of this committee that look alike, best first, with a score in [0, 1]
+    (textmining.similarity: character and word TF-IDF on canonical text plus word order)."""
+    if actor.committee is None or not text.strip():
         return []
-    rows = scoped(actor, Proposal).exclude(status=S.DRAFT).order_by("-id").values_list(
-        "pk", "title", "body")[:SIMILARITY_POOL]
-    scored: list[tuple[float, int]] = []
-    for pk, title, body in rows:
-        if pk == exclude_pk:
-            continue
-        other = bigrams(f"{title} {body[:300]}") - STOP_BIGRAMS
-        if not other:
-            continue
-        score = len(target & other) / len(target | other)
-        if score > 0.05:
-            scored.append((score, pk))
-    scored.sort(reverse=True)
-    top = scored[:limit]
+    model, ids = _similarity_model(actor.committee.pk)
+    if not ids:
+        return []
+    ranked = [(ids[i], score) for i, score in model.nearest(text, k=limit + 1)
+              if ids[i] != exclude_pk and score > 0.2][:limit]
     found = {p.pk: p for p in with_related(scoped(actor, Proposal).filter(
-        pk__in=[pk for _s, pk in top]))}
-    return [(found[pk], round(score, 3)) for score, pk in top if pk in found]
+        pk__in=[pk for pk, _s in ranked]))}
+    return [(found[pk], round(score, 3)) for pk, score in ranked if pk in found]
 
 
 # --- public record ----------------------------------------------------------------------------
