@@ -505,3 +505,23 @@ class ExcellentNomination(CommitteeOwned):
 
     def __str__(self) -> str:
         return str(self.proposal or self.unit)
+
+
+class RoutingRecord(CommitteeOwned):
+    """What the platform suggested for a proposal's units, and what staff then chose."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE,
+                                 related_name="routing_records")
+    source = models.CharField(max_length=16)
+    suggested = models.JSONField(default=list)  # [[unit id, confidence], …], best first
+    decided = models.JSONField(default=list)  # unit ids chosen
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("routing suggestion")
+        verbose_name_plural = _("routing suggestions")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id}: {self.suggested} → {self.decided}"

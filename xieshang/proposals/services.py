@@ -525,6 +525,9 @@ def proposal_assign(*, actor: Actor, proposal: Proposal, version: int | None, ki
             _new_assignment(p, units[uid], Assignment.Role.CO)
         p.assignment_type, p.assigned_at = kind, timezone.now()
         touch(p, "assignment_type", "assigned_at")
+        from xieshang.proposals import routing
+
+        routing.record_decision(p, ids + co_ids)
 
     return transition(actor=actor, proposal=proposal, action="assign", expected_version=version,
                       note=note or "、".join(units[i].name for i in ids + co_ids), apply=apply,

@@ -20,7 +20,15 @@ from xieshang.core.http import XRequest
 from xieshang.core.models import Committee, Role, RoleAssignment, Session
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import HandlingUnit, Sector
-from xieshang.proposals import actions, documents, permissions, policies, selectors, services
+from xieshang.proposals import (
+    actions,
+    documents,
+    permissions,
+    policies,
+    routing,
+    selectors,
+    services,
+)
 from xieshang.proposals.forms import ProposalForm
 from xieshang.proposals.models import (
     Assignment,
@@ -169,10 +177,15 @@ def proposal_detail(request: XRequest, pk: int) -> HttpResponse:
     if permissions.is_staff(actor) and proposal.status in (Status.SUBMITTED, Status.UNDER_REVIEW):
         similar = selectors.similar_proposals(actor, f"{proposal.title} {proposal.body[:300]}",
                                               limit=5, exclude_pk=proposal.pk)
+    routing_suggestions: list[routing.Suggestion] = []
+    if permissions.is_staff(actor) and proposal.status == Status.FILED:
+        routing_suggestions = routing.suggest_units(proposal)
+        routing.record_suggestions(proposal, routing_suggestions)
     assignments = list(proposal.assignments.all())
     return render(request, "proposals/detail.html", {
         "p": proposal, "actions": allowed_actions(actor, proposal),
         "assignments": assignments, "similar": similar,
+        "routing_suggestions": routing_suggestions,
         "class_labels": policies.class_labels(committee),
         "show_proposer": True,
         "can_cosign": permissions.can_cosign(actor, proposal),
