@@ -306,6 +306,15 @@ def proposals_figures(scope: Scope) -> list[Figure]:
         Figure("proposals.rehandled", _("Re-handled"), filed.filter(is_rehandled=True).count(),
                "件"),
     ]
+    from xieshang.proposals.routing import accuracy
+
+    hits = decisions = 0
+    for committee_id in scope.committee_ids:
+        h, d = accuracy(committee_id)
+        hits, decisions = hits + h, decisions + d
+    out.append(Figure("proposals.routing_accuracy",
+                      _("Assignments where the first suggested unit was chosen"),
+                      _pct(hits, decisions), "%", detail={"decisions": decisions}))
     out += [Figure(f"proposals.kind.{kind}",
                    _("By proposer type: %(kind)s") % {"kind": Proposal.Kind(kind).label},
                    count, "件") for kind, count in sorted(kinds.items())]
