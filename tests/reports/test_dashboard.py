@@ -79,3 +79,15 @@ def test_empty_county_tree_has_no_tree_panel(client, db, make_user):
     lonely = CommitteeFactory()
     client.force_login(make_user(lonely, Role.LEADER))
     assert client.get(reverse("reports-dashboard")).status_code == 200
+
+
+def test_hot_topics_panel_groups_recent_topics(client, county, staff):
+    from xieshang.opinions.models import Topic
+
+    for i, title in enumerate(["学校门口交通拥堵", "学校门口接送拥堵", "校门口交通拥堵严重",
+                               "小区停车难", "小区停车位不足", "农村饮水不稳定"]):
+        Topic.objects.create(committee=county, title=title, description=title, name="居民",
+                             phone="13900000000", tracking_code=f"T{i:06d}")
+    client.force_login(staff)
+    body = client.get(reverse("reports-dashboard")).content.decode()
+    assert "热点议题" in body and "拥堵" in body

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass, field
 
 from django.db.models import Count
@@ -95,6 +96,49 @@ def tree_panels(scope: Scope) -> list[Panel]:
                   _("people"), order=90)]
 
 
+def hot_topic_panels(scope: Scope) -> list[Panel]:
+    """Clusters of the period's proposals, public-opinion reports and residents' topics."""
+    from django.utils import timezone
+
+    from xieshang.textmining.hottopics import hot_topics
+
+    lo = timezone.make_aware(dt.datetime.combine(scope.start, dt.time.min))
+    hi = timezone.make_aware(dt.datetime.combine(scope.end + dt.timedelta(days=1), dt.time.min))
+    texts: list[str] = []
+    times: list[dt.datetime | None] = []
+    ids: list[str] = []
+    sources: list[tuple[str, Any]] = []
+    try:
+        from xieshang.proposals.models import Proposal
+
+        sources.append(("p", Proposal.objects.filter(
+            committee_id__in=scope.committee_ids, submitted_at__gte=lo, submitted_at__lt=hi)
+            .values_list("id", "title", "submitted_at")))
+    except ImportError:
+        pass
+    try:
+        from xieshang.opinions.models import OpinionReport, Topic
+
+        sources.append(("o", OpinionReport.objects.filter(
+            committee_id__in=scope.committee_ids, origin__isnull=True, submitted_at__gte=lo,
+            submitted_at__lt=hi).values_list("id", "title", "submitted_at")))
+        sources.append(("t", Topic.objects.filter(
+            committee_id__in=scope.committee_ids, created_at__gte=lo, created_at__lt=hi)
+            .values_list("id", "title", "created_at")))
+    except ImportError:
+        pass
+    for prefix, rows in sources:
+        for pk, title, when in rows[:3000]:
+            texts.append(title)
+            times.append(timezone.localtime(when).replace(tzinfo=None) if when else None)
+            ids.append(f"{prefix}{pk}")
+    if len(texts) < 5:
+        return []
+    topics = hot_topics(texts, times, ids, top=8)
+    return [Panel("text.hot_topics", _("Hot topics"), "table",
+                  [(t.label, float(t.size)) for t in topics], _("items"), order=30)]
+
+
 def register_all() -> None:
     from importlib.util import find_spec
 
@@ -102,3 +146,4 @@ def register_all() -> None:
         register("activities", activity_panels)
     register("duties", duty_panels)
     register("tree", tree_panels)
+    register("hot_topics", hot_topic_panels)
