@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
