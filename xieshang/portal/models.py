@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core.tenancy import CommitteeOwned
 
@@ -23,7 +24,14 @@ class Site(CommitteeOwned):
     class Meta:
         verbose_name = _("website")
         verbose_name_plural = _("websites")
-        constraints = [models.UniqueConstraint(fields=["committee"], name="site_one_per_committee")]
+        constraints = [
+            models.UniqueConstraint(fields=["committee"], name="site_one_per_committee"),
+            # One site per host name (the host-name middleware must find exactly one).
+            models.UniqueConstraint(
+                fields=["host_name"], condition=~models.Q(host_name=""),
+                name="site_host_name_unique",
+                violation_error_message=_("Another committee's site uses this host name.")),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -51,11 +59,40 @@ class Column(CommitteeOwned):
         return self.name
 
 
+class Image(CommitteeOwned):
+    """An uploaded picture, checked by content, re-encoded and at most MAX_WIDTH px wide."""
+
+    file = models.FileField(_("file"), upload_to="portal/images/%Y/")
+    alt = models.CharField(_("description (alt text)"), max_length=200,
+                           help_text=_("What the picture shows, for readers who cannot see "
+                                       "it."))
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey("core.User", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.alt
+
+    def public_url(self) -> str:
+        """Served through the site (so it works wherever /media/ is not published)."""
+        from django.urls import reverse
+
+        return reverse("portal-image", args=[self.committee.code, self.pk])
+
+
 class Article(CommitteeOwned):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("Waiting for review")
-        PUBLISHED = "published", _("Published")
+        PUBLISHED = "published", pgettext_lazy("website", "Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Audience(models.TextChoices):
@@ -66,13 +103,21 @@ class Article(CommitteeOwned):
                                verbose_name=_("column"))
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
-    body = models.TextField(_("text"), help_text=_("Basic formatting is kept; scripts and "
-                                                  "unsafe markup are removed."))
+    body = models.TextField(pgettext_lazy("website", "text"),
+                            help_text=_("Basic formatting is kept; scripts and unsafe markup are "
+                                        "removed."))
     attachment = models.FileField(_("attachment"), upload_to="portal/%Y/", blank=True)
+    cover = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("cover image"))
+    # A published learning-library article is also a learning material of the activities app,
+    # so that members' reading records on the site count in the learning coverage.
+    learning_material = models.OneToOneField(
+        "activities.LearningMaterial", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="portal_article", verbose_name=_("learning material"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.DRAFT)
-    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices,
-                                default=Audience.PUBLIC)
+    audience = models.CharField(pgettext_lazy("website", "audience"), max_length=10,
+                                choices=Audience.choices, default=Audience.PUBLIC)
     publish_at = models.DateTimeField(_("publish at"), default=timezone.now,
                                       help_text=_("A later time schedules the publication."))
     author = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL,
@@ -93,6 +138,10 @@ class Article(CommitteeOwned):
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    @property
+    def is_learning(self) -> bool:
+        return self.column.kind == Column.Kind.LEARNING
 
 
 class ArticleEvent(CommitteeOwned):

@@ -7,5 +7,8 @@ urlpatterns = [
     path("<slug:code>/feed/", views.NewsFeed(), name="portal-feed"),
     path("<slug:code>/search/", views.site_search, name="portal-search"),
     path("<slug:code>/a/<int:pk>/", views.article, name="portal-article"),
+    path("<slug:code>/a/<int:pk>/reading/", views.article_reading, name="portal-reading"),
+    path("<slug:code>/a/<int:pk>/file/", views.attachment, name="portal-attachment"),
+    path("<slug:code>/img/<int:pk>/", views.image, name="portal-image"),
     path("<slug:code>/<slug:slug>/", views.column, name="portal-column"),
 ]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+from html.parser import HTMLParser
+
 import nh3
 
 TAGS = {"p", "br", "strong", "b", "em", "i", "u", "h2", "h3", "h4", "ul", "ol", "li", "a",
@@ -11,10 +15,56 @@ ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "height"},
               "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 
 
+def _local_images_only(tag: str, attribute: str, value: str) -> str | None:
+    """Pictures come from this site: the Content-Security-Policy would block others anyway,
+    and an outside picture tells its host who reads the page."""
+    if tag == "img" and attribute == "src":
+        return value if value.startswith("/") and not value.startswith("//") else None
+    return value
+
+
+# In nh3's normalised output attribute values are double-quoted with any quote inside escaped,
+# so ` src="` occurs only as the attribute itself: an <img> without it lost its src above.
+_IMG_WITHOUT_SRC = re.compile(r'<img(?![^>]*\ssrc=")[^>]*>')
+
+
 def clean_html(html: str) -> str:
-    return nh3.clean(html or "", tags=TAGS, attributes=ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+    cleaned = nh3.clean(html or "", tags=TAGS, attributes=ATTRIBUTES,
+                        url_schemes={"http", "https", "mailto"},
+                        link_rel="noopener noreferrer", attribute_filter=_local_images_only)
+    return _IMG_WITHOUT_SRC.sub("", cleaned)
 
 
 def plain_text(html: str) -> str:
-    return nh3.clean(html or "", tags=set()).strip()
+    """The words of ``html`` as text (entities decoded: whoever shows it escapes it again)."""
+    return unescape(nh3.clean(html or "", tags=set())).strip()
+
+
+_BLOCK_END = re.compile(r"(</(p|h[1-6]|li|blockquote|figure|figcaption|tr)>|<br\s*/?>)", re.I)
+
+
+def paragraphs_text(html: str) -> str:
+    """Plain text that keeps one paragraph (heading, list item) a line, blank lines between,
+    for places that show text with line breaks (the activities app's learning page)."""
+    text = unescape(nh3.clean(_BLOCK_END.sub(lambda m: m.group(0) + "\n", html or ""),
+                              tags=set()))
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return "\n\n".join(line for line in lines if line)
+
+
+class _Images(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.images.append({k: v or "" for k, v in attrs})
+
+
+def images_in(html: str) -> list[dict[str, str]]:
+    """The attributes of every <img> in ``html``."""
+    parser = _Images()
+    parser.feed(html or "")
+    parser.close()
+    return parser.images

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from importlib.util import find_spec
+
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from xieshang.activities.models import ReadingRecord
 from xieshang.core.models import Committee
-from xieshang.portal.models import Article, Column, Site
+from xieshang.portal.models import Article, Column, Image, Site
 
 
 def site_for(code: str) -> Site:
@@ -19,7 +25,7 @@ def site_for(code: str) -> Site:
 def live_articles(committee: Committee, *, members: bool) -> QuerySet[Article]:
     """Published articles whose time has come; members-only ones only for members."""
     qs = Article.objects.filter(committee=committee, status=Article.Status.PUBLISHED,
-                                publish_at__lte=timezone.now()).select_related("column")
+                                publish_at__lte=timezone.now()).select_related("column", "cover")
     if not members:
         qs = qs.filter(audience=Article.Audience.PUBLIC)
     return qs.order_by("-publish_at", "-id")
@@ -40,3 +46,84 @@ def serving_members(committee: Committee) -> int:
 
 def columns(committee: Committee) -> QuerySet[Column]:
     return Column.objects.filter(committee=committee).order_by("order", "id")
+
+
+def image_for(committee: Committee, pk: int) -> Image:
+    image = Image.objects.filter(committee=committee, pk=pk).first()
+    if image is None:
+        raise Http404
+    return image
+
+
+def reading_state(committee: Committee, member_id: int,
+                  articles: Iterable[Article]) -> dict[int, str]:
+    """Article id → "read" (marked as read) or "opened", for a member's learning library."""
+    by_material = {a.learning_material_id: a.pk for a in articles if a.learning_material_id}
+    if not by_material:
+        return {}
+    rows = ReadingRecord.objects.filter(committee=committee, member_id=member_id,
+                                        material_id__in=list(by_material)).values_list(
+        "material_id", "marked_read")
+    return {by_material[m]: ("read" if marked else "opened") for m, marked in rows}
+
+
+def reading_of(committee: Committee, member_id: int, article: Article) -> ReadingRecord | None:
+    if article.learning_material_id is None:
+        return None
+    return ReadingRecord.objects.filter(committee=committee, member_id=member_id,
+                                        material_id=article.learning_material_id).first()
+
+
+FIGURE_KEYS = ("members.serving", "proposals.submitted", "proposals.filed",
+               "opinions.submitted", "opinions.adopted", "activities.inspections")
+FIGURES_SECONDS = 600
+
+
+def year_figures(committee: Committee, language: str) -> list[tuple[str, str]]:
+    """Key figures of this year so far from the reports area (label, value), cached."""
+    if find_spec("xieshang.reports.figures") is None:
+        return []
+    key = f"portal:figures:{committee.pk}:{language}"
+    cached = cache.get(key)
+    if cached is not None:
+        return list(cached)
+    from xieshang.reports.figures import Scope, compute
+
+    today = timezone.localdate()
+    figures = compute(Scope(committee=committee, start=dt.date(today.year, 1, 1), end=today))
+    out = []
+    for name in FIGURE_KEYS:
+        figure = figures.get(name)
+        # A zero says nothing to a visitor (and may only mean the area is not used here).
+        if figure is not None and figure.value:
+            value = figure.value
+            shown = f"{value:g}" if isinstance(value, float) else str(value)
+            out.append((str(figure.label), shown))
+    cache.set(key, out, FIGURES_SECONDS)
+    return out
+
+
+HOST_SECONDS = 60
+
+
+def _host_key(host: str) -> str:
+    return f"portal:host:{host.lower().rstrip('.')}"
+
+
+def forget_host(*hosts: str) -> None:
+    cache.delete_many([_host_key(h) for h in hosts if h])
+
+
+def site_code_for_host(host: str) -> str | None:
+    """The committee code of the public site that answers at ``host`` (cached a minute)."""
+    host = host.lower().rstrip(".")
+    if not host:
+        return None
+    key = _host_key(host)
+    code = cache.get(key)
+    if code is None:
+        site = (Site.objects.filter(host_name=host, is_public=True, committee__is_active=True)
+                .select_related("committee").first())
+        code = site.committee.code if site is not None else ""
+        cache.set(key, code, HOST_SECONDS)
+    return code or None

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from xieshang.core import audit
 from xieshang.core.permissions import Actor
-from xieshang.portal.models import Article, ArticleEvent
+from xieshang.portal.models import Article, ArticleEvent, Column
 from xieshang.portal.permissions import can_edit, can_review
 
 S = Article.Status
@@ -25,7 +25,8 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, Rule]] = {
     (S.WITHDRAWN, "reopen"): (S.DRAFT, lambda a, o: can_edit(a)),
 }
 
-LABELS = {"submit": gettext_lazy("Submit for review"), "publish": gettext_lazy("Publish"),
+LABELS = {"submit": gettext_lazy("Submit for review"),
+          "publish": pgettext_lazy("website", "Publish"),
           "return": gettext_lazy("Return for changes"), "withdraw": gettext_lazy("Withdraw"),
           "reopen": gettext_lazy("Edit again")}
 
@@ -59,4 +60,12 @@ def transition(*, actor: Actor, article: Article, action: str, version: int,
                                 to_status=to_status, note=note[:300])
     audit.record(actor, f"article.{action}", locked, before={"status": from_status},
                  after={"status": to_status})
+    if locked.column.kind == Column.Kind.LEARNING:
+        from xieshang.portal import services
+
+        if to_status == S.PUBLISHED:
+            services.learning_material_sync(actor=actor, article=locked)
+            locked.refresh_from_db(fields=["learning_material"])
+        elif to_status == S.WITHDRAWN:
+            services.learning_material_retire(actor=actor, article=locked)
     return locked

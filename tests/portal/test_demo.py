@@ -1,0 +1,162 @@
+"""The demo websites (xieshang/portal/demo.py) and the demo county's duty scores
+(xieshang/duties/demo.py), built once with every app's demo (rolled back at the end)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from xieshang.activities.models import ReadingRecord
+from xieshang.activities.selectors import learning_coverage
+from xieshang.core.demo import DEMO_PASSWORD, DemoContext, demo_modules
+from xieshang.duties.models import DutyWarning, ManualItem, RuleSet, Score, ScoreLine
+from xieshang.portal.models import Article, Column, Image, Site
+
+TODAY = dt.date(2026, 11, 26)
+
+
+class TestDemo:
+    @pytest.fixture(scope="class")
+    def demo(self, django_db_setup, django_db_blocker, tmp_path_factory):
+        from django.conf import settings
+
+        media, settings.MEDIA_ROOT = settings.MEDIA_ROOT, tmp_path_factory.mktemp("media")
+        with django_db_blocker.unblock(), transaction.atomic():
+            ctx = DemoContext(rng=random.Random(2026), today=TODAY, verbose=False)
+            for module in demo_modules():
+                if module.__name__ != "xieshang.core.demo":
+                    module.build(ctx)
+            yield ctx
+            transaction.set_rollback(True)
+        settings.MEDIA_ROOT = media
+
+    @pytest.fixture(autouse=True)
+    def _db(self, demo, db):
+        """Each test runs in a savepoint inside the shared build."""
+
+    def test_each_committee_has_a_public_site(self, demo):
+        for committee in (demo.county, demo.city, demo.province):
+            site = Site.objects.get(committee=committee)
+            assert site.is_public and site.banner_text and site.icp_number
+            news = Article.objects.filter(committee=committee, status="published",
+                                          column__kind=Column.Kind.NEWS)
+            assert news.count() >= 5
+
+    def test_the_county_site_has_every_kind_of_content(self, demo):
+        county = demo.county
+        live = Article.objects.filter(committee=county, status=Article.Status.PUBLISHED)
+        by_kind = {kind: live.filter(column__kind=kind).count() for kind in Column.Kind.values}
+        assert by_kind["news"] >= 15 and by_kind["notice"] >= 5
+        assert by_kind["publication"] >= 4 and by_kind["learning"] >= 6
+        titles = set(live.values_list("title", flat=True))
+        assert "政协清河县第十四届委员会第五次会议隆重开幕" in titles
+        assert any("文史资料" in t for t in titles) and any("年度报告" in t for t in titles)
+        assert any("宣传图册" in t for t in titles)
+        learning = live.filter(column__kind=Column.Kind.LEARNING)
+        assert learning.filter(audience=Article.Audience.MEMBERS).count() >= 3
+        assert learning.filter(audience=Article.Audience.PUBLIC).count() >= 3
+        assert not learning.filter(learning_material__isnull=True).exists()
+
+    def test_drafts_review_and_a_scheduled_article(self, demo):
+        articles = Article.objects.filter(committee=demo.county)
+        assert articles.filter(status=Article.Status.DRAFT).count() >= 2
+        assert articles.filter(status=Article.Status.REVIEW).count() == 1
+        scheduled = articles.filter(status=Article.Status.PUBLISHED,
+                                    publish_at__date__gt=TODAY)
+        assert scheduled.count() == 1
+
+    def test_covers_are_described_and_at_most_1600_wide(self, demo):
+        assert Article.objects.filter(committee=demo.county, cover__isnull=False).count() >= 5
+        assert Image.objects.filter(width__gt=1600).count() == 0
+        assert Image.objects.filter(width=1600).exists()  # the wide one was resized
+        assert not Image.objects.filter(alt="").exists()
+
+    def test_members_read_the_learning_library(self, demo):
+        county = demo.county
+        readings = ReadingRecord.objects.filter(
+            committee=county, material__portal_article__isnull=False)
+        members = len(demo.members["demo-county"])
+        assert readings.values("member").distinct().count() > members // 2
+        assert readings.filter(marked_read=True).count() > readings.count() // 2
+        assert readings.filter(opened_at__date__gte=TODAY).count() == 0
+        coverage = learning_coverage(county, dt.date(2026, 1, 1), TODAY)
+        assert coverage.total > 0 and coverage.reached > 0
+
+    def test_the_demo_member_sees_the_learning_library(self, demo):
+        client = Client()
+        client.post(reverse("login"), {"username": "weiyuan", "password": DEMO_PASSWORD})
+        body = client.get(reverse("portal-column", args=[demo.county.code, "learning"])
+                          ).content.decode()
+        assert "仅限委员" in body and "已读" in body and "在读" in body
+
+    def test_public_pages_of_the_demo_answer(self, demo):
+        client = Client()
+        for committee in (demo.county, demo.city, demo.province):
+            home = client.get(reverse("portal-home", args=[committee.code]))
+            assert home.status_code == 200
+        article = Article.objects.filter(committee=demo.county, cover__isnull=False,
+                                         status="published", audience="public").first()
+        assert client.get(reverse("portal-article", args=[demo.county.code, article.pk])
+                          ).status_code == 200
+
+    # --- the duties demo ---------------------------------------------------------------
+
+    def test_a_rule_set_for_each_year_of_the_term(self, demo):
+        years = list(RuleSet.objects.filter(committee=demo.county).order_by("year")
+                     .values_list("year", flat=True))
+        assert years == [2022, 2023, 2024, 2025, 2026]
+        assert set(RuleSet.objects.values_list("template", flat=True)) == {"standard"}
+
+    def test_awards_and_outside_duties_are_scored(self, demo):
+        items = ManualItem.objects.filter(committee=demo.county)
+        assert items.filter(code="award").exists() and items.filter(code="outside").exists()
+        item = items.filter(date__year=2026).first()
+        line = ScoreLine.objects.get(ref_type="duties.manualitem", ref_id=str(item.pk))
+        assert line.member_id == item.member_id and line.points > 0
+
+    def test_scores_spread_like_a_real_distribution(self, demo):
+        totals = [float(s.total) for s in Score.objects.filter(committee=demo.county,
+                                                               year=2026)]
+        assert len(totals) >= 200
+        assert statistics.pstdev(totals) > 10
+        bands = set(Score.objects.filter(committee=demo.county, year=2026)
+                    .values_list("band", flat=True))
+        assert len(bands) >= 3
+        assert Score.objects.filter(committee=demo.county, year=2026, band="优秀").exists()
+
+    def test_every_point_traces_to_its_record(self, demo):
+        score = Score.objects.filter(committee=demo.county, year=2026).order_by("-total")[0]
+        lines = ScoreLine.objects.filter(member=score.member, year=2026)
+        assert sum(line.points for line in lines) == score.total
+        assert all(line.ref_type and line.ref_id for line in lines)
+
+    def test_some_members_have_warnings(self, demo):
+        warned = DutyWarning.objects.filter(committee=demo.county, resolved_at__isnull=True)
+        members = len(demo.members["demo-county"])
+        assert 0 < warned.values("member").distinct().count() < members // 2
+        assert warned.filter(rule__name="本年度两次无故缺席政协活动").exists()
+
+
+@pytest.mark.django_db
+def test_duties_demo_leaves_a_warning_rule_it_cannot_judge_inactive(county):
+    """An "at most" warning rule counting a kind nothing reports would warn every member."""
+    from xieshang.duties import demo as duties_demo
+    from xieshang.duties.models import WarningRule
+
+    blind = WarningRule.objects.create(committee=county, name="无人上报", kinds=["nothing.here"],
+                                       comparison="at_most", threshold=0, message="x")
+    judged = WarningRule.objects.create(committee=county, name="有来源", comparison="at_most",
+                                        kinds=["opinion.submitted"], threshold=0, message="x")
+    ctx = DemoContext(rng=random.Random(1), today=TODAY, county=county, verbose=False)
+    duties_demo._demo_warning_rules(ctx)
+    blind.refresh_from_db()
+    judged.refresh_from_db()
+    assert not blind.is_active and judged.is_active
+    assert WarningRule.objects.filter(committee=county, name=duties_demo.ABSENCES["name"],
+                                      is_active=True).exists()
