@@ -76,8 +76,8 @@ class ManualItem(CommitteeOwned):
                             help_text=_("Scored by rules of kind manual:<kind>, e.g. award."))
     description = models.CharField(_("description"), max_length=300)
     evidence = models.FileField(_("evidence"), upload_to="duties/evidence/%Y/", blank=True)
-    created_by = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey("core.User", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
