@@ -166,3 +166,18 @@ def test_empty_title_shows_a_chinese_error(client, county, site, staff):
     body = client.post(reverse("portal-new"), {"column": col.pk, "title": "", "body": "x",
                                                "audience": "public"}).content.decode()
     assert "此项必填" in body
+
+
+def test_site_search_uses_the_chinese_index(client, county, site, make_user,
+                                            django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(county, "县政协视察校车安全", body="<p>委员们查看了农村学校校车运行情况。</p>")
+        publish(county, "学习材料", body="<p>校车安全管理条例解读</p>", audience="members",
+                column="learning")
+        publish(county, "定时稿件", body="<p>校车</p>", when=timezone.now() + dt.timedelta(days=2))
+    url = reverse("portal-search", args=[county.code])
+    body = client.get(url, {"q": "校车"}).content.decode()
+    assert "县政协视察校车安全" in body
+    assert "学习材料" not in body and "定时稿件" not in body
+    client.force_login(make_user(county, Role.MEMBER))
+    assert "学习材料" in client.get(url, {"q": "校"}).content.decode()

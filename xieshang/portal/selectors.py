@@ -127,3 +127,20 @@ def site_code_for_host(host: str) -> str | None:
         code = site.committee.code if site is not None else ""
         cache.set(key, code, HOST_SECONDS)
     return code or None
+
+
+def search_articles(site: Site, query: str, *, members: bool, limit: int = 50) -> list[Article]:
+    """The platform's Chinese search over the site's live articles, best match first.
+
+    Members of the committee also find members-only items; scheduled items appear once due.
+    """
+    from xieshang.core.models import Role
+    from xieshang.core.permissions import Actor
+    from xieshang.search.query import search
+
+    actor = Actor(user=None, committee=site.committee,
+                  roles=frozenset({Role.MEMBER}) if members else frozenset())
+    hits = search(actor, query, kind="article", limit=limit, public_only=not members).hits
+    ids = [int(h.entry.object_id) for h in hits]
+    live = {a.pk: a for a in live_articles(site.committee, members=members).filter(pk__in=ids)}
+    return [live[i] for i in ids if i in live]

@@ -216,10 +216,8 @@ def attachment(request: HttpRequest, code: str, pk: int) -> FileResponse:
 def site_search(request: HttpRequest, code: str) -> HttpResponse:
     site = selectors.site_for(code)
     query = request.GET.get("q", "").strip()[:50]
-    qs = selectors.live_articles(site.committee, members=_is_member_of(request, site))
-    results = qs.filter(title__icontains=query)[:50] if query else qs.none()
-    if query and not results:
-        results = qs.filter(body__icontains=query)[:50]
+    members = _is_member_of(request, site)
+    results = selectors.search_articles(site, query, members=members) if query else []
     return render(request, "portal/search.html", {"site": site, "q": query, "results": results,
                                                   "columns": selectors.columns(site.committee)})
 

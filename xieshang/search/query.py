@@ -64,10 +64,13 @@ def _is_privileged(actor: Actor) -> bool:
     return actor.is_staff or actor.has(Role.LEADER, Role.ADMIN)
 
 
-def _sqlite_match(actor: Actor, terms: list[tuple[str, list[str]]], kind: str) -> str:
+def _sqlite_match(actor: Actor, terms: list[tuple[str, list[str]]], kind: str,
+                  public_only: bool = False) -> str:
     assert actor.committee is not None
     parts = [f"scope : c{actor.committee.id}"]
-    if not _is_privileged(actor):
+    if public_only:
+        parts.append("scope : vpublic")
+    elif not _is_privileged(actor):
         uid = actor.user.pk if actor.user else 0
         parts.append(f"(scope : vpublic OR scope : vcommittee OR scope : o{uid})")
     if kind:
@@ -78,17 +81,18 @@ def _sqlite_match(actor: Actor, terms: list[tuple[str, list[str]]], kind: str) -
 
 
 def _search_sqlite(actor: Actor, terms: list[tuple[str, list[str]]], kind: str, limit: int,
-                   offset: int) -> tuple[list[int], dict[str, int]]:
+                   offset: int, public_only: bool = False) -> tuple[list[int], dict[str, int]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT kind, COUNT(*) FROM search_searchentry WHERE id IN "
             "(SELECT rowid FROM search_fts WHERE search_fts MATCH %s) GROUP BY kind",
-            [_sqlite_match(actor, terms, "")])
+            [_sqlite_match(actor, terms, "", public_only)])
         by_kind = {str(k): int(n) for k, n in cursor.fetchall()}
         # Rank inside the index (fast), then break ties among the window by date.
         window = offset + limit + 50
         cursor.execute("SELECT rowid, rank FROM search_fts WHERE search_fts MATCH %s "
-                       "ORDER BY rank LIMIT %s", [_sqlite_match(actor, terms, kind), window])
+                       "ORDER BY rank LIMIT %s",
+                       [_sqlite_match(actor, terms, kind, public_only), window])
         ranked = cursor.fetchall()
     dates = dict(SearchEntry.objects.filter(id__in=[r[0] for r in ranked])
                  .values_list("id", "date"))
@@ -97,11 +101,13 @@ def _search_sqlite(actor: Actor, terms: list[tuple[str, list[str]]], kind: str, 
 
 
 def _search_postgres(actor: Actor, terms: list[tuple[str, list[str]]], kind: str, limit: int,
-                     offset: int) -> tuple[list[int], dict[str, int]]:
+                     offset: int, public_only: bool = False) -> tuple[list[int], dict[str, int]]:
     assert actor.committee is not None
     conditions, ranks = ["e.committee_id = %s"], []
     params: list[int | str] = [actor.committee.id]
-    if not _is_privileged(actor):
+    if public_only:
+        conditions.append("e.visibility = 'public'")
+    elif not _is_privileged(actor):
         uid = actor.user.pk if actor.user else 0
         conditions.append("(e.visibility IN ('public', 'committee') OR e.owner_ids LIKE %s)")
         params.append(f"% {uid} %")
@@ -125,9 +131,12 @@ def _search_postgres(actor: Actor, terms: list[tuple[str, list[str]]], kind: str
         return [int(r[0]) for r in cursor.fetchall()], by_kind
 
 
-def search(actor: Actor, query: str, *, kind: str = "", limit: int = 20, offset: int = 0
-           ) -> Results:
+def search(actor: Actor, query: str, *, kind: str = "", limit: int = 20, offset: int = 0,
+           public_only: bool = False) -> Results:
+    """Search the actor's committee; ``public_only`` for the public website (no login)."""
     qs = visible(actor)
+    if public_only:
+        qs = qs.filter(visibility=SearchEntry.Visibility.PUBLIC)
     terms = [t for t in query_terms(query) if t[1]][:MAX_TERMS]
     if not terms or actor.committee is None:
         facets = {"kind": {r["kind"]: r["n"] for r in
@@ -137,7 +146,7 @@ def search(actor: Actor, query: str, *, kind: str = "", limit: int = 20, offset:
         entries = list(qs.order_by("-date", "-id")[offset:offset + limit])
         return Results(hits=[_hit(e, "") for e in entries], total=qs.count(), facets=facets)
     run = _search_postgres if connection.vendor == "postgresql" else _search_sqlite
-    page_ids, by_kind = run(actor, terms, kind, limit, offset)
+    page_ids, by_kind = run(actor, terms, kind, limit, offset, public_only)
     total = by_kind.get(kind, 0) if kind else sum(by_kind.values())
     by_id = SearchEntry.objects.in_bulk(page_ids)
     hits = [_hit(by_id[i], query) for i in page_ids if i in by_id]
