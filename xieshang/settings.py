@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "xieshang.core.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -142,7 +143,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "xieshang.core.validators.CharacterClassValidator"},
+    {"NAME": "xieshang.core.validators.PasswordHistoryValidator"},
 ]
+# A new password may not be any of the last PASSWORD_HISTORY_COUNT ones.
+PASSWORD_HISTORY_COUNT = env_int("XIESHANG_PASSWORD_HISTORY", 5)
+# Days before a password must be changed (0: never). Accounts holding a staff or admin role
+# anywhere use the staff value; everyone else the general one.
+PASSWORD_MAX_AGE_DAYS = env_int("XIESHANG_PASSWORD_MAX_AGE_DAYS", 0)
+STAFF_PASSWORD_MAX_AGE_DAYS = env_int("XIESHANG_STAFF_PASSWORD_MAX_AGE_DAYS", 90)
+# TOTP second factor: required of every staff and admin account when true (a committee may also
+# require it through its "mfa_required" policy); optional for everyone otherwise.
+MFA_REQUIRED = env_bool("XIESHANG_MFA_REQUIRED", False)
+MFA_ISSUER = os.environ.get("XIESHANG_MFA_ISSUER", "政协履职平台")
+# A new login ends the account's older sessions.
+SINGLE_SESSION = env_bool("XIESHANG_SINGLE_SESSION", False)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -157,9 +171,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("XIESHANG_HTTPS", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = 31536000 if SESSION_COOKIE_SECURE else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("XIESHANG_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_HSTS_SECONDS = env_int("XIESHANG_HSTS_SECONDS", 31536000 if SESSION_COOKIE_SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("XIESHANG_HSTS_SUBDOMAINS", SESSION_COOKIE_SECURE)
+SECURE_HSTS_PRELOAD = env_bool("XIESHANG_HSTS_PRELOAD", SESSION_COOKIE_SECURE)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SESSION_COOKIE_SECURE else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -198,7 +216,8 @@ MEDIA_ROOT = Path(os.environ.get("XIESHANG_MEDIA_ROOT", VAR_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage that answers a full disk with a clear message (core/storage.py).
+    "default": {"BACKEND": "xieshang.core.storage.UploadStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -242,6 +261,11 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# With Redis, sessions live there too (no database write per request; several app servers share
+# them). Logging out everywhere still works: it changes the user's session salt, not rows.
+# XIESHANG_SESSIONS_IN_DB=1 keeps them in the database. See docs/scaling.md.
+if os.environ.get("XIESHANG_REDIS_URL") and not env_bool("XIESHANG_SESSIONS_IN_DB", False):
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {
@@ -251,8 +275,11 @@ LOGGING = {
     "loggers": {
         "xieshang": {"handlers": ["console"],
                      "level": os.environ.get("XIESHANG_LOG_LEVEL", "INFO")},
+        # Server errors (500s) with their tracebacks, also when DEBUG is off.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 
-# Field-level encryption key for ID numbers (derived from SECRET_KEY when unset).
+# Field-level encryption keys for ID numbers and TOTP secrets (comma-separated Fernet keys,
+# newest first; see xieshang.core.crypto). Derived from SECRET_KEY only on a demo install.
 XIESHANG_FIELD_KEY = os.environ.get("XIESHANG_FIELD_KEY", "")

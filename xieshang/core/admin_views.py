@@ -31,7 +31,7 @@ from django.views.decorators.http import require_POST, require_safe
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from xieshang.core import admin_forms, permissions, policy, services
+from xieshang.core import admin_forms, mfa, permissions, policy, services
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.http import XRequest
 from xieshang.core.models import (
@@ -65,6 +65,14 @@ ACTION_LABELS: dict[str, Any] = {
     "user.unlock": gettext_lazy("Unlocked an account"),
     "user.end_sessions": gettext_lazy("Logged a user out everywhere"),
     "user.logout_everywhere": gettext_lazy("Logged out on all devices"),
+    "user.mfa_enrol": gettext_lazy("Turned on the second factor"),
+    "user.mfa_disable": gettext_lazy("Turned off the second factor"),
+    "user.mfa_reset": gettext_lazy("Reset a user's second factor"),
+    "user.mfa_recovery_codes": gettext_lazy("Issued new recovery codes"),
+    "auth.mfa_failed": gettext_lazy("Wrong second-factor code"),
+    "auth.mfa_recovery_code_used": gettext_lazy("Signed in with a recovery code"),
+    "auth.session_superseded": gettext_lazy("Session ended by a newer login"),
+    "user.password_change": gettext_lazy("Changed own password"),
     "role.grant": gettext_lazy("Granted a role"),
     "role.revoke": gettext_lazy("Revoked a role"),
     "calendar.local_add": gettext_lazy("Added a local calendar day"),
@@ -400,6 +408,16 @@ def user_end_sessions(request: XRequest, pk: int) -> HttpResponse:
     user = _account_action(request, pk)
     services.user_end_sessions(actor=request.actor, user=user)
     messages.success(request, _("%(u)s has been logged out on every device.") % {"u": user})
+    return redirect("manage-user", pk=user.pk)
+
+
+@require_POST
+@admin_page(permissions.can_manage_users)
+def user_mfa_reset(request: XRequest, pk: int) -> HttpResponse:
+    user = _account_action(request, pk)
+    mfa.totp_reset(actor=request.actor, user=user)
+    messages.success(request, _("The second factor of %(u)s has been removed; they set it up "
+                                "again at their next login.") % {"u": user})
     return redirect("manage-user", pk=user.pk)
 
 

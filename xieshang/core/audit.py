@@ -12,7 +12,9 @@ from django.db.models.fields.files import FieldFile
 from xieshang.core.models import AuditLog, Committee
 from xieshang.core.permissions import Actor
 
-SENSITIVE_FIELDS = frozenset({"password", "id_number", "key_hash", "session_salt"})
+SENSITIVE_FIELDS = frozenset({"password", "id_number", "key_hash", "session_salt",
+                              "password_history", "totp_secret", "totp_recovery_hashes",
+                              "current_session_key", "id_number_index"})
 
 
 def _plain(value: Any) -> Any:

@@ -33,3 +33,17 @@ class LoginForm(AuthenticationForm):
             if user is not None and user.is_locked():
                 raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
             raise
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app (or a recovery code)"), max_length=20,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "one-time-code",
+                                      "inputmode": "text", "spellcheck": "false"}),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not code or any(not c.isalnum() and c != "-" for c in code):
+            raise forms.ValidationError(_("Enter the six digits shown in the app."))
+        return code

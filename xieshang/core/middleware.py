@@ -1,14 +1,24 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from xieshang.core.permissions import Actor, actor_for, committees_for_user
 
 SESSION_KEY = "xieshang_committee_id"
+# Set when the second factor was checked in this session (an ISO timestamp).
+MFA_VERIFIED_KEY = "xieshang_mfa_at"
+# Facts about the account computed once per login: {"privileged": bool, "mfa_required": bool}.
+ACCOUNT_FLAGS_KEY = "xieshang_account"
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -46,4 +56,71 @@ class ActingCommitteeMiddleware:
         if lang and "django_language" not in request.COOKIES:
             translation.activate(lang)
             request.LANGUAGE_CODE = lang
+        return self.get_response(request)
+
+
+def account_flags(user: object) -> dict[str, bool]:
+    from xieshang.core import mfa
+
+    return {"privileged": mfa.is_privileged(user),  # type: ignore[arg-type]
+            "mfa_required": mfa.mfa_required_for(user)}  # type: ignore[arg-type]
+
+
+def password_expired(user: object, privileged: bool) -> bool:
+    days = settings.STAFF_PASSWORD_MAX_AGE_DAYS if privileged else settings.PASSWORD_MAX_AGE_DAYS
+    changed = getattr(user, "password_changed_at", None)
+    return bool(days) and changed is not None and changed + dt.timedelta(days=days) < timezone.now()
+
+
+class AccountSecurityMiddleware:
+    """Session rules of 等保 身份鉴别, checked on every request of a logged-in user.
+
+    - single active session (SINGLE_SESSION): a session that is not the account's latest ends;
+    - a session of an account with a second factor that never passed the code step ends (so
+      the step cannot be skipped by a login elsewhere, e.g. the Django admin's own form);
+    - an account that must use a second factor and has none is sent to set one up;
+    - an expired password must be changed before anything else.
+    Idle sessions end by themselves: SESSION_COOKIE_AGE, refreshed on each request.
+    """
+
+    EXEMPT_PREFIXES = ("/static/", "/media/", "/i18n/", "/logout/", "/login/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            return self.get_response(request)
+        session = request.session
+        if (settings.SINGLE_SESSION and user.current_session_key
+                and session.session_key != user.current_session_key):
+            from xieshang.core import audit
+            from xieshang.core.permissions import Actor
+
+            audit.record(Actor(user=user, committee=None, ip=client_ip(request)),
+                         "auth.session_superseded", user)
+            logout(request)
+            messages.warning(request, _("You have been logged out because your account logged "
+                                        "in somewhere else."))
+            return redirect("login")
+        if user.has_totp and not session.get(MFA_VERIFIED_KEY):
+            logout(request)
+            return redirect("login")
+        path = request.path_info
+        if path.startswith(self.EXEMPT_PREFIXES):
+            return self.get_response(request)
+        flags = session.get(ACCOUNT_FLAGS_KEY)
+        if flags is None:
+            flags = session[ACCOUNT_FLAGS_KEY] = account_flags(user)
+        setup, change = reverse("mfa-setup"), reverse("password_change")
+        if flags.get("mfa_required") and not user.has_totp and path != setup:
+            messages.warning(request, _("Your account must use a second factor: set up an "
+                                        "authenticator app to continue."))
+            return redirect(setup)
+        if (path not in (change, reverse("password_change_done"), setup)
+                and password_expired(user, bool(flags.get("privileged")))):
+            messages.warning(request, _("Your password has expired: choose a new one to "
+                                        "continue."))
+            return redirect(change)
         return self.get_response(request)

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.fields import EncryptedTextField
 from xieshang.core.numerals import chinese_number
 from xieshang.core.tenancy import CommitteeOwned
 
@@ -168,6 +169,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     session_salt = models.CharField(max_length=32, default="", editable=False)
     preferred_language = models.CharField(_("language"), max_length=10, blank=True,
                                           choices=settings.LANGUAGES)
+    # Encoded hashes of the previous passwords, newest first (等保: no reuse of the last N).
+    password_history = models.JSONField(default=list, blank=True, editable=False)
+    # TOTP second factor (RFC 6238): the secret is encrypted at rest; the last accepted time
+    # step stops a code from being used twice; recovery codes are kept as SHA-256 hashes.
+    totp_secret = EncryptedTextField(blank=True, default="", editable=False)
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    totp_last_step = models.BigIntegerField(default=0, editable=False)
+    totp_failures = models.PositiveSmallIntegerField(default=0, editable=False)
+    totp_recovery_hashes = models.JSONField(default=list, blank=True, editable=False)
+    # The session of the latest login ("single active session": older sessions end).
+    current_session_key = models.CharField(max_length=64, blank=True, default="",
+                                           editable=False)
 
     objects = UserManager()
 
@@ -181,14 +194,34 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None and "password" in fields:
+            kwargs["update_fields"] = list(
+                dict.fromkeys([*fields, "password_changed_at", "password_history"]))
+        super().save(*args, **kwargs)
+
     def get_session_auth_hash(self) -> str:
         return hashlib.sha256(
             (super().get_session_auth_hash() + self.session_salt).encode()
         ).hexdigest()
 
     def set_password(self, raw_password: str | None) -> None:
+        if self.password and self.has_usable_password():
+            keep = max(int(getattr(settings, "PASSWORD_HISTORY_COUNT", 0)), 0)
+            self.password_history = [self.password, *self.password_history][:keep]
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+
+    @property
+    def masked_phone(self) -> str:
+        from xieshang.core.validators import mask_phone
+
+        return mask_phone(self.phone) if self.phone else ""
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_confirmed_at is not None and bool(self.totp_secret)
 
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > timezone.now()

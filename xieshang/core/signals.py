@@ -23,7 +23,18 @@ def _ip(request: HttpRequest | None) -> str | None:
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    from xieshang.core.middleware import ACCOUNT_FLAGS_KEY, account_flags
+
     audit.record(Actor(user=user, committee=None, ip=_ip(request)), "auth.login", user)
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    session[ACCOUNT_FLAGS_KEY] = account_flags(user)
+    if session.session_key is None:
+        session.save()
+    # The latest login's session: with SINGLE_SESSION the older ones end at their next request.
+    user.current_session_key = session.session_key or ""
+    type(user).objects.filter(pk=user.pk).update(current_session_key=user.current_session_key)
 
 
 @receiver(user_logged_out)

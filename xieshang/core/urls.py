@@ -6,9 +6,11 @@ from xieshang.core import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.XieshangLoginView.as_view(), name="login"),
+    path("login/verify/", views.login_verify, name="login-verify"),
+    path("account/second-factor/", views.mfa_setup, name="mfa-setup"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("logout/everywhere/", views.logout_everywhere, name="logout-everywhere"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/", views.XieshangPasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
     path("committee/switch/", views.switch_committee, name="switch-committee"),

@@ -21,6 +21,31 @@ class CharacterClassValidator:
         return _("Your password must contain both letters and digits.")
 
 
+class PasswordHistoryValidator:
+    """Refuse the current password and the last PASSWORD_HISTORY_COUNT ones (等保 身份鉴别)."""
+
+    def validate(self, password: str, user: Any = None) -> None:
+        from django.conf import settings
+        from django.contrib.auth.hashers import check_password
+
+        if user is None or not getattr(user, "pk", None):
+            return
+        keep = max(int(getattr(settings, "PASSWORD_HISTORY_COUNT", 0)), 0)
+        if keep == 0:
+            return
+        earlier = [user.password, *getattr(user, "password_history", [])][:keep]
+        if any(encoded and check_password(password, encoded) for encoded in earlier):
+            raise ValidationError(
+                _("You used this password recently: choose one you have not used for your "
+                  "last %(n)s passwords.") % {"n": keep}, code="password_reused")
+
+    def get_help_text(self) -> str:
+        from django.conf import settings
+
+        return _("It may not be one of your last %(n)s passwords.") % {
+            "n": getattr(settings, "PASSWORD_HISTORY_COUNT", 0)}
+
+
 def normalise_phone(value: str) -> str:
     """Keep digits only, dropping a +86/86 country prefix: '+86 138-0000-0000' → '13800000000'."""
     digits = "".join(c for c in value if c.isdigit())

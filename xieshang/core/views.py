@@ -1,29 +1,163 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordChangeView
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from xieshang.core import services
-from xieshang.core.forms import LoginForm
+from xieshang.core import audit, mfa, services
+from xieshang.core.forms import CodeForm, LoginForm
 from xieshang.core.http import XRequest
-from xieshang.core.middleware import SESSION_KEY
-from xieshang.core.models import Notification, Role
+from xieshang.core.middleware import MFA_VERIFIED_KEY, SESSION_KEY, client_ip
+from xieshang.core.models import Notification, Role, User
+from xieshang.core.permissions import Actor
 from xieshang.core.worklist import worklist_for
+
+MFA_PENDING_KEY = "xieshang_mfa_pending"
+MFA_NEW_SECRET_KEY = "xieshang_mfa_new_secret"
+MFA_PENDING_SECONDS = 300
 
 
 class XieshangLoginView(LoginView):
+    """Password first; an account with a second factor is logged in only after its code."""
+
     form_class = LoginForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        user = form.get_user()
+        if not user.has_totp:
+            return super().form_valid(form)
+        # Not logged in yet: the session only remembers who passed the password, briefly.
+        self.request.session.cycle_key()
+        self.request.session[MFA_PENDING_KEY] = {
+            "uid": user.pk, "backend": getattr(user, "backend", ""),
+            "at": timezone.now().timestamp(), "next": self.get_success_url(),
+        }
+        return redirect("login-verify")
+
+
+def _pending_user(request: HttpRequest) -> tuple[User | None, dict[str, Any]]:
+    pending = request.session.get(MFA_PENDING_KEY) or {}
+    age = timezone.now().timestamp() - float(pending.get("at", 0))
+    if not pending or not isinstance(pending.get("uid"), int) or age > MFA_PENDING_SECONDS:
+        return None, {}
+    user = User.objects.filter(pk=int(pending["uid"]), is_active=True).first()
+    return user, pending
+
+
+@never_cache
+def login_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of a login: a code from the authenticator app, or a recovery code."""
+    user, pending = _pending_user(request)
+    if user is None:
+        request.session.pop(MFA_PENDING_KEY, None)
+        messages.error(request, _("Log in with your password first (the code step lasts five "
+                                  "minutes)."))
+        return redirect("login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = mfa.totp_verify(user=user, code=form.cleaned_data["code"],
+                                 ip=client_ip(request))
+        if result in (mfa.Result.OK, mfa.Result.RECOVERY):
+            request.session.pop(MFA_PENDING_KEY, None)
+            auth_login(request, user, backend=pending.get("backend") or None)
+            request.session[MFA_VERIFIED_KEY] = timezone.now().isoformat()
+            if result == mfa.Result.RECOVERY:
+                messages.warning(request, _(
+                    "You logged in with a recovery code; %(n)s are left. Set up your "
+                    "authenticator again or print new codes on the second-factor page.")
+                    % {"n": len(User.objects.get(pk=user.pk).totp_recovery_hashes)})
+            target = pending.get("next") or ""
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+                target = resolve_url(settings.LOGIN_REDIRECT_URL)
+            return redirect(target)
+        if result == mfa.Result.LOCKED:
+            request.session.pop(MFA_PENDING_KEY, None)
+            messages.error(request, LoginForm.error_messages["locked"])
+            return redirect("login")
+        form.add_error("code", _("This code has already been used: wait for the next one.")
+                       if result == mfa.Result.REUSED else _("Wrong code."))
+    return render(request, "core/login_verify.html", {"form": form})
+
+
+@never_cache
+@login_required
+def mfa_setup(request: XRequest) -> HttpResponse:
+    """Turn the second factor on (QR code, then a code to confirm), print new recovery codes,
+    or turn it off where it is not required."""
+    user = request.user
+    ip = client_ip(request)
+    required = mfa.mfa_required_for(user)
+    form = CodeForm(request.POST or None)
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action == "recovery" and user.has_totp:
+        codes = mfa.totp_new_recovery_codes(user=user, ip=ip)
+        return _no_store(render(request, "core/mfa_codes.html", {"codes": codes}))
+    if request.method == "POST" and action == "disable" and user.has_totp:
+        if required:
+            raise PermissionDenied
+        if form.is_valid():
+            result = mfa.totp_verify(user=user, code=form.cleaned_data["code"], ip=ip)
+            if result in (mfa.Result.OK, mfa.Result.RECOVERY):
+                mfa.totp_disable(user=user, ip=ip)
+                request.session.pop(MFA_VERIFIED_KEY, None)
+                messages.success(request, _("The second factor is off."))
+                return redirect("mfa-setup")
+            if result == mfa.Result.LOCKED:
+                logout(request)
+                messages.error(request, LoginForm.error_messages["locked"])
+                return redirect("login")
+            form.add_error("code", _("Wrong code."))
+    secret = ""
+    if not user.has_totp:
+        secret = request.session.get(MFA_NEW_SECRET_KEY) or mfa.new_secret()
+        request.session[MFA_NEW_SECRET_KEY] = secret
+        if request.method == "POST" and action == "enrol" and form.is_valid():
+            issued = mfa.totp_enrol(user=user, secret=secret, code=form.cleaned_data["code"],
+                                    ip=ip)
+            if issued is not None:
+                request.session.pop(MFA_NEW_SECRET_KEY, None)
+                request.session[MFA_VERIFIED_KEY] = timezone.now().isoformat()
+                messages.success(request, _("The second factor is on: from now on you will be "
+                                            "asked for a code after your password."))
+                return _no_store(render(request, "core/mfa_codes.html", {"codes": issued}))
+            form.add_error("code", _("Wrong code: check the time on your phone and try the "
+                                     "current code."))
+    uri = mfa.provisioning_uri(user, secret) if secret else ""
+    return render(request, "core/mfa_setup.html", {
+        "form": form, "secret": secret, "qr": mfa.qr_svg(uri) if uri else "",
+        "required": required, "left": len(user.totp_recovery_hashes),
+    })
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class XieshangPasswordChangeView(PasswordChangeView):
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.user
+        audit.record(Actor(user=user, committee=None, ip=client_ip(self.request)),
+                     "user.password_change", user)
+        return response
 
 
 @login_required

@@ -7,11 +7,13 @@ and opens another, so past records keep pointing at what was true then.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.fields import BlindIndexField, EncryptedTextField
 from xieshang.core.tenancy import CommitteeOwned
 from xieshang.core.validators import mask_id_number, mask_phone
 
@@ -137,7 +139,9 @@ class Member(CommitteeOwned):
                                related_name="members", verbose_name=_("sector"))
     workplace = models.CharField(_("workplace and title"), max_length=200, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True, db_index=True)
-    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    # Encrypted at rest (等保 数据保密性); matched through the HMAC blind index beside it.
+    id_number = EncryptedTextField(_("ID number"), max_length=18, blank=True)
+    id_number_index = BlindIndexField(source="id_number")
     is_standing = models.BooleanField(_("standing committee member"), default=False)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices,
                               default=Status.ACTIVE)
@@ -153,6 +157,12 @@ class Member(CommitteeOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None and "id_number" in fields and "id_number_index" not in fields:
+            kwargs["update_fields"] = [*fields, "id_number_index"]
+        super().save(*args, **kwargs)
 
     @property
     def masked_id_number(self) -> str:

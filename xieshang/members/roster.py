@@ -60,7 +60,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from xieshang.core import audit
+from xieshang.core import audit, crypto
 from xieshang.core.models import Committee, Term
 from xieshang.core.permissions import Actor, require
 from xieshang.core.validators import (
@@ -600,8 +600,9 @@ class _MemberPlanner:
         self.by_id: dict[str, list[Member]] = defaultdict(list)
         self.by_phone: dict[str, list[Member]] = defaultdict(list)
         for m in Member.objects.filter(committee=committee, status=Member.Status.ACTIVE):
-            if m.id_number:
-                self.by_id[m.id_number.upper()].append(m)
+            # Matched through the blind index: the stored ID numbers are encrypted.
+            if m.id_number_index:
+                self.by_id[m.id_number_index].append(m)
             if m.phone:
                 self.by_phone[normalise_phone(m.phone)].append(m)
         self.current_specials: dict[int, set[int]] = defaultdict(set)
@@ -727,7 +728,8 @@ class _MemberPlanner:
             if first != row:
                 self._error(row, "phone", _("The same mobile number is in row %(row)s.")
                             % {"row": first})
-        by_id = self.by_id.get(id_number, []) if id_number else []
+        by_id = ([m for index in crypto.blind_index_candidates(id_number)
+                  for m in self.by_id.get(index, [])] if id_number else [])
         by_phone = self.by_phone.get(phone, []) if phone else []
         if by_id:
             if len(by_id) > 1:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from xieshang.core import crypto
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
 from xieshang.members.models import HandlingUnit, Member
@@ -50,7 +51,7 @@ def members_with_identity(actor: Actor, *, id_number: str = "", phone: str = "",
         return scoped(actor, Member).none()
     cond = Q()
     if id_number:
-        cond |= Q(id_number=id_number)
+        cond |= Q(id_number_index__in=crypto.blind_index_candidates(id_number))
     if phone:
         cond |= Q(phone=phone)
     qs = scoped(actor, Member).filter(cond, status=Member.Status.ACTIVE)
