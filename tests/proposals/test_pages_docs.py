@@ -34,7 +34,11 @@ def test_reply_letter_has_class_mark_top_right_and_official_title(world):
     doc = Document(io.BytesIO(documents.reply_letter(reply)))
     first = doc.paragraphs[0]
     assert first.text == "A类" and first.alignment == 2  # RIGHT
-    assert doc.paragraphs[1].text == "关于十四届五次会议第001号提案的答复"
+    # The unit's letterhead in red (红头), then the official title.
+    head = doc.paragraphs[1]
+    assert head.text == "县a局" and str(head.runs[0].font.color.rgb) == "E00000"
+    assert doc.paragraphs[2].text == "关于十四届五次会议第001号提案的答复"
+    assert round(doc.sections[0].page_width.mm) == 210  # A4
     text = _text(documents.reply_letter(reply))
     assert "王建国委员" in text and "县a局" in text and "赵科长" in text
 

@@ -347,7 +347,7 @@ def list_activities(request: HttpRequest, type: str = "", start: dt.date | None 
     a = actor(request)
     qs = selectors.activity_list(a, type_code=type, start=start, end=end, organiser=organiser,
                                  status=status, q=q).prefetch_related("units")
-    return [ActivityOut.of(x) for x in qs[offset:offset + min(limit, 500)]]
+    return [ActivityOut.of(x) for x in qs[_window(offset, limit)]]
 
 
 @router.post("/", response={201: ActivityOut})
@@ -514,7 +514,7 @@ def list_ledger(request: HttpRequest, status: str = "", overdue: bool = False,
     if not permissions.can_view_ledger(a):
         raise ApiError("forbidden", "您无权查看意见建议台账。", 403)
     qs = selectors.ledger(a, status=status, overdue=overdue, type_code=type)
-    return [_suggestion_out(s) for s in qs[offset:offset + min(limit, 500)]]
+    return [_suggestion_out(s) for s in qs[_window(offset, limit)]]
 
 
 @router.post("/suggestions/{int:pk}/{action}", response=SuggestionOut)
@@ -642,3 +642,10 @@ def read_material(request: HttpRequest, pk: int, data: ReadIn) -> Any:
                                   seconds=data.seconds, marked_read=data.marked_read)
     return {"material_id": row.material_id, "seconds": row.seconds,
             "marked_read": row.marked_read}
+
+
+def _window(offset: int, limit: int) -> slice:
+    """?offset=&limit= as a safe slice: never negative (Django refuses it), never past what a
+    database integer holds, at most 500 rows."""
+    start = min(max(offset, 0), 10**9)
+    return slice(start, start + min(max(limit, 0), 500))

@@ -36,7 +36,7 @@ from xieshang.activities.models import (
     Speech,
     Suggestion,
 )
-from xieshang.core import audit, policy
+from xieshang.core import audit, policy, uploads
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.models import Committee, User
 from xieshang.core.notifications import notify
@@ -92,7 +92,6 @@ DEFAULT_TYPES: list[tuple[str, Any, str, bool, float]] = [
 PHOTO_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp"}
 DOCUMENT_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".txt", ".wps", ".ofd",
                        *PHOTO_EXTENSIONS}
-IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")
 
 
 def _here(actor: Actor, committee_id: int | None) -> None:
@@ -253,24 +252,9 @@ def activity_set_status(*, actor: Actor, activity: Activity, status: str) -> Act
 
 
 def _check_upload(committee: Committee, kind: str, upload: UploadedFile) -> None:
-    name = upload.name or ""
-    ext = Path(name).suffix.lower()
     allowed = PHOTO_EXTENSIONS if kind == ActivityFile.Kind.PHOTO else DOCUMENT_EXTENSIONS
-    if ext not in allowed:
-        raise ValidationError(_("Files of type “%(ext)s” are not accepted here; use %(ok)s.")
-                              % {"ext": ext or name, "ok": "、".join(sorted(allowed))})
-    limit = int(policy.get(committee, "activities.max_upload_mb")) * 1024 * 1024
-    size = upload.size or 0
-    if size == 0:
-        raise ValidationError(_("The file is empty."))
-    if size > limit:
-        raise ValidationError(_("The file is larger than %(mb)s MB.")
-                              % {"mb": limit // 1024 // 1024})
-    if kind == ActivityFile.Kind.PHOTO:
-        head = upload.read(12)
-        upload.seek(0)
-        if not head.startswith(IMAGE_MAGIC):
-            raise ValidationError(_("This file is not a JPEG, PNG or WebP picture."))
+    uploads.check_upload(upload, allowed=allowed,
+                         max_mb=int(policy.get(committee, "activities.max_upload_mb")))
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/attendance/", views.activity_attendance, name="attendance"),
     path("<int:pk>/attendance/import/", views.attendance_import, name="attendance-import"),
     path("<int:pk>/files/", views.activity_file_add, name="file-add"),
+    path("files/<int:pk>/", views.activity_file, name="file"),
     path("<int:pk>/speech/", views.speech_submit, name="speech"),
     path("<int:pk>/suggestions/", views.suggestion_add, name="suggestion-add"),
     path("<int:pk>/notice.docx", views.notice_docx, name="notice"),
@@ -36,5 +37,6 @@ urlpatterns = [
     path("plan/item/<int:pk>/<str:action>/", views.plan_item_action, name="plan-item-action"),
     path("learning/", views.learning, name="learning"),
     path("learning/<int:pk>/", views.material_detail, name="material"),
+    path("learning/<int:pk>/file/", views.material_file, name="material-file"),
     path("learning/<int:pk>/read/", views.material_read, name="material-read"),
 ]

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +37,7 @@ from xieshang.activities.models import (
     PlanItem,
     Suggestion,
 )
+from xieshang.core.files import send_file
 from xieshang.core.http import XRequest
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import ActivityGroup, HandlingUnit, Member, SpecialCommittee
@@ -63,6 +64,22 @@ def _activity(request: XRequest, pk: int) -> Activity:
     if not permissions.can_view_activity(request.actor, activity):
         raise PermissionDenied
     return activity
+
+
+@login_required
+def activity_file(request: XRequest, pk: int) -> FileResponse:
+    """A file of an activity, only for those who may see the activity (not from /media/)."""
+    row = get_scoped_or_404(request.actor, ActivityFile, pk=pk)
+    _activity(request, row.activity_id)
+    return send_file(row.file)
+
+
+@login_required
+def material_file(request: XRequest, pk: int) -> FileResponse:
+    material = get_scoped_or_404(request.actor, LearningMaterial, pk=pk)
+    if not permissions.can_read_materials(request.actor):
+        raise PermissionDenied
+    return send_file(material.file)
 
 
 def _editable(request: XRequest, pk: int) -> Activity:
@@ -526,12 +543,17 @@ def plan_page(request: XRequest) -> HttpResponse:
                    timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
+    if not 2000 <= year <= 2100:  # noqa: PLR2004 - a year the database and calendar can hold
+        year = timezone.localdate().year
     if request.method == "POST":
         if not permissions.can_manage_plan(actor):
             raise PermissionDenied
+        # Control characters cannot be stored (PostgreSQL refuses NUL): drop them.
+        title = "".join(ch for ch in request.POST.get("title", "")
+                        if ch >= " " or ch in "\t")
         _run(request, lambda: services.plan_create(
             actor=actor, committee=actor.committee,  # type: ignore[arg-type]
-            year=year, title=request.POST.get("title", "") or
+            year=year, title=title or
             _("%(y)s annual consultation plan") % {"y": year}), _("Plan created."))
         return redirect(reverse("activities:plan") + f"?year={year}")
     plan = scoped(actor, AnnualPlan).filter(year=year).first()

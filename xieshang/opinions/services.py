@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.core import audit, policy
+from xieshang.core import audit, policy, uploads
 from xieshang.core.models import Committee, Role, RoleAssignment, User
 from xieshang.core.notifications import notify
 from xieshang.core.permissions import Actor, require
@@ -94,16 +94,9 @@ def _clean_text(committee: Committee, data: dict[str, str]) -> dict[str, str]:
 
 
 def _check_attachment(committee: Committee, upload: UploadedFile) -> None:
-    name = upload.name or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ALLOWED_ATTACHMENT_TYPES:
-        raise ValidationError({"attachments": _(
-            "“%(name)s” is not an allowed file type (allowed: %(types)s).") % {
-            "name": name, "types": "、".join(sorted(ALLOWED_ATTACHMENT_TYPES))}})
-    limit_mb = int(policy.get(committee, ATTACHMENT_MAX_MB))
-    if (upload.size or 0) > limit_mb * 1024 * 1024:
-        raise ValidationError({"attachments": _(
-            "“%(name)s” is larger than %(mb)s MB.") % {"name": name, "mb": limit_mb}})
+    uploads.check_upload(upload, allowed={f".{e}" for e in ALLOWED_ATTACHMENT_TYPES},
+                         max_mb=int(policy.get(committee, ATTACHMENT_MAX_MB)),
+                         field="attachments")
 
 
 def _save_version(report: OpinionReport, actor: Actor, note: str = "") -> OpinionVersion:
@@ -196,7 +189,7 @@ def report_edit(
     note: str = "",
 ) -> OpinionReport:
     """Change the text (the author while submitted, an editor while editing); keeps a version."""
-    locked = OpinionReport.objects.select_for_update().select_related("committee").get(
+    locked = OpinionReport.objects.select_for_update(of=("self",)).select_related("committee").get(
         pk=report.pk)
     require(permissions.can_edit_text(actor, locked))
     if locked.version != expected_version:

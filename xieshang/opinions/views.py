@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from xieshang.core.files import send_file
 from xieshang.core.http import XRequest
 from xieshang.core.models import Committee, User
 from xieshang.core.permissions import Actor
@@ -244,7 +245,7 @@ def attachment_download(request: XRequest, pk: int) -> FileResponse:
     row = get_scoped_or_404(actor, scoped(actor, OpinionAttachment).select_related("report"), pk=pk)
     if not permissions.can_view(actor, row.report):
         raise Http404(_("Not found."))
-    return FileResponse(row.file.open("rb"), as_attachment=True, filename=row.name)
+    return send_file(row.file, filename=row.name)
 
 
 @login_required

@@ -117,7 +117,7 @@ def transition(
     parent committee receiving a report): the event names them.
     """
     with transaction.atomic():
-        locked = (OpinionReport.objects.select_for_update()
+        locked = (OpinionReport.objects.select_for_update(of=("self",))
                   .select_related("committee").get(pk=report.pk))
         step = TRANSITIONS.get((locked.status, action))
         if step is None:
@@ -183,7 +183,8 @@ def topic_transition(
     changes: dict[str, Any] | None = None,
 ) -> Topic:
     with transaction.atomic():
-        locked = Topic.objects.select_for_update().select_related("committee").get(pk=topic.pk)
+        locked = (Topic.objects.select_for_update(of=("self",)).select_related("committee")
+                  .get(pk=topic.pk))
         if not TOPIC_RULES["screener"](actor, locked):
             raise PermissionDenied(_("You are not allowed to do this."))
         step = TOPIC_TRANSITIONS.get((locked.status, action))

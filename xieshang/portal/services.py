@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.activities.models import LearningMaterial, ReadingRecord
-from xieshang.core import audit
+from xieshang.core import audit, uploads
 from xieshang.core.models import Committee
 from xieshang.core.permissions import Actor, require
 from xieshang.portal import images
@@ -18,24 +18,13 @@ from xieshang.portal.models import Article, Column, Image, Site
 from xieshang.portal.permissions import can_edit
 from xieshang.portal.sanitize import clean_html, images_in, paragraphs_text
 
-ATTACHMENT_TYPES = {".pdf": b"%PDF", ".docx": b"PK", ".xlsx": b"PK", ".jpg": b"\xff\xd8",
-                    ".jpeg": b"\xff\xd8", ".png": b"\x89PNG"}
-MAX_ATTACHMENT = 20 * 1024 * 1024
+ATTACHMENT_TYPES = frozenset({".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png"})
+MAX_ATTACHMENT_MB = 20
 
 
 def check_attachment(upload: UploadedFile) -> None:
     """Type by extension and content, and size (a renamed .exe is not a PDF)."""
-    name = (upload.name or "").lower()
-    ext = name[name.rfind("."):] if "." in name else ""
-    if ext not in ATTACHMENT_TYPES:
-        raise ValidationError(_("Only PDF, Word/Excel (.docx/.xlsx) and JPEG/PNG files are "
-                                "accepted."))
-    if upload.size is not None and upload.size > MAX_ATTACHMENT:
-        raise ValidationError(_("The file is larger than 20 MB."))
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(ATTACHMENT_TYPES[ext]):
-        raise ValidationError(_("The file's content does not match its type."))
+    uploads.check_upload(upload, allowed=ATTACHMENT_TYPES, max_mb=MAX_ATTACHMENT_MB)
 
 
 DEFAULT_COLUMNS = [("news", "政协新闻", "news"), ("notices", "通知公告", "notice"),
@@ -165,7 +154,8 @@ def learning_material_sync(*, actor: Actor, article: Article) -> LearningMateria
     """
     require(actor.system or (actor.committee is not None
                              and actor.committee.pk == article.committee_id))
-    article = Article.objects.select_for_update().select_related("column").get(pk=article.pk)
+    article = (Article.objects.select_for_update(of=("self",)).select_related("column")
+               .get(pk=article.pk))
     if not (article.is_learning and article.is_live):
         return None
     text = paragraphs_text(article.body) or article.title

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.utils import timezone
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt, RGBColor
 from openpyxl import Workbook
 
 from xieshang.core.models import Session
@@ -24,25 +25,112 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FONT = "仿宋"
 TITLE_FONT = "方正小标宋简体"
+HEADING_FONT = "黑体"
+RED = RGBColor(0xE0, 0x00, 0x00)
+BODY_PT = 16  # 三号, GB/T 9704's body size
+LINE_PT = 28  # a fixed line pitch, 22 lines a page on A4 with the margins below
+
+
+def _fonts(obj: Any, name: str) -> None:
+    """Set the font of a run or style for Latin and East Asian text (Word takes Chinese
+    glyphs from ``w:eastAsia``)."""
+    obj.font.name = name
+    element = obj.element if hasattr(obj, "element") else obj._element
+    element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+
+def _page_number(section: Any) -> None:
+    """"— 1 —" centred in the footer (a PAGE field), as official documents number pages."""
+    para = section.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.add_run("— ")
+    run = para.add_run()
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        run._r.append(el)
+    para.add_run(" —")
+    for r in para.runs:
+        r.font.size = Pt(14)
 
 
 def _doc() -> Any:
+    """An A4 document laid out like an official one (GB/T 9704): margins 37/35/28/26 mm, 仿宋
+    三号 body on a fixed 28 pt line, headings in 黑体, page numbers at the foot."""
     doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(20)
     style = doc.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(14)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    _fonts(style, FONT)
+    style.font.size = Pt(BODY_PT)
+    fmt = style.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(LINE_PT)
+    fmt.space_before = fmt.space_after = Pt(0)
+    for name, size in (("Heading 1", 16), ("Heading 2", 16)):
+        heading = doc.styles[name]
+        _fonts(heading, HEADING_FONT)
+        heading.font.size = Pt(size)
+        heading.font.bold = False
+        heading.font.color.rgb = RGBColor(0, 0, 0)
+        heading.paragraph_format.space_before = Pt(0)
+        heading.paragraph_format.space_after = Pt(LINE_PT / 2)
+    _page_number(section)
     return doc
 
 
-def _title(doc: Any, text: str, size: int = 20) -> None:
+def _title(doc: Any, text: str, size: int = 22) -> None:
+    """The title: 方正小标宋 二号, centred, a blank line's space below."""
     para = doc.add_paragraph()
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.paragraph_format.line_spacing = Pt(max(LINE_PT, size * 1.5))
+    para.paragraph_format.space_after = Pt(LINE_PT)
     run = para.add_run(text)
     run.bold = True
     run.font.size = Pt(size)
-    run.font.name = TITLE_FONT
-    run._element.rPr.rFonts.set(qn("w:eastAsia"), TITLE_FONT)
+    _fonts(run, TITLE_FONT)
+
+
+def _red_head(doc: Any, issuer: str) -> None:
+    """红头: the issuing body's name in red 小标宋, and a red rule across the type area."""
+    para = doc.add_paragraph()
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.paragraph_format.line_spacing = Pt(60)
+    para.paragraph_format.space_after = Pt(LINE_PT)
+    run = para.add_run(issuer)
+    run.font.size = Pt(30 if len(issuer) <= 12 else 24)
+    run.font.color.rgb = RED
+    _fonts(run, TITLE_FONT)
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("val", "single"), ("sz", "18"), ("space", "8"), ("color", "E00000")):
+        bottom.set(qn(f"w:{key}"), value)
+    border.append(bottom)
+    para._p.get_or_add_pPr().append(border)
+
+
+def _para(doc: Any, text: str, *, indent: bool = True) -> Any:
+    """A body paragraph, first line indented two characters."""
+    para = doc.add_paragraph(text)
+    if indent:
+        para.paragraph_format.first_line_indent = Pt(BODY_PT * 2)
+    return para
+
+
+def _signature(doc: Any, *lines: str) -> None:
+    """Issuer and date at the right, four characters in from the margin."""
+    for line in lines:
+        para = doc.add_paragraph(line)
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        para.paragraph_format.right_indent = Pt(BODY_PT * 2)
 
 
 def _bytes(doc: Any) -> bytes:
@@ -56,12 +144,29 @@ def _session_label(p: Proposal) -> str:
 
 
 def _table(doc: Any, rows: Iterable[tuple[str, str]]) -> None:
+    """A two-column form: labels in a narrow bold column, values beside; 四号 text on a looser
+    line so each row reads like a printed form."""
     rows = list(rows)
     table = doc.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"
+    table.autofit = False
+    widths = (Mm(38), Mm(118))
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid LibreOffice lays out by; cell widths are for Word
     for i, (k, v) in enumerate(rows):
-        table.cell(i, 0).text = k
-        table.cell(i, 1).text = v
+        table.rows[i].height = Mm(11)
+        for j, text in enumerate((k, v)):
+            cell = table.cell(i, j)
+            cell.width = widths[j]
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            cell.text = text
+            para = cell.paragraphs[0]
+            para.paragraph_format.line_spacing = Pt(22)
+            if j == 0:
+                para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            for run in para.runs:
+                run.font.size = Pt(14)
+                run.bold = j == 0
 
 
 def _co_names(p: Proposal) -> str:
@@ -86,9 +191,9 @@ def proposal_form(p: Proposal) -> bytes:
         ("是否同意公开", "同意" if p.consent_disclosure else f"不同意（{p.nondisclosure_reason}）"),
     ])
     doc.add_paragraph()
-    doc.add_paragraph("提案内容：").runs[0].bold = True
+    doc.add_heading("提案内容", level=2)
     for line in p.body.splitlines() or [""]:
-        doc.add_paragraph(line)
+        _para(doc, line)
     return _bytes(doc)
 
 
@@ -96,7 +201,8 @@ def assignment_notice(a: Assignment) -> bytes:
     """交办通知单, one per unit."""
     p = a.proposal
     doc = _doc()
-    _title(doc, f"{p.committee.name}提案交办通知单")
+    _red_head(doc, f"{p.committee.name}提案委员会")
+    _title(doc, "提案交办通知单")
     _table(doc, [
         ("承办单位", a.unit.name),
         ("承办方式", str(a.get_role_display())),
@@ -107,10 +213,13 @@ def assignment_notice(a: Assignment) -> bytes:
         ("办理时限", f"{a.due_date:%Y年%m月%d日}前"),
     ])
     doc.add_paragraph()
-    doc.add_paragraph("请按照《政协提案工作条例》的规定认真办理，在办理前与提案人联系沟通，"
-                      "并在规定时限内书面答复提案人，同时抄送政协提案委员会。")
+    _para(doc, "请按照《政协提案工作条例》的规定认真办理，在办理前与提案人联系沟通，"
+               "并在规定时限内书面答复提案人，同时抄送政协提案委员会。")
     for w in a.due_warnings:
-        doc.add_paragraph(f"注：{w}")
+        _para(doc, f"注：{w}")
+    doc.add_paragraph()
+    _signature(doc, f"{p.committee.name}提案委员会",
+               f"{timezone.localtime(a.assigned_at):%Y年%m月%d日}")
     return _bytes(doc)
 
 
@@ -128,22 +237,22 @@ def reply_letter(r: Reply, recipient: str = "") -> bytes:
     run = mark.add_run(f"{r.result_class}类")
     run.bold = True
     run.font.size = Pt(16)
-    _title(doc, reply_title(p), size=18)
+    _fonts(run, HEADING_FONT)
+    _red_head(doc, r.assignment.unit.name)
+    _title(doc, reply_title(p), size=22)
     names = recipient or "、".join(
         g.proposer_name for g in permissions.group(p) if g.proposer_name)
-    doc.add_paragraph(f"{names}委员：")
-    doc.add_paragraph(f"您提出的《{p.title}》（{p.number}）收悉，现答复如下：")
+    _para(doc, f"{names}委员：", indent=False)
+    _para(doc, f"您提出的《{p.title}》（{p.number}）收悉，现答复如下：")
     for line in r.body.splitlines():
-        doc.add_paragraph(line)
+        _para(doc, line)
     labels = policies.class_labels(p.committee)
-    doc.add_paragraph(f"（答复类别：{r.result_class}类，{labels.get(r.result_class, '')}）")
+    _para(doc, f"（答复类别：{r.result_class}类，{labels.get(r.result_class, '')}）")
     doc.add_paragraph()
-    sign = doc.add_paragraph(r.assignment.unit.name)
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     when = r.sent_at or r.approved_at or r.drafted_at
-    date = doc.add_paragraph(f"{timezone.localtime(when):%Y年%m月%d日}")
-    date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.add_paragraph(f"联系人：{r.contact_person}　联系电话：{r.contact_phone}")
+    _signature(doc, r.assignment.unit.name, f"{timezone.localtime(when):%Y年%m月%d日}")
+    doc.add_paragraph()
+    _para(doc, f"联系人：{r.contact_person}　联系电话：{r.contact_phone}", indent=False)
     return _bytes(doc)
 
 
@@ -164,7 +273,7 @@ def feedback_form(p: Proposal) -> bytes:
         ("意见和建议", ""),
     ])
     doc.add_paragraph()
-    doc.add_paragraph("提案人（签名）：　　　　　　　年　　月　　日")
+    _signature(doc, "提案人（签名）：　　　　　　", "年　　月　　日")
     return _bytes(doc)
 
 
@@ -196,17 +305,19 @@ def compilation(actor: Actor, session: Session) -> bytes:
     rows = list(qs)
     doc = _doc()
     _title(doc, f"{session.committee.name}{session.label}提案汇编", size=22)
-    doc.add_heading("目　录", level=1)
+    doc.add_heading("目　录", level=1).alignment = WD_ALIGN_PARAGRAPH.CENTER
     _toc(doc)
     for p in rows:
         doc.add_paragraph(f"{p.number}　{p.title}　{p.proposer_name}")
     for p in rows:
         doc.add_page_break()
-        doc.add_heading(f"{p.number}　{p.title}", level=2)
-        doc.add_paragraph(f"提案人：{p.proposer_name}" + (
+        _title(doc, f"{p.number}　{p.title}", size=18)
+        byline = doc.add_paragraph(f"提案人：{p.proposer_name}" + (
             f"（联名：{_co_names(p)}）" if _co_names(p) else "") + f"　类别：{p.category or ''}")
+        byline.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        doc.add_paragraph()
         for line in p.body.splitlines():
-            doc.add_paragraph(line)
+            _para(doc, line)
     return _bytes(doc)
 
 

@@ -47,12 +47,15 @@ def history(committee_id: int) -> tuple[list[str], list[str]]:
 @task()
 def retrain(committee_id: int) -> str:
     """Train the committee's router from its assignments (run after assignments)."""
+    from xieshang.search.dictionary import dictionary_for
+    from xieshang.textmining import segment
     from xieshang.textmining.router import train
 
     texts, labels = history(committee_id)
     if len(texts) < MIN_HISTORY or len(set(labels)) < 2:
         return f"not enough history ({len(texts)} assignments)"
-    model = train(texts, labels)
+    with segment.using(dictionary_for(committee_id)):  # the committee's own terms
+        model = train(texts, labels)
     path = model_path(committee_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
@@ -86,9 +89,13 @@ def suggest_units(proposal: Proposal, top: int = 3) -> list[Suggestion]:
                                                           is_active=True)}
     model = _model(proposal.committee_id)
     if model is not None:
+        from xieshang.search.dictionary import dictionary_for
+        from xieshang.textmining import segment
+
+        with segment.using(dictionary_for(proposal.committee_id)):
+            ranked = model.suggest(text, top=top + 2)  # type: ignore[attr-defined]
         out = [Suggestion(units[int(label)], confidence, "model")
-               for label, confidence in model.suggest(text, top=top + 2)  # type: ignore[attr-defined]
-               if int(label) in units]
+               for label, confidence in ranked if int(label) in units]
         if out:
             return out[:top]
     scores = []

@@ -65,9 +65,11 @@ def visible(actor: Actor) -> QuerySet[Proposal]:
     return qs.filter(pk__in=qs.filter(cond).values("pk"))
 
 
-def _mine_units(actor: Actor, **filters: Any) -> Exists:
-    return Exists(Assignment.objects.filter(proposal=OuterRef("pk"), unit_id__in=actor.unit_ids,
-                                            **filters))
+def _mine_units(actor: Actor, **filters: Any) -> Q:
+    # "pk IN (assignments of my units …)" rather than a correlated EXISTS: the database starts
+    # from the (unit, state) index instead of testing every proposal of the committee.
+    return Q(pk__in=Assignment.objects.filter(unit_id__in=actor.unit_ids, **filters)
+             .values("proposal_id"))
 
 
 def _me(actor: Actor) -> Q:
@@ -137,7 +139,7 @@ def wl_overdue(actor: Actor) -> QuerySet[Proposal]:
     if not permissions.can_view_all(actor):
         filters["unit_id__in"] = actor.unit_ids
     return scoped(actor, Proposal).filter(
-        Exists(Assignment.objects.filter(proposal=OuterRef("pk"), **filters)))
+        pk__in=scoped(actor, Assignment).filter(**filters).values("proposal_id"))
 
 
 def wl_to_sign(actor: Actor) -> QuerySet[Proposal]:
@@ -303,35 +305,49 @@ def _similarity_model(committee_id: int) -> tuple[Any, list[int]]:
     """The committee's archive as a fitted similarity model, cached until a proposal changes."""
     from django.db.models import Count, Max
 
+    from xieshang.search.dictionary import dictionary_for
+    from xieshang.textmining import segment
     from xieshang.textmining.similarity import SimilarityModel
 
     archive = Proposal.objects.filter(committee_id=committee_id).exclude(status=S.DRAFT)
     stats = archive.aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at"))
-    key = (stats["n"] or 0, stats["last"] or 0, stats["changed"])
+    # The committee's own terms change the word vectors: a new term means a new model.
+    words = dictionary_for(committee_id)
+    key = (stats["n"] or 0, stats["last"] or 0, stats["changed"], words)
     cached = _SIMILARITY_CACHE.get(committee_id)
     if cached is not None and cached[0] == key:
         return cached[1], cached[2]
     rows = list(archive.order_by("-id").values_list("pk", "title", "body")[:SIMILARITY_POOL])
-    model = SimilarityModel([f"{title}\n{body}" for _pk, title, body in rows])
+    with segment.using(words):
+        model = SimilarityModel([f"{title}\n{body}" for _pk, title, body in rows]) if rows else None
     ids = [pk for pk, _title, _body in rows]
     _SIMILARITY_CACHE[committee_id] = (key, model, ids)
     return model, ids
 
 
-def similar_proposals(actor: Actor, text: str, limit: int = 5,
-                      exclude_pk: int | None = None) -> list[tuple[Proposal, float]]:
+def similar_proposals(actor: Actor, text: str, limit: int = 5, exclude_pk: int | None = None,
+                      *, visible_only: bool = False) -> list[tuple[Proposal, float]]:
     """Earlier proposals of this committee that look alike, best first, with a score in [0, 1]
-    (textmining.similarity: character and word TF-IDF on canonical text plus word order)."""
+    (textmining.similarity: character and word TF-IDF on canonical text plus word order).
+
+    ``visible_only`` (a member typing a new proposal): only proposals the actor may open, so
+    the list never shows another member's unfiled proposal; more candidates are scored so that
+    hidden ones do not leave the list short."""
     if actor.committee is None or not text.strip():
         return []
     model, ids = _similarity_model(actor.committee.pk)
     if not ids:
         return []
-    ranked = [(ids[i], score) for i, score in model.nearest(text, k=limit + 1)
-              if ids[i] != exclude_pk and score > 0.2][:limit]
-    found = {p.pk: p for p in with_related(scoped(actor, Proposal).filter(
-        pk__in=[pk for pk, _s in ranked]))}
-    return [(found[pk], round(score, 3)) for pk, score in ranked if pk in found]
+    pool = limit * 4 + 1 if visible_only else limit + 1
+    from xieshang.search.dictionary import dictionary_for
+    from xieshang.textmining import segment
+
+    with segment.using(dictionary_for(actor.committee.pk)):
+        nearest = model.nearest(text, k=pool)
+    ranked = [(ids[i], score) for i, score in nearest if ids[i] != exclude_pk and score > 0.2]
+    among = visible(actor) if visible_only else scoped(actor, Proposal)
+    found = {p.pk: p for p in with_related(among.filter(pk__in=[pk for pk, _s in ranked]))}
+    return [(found[pk], round(score, 3)) for pk, score in ranked if pk in found][:limit]
 
 
 # --- public record ----------------------------------------------------------------------------

@@ -5,7 +5,6 @@ each."""
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from calendar import monthrange
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -17,7 +16,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.core import audit
+from xieshang.core import audit, uploads
 from xieshang.core.calendar import Deadline, WorkCalendar
 from xieshang.core.models import Committee, Role, RoleAssignment, Session, User
 from xieshang.core.notifications import notify
@@ -308,40 +307,13 @@ def proposal_cosign(*, actor: Actor, proposal: Proposal, accept: bool) -> Propos
     return row
 
 
-ALLOWED_UPLOADS = {
-    ".pdf": (b"%PDF",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".docx": (b"PK\x03\x04",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-}
+ALLOWED_UPLOADS = uploads.DOCUMENTS | uploads.IMAGES
 
 
 def check_upload(committee: Committee, upload: UploadedFile) -> None:
     """PDF, Word and images only, judged by extension *and* content; size limited by policy."""
-    name = (upload.name or "").lower()
-    ext = name[name.rfind("."):] if "." in name else ""
-    limit_mb = int(policies.get(committee, "attachment_mb"))
-    if ext not in ALLOWED_UPLOADS:
-        raise ValidationError({"file": _("Only PDF, Word (.doc/.docx) and images (.jpg/.png) "
-                                         "may be attached.")})
-    if (upload.size or 0) > limit_mb * 1024 * 1024:
-        raise ValidationError({"file": _("The file is larger than %(n)s MB.") % {"n": limit_mb}})
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in ALLOWED_UPLOADS[ext]):
-        raise ValidationError({"file": _("The file's content does not match its type.")})
-    if ext == ".docx":
-        try:
-            with zipfile.ZipFile(upload) as zf:
-                ok = "word/document.xml" in zf.namelist()
-        except zipfile.BadZipFile:
-            ok = False
-        upload.seek(0)
-        if not ok:
-            raise ValidationError({"file": _("The file's content does not match its type.")})
+    uploads.check_upload(upload, allowed=ALLOWED_UPLOADS,
+                         max_mb=int(policies.get(committee, "attachment_mb")), field="file")
 
 
 @transaction.atomic

@@ -9,13 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core.files import send_file
 from xieshang.core.http import XRequest
 from xieshang.core.models import Committee, Role, RoleAssignment, Session
 from xieshang.core.tenancy import get_scoped_or_404, scoped
@@ -103,14 +105,18 @@ def _form_initial(p: Proposal) -> dict[str, Any]:
 
 def _save(request: XRequest, form: ProposalForm, proposal: Proposal | None) -> Proposal:
     d = form.cleaned_data
-    p = services.proposal_save_draft(
-        actor=request.actor, proposal=proposal, title=d["title"] or "", category=d["category"],
-        body=d["body"] or "", consent_disclosure=bool(d["consent_disclosure"]),
-        nondisclosure_reason=d["nondisclosure_reason"] or "",
-        suggested_unit_ids=[u.pk for u in d["suggested_units"]],
-        co_proposer_ids=[m.pk for m in d.get("co_proposers") or []])
-    if d.get("attachment"):
-        services.attachment_add(actor=request.actor, proposal=p, upload=d["attachment"])
+    # One transaction for the draft and its attachment: a file that cannot be stored (a full
+    # disk) must not leave a new draft saved behind the error the form shows.
+    with transaction.atomic():
+        p = services.proposal_save_draft(
+            actor=request.actor, proposal=proposal, title=d["title"] or "",
+            category=d["category"], body=d["body"] or "",
+            consent_disclosure=bool(d["consent_disclosure"]),
+            nondisclosure_reason=d["nondisclosure_reason"] or "",
+            suggested_unit_ids=[u.pk for u in d["suggested_units"]],
+            co_proposer_ids=[m.pk for m in d.get("co_proposers") or []])
+        if d.get("attachment"):
+            services.attachment_add(actor=request.actor, proposal=p, upload=d["attachment"])
     return p
 
 
@@ -161,11 +167,42 @@ def attachment_delete(request: XRequest, pk: int, att: int) -> HttpResponse:
     return redirect("proposal-edit", pk)
 
 
+@login_required
+def attachment_download(request: XRequest, pk: int, att: int) -> FileResponse:
+    """An attachment, only for those who may see its proposal (never straight from /media/)."""
+    proposal = _viewable(request, pk)
+    row = get_object_or_404(proposal.attachments.all(), pk=att)
+    return send_file(row.file, filename=row.name)
+
+
 def _viewable(request: XRequest, pk: int) -> Proposal:
     proposal = selectors.proposal_detail(request.actor, pk)
     if not permissions.can_view(request.actor, proposal):
         raise PermissionDenied
     return proposal
+
+
+SIMILAR_TEXT_LIMIT = 3000  # characters of title + text compared; the rest adds little
+
+
+@login_required
+def proposal_similar(request: XRequest) -> HttpResponse:
+    """Earlier proposals like the one being typed (the form asks, debounced, through htmx);
+    only proposals the member may open are listed."""
+    from xieshang.textmining.similarity import shared_phrases
+
+    actor = request.actor
+    if not permissions.can_submit(actor):
+        raise PermissionDenied
+    text = f"{request.GET.get('title', '')}\n{request.GET.get('body', '')}"[:SIMILAR_TEXT_LIMIT]
+    exclude = request.GET.get("exclude", "")
+    similar = selectors.similar_proposals(
+        actor, text if len(text.strip()) >= 4 else "", limit=5,
+        exclude_pk=int(exclude) if exclude.isdigit() and len(exclude) < 12 else None,
+        visible_only=True)
+    rows = [(p, score, shared_phrases(text, f"{p.title}\n{p.body}", top=3))
+            for p, score in similar]
+    return render(request, "proposals/_similar.html", {"rows": rows, "typed": text.strip()})
 
 
 @login_required

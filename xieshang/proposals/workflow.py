@@ -268,8 +268,12 @@ def transition(
     platform's own scheduled steps.
     """
     with transaction.atomic():
+        # of=self: lock the proposal only. Locking its committee row too would serialise every
+        # transition of the committee and deadlock (PostgreSQL) against the foreign-key checks
+        # of concurrent inserts and the audit chain's lock.
         locked = (
-            Proposal.objects.select_for_update().select_related("committee").get(pk=proposal.pk)
+            Proposal.objects.select_for_update(of=("self",)).select_related("committee")
+            .get(pk=proposal.pk)
         )
         # The version first: whoever acted on what they saw learns that it has changed,
         # whatever the change made possible or impossible since.
