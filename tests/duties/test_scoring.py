@@ -90,7 +90,9 @@ def test_base_points_max_and_bands(county, system):
 
 def test_changing_a_rule_recomputes_scores(county, system, django_capture_on_commit_callbacks):
     member = MemberFactory(committee=county)
-    rule_set = services.ruleset_create_from_template(actor=system, committee=county, year=2025)
+    with django_capture_on_commit_callbacks(execute=True):
+        rule_set = services.ruleset_create_from_template(actor=system, committee=county,
+                                                         year=2025)
     fact(member, "proposal.first_filed")
     engine.recompute(county, 2025)
     rule = Rule.objects.get(rule_set=rule_set, kind="proposal.first_filed")

@@ -14,3 +14,5 @@ class DutiesConfig(AppConfig):
         sources.register_builtin()
         register(NavItem(_("Duty record"), "duty-mine", permissions.has_own_record, order=60))
         register(NavItem(_("Duty scores"), "duty-ranking", permissions.can_view_all, order=61))
+        register(NavItem(_("Self-reports"), "duty-self-reports",
+                         permissions.can_review_self_reports, order=62))

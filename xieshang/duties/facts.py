@@ -13,12 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import NamedTuple
 
 from django.utils.functional import Promise
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
+    """One thing a member did. A named tuple, not a dataclass: a province-year has hundreds of
+    thousands of facts, and a tuple is several times cheaper to build and to sort."""
+
     member_id: int
     kind: str
     date: dt.date
@@ -59,7 +63,7 @@ def collect(committee_id: int, start: dt.date, end: dt.date,
         for fact in info.fn(committee_id, start, end):
             if member_ids is None or fact.member_id in member_ids:
                 facts.append(fact)
-    facts.sort(key=lambda f: (f.member_id, f.date, f.kind, f.ref_id))
+    facts.sort(key=itemgetter(0, 2, 1, 4))  # member, date, kind, ref_id
     return facts
 
 

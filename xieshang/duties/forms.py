@@ -26,3 +26,14 @@ class RuleForm(forms.ModelForm):
         raise forms.ValidationError(
             _("Unknown kind of record. Known kinds: %(kinds)s")
             % {"kinds": "、".join(sorted(kinds))})
+
+
+class SelfReportForm(forms.Form):
+    overview = forms.CharField(label=_("How I performed my duties"), required=False,
+                               max_length=20_000, widget=forms.Textarea(attrs={"rows": 6}))
+    achievements = forms.CharField(label=_("Main results"), required=False, max_length=20_000,
+                                   widget=forms.Textarea(attrs={"rows": 6}))
+    shortcomings = forms.CharField(label=_("Shortcomings"), required=False, max_length=20_000,
+                                   widget=forms.Textarea(attrs={"rows": 4}))
+    plans = forms.CharField(label=_("Plans for next year"), required=False, max_length=20_000,
+                            widget=forms.Textarea(attrs={"rows": 4}))

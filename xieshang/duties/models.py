@@ -186,3 +186,94 @@ class DutyWarning(CommitteeOwned):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.rule}"
+
+
+class DutyRecomputeRequest(CommitteeOwned):
+    """A pending recomputation of one committee-year: many writes, one row, one queued task.
+
+    ``generation`` goes up on every write, so the task clears the row only if no write came in
+    while it was computing; otherwise it computes again. ``queued_at`` says when a task was last
+    queued for it: a request left pending long after (its task failed or was lost) queues a new
+    one at the next write, so no recomputation is lost for good.
+    """
+
+    year = models.PositiveSmallIntegerField()
+    requested_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(default=timezone.now)
+    generation = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("pending score recomputation")
+        verbose_name_plural = _("pending score recomputations")
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "year"], name="duty_recompute_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee_id} {self.year}"
+
+
+class SelfReport(CommitteeOwned):
+    """A member's yearly report on their duties (年度履职述职), written against their record."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for revision")
+        ACCEPTED = "accepted", _("Accepted")
+
+    member = models.ForeignKey("members.Member", on_delete=models.PROTECT,
+                               related_name="duty_self_reports", verbose_name=_("member"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.DRAFT)
+    overview = models.TextField(_("How I performed my duties"), blank=True)
+    achievements = models.TextField(_("Main results"), blank=True)
+    shortcomings = models.TextField(_("Shortcomings"), blank=True)
+    plans = models.TextField(_("Plans for next year"), blank=True)
+    figures = models.JSONField(_("figures of the record"), default=dict, blank=True,
+                               help_text=_("The record's counts and score when submitted."))
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    return_note = models.CharField(_("reason for returning"), max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    SECTIONS = ("overview", "achievements", "shortcomings", "plans")
+
+    class Meta:
+        verbose_name = _("yearly self-report")
+        verbose_name_plural = _("yearly self-reports")
+        ordering = ["-year", "member__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="self_report_one_per_year"),
+        ]
+        indexes = [models.Index(fields=["committee", "year", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.year}"
+
+
+class SelfReportEvent(CommitteeOwned):
+    """One step of a self-report's lifecycle (immutable)."""
+
+    report = models.ForeignKey(SelfReport, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=10)
+    to_status = models.CharField(max_length=10)
+    note = models.CharField(max_length=500, blank=True)
+    actor = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        from xieshang.duties.workflow import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.action, self.action))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from xieshang.core import policy
 from xieshang.core.models import Role
 from xieshang.core.permissions import Actor
+from xieshang.duties.models import SelfReport
 from xieshang.members.models import Member
 
 policy.register("duty_rankings_public", False,
@@ -33,3 +34,34 @@ def can_view_record(actor: Actor, member: Member) -> bool:
 def can_manage(actor: Actor) -> bool:
     """Rule sets, manual items, recomputation, warning rules."""
     return actor.has(Role.ADMIN, Role.STAFF_OFFICE, Role.STAFF_COMMITTEE)
+
+
+# --- yearly self-reports (述职) ----------------------------------------------------------------
+
+SELF_REPORT_REVIEWERS = (Role.STAFF_COMMITTEE, Role.STAFF_OFFICE, Role.ADMIN)
+
+
+def can_review_self_reports(actor: Actor) -> bool:
+    """Staff of the committee collect, read, return and accept every member's self-report."""
+    return actor.committee is not None and actor.has(*SELF_REPORT_REVIEWERS)
+
+
+def can_view_self_report(actor: Actor, report: SelfReport) -> bool:
+    if actor.committee is None or report.committee_id != actor.committee.id:
+        return False
+    return actor.member_id == report.member_id or can_review_self_reports(actor)
+
+
+def is_self_report_author(actor: Actor, report: SelfReport) -> bool:
+    return (actor.committee is not None and report.committee_id == actor.committee.id
+            and actor.member_id is not None and actor.member_id == report.member_id)
+
+
+def can_edit_self_report(actor: Actor, report: SelfReport) -> bool:
+    return is_self_report_author(actor, report) and report.status in (
+        SelfReport.Status.DRAFT, SelfReport.Status.RETURNED)
+
+
+def can_decide_self_report(actor: Actor, report: SelfReport) -> bool:
+    return (can_review_self_reports(actor) and actor.committee is not None
+            and report.committee_id == actor.committee.id)

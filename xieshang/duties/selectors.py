@@ -1,17 +1,18 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
 from xieshang.duties.facts import Fact, collect
-from xieshang.duties.models import DutyWarning, Score, ScoreLine
+from xieshang.duties.models import DutyWarning, Score, ScoreLine, SelfReport
 from xieshang.members.models import Member
 
 
 def record_facts(member: Member, year: int) -> list[Fact]:
-    import datetime as dt
-
     return collect(member.committee_id, dt.date(year, 1, 1), dt.date(year, 12, 31), {member.id})
 
 
@@ -33,3 +34,64 @@ def ranking(actor: Actor, year: int, *, sector: str = "") -> QuerySet[Score]:
 def open_warnings(actor: Actor) -> QuerySet[DutyWarning]:
     return scoped(actor, DutyWarning).filter(resolved_at__isnull=True).select_related(
         "member", "rule")
+
+
+# --- the record in figures, and yearly self-reports ----------------------------------------
+
+def kind_label(kind: str, labels: dict[str, str]) -> str:
+    """The label of a kind: its own, else its family's (``activity.attended:*``)."""
+    if kind in labels:
+        return labels[kind]
+    family = kind.split(":", maxsplit=1)[0] + ":*"
+    return labels.get(family, kind)
+
+
+def record_figures(member: Member, year: int) -> dict[str, Any]:
+    """What a self-report is written against: the counts of each kind of record, the score."""
+    from xieshang.duties.facts import known_kinds
+    from xieshang.duties.models import Score as ScoreModel
+
+    labels = known_kinds()
+    counts: dict[str, int] = {}
+    for fact in record_facts(member, year):
+        label = kind_label(fact.kind, labels)
+        counts[label] = counts.get(label, 0) + 1
+    score = ScoreModel.objects.filter(member=member, year=year).first()
+    return {
+        "year": year,
+        "counts": [{"label": k, "count": v} for k, v in counts.items()],
+        "score": None if score is None else str(score.total.normalize()),
+        "band": "" if score is None else score.band,
+    }
+
+
+def members_of_year(actor: Actor, year: int) -> QuerySet[Member]:
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return (scoped(actor, Member).filter(joined_on__lte=end)
+            .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
+            .select_related("sector", "user").order_by("sector__order", "name", "id"))
+
+
+def self_reports(actor: Actor, year: int) -> QuerySet[SelfReport]:
+    return scoped(actor, SelfReport).filter(year=year).select_related("member",
+                                                                        "member__sector")
+
+
+def self_report_collection(actor: Actor, year: int
+                           ) -> tuple[list[tuple[Member, SelfReport]],
+                                      list[tuple[Member, SelfReport | None]]]:
+    """(member, report) of those who submitted, and of those who have not (a draft, a report
+    returned for revision, or nothing yet)."""
+    reports = {r.member_id: r for r in self_reports(actor, year)}
+    done: list[tuple[Member, SelfReport]] = []
+    missing: list[tuple[Member, SelfReport | None]] = []
+    for member in members_of_year(actor, year):
+        report = reports.get(member.id)
+        if report is not None and report.status in SUBMITTED_STATES:
+            done.append((member, report))
+        else:
+            missing.append((member, report))
+    return done, missing
+
+
+SUBMITTED_STATES = (SelfReport.Status.SUBMITTED, SelfReport.Status.ACCEPTED)

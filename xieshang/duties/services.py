@@ -10,6 +10,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,16 @@ from xieshang.core.notifications import notify
 from xieshang.core.permissions import Actor, require
 from xieshang.duties import engine
 from xieshang.duties.facts import collect, kind_matches
-from xieshang.duties.models import Band, DutyWarning, ManualItem, Rule, RuleSet, WarningRule
+from xieshang.duties.models import (
+    Band,
+    DutyRecomputeRequest,
+    DutyWarning,
+    ManualItem,
+    Rule,
+    RuleSet,
+    SelfReport,
+    WarningRule,
+)
 from xieshang.duties.permissions import can_manage
 from xieshang.duties.templates_rules import TEMPLATES, WARNING_TEMPLATES
 from xieshang.members.models import Member
@@ -30,15 +40,67 @@ def _may_manage(actor: Actor, committee: Committee) -> None:
     require(actor.system or (can_manage(actor) and actor.committee == committee))
 
 
+# A burst of writes (a rule page saved field by field, a roster of manual items) should cost
+# one recomputation, not one each: the task waits this long before it starts (where the backend
+# can defer), and every write in the meantime only bumps the pending request.
+RECOMPUTE_DELAY = dt.timedelta(seconds=10)
+# A request still pending this long after its task was queued lost its task (a crash, a
+# purged queue): the next write queues another.
+RECOMPUTE_STALE = dt.timedelta(minutes=15)
+
+
+def recompute_pending(committee_id: int, year: int) -> int:
+    """Recompute a committee-year while a request for it is pending; return how many runs.
+
+    Clears the request only if its generation is still the one the run started from: a write
+    that arrives during the run bumps it, so the loop runs again and that write is scored too.
+    """
+    runs = 0
+    while True:
+        pending = (DutyRecomputeRequest.objects.filter(committee_id=committee_id, year=year)
+                   .values_list("generation", flat=True).first())
+        if pending is None:
+            return runs
+        committee = Committee.objects.get(pk=committee_id)
+        engine.recompute(committee, year)
+        runs += 1
+        done, _rows = DutyRecomputeRequest.objects.filter(
+            committee_id=committee_id, year=year, generation=pending).delete()
+        if done:
+            return runs
+
+
 @task()
 def recompute_task(committee_id: int, year: int) -> str:
-    committee = Committee.objects.get(pk=committee_id)
-    result = engine.recompute(committee, year)
-    return f"{result.members} members, {result.lines} lines"
+    runs = recompute_pending(committee_id, year)
+    return f"{runs} recomputations"
+
+
+def _enqueue_recompute(committee_id: int, year: int) -> None:
+    backend = recompute_task.get_backend()
+    if backend.supports_defer:
+        recompute_task.using(run_after=timezone.now() + RECOMPUTE_DELAY).enqueue(
+            committee_id, year)
+    else:
+        recompute_task.enqueue(committee_id, year)
 
 
 def schedule_recompute(committee: Committee, year: int) -> None:
-    transaction.on_commit(partial(recompute_task.enqueue, committee.pk, year))
+    """Ask for the committee-year's scores to be recomputed after this transaction commits.
+
+    Upserts the one pending request of the committee-year; only the write that creates it
+    (or finds it stale) queues a task, so many writes leave at most one queued recomputation.
+    """
+    now = timezone.now()
+    row, created = DutyRecomputeRequest.objects.get_or_create(
+        committee=committee, year=year, defaults={"requested_at": now, "queued_at": now})
+    stale = not created and row.queued_at < now - RECOMPUTE_STALE
+    if not created:
+        DutyRecomputeRequest.objects.filter(pk=row.pk).update(
+            generation=F("generation") + 1, requested_at=now,
+            **({"queued_at": now} if stale else {}))
+    if created or stale:
+        transaction.on_commit(partial(_enqueue_recompute, committee.pk, year))
 
 
 @transaction.atomic
@@ -194,3 +256,113 @@ def warnings_check(*, actor: Actor, committee: Committee, today: dt.date | None 
     audit.record(actor, "duty.warnings_check", None, committee=committee,
                  after={"raised": len(raised)})
     return raised
+
+
+# --- yearly self-reports (述职) ----------------------------------------------------------------
+
+def _texts(overview: str, achievements: str, shortcomings: str, plans: str) -> dict[str, str]:
+    texts = {"overview": overview, "achievements": achievements,
+             "shortcomings": shortcomings, "plans": plans}
+    for name, text in texts.items():
+        if "\x00" in text:
+            raise ValidationError({name: _("Must not contain NUL characters.")})
+        if len(text) > SELF_REPORT_MAX_CHARS:
+            raise ValidationError({name: _("At most %(n)s characters.")
+                                   % {"n": SELF_REPORT_MAX_CHARS}})
+    return {k: v.strip() for k, v in texts.items()}
+
+
+SELF_REPORT_MAX_CHARS = 20_000
+
+
+@transaction.atomic
+def self_report_save(*, actor: Actor, member: Member, year: int, overview: str = "",
+                     achievements: str = "", shortcomings: str = "", plans: str = ""
+                     ) -> SelfReport:
+    """Create or update the member's own draft (or returned report) for ``year``."""
+    from xieshang.duties.permissions import can_edit_self_report
+
+    require(actor.member_id is not None and actor.member_id == member.pk
+            and actor.committee is not None and actor.committee.pk == member.committee_id)
+    if not 2000 <= year <= 2100:
+        raise ValidationError(_("Choose a year between 2000 and 2100."))
+    texts = _texts(overview, achievements, shortcomings, plans)
+    report = (SelfReport.objects.select_for_update().filter(member=member, year=year).first()
+              or SelfReport(committee_id=member.committee_id, member=member, year=year))
+    if report.pk is not None and not can_edit_self_report(actor, report):
+        raise ValidationError(_("This report has been submitted and can no longer be edited."))
+    before = audit.snapshot(report, list(texts)) if report.pk else {}
+    for name, text in texts.items():
+        setattr(report, name, text)
+    report.save()
+    b, a = audit.diff(before, audit.snapshot(report, list(texts)))
+    if b or a or not before:
+        audit.record(actor, "duty.self_report_save", report, before=b, after=a)
+    return report
+
+
+@transaction.atomic
+def self_report_submit(*, actor: Actor, report: SelfReport) -> SelfReport:
+    """Submit: the record's figures of that moment are kept with the report."""
+    from xieshang.duties import workflow
+    from xieshang.duties.selectors import record_figures
+
+    if not (report.overview.strip() and report.achievements.strip()):
+        raise ValidationError(_("Write at least how you performed your duties and the main "
+                                "results before submitting."))
+    report = workflow.transition(actor, report, "submit", fields={
+        "figures": record_figures(report.member, report.year),
+        "submitted_at": timezone.now(), "return_note": ""})
+    reviewers = [ra.user for ra in RoleAssignment.objects.filter(
+        committee_id=report.committee_id, role__in=[Role.STAFF_OFFICE, Role.STAFF_COMMITTEE],
+        is_active=True).select_related("user")]
+    if reviewers:
+        notify(recipients=reviewers, committee=report.member.committee,
+               title=_("Self-report submitted: %(name)s %(year)s")
+               % {"name": report.member.name, "year": report.year},
+               url=f"/duties/self-reports/{report.pk}/", email=False)
+    return report
+
+
+@transaction.atomic
+def self_report_return(*, actor: Actor, report: SelfReport, note: str) -> SelfReport:
+    from xieshang.duties import workflow
+
+    note = note.strip()
+    if not note:
+        raise ValidationError(_("Say what should be revised."))
+    report = workflow.transition(actor, report, "return", note=note,
+                                 fields={"return_note": note[:500]})
+    user = report.member.user
+    if user is not None:
+        notify(recipients=[user], committee=report.member.committee,
+               title=_("Your %(year)s self-report was returned for revision")
+               % {"year": report.year}, body=note, url=f"/duties/self-report/?year={report.year}")
+    return report
+
+
+@transaction.atomic
+def self_report_accept(*, actor: Actor, report: SelfReport) -> SelfReport:
+    from xieshang.duties import workflow
+
+    return workflow.transition(actor, report, "accept")
+
+
+@transaction.atomic
+def self_reports_remind(*, actor: Actor, committee: Committee, year: int) -> int:
+    """Notify every member of ``year`` who has not submitted a self-report; return how many."""
+    from xieshang.duties.permissions import can_review_self_reports
+    from xieshang.duties.selectors import self_report_collection
+
+    require(can_review_self_reports(actor) and actor.committee == committee)
+    _done, missing = self_report_collection(actor, year)
+    users = [m.user for m, _r in missing if m.user is not None]
+    if users:
+        notify(recipients=users, committee=committee,
+               title=_("Please submit your %(year)s self-report") % {"year": year},
+               body=_("Your duty record for %(year)s is filled in already: add your own "
+                      "account and submit it.") % {"year": year},
+               url=f"/duties/self-report/?year={year}", sms=True)
+    audit.record(actor, "duty.self_reports_remind", None, committee=committee,
+                 after={"year": year, "reminded": len(users), "missing": len(missing)})
+    return len(users)

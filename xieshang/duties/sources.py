@@ -39,8 +39,9 @@ def activity_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[
         activity__start__gte=lo, activity__start__lt=hi, activity__type__counts_for_duty=True)
         .values_list("id", "member_id", "activity__start", "activity__type__code",
                      "activity__title", "status", "attendance"))
+    tz = timezone.get_current_timezone()
     for pk, member_id, when, code, title, status, attendance in rows:
-        day = timezone.localtime(when).date()
+        day = when.astimezone(tz).date()
         if attendance in (Invitation.Attendance.ATTENDED, Invitation.Attendance.LATE):
             kind, verb = f"activity.attended:{code}", "参加"
         elif status == Invitation.Status.LEAVE_APPROVED:
@@ -56,7 +57,7 @@ def activity_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[
         "id", "member_id", "submitted_at", "title")
     for pk, member_id, when, title in speeches:
         yield Fact(member_id=member_id, kind="speech.submitted",
-                   date=timezone.localtime(when).date(), ref_type="activities.speech",
+                   date=when.astimezone(tz).date(), ref_type="activities.speech",
                    ref_id=str(pk), label=f"提交发言《{title}》")
 
 
@@ -80,9 +81,10 @@ def opinion_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[F
         submitted_at__gte=lo, submitted_at__lt=hi)
         .exclude(status=OpinionReport.Status.WITHDRAWN)
         .values_list("id", "author_member_id", "submitted_at", "title"))
+    tz = timezone.get_current_timezone()
     for pk, member_id, when, title in reports:
         yield Fact(member_id=member_id, kind="opinion.submitted",
-                   date=timezone.localtime(when).date(), ref_type="opinions.opinionreport",
+                   date=when.astimezone(tz).date(), ref_type="opinions.opinionreport",
                    ref_id=str(pk), label=f"报送社情民意《{title}》")
     outcomes = (OpinionOutcome.objects.filter(
         date__gte=start, date__lte=end, lineage__committee_id=committee_id,
@@ -124,6 +126,7 @@ def proposal_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[
         proposal__in=base, confirmed_at__isnull=False, declined=False).values_list(
         "proposal_id", "member_id", "proposal__submitted_at", "proposal__filed_at",
         "proposal__title", "proposal__is_key", "proposal__is_excellent")
+    tz = timezone.get_current_timezone()
     for part, rows in parts.items():
         suffix = "" if part == "first" else "_co"
         for pk, member_id, submitted, filed, title, key, excellent in rows:
@@ -131,12 +134,12 @@ def proposal_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[
                 yield Fact(member_id=member_id,
                            kind="proposal.submitted" if part == "first" else
                            "proposal.co_submitted",
-                           date=timezone.localtime(submitted).date(),
+                           date=submitted.astimezone(tz).date(),
                            ref_type="proposals.proposal", ref_id=str(pk),
                            label=f"提交提案《{title}》" + ("（联名）" if suffix else ""))
             if filed is None or not lo <= filed < hi:
                 continue
-            day = timezone.localtime(filed).date()
+            day = filed.astimezone(tz).date()
             yield Fact(member_id=member_id,
                        kind="proposal.first_filed" if part == "first" else "proposal.co_filed",
                        date=day, ref_type="proposals.proposal", ref_id=str(pk),

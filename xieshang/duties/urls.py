@@ -4,9 +4,14 @@ from xieshang.duties import views
 
 urlpatterns = [
     path("", views.my_record, name="duty-mine"),
+    path("print/", views.my_record_print, name="duty-mine-print"),
     path("members/<int:pk>/", views.member_record, name="duty-member"),
+    path("members/<int:pk>/print/", views.member_record_print, name="duty-member-print"),
     path("ranking/", views.ranking, name="duty-ranking"),
     path("rules/", views.rules, name="duty-rules"),
     path("recompute/", views.recompute, name="duty-recompute"),
     path("warnings/check/", views.check_warnings, name="duty-check-warnings"),
+    path("self-report/", views.my_self_report, name="duty-my-self-report"),
+    path("self-reports/", views.self_reports, name="duty-self-reports"),
+    path("self-reports/<int:pk>/", views.self_report_detail, name="duty-self-report"),
 ]

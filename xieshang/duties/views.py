@@ -6,18 +6,20 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.core.http import XRequest
+from xieshang.core.models import Term
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.duties import engine, permissions, selectors, services
 from xieshang.duties.facts import known_kinds
-from xieshang.duties.forms import RuleForm, TemplateForm
-from xieshang.duties.models import Rule, RuleSet, Score
+from xieshang.duties.forms import RuleForm, SelfReportForm, TemplateForm
+from xieshang.duties.models import Rule, RuleSet, Score, SelfReport
 from xieshang.members.models import Member, Sector
 
 
@@ -43,6 +45,7 @@ def _record(request: XRequest, member: Member) -> HttpResponse:
         "groups": groups, "score": selectors.score_of(actor, member, year),
         "lines": selectors.lines_of(actor, member, year),
         "warnings": member.duty_warnings.filter(resolved_at__isnull=True).select_related("rule"),
+        "terms": scoped(actor, Term).filter(start_date__lte=timezone.localdate())[:3],
     })
 
 
@@ -181,3 +184,170 @@ def check_warnings(request: XRequest) -> HttpResponse:
     raised = services.warnings_check(actor=actor, committee=actor.committee)
     messages.success(request, _("%(n)s new warnings.") % {"n": len(raised)})
     return redirect("duty-ranking")
+
+
+# --- printable record ------------------------------------------------------------------------
+
+def _print(request: XRequest, member: Member) -> HttpResponse:
+    """The record as .docx (default) or PDF, for ``?year=`` or for ``?term=<id>``."""
+    from xieshang.duties import documents
+
+    term_id = request.GET.get("term", "")
+    if term_id:
+        if not term_id.isdigit():
+            raise Http404
+        term = get_scoped_or_404(request.actor, Term, pk=int(term_id))
+        start, end, label = documents.term_period(term)
+    else:
+        start, end, label = documents.year_period(_year(request))
+    doc = documents.build(member, start, end, label)
+    if request.GET.get("format") == "pdf":
+        body, kind, ext = documents.to_pdf(doc), documents.PDF, "pdf"
+    else:
+        body, kind, ext = documents.to_docx(doc), documents.DOCX, "docx"
+    response = HttpResponse(body, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{doc.filename}.{ext}"'
+    return response
+
+
+@login_required
+def my_record_print(request: XRequest) -> HttpResponse:
+    actor = request.actor
+    if actor.member_id is None:
+        raise PermissionDenied
+    return _print(request, get_scoped_or_404(actor, Member, pk=actor.member_id))
+
+
+@login_required
+def member_record_print(request: XRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    member = get_scoped_or_404(actor, Member, pk=pk)
+    if not permissions.can_view_record(actor, member):
+        raise PermissionDenied
+    return _print(request, member)
+
+
+# --- yearly self-reports (述职) ----------------------------------------------------------------
+
+def _form_errors(request: XRequest, exc: ValidationError) -> None:
+    for error in exc.messages:
+        messages.error(request, error)
+
+
+@login_required
+def my_self_report(request: XRequest) -> HttpResponse:
+    """Write, save, autosave and submit one's own report for a year, the record beside it."""
+    actor = request.actor
+    if actor.member_id is None:
+        raise PermissionDenied
+    member = get_scoped_or_404(actor, Member, pk=actor.member_id)
+    year = _year(request)
+    report = scoped(actor, SelfReport).filter(member=member, year=year).first()
+    if request.method == "POST":
+        form = SelfReportForm(request.POST)
+        autosave = bool(request.POST.get("autosave"))
+        if not form.is_valid():
+            if autosave:
+                return HttpResponse(_("Not saved: %(e)s") % {"e": " ".join(
+                    str(e) for errs in form.errors.values() for e in errs)}, status=400)
+            _form_errors(request, ValidationError(
+                [str(e) for errs in form.errors.values() for e in errs]))
+        else:
+            try:
+                with transaction.atomic():
+                    report = services.self_report_save(actor=actor, member=member, year=year,
+                                                       **form.cleaned_data)
+                    if request.POST.get("submit"):
+                        services.self_report_submit(actor=actor, report=report)
+            except ValidationError as exc:
+                if autosave:
+                    return HttpResponse(" ".join(exc.messages), status=400)
+                _form_errors(request, exc)
+            else:
+                if autosave:
+                    return HttpResponse(_("Draft saved at %(t)s.") % {
+                        "t": timezone.localtime().strftime("%H:%M")})
+                messages.success(request, _("Self-report submitted.") if request.POST.get(
+                    "submit") else _("Draft saved."))
+                return redirect(f"{request.path}?year={year}")
+    form = SelfReportForm(request.POST if request.method == "POST" else None, initial={
+        name: getattr(report, name) for name in SelfReport.SECTIONS} if report else None)
+    editable = report is None or permissions.can_edit_self_report(actor, report)
+    figures = (report.figures if report is not None and not editable and report.figures
+               else selectors.record_figures(member, year))
+    return render(request, "duties/self_report_form.html", {
+        "member": member, "year": year, "years": range(timezone.localdate().year, 2019, -1),
+        "report": report, "form": form, "editable": editable, "figures": figures,
+        "events": report.events.all() if report else [],
+    })
+
+
+@login_required
+def self_reports(request: XRequest) -> HttpResponse:
+    """Staff: who has submitted the year's self-report and who has not; export; remind."""
+    actor = request.actor
+    if not permissions.can_review_self_reports(actor) or actor.committee is None:
+        raise PermissionDenied
+    year = _year(request)
+    if request.method == "POST":
+        n = services.self_reports_remind(actor=actor, committee=actor.committee, year=year)
+        messages.success(request, _("Reminder sent to %(n)s members.") % {"n": n})
+        return redirect(f"{request.path}?year={year}")
+    done, missing = selectors.self_report_collection(actor, year)
+    if request.GET.get("format") == "xlsx":
+        return _missing_xlsx(missing, year)
+    return render(request, "duties/self_reports.html", {
+        "year": year, "done": done, "missing": missing,
+        "years": range(timezone.localdate().year, 2019, -1),
+    })
+
+
+def _missing_xlsx(missing: list[tuple[Member, SelfReport | None]], year: int) -> HttpResponse:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = f"{year}"
+    ws.append([_("Name"), _("Sector"), _("Mobile phone"), _("Status")])
+    for member, report in missing:
+        ws.append([member.name, member.sector.name if member.sector else "", member.phone,
+                   report.get_status_display() if report else _("Not started")])
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = (
+        f'attachment; filename="self-reports-missing-{year}.xlsx"')
+    return response
+
+
+@login_required
+def self_report_detail(request: XRequest, pk: int) -> HttpResponse:
+    from xieshang.duties import workflow
+
+    actor = request.actor
+    report = get_scoped_or_404(actor, SelfReport, pk=pk)
+    if not permissions.can_view_self_report(actor, report):
+        raise PermissionDenied
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "return":
+                services.self_report_return(actor=actor, report=report,
+                                            note=request.POST.get("note", ""))
+                messages.success(request, _("Returned for revision."))
+            elif action == "accept":
+                services.self_report_accept(actor=actor, report=report)
+                messages.success(request, _("Accepted."))
+            else:
+                messages.error(request, _("Unknown action."))
+        except ValidationError as exc:
+            _form_errors(request, exc)
+        return redirect("duty-self-report", pk=report.pk)
+    return render(request, "duties/self_report_detail.html", {
+        "report": report, "member": report.member, "figures": report.figures,
+        "actions": [(a, workflow.ACTION_LABELS[a]) for a in workflow.allowed(actor, report)
+                    if a != "submit"],
+        "events": report.events.all(),
+    })

@@ -1,0 +1,303 @@
+"""JSON API of the duties app: records and scores, the ranking, warnings, yearly self-reports.
+
+The same rules as the pages: a member reads their own record and self-reports; staff, leaders
+and admins read every record; the ranking follows the ``duty_rankings_public`` policy; staff of
+the committee (office, special committees) and admins read and decide self-reports.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema
+from ninja.pagination import paginate
+
+from xieshang.core.apiutils import ERRORS, ApiError, PageNumber, actor
+from xieshang.core.models import Role
+from xieshang.core.tenancy import get_scoped_or_404
+from xieshang.duties import permissions, selectors, services, workflow
+from xieshang.duties.models import SelfReport
+from xieshang.members.models import Member
+
+router = Router(tags=["duties"])
+
+Year = Query(None, ge=2000, le=2100, description="Defaults to the current year.")
+
+
+def _year(year: int | None) -> int:
+    return year if year is not None else timezone.localdate().year
+
+
+# --- schemas -------------------------------------------------------------------------------
+
+
+class LineOut(Schema):
+    date: dt.date
+    kind: str
+    rule: str
+    label: str
+    points: float
+    capped: bool
+    ref_type: str
+    ref_id: str
+
+
+class FactOut(Schema):
+    date: dt.date
+    kind: str
+    label: str
+    ref_type: str
+    ref_id: str
+
+
+class RecordOut(Schema):
+    member_id: int
+    member: str
+    sector: str
+    year: int
+    score: float | None
+    band: str
+    lines: list[LineOut]
+    facts: list[FactOut]
+
+
+class RankOut(Schema):
+    rank: int
+    member_id: int
+    member: str
+    sector: str
+    score: float
+    band: str
+
+    @staticmethod
+    def resolve_member(obj: Any) -> str:
+        return str(obj.member.name)
+
+    @staticmethod
+    def resolve_sector(obj: Any) -> str:
+        return obj.member.sector.name if obj.member.sector else ""
+
+    @staticmethod
+    def resolve_score(obj: Any) -> float:
+        return float(obj.total)
+
+
+class WarningOut(Schema):
+    id: int
+    member_id: int
+    member: str
+    rule: str
+    message: str
+    period: str
+    count: int
+    raised_at: dt.datetime
+
+    @staticmethod
+    def resolve_member(obj: Any) -> str:
+        return str(obj.member.name)
+
+    @staticmethod
+    def resolve_rule(obj: Any) -> str:
+        return str(obj.rule.name)
+
+    @staticmethod
+    def resolve_message(obj: Any) -> str:
+        return str(obj.rule.message)
+
+    @staticmethod
+    def resolve_period(obj: Any) -> str:
+        return str(obj.period_label)
+
+
+class SelfReportOut(Schema):
+    id: int
+    member_id: int
+    member: str
+    year: int
+    status: str
+    status_label: str
+    overview: str
+    achievements: str
+    shortcomings: str
+    plans: str
+    figures: dict[str, Any]
+    submitted_at: dt.datetime | None
+    return_note: str
+    actions: list[str]
+
+    @staticmethod
+    def of(report: SelfReport, allowed: list[str]) -> dict[str, Any]:
+        return {"id": report.pk, "member_id": report.member_id, "member": report.member.name,
+                "year": report.year, "status": report.status,
+                "status_label": str(report.get_status_display()),
+                "overview": report.overview, "achievements": report.achievements,
+                "shortcomings": report.shortcomings, "plans": report.plans,
+                "figures": report.figures, "submitted_at": report.submitted_at,
+                "return_note": report.return_note, "actions": allowed}
+
+
+class SelfReportIn(Schema):
+    overview: str = Field("", max_length=20_000)
+    achievements: str = Field("", max_length=20_000)
+    shortcomings: str = Field("", max_length=20_000)
+    plans: str = Field("", max_length=20_000)
+    submit: bool = False
+
+
+class ActionIn(Schema):
+    note: str = Field("", max_length=500)
+
+
+class CollectionOut(Schema):
+    year: int
+    submitted: list[SelfReportOut]
+    missing: list[dict[str, Any]]
+
+
+class RemindOut(Schema):
+    reminded: int
+
+
+# --- records, ranking, warnings ------------------------------------------------------------
+
+
+@router.get("/record", response={200: RecordOut, **ERRORS})
+def record(request: HttpRequest, member_id: int | None = None, year: int | None = Year
+           ) -> dict[str, Any]:
+    """A member's record and score for a year (your own when ``member_id`` is left out)."""
+    a = actor(request)
+    if member_id is None:
+        if a.member_id is None:
+            raise ApiError("no_member", _("Your account is not tied to a member record."), 404)
+        member_id = a.member_id
+    member = get_scoped_or_404(a, Member, pk=member_id)
+    if not permissions.can_view_record(a, member):
+        raise PermissionDenied
+    y = _year(year)
+    score = selectors.score_of(a, member, y)
+    return {
+        "member_id": member.pk, "member": member.name,
+        "sector": member.sector.name if member.sector else "", "year": y,
+        "score": None if score is None else float(score.total),
+        "band": score.band if score else "",
+        "lines": [{"date": line.date, "kind": line.kind,
+                   "rule": line.rule.label if line.rule else "", "label": line.label,
+                   "points": float(line.points), "capped": line.capped,
+                   "ref_type": line.ref_type, "ref_id": line.ref_id}
+                  for line in selectors.lines_of(a, member, y)],
+        "facts": [{"date": f.date, "kind": f.kind, "label": f.label, "ref_type": f.ref_type,
+                   "ref_id": f.ref_id} for f in selectors.record_facts(member, y)],
+    }
+
+
+@router.get("/ranking", response={200: list[RankOut], **ERRORS})
+@paginate(PageNumber)
+def ranking(request: HttpRequest, year: int | None = Year, sector_id: int | None = None
+            ) -> Any:
+    """The committee's ranking (staff, leaders, admins; members when the committee publishes it)."""
+    a = actor(request)
+    if not permissions.can_view_all(a):
+        raise PermissionDenied
+    rows = selectors.ranking(a, _year(year), sector="" if sector_id is None else str(sector_id))
+    return rows.annotate(rank=Window(RowNumber(), order_by=[F("total").desc(),
+                                                            F("member__name").asc()]))
+
+
+@router.get("/warnings", response={200: list[WarningOut], **ERRORS})
+@paginate(PageNumber)
+def warnings(request: HttpRequest) -> Any:
+    """Open warnings: all of them for staff, leaders and admins; a member's own for a member."""
+    a = actor(request)
+    qs = selectors.open_warnings(a)
+    if not (a.is_staff or a.has(Role.LEADER, Role.ADMIN)):
+        # Published rankings show scores, never other members' warnings.
+        if a.member_id is None:
+            raise PermissionDenied
+        qs = qs.filter(member_id=a.member_id)
+    return qs
+
+
+# --- yearly self-reports -------------------------------------------------------------------
+
+
+@router.get("/self-reports", response={200: CollectionOut, **ERRORS})
+def self_reports(request: HttpRequest, year: int | None = Year) -> dict[str, Any]:
+    """Staff: the year's submitted reports and who has not submitted. A member: their own."""
+    a = actor(request)
+    y = _year(year)
+    if permissions.can_review_self_reports(a):
+        done, missing = selectors.self_report_collection(a, y)
+        return {"year": y,
+                "submitted": [SelfReportOut.of(r, workflow.allowed(a, r)) for _m, r in done],
+                "missing": [{"member_id": m.pk, "member": m.name,
+                             "sector": m.sector.name if m.sector else "",
+                             "status": r.status if r else ""} for m, r in missing]}
+    if a.member_id is None:
+        raise PermissionDenied
+    own = selectors.self_reports(a, y).filter(member_id=a.member_id)
+    return {"year": y, "submitted": [SelfReportOut.of(r, workflow.allowed(a, r)) for r in own],
+            "missing": []}
+
+
+@router.get("/self-reports/{report_id}", response={200: SelfReportOut, **ERRORS})
+def self_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    a = actor(request)
+    report = get_scoped_or_404(a, SelfReport, pk=report_id)
+    if not permissions.can_view_self_report(a, report):
+        raise PermissionDenied
+    return SelfReportOut.of(report, workflow.allowed(a, report))
+
+
+@router.put("/self-reports/mine/{year}", response={200: SelfReportOut, **ERRORS})
+def self_report_save(request: HttpRequest, payload: SelfReportIn,
+                     year: int = Path(..., ge=2000, le=2100)) -> dict[str, Any]:
+    """Save your own report for ``year`` as a draft, or submit it with ``"submit": true``."""
+    a = actor(request)
+    if a.member_id is None:
+        raise PermissionDenied
+    member = get_scoped_or_404(a, Member, pk=a.member_id)
+    with transaction.atomic():
+        report = services.self_report_save(
+            actor=a, member=member, year=year, overview=payload.overview,
+            achievements=payload.achievements, shortcomings=payload.shortcomings,
+            plans=payload.plans)
+        if payload.submit:
+            report = services.self_report_submit(actor=a, report=report)
+    return SelfReportOut.of(report, workflow.allowed(a, report))
+
+
+@router.post("/self-reports/{report_id}/{action}", response={200: SelfReportOut, **ERRORS})
+def self_report_action(request: HttpRequest, report_id: int, action: str, payload: ActionIn
+                       ) -> dict[str, Any]:
+    """``return`` (with a note) or ``accept`` a submitted report; ``submit`` your own."""
+    a = actor(request)
+    report = get_scoped_or_404(a, SelfReport, pk=report_id)
+    if not permissions.can_view_self_report(a, report):
+        raise PermissionDenied
+    if action == "return":
+        report = services.self_report_return(actor=a, report=report, note=payload.note)
+    elif action == "accept":
+        report = services.self_report_accept(actor=a, report=report)
+    elif action == "submit":
+        report = services.self_report_submit(actor=a, report=report)
+    else:
+        raise ApiError("unknown_action", _("Unknown action."), 404)
+    return SelfReportOut.of(report, workflow.allowed(a, report))
+
+
+@router.post("/self-reports-remind/{year}", response={200: RemindOut, **ERRORS})
+def self_reports_remind(request: HttpRequest,
+                        year: int = Path(..., ge=2000, le=2100)) -> dict[str, int]:
+    """Notify every member who has not submitted the year's self-report."""
+    a = actor(request)
+    if not permissions.can_review_self_reports(a) or a.committee is None:
+        raise PermissionDenied
+    return {"reminded": services.self_reports_remind(actor=a, committee=a.committee,
+                                                     year=year)}
+

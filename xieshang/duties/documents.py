@@ -1,0 +1,278 @@
+"""The printable duty record of a member for a year or a term: .docx and PDF.
+
+Both documents are built from one ``RecordDoc`` (what the record says), so the Word file and the
+PDF always show the same figures. The documents are official papers and therefore in Chinese,
+like the labels of the facts themselves.
+
+PDF: reportlab with its built-in Adobe CID font ``STSong-Light`` — nothing to install on the
+machine and nothing embedded (the file stays a few kilobytes); every PDF reader ships or
+substitutes the Adobe Chinese (Simplified) fonts. WeasyPrint would need a Debian CJK font
+package and seconds per page (see DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from xieshang.core.models import Term
+from xieshang.duties.facts import Fact, collect, known_kinds
+from xieshang.duties.models import Score, ScoreLine
+from xieshang.duties.selectors import kind_label
+from xieshang.members.models import Member
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+FONT = "仿宋"
+TITLE_FONT = "方正小标宋简体"
+PDF_FONT = "STSong-Light"
+
+# Sections of the record, by the first part of a fact's kind, in the order of the work report.
+SECTIONS = (
+    ("proposal", "一、提案工作"),
+    ("opinion", "二、社情民意信息"),
+    ("activity", "三、参加会议和活动"),
+    ("speech", "四、会议发言"),
+    ("suggestion", "五、意见建议"),
+    ("manual", "六、其他履职事项"),
+)
+
+
+@dataclass
+class Section:
+    title: str
+    counts: list[tuple[str, int]]
+    items: list[Fact]
+
+
+@dataclass
+class YearScore:
+    year: int
+    total: Decimal | None
+    band: str
+    lines: list[ScoreLine] = field(default_factory=list)
+
+
+@dataclass
+class RecordDoc:
+    member: Member
+    committee_name: str
+    period_label: str
+    start: dt.date
+    end: dt.date
+    sections: list[Section]
+    scores: list[YearScore]
+
+    @property
+    def sector(self) -> str:
+        return self.member.sector.name if self.member.sector_id and self.member.sector else ""
+
+    @property
+    def filename(self) -> str:
+        return f"duty-record-{self.member.pk}-{self.start:%Y}-{self.end:%Y}"
+
+
+def year_period(year: int) -> tuple[dt.date, dt.date, str]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年度"
+
+
+def term_period(term: Term) -> tuple[dt.date, dt.date, str]:
+    end = term.end_date or dt.date(term.start_date.year + 4, 12, 31)
+    return term.start_date, end, (f"第{term.label}届（{term.start_date.year}—{end.year}年）")
+
+
+def build(member: Member, start: dt.date, end: dt.date, period_label: str) -> RecordDoc:
+    labels = known_kinds()
+    facts = collect(member.committee_id, start, end, {member.id})
+    sections = []
+    known = {prefix for prefix, _title in SECTIONS}
+    for prefix, title in (*SECTIONS, ("", "七、其他")):
+        items = [f for f in facts if _prefix(f.kind) == prefix
+                 or (prefix == "" and _prefix(f.kind) not in known)]
+        if not items:
+            continue
+        counts: dict[str, int] = {}
+        for fact in items:
+            label = kind_label(fact.kind, labels)
+            counts[label] = counts.get(label, 0) + 1
+        sections.append(Section(title, list(counts.items()), items))
+    years = range(start.year, end.year + 1)
+    scores = {s.year: s for s in Score.objects.filter(member=member, year__in=list(years))}
+    lines: dict[int, list[ScoreLine]] = {}
+    for line in ScoreLine.objects.filter(member=member, year__in=list(years)).select_related(
+            "rule").order_by("year", "date", "id"):
+        lines.setdefault(line.year, []).append(line)
+    year_scores = [YearScore(y, scores[y].total if y in scores else None,
+                             scores[y].band if y in scores else "", lines.get(y, []))
+                   for y in years if y in scores or y in lines]
+    return RecordDoc(member=member, committee_name=member.committee.name,
+                     period_label=period_label, start=start, end=end, sections=sections,
+                     scores=year_scores)
+
+
+def _prefix(kind: str) -> str:
+    return kind.split(":", maxsplit=1)[0].split(".", maxsplit=1)[0]
+
+
+def _points(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value.normalize():f}"
+    return text
+
+
+def _head_rows(doc: RecordDoc) -> list[tuple[str, str]]:
+    return [("委员姓名", doc.member.name), ("界别", doc.sector or "—"),
+            ("工作单位及职务", doc.member.workplace or "—"),
+            ("期间", f"{doc.period_label}（{doc.start:%Y-%m-%d}至{doc.end:%Y-%m-%d}）")]
+
+
+def _title(doc: RecordDoc) -> str:
+    return f"{doc.committee_name}委员履职档案"
+
+
+def _line_rule(line: ScoreLine) -> str:
+    label = line.rule.label if line.rule is not None else line.kind
+    return label + ("（已达上限）" if line.capped else "")
+
+
+# --- Word ------------------------------------------------------------------------------------
+
+def to_docx(doc: RecordDoc) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    word: Any = Document()
+    style = word.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(12)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+
+    def heading(text: str, size: int, center: bool = False, font: str = "黑体") -> None:
+        para = word.add_paragraph()
+        if center:
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = para.add_run(text)
+        run.bold = True
+        run.font.size = Pt(size)
+        run.font.name = font
+        run._element.rPr.rFonts.set(qn("w:eastAsia"), font)
+
+    def table(rows: list[list[str]], header: bool = False) -> None:
+        grid = word.add_table(rows=len(rows), cols=len(rows[0]))
+        grid.style = "Table Grid"
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                cell = grid.cell(i, j)
+                cell.text = value
+                if header and i == 0:
+                    for run in cell.paragraphs[0].runs:
+                        run.bold = True
+
+    heading(_title(doc), 18, center=True, font=TITLE_FONT)
+    sub = word.add_paragraph(doc.period_label)
+    sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    table([[k, v] for k, v in _head_rows(doc)])
+    if not doc.sections:
+        word.add_paragraph("本期间暂无履职记录。")
+    for section in doc.sections:
+        heading(section.title, 14)
+        table([["类别", "数量"], *[[label, str(n)] for label, n in section.counts]],
+              header=True)
+        for fact in section.items:
+            word.add_paragraph(f"{fact.date:%Y-%m-%d}　{fact.label}", style="List Bullet")
+    heading("履职积分", 14)
+    if not doc.scores:
+        word.add_paragraph("本期间尚未计算积分。")
+    for ys in doc.scores:
+        band = f"，等次：{ys.band}" if ys.band else ""
+        word.add_paragraph(f"{ys.year}年度得分：{_points(ys.total)}分{band}")
+        if ys.lines:
+            table([["日期", "记录", "规则", "分值"],
+                   *[[f"{line.date:%Y-%m-%d}", line.label, _line_rule(line),
+                      _points(line.points)] for line in ys.lines]], header=True)
+    foot = word.add_paragraph(f"{doc.committee_name}　{timezone.localdate():%Y年%m月%d日}打印")
+    foot.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+def _pdf_font() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    return PDF_FONT
+
+
+def to_pdf(doc: RecordDoc) -> bytes:
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = _pdf_font()
+    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
+    title = ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=TA_CENTER,
+                           spaceAfter=4)
+    centered = ParagraphStyle("centered", parent=body, alignment=TA_CENTER, spaceAfter=8)
+    h2 = ParagraphStyle("h2", parent=body, fontSize=13, leading=20, spaceBefore=10,
+                        spaceAfter=4)
+    right = ParagraphStyle("right", parent=body, alignment=TA_RIGHT, spaceBefore=12)
+    width = A4[0] - 40 * mm
+
+    def para(text: str, style: ParagraphStyle = body) -> Paragraph:
+        return Paragraph(escape(text), style)
+
+    def grid(rows: list[list[str]], widths: list[float], header: bool = False) -> Table:
+        t = Table([[para(c) for c in row] for row in rows],
+                  colWidths=[w * width for w in widths], repeatRows=1 if header else 0)
+        commands: list[Any] = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]
+        if header:
+            commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")))
+        t.setStyle(TableStyle(commands))
+        return t
+
+    story: list[Any] = [para(_title(doc), title), para(doc.period_label, centered),
+                        grid([[k, v] for k, v in _head_rows(doc)], [0.25, 0.75])]
+    if not doc.sections:
+        story.append(para("本期间暂无履职记录。"))
+    for section in doc.sections:
+        story += [para(section.title, h2),
+                  grid([["类别", "数量"], *[[label, str(n)] for label, n in section.counts]],
+                       [0.75, 0.25], header=True), Spacer(1, 4)]
+        story += [para(f"· {fact.date:%Y-%m-%d}　{fact.label}") for fact in section.items]
+    story.append(para("履职积分", h2))
+    if not doc.scores:
+        story.append(para("本期间尚未计算积分。"))
+    for ys in doc.scores:
+        band = f"，等次：{ys.band}" if ys.band else ""
+        story.append(para(f"{ys.year}年度得分：{_points(ys.total)}分{band}"))
+        if ys.lines:
+            story.append(grid([["日期", "记录", "规则", "分值"],
+                               *[[f"{line.date:%Y-%m-%d}", line.label, _line_rule(line),
+                                  _points(line.points)] for line in ys.lines]],
+                              [0.16, 0.48, 0.26, 0.10], header=True))
+    story.append(para(f"{doc.committee_name}　{timezone.localdate():%Y年%m月%d日}打印", right))
+    out = io.BytesIO()
+    pdf = SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
+                            topMargin=20 * mm, bottomMargin=20 * mm, title=_title(doc),
+                            author=doc.committee_name, subject=doc.member.name)
+    pdf.build(story)
+    return out.getvalue()
