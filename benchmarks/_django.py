@@ -10,8 +10,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def setup(name: str) -> str:
-    """Point Django at a fresh database for this benchmark, migrate it, return its description."""
+def setup(name: str, *, reuse: bool = False) -> str:
+    """Point Django at a fresh database for this benchmark, migrate it, return its description.
+
+    ``reuse`` (PostgreSQL only) keeps the database of an earlier run, to time queries again
+    without loading a million rows a second time.
+    """
     sys.path.insert(0, str(ROOT))
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
@@ -20,8 +24,10 @@ def setup(name: str) -> str:
         base, _, _db = url.rpartition("/")
         db = f"bench_{name}"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{db}"')
-            conn.execute(f'CREATE DATABASE "{db}"')
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db]).fetchone()
+            if not (reuse and exists):
+                conn.execute(f'DROP DATABASE IF EXISTS "{db}"')
+                conn.execute(f'CREATE DATABASE "{db}"')
         os.environ["DATABASE_URL"] = f"{base}/{db}"
         where = f"PostgreSQL {db}"
     else:

@@ -9,8 +9,10 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from xieshang.core.navigation import NavItem, register
-        from xieshang.search import index, sources
+        from xieshang.search import index, permissions, sources
 
         sources.register_all()
         index.connect_signals()
         register(NavItem(_("Search"), "search", lambda a: a.committee is not None, order=95))
+        register(NavItem(_("Committee dictionary"), "search-dictionary",
+                         permissions.can_edit_dictionary, order=96))

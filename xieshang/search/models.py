@@ -47,3 +47,34 @@ class SearchEntry(CommitteeOwned):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id} {self.title}"
+
+
+class DictionaryTerm(CommitteeOwned):
+    """A committee's own word for segmentation: a place, a unit, a policy term."""
+
+    class PartOfSpeech(models.TextChoices):
+        PLACE = "ns", _("Place name")
+        ORGANISATION = "nt", _("Unit or organisation")
+        TERM = "nz", _("Policy or other term")
+        NOUN = "n", _("Common noun")
+
+    word = models.CharField(_("term"), max_length=30)
+    part_of_speech = models.CharField(_("part of speech"), max_length=2, blank=True,
+                                      choices=PartOfSpeech.choices)
+    # Where two terms overlap in a text, the heavier one is kept whole.
+    weight = models.PositiveSmallIntegerField(_("weight"), default=5)
+    created_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("dictionary term")
+        verbose_name_plural = _("dictionary terms")
+        ordering = ["word"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "word"], name="search_term_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.word

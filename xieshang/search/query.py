@@ -7,9 +7,11 @@ Relevance ranks (bm25 / ts_rank), newer records first among equals.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
 
 from xieshang.core.models import Role
@@ -47,6 +49,8 @@ class Results:
     hits: list[Hit]
     total: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    # PostgreSQL, very common terms: the total is an estimate ("about N").
+    estimated: bool = False
 
 
 def visible(actor: Actor) -> QuerySet[SearchEntry]:
@@ -100,10 +104,24 @@ def _search_sqlite(actor: Actor, terms: list[tuple[str, list[str]]], kind: str, 
     return [int(r[0]) for r in ranked[offset:offset + limit]], by_kind
 
 
-def _search_postgres(actor: Actor, terms: list[tuple[str, list[str]]], kind: str, limit: int,
-                     offset: int, public_only: bool = False) -> tuple[list[int], dict[str, int]]:
+# PostgreSQL: a match costs one heap visit (the GIN index has no positions, dates or ranks),
+# so at a million documents a common term (tens of thousands of matches) cannot be counted and
+# ranked whole in 100 ms. Up to EXACT_LIMIT estimated matches everything is exact; above it the
+# total is the planner's estimate ("about N") and relevance ranks the newest matches only,
+# found by walking back the id range (ids grow with time) until RANK_WINDOW have been seen.
+EXACT_LIMIT = 1500
+RANK_WINDOW = 300
+
+
+def _pg_where(actor: Actor, terms: list[tuple[str, list[str]]], kind: str,
+              public_only: bool, *, opaque: bool = False) -> tuple[str, list[int | str], list[str]]:
+    """``opaque``: the tsqueries come from a sub-select, so the planner uses its default
+    selectivity instead of a phrase estimate that is orders of magnitude too low (with that,
+    it would rather test every row of an id range than AND the range with the GIN index)."""
     assert actor.committee is not None
-    conditions, ranks = ["e.committee_id = %s"], []
+    # "+ 0": the committee holds most entries, so its btree index would only add a huge
+    # bitmap to AND with the GIN one (seconds at a million rows); filter on the heap instead.
+    conditions = ["e.committee_id + 0 = %s"]
     params: list[int | str] = [actor.committee.id]
     if public_only:
         conditions.append("e.visibility = 'public'")
@@ -111,29 +129,102 @@ def _search_postgres(actor: Actor, terms: list[tuple[str, list[str]]], kind: str
         uid = actor.user.pk if actor.user else 0
         conditions.append("(e.visibility IN ('public', 'committee') OR e.owner_ids LIKE %s)")
         params.append(f"% {uid} %")
-    tsqueries = []
+    tsqueries, ranks = [], []
     for column, tokens in terms:
         tsq = " <-> ".join(t.replace("'", "").replace("\\", "") for t in tokens)
-        conditions.append(f"e.{column}_tsv @@ to_tsquery('simple', %s)")
+        conditions.append(f"e.{column}_tsv @@ (SELECT to_tsquery('simple', %s))" if opaque
+                          else f"e.{column}_tsv @@ to_tsquery('simple', %s)")
+        params.append(tsq)
         ranks.append(f"ts_rank(e.{column}_tsv, to_tsquery('simple', %s))")
         tsqueries.append(tsq)
-    params += tsqueries
-    where = " AND ".join(conditions)
+    if kind:
+        conditions.append("e.kind = %s")
+        params.append(kind)
+    return " AND ".join(conditions), params, [" + ".join(ranks), *tsqueries]
+
+
+_STATS: dict[str, tuple[float, float, dict[str, float], float]] = {}
+STATS_SECONDS = 600
+
+
+def _pg_estimate(cursor: Any, terms: list[tuple[str, list[str]]]) -> int:
+    """The matches expected from ANALYZE's token frequencies: a phrase matches no more documents
+    than its rarest token (the planner's own phrase estimate is far too low, because the bigrams
+    of a phrase are anything but independent); so do separate terms, which tend to co-occur."""
+    share = 1.0
+    for column, tokens in terms:
+        cached = _STATS.get(column)
+        if cached is None or time.monotonic() - cached[0] > STATS_SECONDS:
+            cursor.execute(
+                "SELECT c.reltuples, s.most_common_elems::text::text[], s.most_common_elem_freqs "
+                "FROM pg_class c LEFT JOIN pg_stats s ON s.tablename = c.relname "
+                "AND s.attname = %s WHERE c.relname = 'search_searchentry'", [f"{column}_tsv"])
+            row = cursor.fetchone() or (0, None, None)
+            freqs = dict(zip(row[1] or [], row[2] or [], strict=False))
+            cached = (time.monotonic(), float(row[0] or 0),
+                      freqs, min(freqs.values()) if freqs else 1.0)
+            _STATS[column] = cached
+        _at, _rows, freqs, rarest = cached
+        # The rarest token bounds the matches (terms of one query are far from independent).
+        share = min(share, *(freqs.get(t, rarest) for t in tokens))
+    return int(share * max(_STATS[terms[0][0]][1], 0))
+
+
+def _search_postgres(actor: Actor, terms: list[tuple[str, list[str]]], kind: str, limit: int,
+                     offset: int, public_only: bool = False, exact: bool = False
+                     ) -> tuple[list[int], dict[str, int], bool]:
+    """(page ids, matches by kind, whether the counts are estimates)."""
+    where, params, (rank_sql, *tsqueries) = _pg_where(actor, terms, "", public_only)
+    kind_sql, kind_params = (" AND e.kind = %s", [kind]) if kind else ("", [])
+    order = f"ORDER BY {rank_sql} DESC, e.date DESC, e.id DESC"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT e.kind, COUNT(*) FROM search_searchentry e WHERE {where} "  # noqa: S608
-                       "GROUP BY e.kind", params)
-        by_kind = {str(k): int(n) for k, n in cursor.fetchall()}
-        kind_sql, kind_params = (" AND e.kind = %s", [kind]) if kind else ("", [])
-        cursor.execute(
-            f"SELECT e.id FROM search_searchentry e WHERE {where}{kind_sql} "  # noqa: S608
-            f"ORDER BY {' + '.join(ranks)} DESC, e.date DESC, e.id DESC LIMIT %s OFFSET %s",
-            [*params, *kind_params, *tsqueries, int(limit), int(offset)])
-        return [int(r[0]) for r in cursor.fetchall()], by_kind
+        estimate = 0 if exact else _pg_estimate(cursor, terms)
+        if exact or estimate <= EXACT_LIMIT or offset + limit > RANK_WINDOW:
+            cursor.execute(f"SELECT e.kind, COUNT(*) FROM search_searchentry e WHERE {where} "  # noqa: S608
+                           "GROUP BY e.kind", params)
+            by_kind = {str(k): int(n) for k, n in cursor.fetchall()}
+            cursor.execute(
+                f"SELECT e.id FROM search_searchentry e WHERE {where}{kind_sql} {order} "  # noqa: S608
+                "LIMIT %s OFFSET %s",
+                [*params, *kind_params, *tsqueries, int(limit), int(offset)])
+            return [int(r[0]) for r in cursor.fetchall()], by_kind, False
+        opaque_where, opaque_params, _ranks = _pg_where(actor, terms, "", public_only,
+                                                        opaque=True)
+        cursor.execute("SELECT MIN(id), MAX(id) FROM search_searchentry")
+        low, high = cursor.fetchone()
+        span = max(1, (high or 0) - (low or 0) + 1)
+        share = min(1.0, 1.5 * RANK_WINDOW / max(estimate, 1))
+        while True:
+            start = int(high - span * share) if share < 1.0 else 0
+            with transaction.atomic():
+                # A bitmap of the id range ANDed with the GIN bitmap: heap visits for the
+                # matches in the range only (a plain index scan on the id range would read
+                # every row in it to test its tsvector).
+                cursor.execute("SET LOCAL enable_indexscan = off")
+                cursor.execute(
+                    f"SELECT e.id, e.kind, {rank_sql} AS r, e.date FROM search_searchentry e "  # noqa: S608
+                    f"WHERE {opaque_where} AND e.id >= %s", [*tsqueries, *opaque_params, start])
+                rows = cursor.fetchall()
+            wanted = [r for r in rows if not kind or r[1] == kind]
+            if share >= 1.0 or (len(rows) >= RANK_WINDOW and len(wanted) >= offset + limit):
+                break
+            share = min(1.0, share * 4)
+    sampled: dict[str, int] = {}
+    for _id, k, _r, _d in rows:
+        sampled[str(k)] = sampled.get(str(k), 0) + 1
+    estimated = start > (low or 0)
+    if estimated:  # the newest part of the id range was read: scale its counts to the whole
+        part = (high - start + 1) / span
+        sampled = {k: round(n / part) for k, n in sampled.items()}
+    wanted.sort(key=lambda r: (-r[2], -r[3].timestamp(), -r[0]))
+    return [int(r[0]) for r in wanted[offset:offset + limit]], sampled, estimated
 
 
 def search(actor: Actor, query: str, *, kind: str = "", limit: int = 20, offset: int = 0,
-           public_only: bool = False) -> Results:
-    """Search the actor's committee; ``public_only`` for the public website (no login)."""
+           public_only: bool = False, exact: bool = False) -> Results:
+    """Search the actor's committee; ``public_only`` for the public website (no login).
+
+    ``exact``: count every match even where PostgreSQL would estimate (slow on huge sets)."""
     qs = visible(actor)
     if public_only:
         qs = qs.filter(visibility=SearchEntry.Visibility.PUBLIC)
@@ -145,12 +236,16 @@ def search(actor: Actor, query: str, *, kind: str = "", limit: int = 20, offset:
             qs = qs.filter(kind=kind)
         entries = list(qs.order_by("-date", "-id")[offset:offset + limit])
         return Results(hits=[_hit(e, "") for e in entries], total=qs.count(), facets=facets)
-    run = _search_postgres if connection.vendor == "postgresql" else _search_sqlite
-    page_ids, by_kind = run(actor, terms, kind, limit, offset, public_only)
+    estimated = False
+    if connection.vendor == "postgresql":
+        page_ids, by_kind, estimated = _search_postgres(actor, terms, kind, limit, offset,
+                                                        public_only, exact)
+    else:
+        page_ids, by_kind = _search_sqlite(actor, terms, kind, limit, offset, public_only)
     total = by_kind.get(kind, 0) if kind else sum(by_kind.values())
     by_id = SearchEntry.objects.in_bulk(page_ids)
     hits = [_hit(by_id[i], query) for i in page_ids if i in by_id]
-    return Results(hits=hits, total=total, facets={"kind": by_kind})
+    return Results(hits=hits, total=total, facets={"kind": by_kind}, estimated=estimated)
 
 
 def _hit(entry: SearchEntry, query: str) -> Hit:

@@ -1,13 +1,20 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from xieshang.core.http import XRequest
+from xieshang.core.tenancy import get_scoped_or_404, scoped
+from xieshang.search import dictionary, permissions
+from xieshang.search.forms import TermForm
+from xieshang.search.models import DictionaryTerm
 from xieshang.search.query import search
+from xieshang.textmining import segment
 
 PAGE = 20
 KIND_LABELS = {
@@ -36,3 +43,48 @@ def search_page(request: XRequest) -> HttpResponse:
         "q": query, "kind": kind, "results": results, "kinds": kinds, "page": page,
         "has_next": page * PAGE < results.total, "kind_labels": KIND_LABELS,
     })
+
+
+@login_required
+def dictionary_page(request: XRequest) -> HttpResponse:
+    """The committee's own terms: list, add, and try the segmentation on a sample."""
+    actor = request.actor
+    if not permissions.can_edit_dictionary(actor):
+        raise PermissionDenied
+    form = TermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            term = dictionary.term_add(actor=actor, word=d["word"],
+                                       part_of_speech=d["part_of_speech"] or "",
+                                       weight=d["weight"] or 5)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [
+                    (None, exc.messages)]:
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("“%(word)s” was added.") % {"word": term.word})
+            return redirect("search-dictionary")
+    sample = request.GET.get("sample", "")[:500]
+    segmented: list[str] = []
+    if sample.strip():
+        assert actor.committee is not None
+        with segment.using(dictionary.dictionary_for(actor.committee.pk)):
+            segmented = segment.words(sample, keep_stop=True)
+    terms = scoped(actor, DictionaryTerm).order_by("word")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "search/dictionary.html", {
+        "form": form, "terms": list(terms), "sample": sample, "segmented": segmented,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def dictionary_remove(request: XRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    if not permissions.can_edit_dictionary(actor):
+        raise PermissionDenied
+    term = get_scoped_or_404(actor, DictionaryTerm, pk=pk)
+    dictionary.term_remove(actor=actor, term=term)
+    messages.success(request, _("“%(word)s” was removed.") % {"word": term.word})
+    return redirect("search-dictionary")

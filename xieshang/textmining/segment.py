@@ -5,7 +5,11 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 import jieba
 
@@ -47,6 +51,69 @@ def _ensure() -> None:
             _loaded = True
 
 
+@dataclass(frozen=True)
+class UserDictionary:
+    """A committee's own terms: (word, part of speech, weight). Inside ``using(dictionary)``
+    every occurrence of a term is one word, whatever jieba would do; where two terms overlap
+    at the same place, the higher weight wins, then the longer term. The process-wide jieba
+    dictionary is left alone, so one committee's terms never change another's segmentation."""
+
+    terms: tuple[tuple[str, str, int], ...] = ()
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        return _compile(self.terms)
+
+    def part_of_speech(self, word: str) -> str:
+        return next((pos for w, pos, _weight in self.terms if w == word), "")
+
+
+_COMPILED: dict[tuple[tuple[str, str, int], ...], re.Pattern[str] | None] = {}
+_active: ContextVar[UserDictionary | None] = ContextVar("xieshang_user_dictionary", default=None)
+
+
+def _compile(terms: tuple[tuple[str, str, int], ...]) -> re.Pattern[str] | None:
+    if terms not in _COMPILED:
+        words_ = sorted({(normalise(w), weight) for w, _pos, weight in terms if normalise(w)},
+                        key=lambda x: (-x[1], -len(x[0])))
+        if len(_COMPILED) > 256:
+            _COMPILED.clear()
+        _COMPILED[terms] = (re.compile("|".join(re.escape(w) for w, _weight in words_))
+                            if words_ else None)
+    return _COMPILED[terms]
+
+
+@contextmanager
+def using(dictionary: UserDictionary | None) -> Iterator[None]:
+    """Segment with ``dictionary`` (a committee's terms) inside the block."""
+    token = _active.set(dictionary)
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
+def active_dictionary() -> UserDictionary | None:
+    return _active.get()
+
+
+def _cut(text: str) -> list[str]:
+    dictionary = _active.get()
+    pattern = dictionary.pattern if dictionary is not None else None
+    if pattern is None:
+        return jieba.lcut(text)
+    out: list[str] = []
+    pos = 0
+    for match in pattern.finditer(text):
+        if match.start() > pos:
+            out.extend(jieba.lcut(text[pos:match.start()]))
+        out.append(match.group(0))
+        pos = match.end()
+    if pos < len(text):
+        out.extend(jieba.lcut(text[pos:]))
+    return out
+
+
 def add_words(words: Iterable[str]) -> None:
     """Teach the segmenter a committee's own terms (place names, unit names…)."""
     _ensure()
@@ -73,7 +140,7 @@ def words(text: str, *, keep_stop: bool = False) -> list[str]:
     """Words of ``text`` (search-engine mode off: one segmentation)."""
     _ensure()
     result = []
-    for token in jieba.lcut(normalise(text)):
+    for token in _cut(normalise(text)):
         token = token.strip()
         if not token or (not keep_stop and token in STOP_WORDS):
             continue
@@ -95,5 +162,15 @@ def key_phrases(texts: Iterable[str], top: int = 5) -> list[str]:
 
     _ensure()
     joined = "\n".join(texts)
-    return [w for w in jieba.analyse.extract_tags(joined, topK=top * 3)
-            if w not in STOP_WORDS and not w.isdigit()][:top]
+    dictionary = _active.get()
+    if dictionary is None or dictionary.pattern is None:
+        return [w for w in jieba.analyse.extract_tags(joined, topK=top * 3)
+                if w not in STOP_WORDS and not w.isdigit()][:top]
+    # jieba's extractor uses its own segmentation; with a committee's terms, weigh our words
+    # by jieba's IDF instead (a committee term counts as a rare word).
+    idf = jieba.analyse.default_tfidf.idf_freq
+    rare = max(jieba.analyse.default_tfidf.median_idf * 1.5, 1.0)
+    counts = Counter(w for w in words(joined) if len(w) > 1 and not w.isdigit())
+    scored = {w: n * idf.get(w, rare) * (1.0 if dictionary.part_of_speech(w) == "" else 1.2)
+              for w, n in counts.items()}
+    return [w for w, _score in sorted(scored.items(), key=lambda x: (-x[1], x[0]))[:top]]
