@@ -91,3 +91,36 @@ def test_hot_topics_panel_groups_recent_topics(client, county, staff):
     client.force_login(staff)
     body = client.get(reverse("reports-dashboard")).content.decode()
     assert "热点议题" in body and "拥堵" in body
+
+
+def test_hot_topics_are_cached_until_an_item_changes(county, monkeypatch):
+    """Clustering runs once for the same items; a new item computes it afresh."""
+    from django.core.cache import cache
+
+    from xieshang.opinions.models import Topic
+    from xieshang.reports import dashboard
+    from xieshang.reports.figures import Scope
+    from xieshang.textmining import hottopics
+
+    cache.clear()
+    calls = []
+    real = hottopics.hot_topics
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hottopics, "hot_topics", counting)
+    for i, title in enumerate(["学校门口交通拥堵", "学校门口接送拥堵", "校门口交通拥堵严重",
+                               "小区停车难", "小区停车位不足"]):
+        Topic.objects.create(committee=county, title=title, description=title, name="居民",
+                             phone="13900000000", tracking_code=f"C{i:06d}")
+    today = timezone.localdate()
+    scope = Scope(county, today - dt.timedelta(days=30), today)
+    first = dashboard.hot_topic_panels(scope)
+    again = dashboard.hot_topic_panels(scope)
+    assert len(calls) == 1 and first[0].rows == again[0].rows
+    Topic.objects.create(committee=county, title="农村饮水不稳定", description="饮水",
+                         name="居民", phone="13900000000", tracking_code="C000099")
+    dashboard.hot_topic_panels(scope)
+    assert len(calls) == 2

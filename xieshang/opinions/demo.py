@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.db.models import F, Q
 from django.utils import timezone
 
 from xieshang.core import services as core_services
@@ -213,9 +214,17 @@ def build(ctx: DemoContext) -> None:
             if rng.random() < 0.5:
                 services.outcome_record(actor=prov_ed, report=report, kind="media",
                                         publication="《人民政协报》")
-    # Spread the dates over the two years (the services stamp "now").
+    # Spread the dates over the two years (the services stamp "now"). Every stamp of a
+    # report's lineage moves by the same amount: moving only submitted_at left reported_up_at,
+    # signed_off_at and published_at at build time, outside the report's year, so the figures
+    # of any past period counted nothing reported up.
+    stamps = ("submitted_at", "signed_off_at", "published_at", "sent_to_leaders_at",
+              "reported_up_at")
     for report, when in created:
-        OpinionReport.objects.filter(root=report).update(submitted_at=when)
+        report.refresh_from_db(fields=["submitted_at"])
+        shift = when - report.submitted_at
+        OpinionReport.objects.filter(Q(pk=report.pk) | Q(root=report)).update(
+            **{name: F(name) + shift for name in stamps})
 
     _topics(ctx, county)
     ctx.log(f"  {len(created)} county reports, "

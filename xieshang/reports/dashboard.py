@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
@@ -28,6 +30,8 @@ class Panel:
 
 
 PanelProvider = Callable[[Scope], list[Panel]]
+
+HOT_TOPICS_CACHE_SECONDS = 6 * 3600
 PANELS: dict[str, PanelProvider] = {}
 
 
@@ -134,9 +138,22 @@ def hot_topic_panels(scope: Scope) -> list[Panel]:
             ids.append(f"{prefix}{pk}")
     if len(texts) < 5:
         return []
-    topics = hot_topics(texts, times, ids, top=8)
-    return [Panel("text.hot_topics", _("Hot topics"), "table",
-                  [(t.label, float(t.size)) for t in topics], _("items"), order=30)]
+    from xieshang.search.dictionary import dictionary_for_many
+    from xieshang.textmining import segment
+
+    dictionary = dictionary_for_many(scope.committee_ids)
+    # Clustering costs seconds of CPU; the rows cost milliseconds. The result is cached under a
+    # fingerprint of exactly what it is computed from (items, titles, committees' terms), so any
+    # new, changed or removed item or term computes it afresh and nothing stale is shown.
+    fingerprint = hashlib.sha256(repr((ids, texts, dictionary.terms)).encode()).hexdigest()
+    key = f"xieshang:hot-topics:{fingerprint}"
+    rows = cache.get(key)
+    if rows is None:
+        with segment.using(dictionary):  # committees' own terms
+            topics = hot_topics(texts, times, ids, top=8)
+        rows = [(t.label, float(t.size)) for t in topics]
+        cache.set(key, rows, HOT_TOPICS_CACHE_SECONDS)
+    return [Panel("text.hot_topics", _("Hot topics"), "table", rows, _("items"), order=30)]
 
 
 def register_all() -> None:

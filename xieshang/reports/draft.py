@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from docx import Document
@@ -20,7 +21,31 @@ from docx.shared import Pt
 from xieshang.core.numerals import chinese_number
 from xieshang.reports.figures import Figure, Scope
 
-Sentence = Callable[[Callable[[str], int | float | None]], str | None]
+
+class Facts:
+    """What a sentence reads: ``g("key")`` is a figure's value (None when the figure does not
+    exist); ``g.detail(key, name)`` a list from its detail; ``g.starting(prefix)`` the figures
+    whose key starts with the prefix (the categories, say), largest first."""
+
+    def __init__(self, figures: dict[str, Figure]) -> None:
+        self.figures = figures
+
+    def __call__(self, key: str) -> int | float | None:
+        figure = self.figures.get(key)
+        return None if figure is None else figure.value
+
+    def detail(self, key: str, name: str) -> list[Any]:
+        figure = self.figures.get(key)
+        found = figure.detail.get(name) if figure is not None else None
+        return list(found) if isinstance(found, list) else []
+
+    def starting(self, prefix: str) -> list[tuple[str, int | float]]:
+        rows = [(k[len(prefix):], f.value) for k, f in self.figures.items()
+                if k.startswith(prefix) and f.value]
+        return sorted(rows, key=lambda r: (-r[1], r[0]))
+
+
+Sentence = Callable[[Facts], str | None]
 
 
 def _n(v: int | float | None) -> str:
@@ -29,7 +54,7 @@ def _n(v: int | float | None) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:.1f}"
 
 
-def _need(get: Callable[[str], int | float | None], *keys: str) -> bool:
+def _need(get: Facts, *keys: str) -> bool:
     return all(get(k) is not None for k in keys)
 
 
@@ -98,13 +123,111 @@ SECTIONS: list[tuple[str, list[Sentence]]] = [
 ]
 
 
-def sentences(figures: dict[str, Figure]) -> list[tuple[str, list[str]]]:
-    def get(key: str) -> int | float | None:
-        figure = figures.get(key)
-        return None if figure is None else figure.value
+BODY_KINDS = [("party", "民主党派"), ("organisation", "人民团体"), ("sector_group", "界别"),
+              ("special_committee", "专门委员会")]
 
+
+def _bodies(g: Facts) -> str | None:
+    parts = [f"{label}{_n(g(f'proposals.body.{kind}'))}件" for kind, label in BODY_KINDS
+             if g(f"proposals.body.{kind}")]
+    return f"集体提案中，{'、'.join(parts)}。" if parts else None
+
+
+def _categories(g: Facts) -> str | None:
+    rows = g.starting("proposals.category.")
+    if not rows:
+        return None
+    return "按内容分，" + "、".join(f"{name}类{_n(n)}件" for name, n in rows) + "。"
+
+
+def _top_units(g: Facts) -> str | None:
+    units = [u for u in g.detail("units.top", "units") if u.get("proposals")]
+    if not units:
+        return None
+    return ("承办提案较多的单位有：" + "、".join(f"{u['name']}（{u['proposals']}件）"
+                                               for u in units) + "。")
+
+
+def _key_examples(g: Facts) -> str | None:
+    titles = g.detail("proposals.key", "titles")
+    if not titles:
+        return None
+    return "重点提案包括" + "、".join(f"《{t}》" for t in titles) + ("等。" if len(titles) > 1
+                                                                   else "。")
+
+
+PROPOSAL_SECTIONS: list[tuple[str, list[Sentence]]] = [
+    ("提案提交和审查立案情况", [
+        lambda g: (f"本期共收到委员和各参加单位、界别、专门委员会提交的提案{_n(g('proposals.submitted'))}件，"
+                   f"经审查立案{_n(g('proposals.filed'))}件，立案率{_n(g('proposals.filing_rate'))}%。"
+                   if _need(g, "proposals.submitted", "proposals.filed") else None),
+        lambda g: (f"其中委员个人和联名提案{_n(g('proposals.members'))}件，党派、团体、界别和专门委员会"
+                   f"集体提案{_n(g('proposals.collective'))}件。"
+                   if _need(g, "proposals.members", "proposals.collective") else None),
+        _bodies,
+        _categories,
+        lambda g: (f"对内容相近的提案作并案处理{_n(g('proposals.merged'))}件，不予立案"
+                   f"{_n(g('proposals.not_filed'))}件，转为其他形式办理{_n(g('proposals.converted'))}件。"
+                   if _need(g, "proposals.merged", "proposals.not_filed") else None),
+    ]),
+    ("提案交办和办理情况", [
+        lambda g: (f"立案提案交由{_n(g('units.with_parts'))}个承办单位办理，共交办"
+                   f"{_n(g('units.assigned'))}件次，按时签收率{_n(g('units.signed_on_time_rate'))}%。"
+                   if g("units.assigned") else None),
+        lambda g: (f"已办复{_n(g('proposals.replied'))}件，按期办复率{_n(g('proposals.on_time_rate'))}%；"
+                   f"答复中A类（已解决或采纳）{_n(g('proposals.a_class'))}件、B类（正在解决或列入计划解决）"
+                   f"{_n(g('proposals.b_class'))}件、C类（留作参考）{_n(g('proposals.c_class'))}件，"
+                   f"分别占{_n(g('proposals.class_a_share'))}%、{_n(g('proposals.class_b_share'))}%、"
+                   f"{_n(g('proposals.class_c_share'))}%。"
+                   if _need(g, "proposals.replied", "proposals.a_class") else None),
+        lambda g: (f"提案人反馈意见中，满意{_n(g('proposals.rated_satisfied'))}件、基本满意"
+                   f"{_n(g('proposals.rated_basically'))}件、不满意{_n(g('proposals.rated_dissatisfied'))}件，"
+                   f"满意和基本满意率{_n(g('proposals.satisfied_rate'))}%；对不满意的提案重新办理"
+                   f"{_n(g('proposals.rehandled'))}件。"
+                   if _need(g, "proposals.rated_satisfied") else None),
+        _top_units,
+        lambda g: (f"目前仍有{_n(g('units.overdue_now'))}件次超过办理期限，经批准延期办理"
+                   f"{_n(g('units.extensions'))}次。"
+                   if g("units.overdue_now") or g("units.extensions") else None),
+    ]),
+    ("重点提案督办和优秀提案评选情况", [
+        lambda g: (f"遴选重点提案{_n(g('proposals.key'))}件，其中由领导领衔督办"
+                   f"{_n(g('proposals.key_supervised'))}件。"
+                   if g("proposals.key") else None),
+        _key_examples,
+        lambda g: (f"评选优秀提案{_n(g('proposals.excellent'))}件。"
+                   if g("proposals.excellent") else None),
+    ]),
+    ("下一步工作", []),
+]
+
+
+@dataclass(frozen=True)
+class DraftKind:
+    """One kind of draft: the same figures → sentences → .docx mechanism, other words."""
+
+    key: str
+    title: Callable[[Scope], str]
+    opening: str
+    sections: list[tuple[str, list[Sentence]]]
+    filename: str
+
+
+DRAFTS: dict[str, DraftKind] = {
+    "work": DraftKind("work", lambda s: f"{s.committee.name}常务委员会工作报告",
+                      "现将本期以来常务委员会的主要工作报告如下，请予审议。", SECTIONS,
+                      "work-report"),
+    "proposals": DraftKind("proposals",
+                           lambda s: f"{s.committee.name}常务委员会关于提案工作情况的报告",
+                           "现将本期以来的提案工作情况报告如下，请予审议。", PROPOSAL_SECTIONS,
+                           "proposal-report"),
+}
+
+
+def sentences(figures: dict[str, Figure], kind: str = "work") -> list[tuple[str, list[str]]]:
+    get = Facts(figures)
     out = []
-    for heading, builders in SECTIONS:
+    for heading, builders in DRAFTS[kind].sections:
         lines = [s for b in builders if (s := b(get))]
         out.append((heading, lines))
     return out
@@ -118,11 +241,15 @@ def _font(run: Any, size: int = 16, bold: bool = False, name: str = "仿宋") ->
 
 
 def work_report_docx(scope: Scope, figures: dict[str, Figure]) -> bytes:
+    return draft_docx("work", scope, figures)
+
+
+def draft_docx(kind: str, scope: Scope, figures: dict[str, Figure]) -> bytes:
+    draft = DRAFTS[kind]
     doc = Document()
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(title.add_run(f"{scope.committee.name}常务委员会工作报告"), size=22, bold=True,
-          name="方正小标宋简体")
+    _font(title.add_run(draft.title(scope)), size=22, bold=True, name="方正小标宋简体")
     sub = doc.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(sub.add_run(f"（初稿 · {scope.start:%Y年%m月%d日}至{scope.end:%Y年%m月%d日}）"), size=16,
@@ -130,8 +257,8 @@ def work_report_docx(scope: Scope, figures: dict[str, Figure]) -> bytes:
     intro = doc.add_paragraph()
     _font(intro.add_run("各位委员："), size=16)
     body = doc.add_paragraph()
-    _font(body.add_run("现将本期以来常务委员会的主要工作报告如下，请予审议。"), size=16)
-    for i, (heading, lines) in enumerate(sentences(figures), start=1):
+    _font(body.add_run(draft.opening), size=16)
+    for i, (heading, lines) in enumerate(sentences(figures, kind), start=1):
         h = doc.add_paragraph()
         _font(h.add_run(f"（{chinese_number(i)}）{heading}"), size=16, bold=True, name="黑体")
         if not lines:

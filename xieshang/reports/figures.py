@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 from xieshang.core.models import Committee
@@ -23,13 +24,14 @@ class Scope:
     end: dt.date
     include_sub: bool = False
 
-    @property
+    # Cached: every provider asks, and a province's sub-tree is one query, not one per use.
+    @cached_property
     def committees(self) -> list[Committee]:
         if not self.include_sub:
             return [self.committee]
         return list(self.committee.subtree())
 
-    @property
+    @cached_property
     def committee_ids(self) -> list[int]:
         return [c.id for c in self.committees]
 

@@ -15,8 +15,9 @@ from xieshang.core.http import XRequest
 from xieshang.core.models import Term
 from xieshang.core.tenancy import scoped
 from xieshang.reports import permissions
-from xieshang.reports.draft import sentences, work_report_docx
+from xieshang.reports.draft import DRAFTS, draft_docx, sentences
 from xieshang.reports.figures import Figure, Scope, compute
+from xieshang.reports.units import UnitLine
 
 
 def _scope(request: XRequest) -> tuple[Scope, list[Term]]:
@@ -48,6 +49,7 @@ SECTION_LABELS = {
     "opinions": gettext_lazy("Public-opinion reports"),
     "duties": gettext_lazy("Duty performance"),
     "attendance": gettext_lazy("Duty performance"),
+    "units": gettext_lazy("Handling units"),
 }
 
 
@@ -76,6 +78,7 @@ def figures_page(request: XRequest) -> HttpResponse:
             "term": request.GET.get("term", ""),
             "sub": request.GET.get("sub") == "1",
             "preview": sentences(figures),
+            "proposal_preview": sentences(figures, "proposals"),
             "query": request.GET.urlencode(),
         },
     )
@@ -86,13 +89,16 @@ def draft_download(request: XRequest) -> HttpResponse:
     if not permissions.can_view(request.actor):
         raise PermissionDenied
     scope, _terms = _scope(request)
-    data = work_report_docx(scope, compute(scope))
+    kind = request.GET.get("kind", "work")
+    if kind not in DRAFTS:
+        kind = "work"
+    data = draft_docx(kind, scope, compute(scope))
     response = HttpResponse(
         data,
         content_type=("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     )
     response["Content-Disposition"] = (
-        f'attachment; filename="work-report-{scope.start}-{scope.end}.docx"'
+        f'attachment; filename="{DRAFTS[kind].filename}-{scope.start}-{scope.end}.docx"'
     )
     return response
 
@@ -177,3 +183,106 @@ def panel_export(request: XRequest, key: str) -> HttpResponse:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     response["Content-Disposition"] = f'attachment; filename="{key}.xlsx"'
     return response
+
+
+UNIT_COLUMNS = [
+    ("assigned", gettext_lazy("Parts assigned")),
+    ("signed_on_time", gettext_lazy("Signed for on time")),
+    ("replied", gettext_lazy("Replied")),
+    ("replied_on_time", gettext_lazy("Replied on time")),
+    ("overdue_now", gettext_lazy("Overdue now")),
+    ("extensions", gettext_lazy("Extensions")),
+    ("class_a", gettext_lazy("Class A")),
+    ("class_b", gettext_lazy("Class B")),
+    ("class_c", gettext_lazy("Class C")),
+    ("satisfied", gettext_lazy("Satisfied")),
+    ("basically", gettext_lazy("Basically satisfied")),
+    ("dissatisfied", gettext_lazy("Dissatisfied")),
+    ("rehandled", gettext_lazy("Re-handled")),
+    ("replied_on_time_rate", gettext_lazy("On-time reply rate (%)")),
+    ("satisfied_rate", gettext_lazy("Satisfaction rate (%)")),
+    ("score", gettext_lazy("Score")),
+]
+
+
+def _unit_scope(request: XRequest) -> tuple[Scope, list[Term], frozenset[int] | None]:
+    visible = permissions.units_visible(request.actor)
+    if visible is not None and not visible:
+        raise PermissionDenied
+    scope, terms = _scope(request)
+    if visible is not None and scope.include_sub:  # a unit sees its own committee only
+        scope = Scope(scope.committee, scope.start, scope.end)
+    return scope, terms, visible
+
+
+@login_required
+def units_page(request: XRequest) -> HttpResponse:
+    """承办单位办理情况: every unit's line for the period, sortable, exportable."""
+    from xieshang.reports.units import SORTS, unit_lines
+
+    scope, terms, visible = _unit_scope(request)
+    sort = request.GET.get("sort", "score")
+    sort = sort if sort in SORTS else "score"
+    descending = request.GET.get("dir", "desc") != "asc"
+    lines = unit_lines(scope, unit_ids=set(visible) if visible is not None else None,
+                       sort=sort, descending=descending)
+    if request.GET.get("format") == "xlsx":
+        return _units_xlsx(scope, lines)
+    params = request.GET.copy()
+    for name in ("sort", "dir", "format"):
+        params.pop(name, None)
+    own = request.actor.committee.pk if request.actor.committee else None
+    return render(request, "reports/units.html", {
+        "scope": scope, "terms": terms, "term": request.GET.get("term", ""),
+        "sub": scope.include_sub, "lines": lines, "columns": UNIT_COLUMNS, "sort": sort,
+        "descending": descending, "base_query": params.urlencode(),
+        "query": request.GET.urlencode(), "own_committee": own,
+        "all_units": visible is None})
+
+
+def _units_xlsx(scope: Scope, lines: list[UnitLine]) -> HttpResponse:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "承办单位"
+    ws.append(["名次", "承办单位", *[str(label) for _key, label in UNIT_COLUMNS]])
+    for rank, line in enumerate(lines, start=1):
+        ws.append([rank, line.name, *[getattr(line, key) for key, _l in UNIT_COLUMNS]])
+    ws.append([])
+    ws.append(["口径", f"{scope.committee.name} {scope.start}—{scope.end}（按交办日期）"])
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(out.getvalue(), content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = (
+        f'attachment; filename="units-{scope.start}-{scope.end}.xlsx"')
+    return response
+
+
+@login_required
+def unit_detail(request: XRequest, unit_id: int) -> HttpResponse:
+    """One unit's line and the proposals behind it."""
+    from xieshang.core.tenancy import get_scoped_or_404
+    from xieshang.members.models import HandlingUnit
+    from xieshang.proposals.models import Assignment
+    from xieshang.reports.units import unit_lines
+
+    scope, _terms, visible = _unit_scope(request)
+    if visible is not None and unit_id not in visible:
+        raise PermissionDenied
+    unit = get_scoped_or_404(request.actor, HandlingUnit, pk=unit_id)
+    scope = Scope(scope.committee, scope.start, scope.end)
+    lines = unit_lines(scope, unit_ids={unit.pk})
+    line = lines[0] if lines else None
+    lo = timezone.make_aware(dt.datetime.combine(scope.start, dt.time.min))
+    hi = timezone.make_aware(dt.datetime.combine(scope.end + dt.timedelta(days=1),
+                                                 dt.time.min))
+    parts = (scoped(request.actor, Assignment)
+             .filter(unit=unit, assigned_at__gte=lo, assigned_at__lt=hi)
+             .exclude(state=Assignment.State.WITHDRAWN)
+             .select_related("proposal").order_by("proposal__serial_number", "id"))
+    return render(request, "reports/unit_detail.html", {
+        "scope": scope, "unit": unit, "line": line, "parts": parts,
+        "columns": UNIT_COLUMNS, "query": request.GET.urlencode()})

@@ -1,4 +1,4 @@
-"""``xieshang report figures|draft`` for any committee and period."""
+"""``xieshang report figures|draft [--kind work|proposals]`` for any committee and period."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from xieshang.core.models import Committee
-from xieshang.reports.draft import work_report_docx
+from xieshang.reports.draft import DRAFTS, draft_docx
 from xieshang.reports.figures import Scope, compute
 
 
@@ -37,6 +37,9 @@ class Command(BaseCommand):
                 p.add_argument("--format", choices=["json", "text"], default="text")
             else:
                 p.add_argument("--out", required=True)
+                p.add_argument("--kind", choices=sorted(DRAFTS), default="work",
+                               help="work: the committee's work report; "
+                                    "proposals: the proposal-work report")
 
     def handle(self, *args: Any, **options: Any) -> None:
         committee = Committee.objects.filter(code=options["committee"]).first()
@@ -50,7 +53,7 @@ class Command(BaseCommand):
         figures = compute(scope)
         if options["action"] == "draft":
             with open(options["out"], "wb") as fh:
-                fh.write(work_report_docx(scope, figures))
+                fh.write(draft_docx(options["kind"], scope, figures))
             self.stdout.write(f"written {options['out']}")
             return
         if options["format"] == "json":
