@@ -24,6 +24,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Router
 from ninja.openapi.docs import DocsBase
 
@@ -63,7 +64,36 @@ class LocalSwagger(DocsBase):
         })
 
 
-api = NinjaAPI(
+ERROR_BODY = {
+    "type": "object", "required": ["code", "message", "errors"],
+    "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "properties": {
+            "field": {"type": "string"}, "message": {"type": "string"}}}},
+    },
+}
+ERROR_STATUSES = {"400": "Refused by a rule", "401": "Not logged in", "403": "Not allowed",
+                  "404": "Not found", "409": "Conflict", "422": "Malformed input"}
+
+
+class XieshangAPI(NinjaAPI):
+    """The schema documents the error answers every operation may give (see DESCRIPTION)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.get("components", {}).get("schemas", {})
+        body = {"$ref": "#/components/schemas/ErrorOut"} if "ErrorOut" in components \
+            else ERROR_BODY
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, text in ERROR_STATUSES.items():
+                    responses.setdefault(status, {"description": text, "content": {
+                        "application/json": {"schema": body}}})
+        return schema
+
+
+api = XieshangAPI(
     title="Xieshang API",
     version="1",
     description=DESCRIPTION,
@@ -105,3 +135,14 @@ def mount_app_routers(target: NinjaAPI) -> list[str]:
 
 
 MOUNTED = mount_app_routers(api)
+
+
+@csrf_exempt  # it changes nothing; a POST to a mistyped path gets the JSON 404 too
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any other /api/ path (e.g. a negative id, which the int converter does not match) is a
+    JSON 404 like the rest of the API, not the HTML page."""
+    from django.utils.translation import gettext
+
+    from xieshang.core.apiutils import _error
+
+    return _error(api, request, 404, "not_found", gettext("Not found."))

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.i18n import set_language
 
 from xieshang.portal.sitemaps import SITEMAPS
@@ -38,6 +38,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 if find_spec("xieshang.api") is not None:
     urlpatterns.insert(0, path("api/", import_module("xieshang.api").api.urls))
+    urlpatterns.insert(1, re_path(r"^api/(?P<rest>.*)$", import_module("xieshang.api").not_found))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

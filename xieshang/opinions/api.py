@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from xieshang.core.apiutils import ApiError, actor
@@ -125,7 +126,7 @@ class DiffOut(Schema):
 
 class BulletinIn(Schema):
     kind: str
-    report_ids: list[int]
+    report_ids: list[Annotated[int, Field(ge=1, le=2**62)]]
     recipients: str | None = None
 
 
@@ -326,19 +327,7 @@ def create_bulletin(request: HttpRequest, payload: BulletinIn) -> tuple[int, dic
     return 201, _bulletin_out(bulletin)
 
 
-@router.post("/bulletins/{pk}/{action}", response=BulletinOut)
-def bulletin_action(request: HttpRequest, pk: int, action: str) -> dict[str, object]:
-    a = _actor(request)
-    bulletin = get_scoped_or_404(a, Bulletin, pk=pk)
-    if action == "publish":
-        bulletin = services.bulletin_publish(actor=a, bulletin=bulletin)
-    elif action == "send":
-        bulletin = services.bulletin_send(actor=a, bulletin=bulletin)
-    else:
-        raise ApiError("unknown_action", _("Unknown action."), 404)
-    return _bulletin_out(bulletin)
-
-
+# Before /bulletins/{pk}/{action}: Django matches the first pattern, and that one is POST only.
 @router.get("/bulletins/{pk}/docx")
 def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
     a = _actor(request)
@@ -351,6 +340,19 @@ def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="bulletin-{bulletin.year}-{bulletin.number}.docx"')
     return response
+
+
+@router.post("/bulletins/{pk}/{action}", response=BulletinOut)
+def bulletin_action(request: HttpRequest, pk: int, action: str) -> dict[str, object]:
+    a = _actor(request)
+    bulletin = get_scoped_or_404(a, Bulletin, pk=pk)
+    if action == "publish":
+        bulletin = services.bulletin_publish(actor=a, bulletin=bulletin)
+    elif action == "send":
+        bulletin = services.bulletin_send(actor=a, bulletin=bulletin)
+    else:
+        raise ApiError("unknown_action", _("Unknown action."), 404)
+    return _bulletin_out(bulletin)
 
 
 # --- quotas and correspondents ---------------------------------------------------------------
