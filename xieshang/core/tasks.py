@@ -14,28 +14,52 @@ from xieshang.core.sms import get_backend
 
 @task()
 def deliver_notification(notification_id: int) -> str:
-    """Send the email and SMS copies of a notification, each at most once."""
+    """Send the email and SMS copies of a notification, each at most once.
+
+    Each copy is claimed (its ``*_sent_at`` set and committed) *before* it is handed to the
+    gateway, so a worker killed in the middle, whose task is re-queued by ``tasks_recover``,
+    never sends a copy twice: at most once, never twice. A copy whose sending raises is
+    un-claimed, so a later run may try it again.
+    """
+    done = []
+    for channel in ("email", "sms"):
+        note = _claim(notification_id, channel)
+        if note is None:
+            continue
+        user = note.recipient
+        try:
+            if channel == "email":
+                send_mail(
+                    f"[{note.committee.short_name or note.committee.name}] {note.title}",
+                    note.body, settings.DEFAULT_FROM_EMAIL, [user.email],
+                )
+            else:
+                get_backend().send(user.phone or "", f"{note.title}。{note.body}"[:300])
+        except Exception:
+            Notification.objects.filter(pk=note.pk).update(**{f"{channel}_sent_at": None})
+            raise
+        done.append(channel)
+    return ",".join(done) or "nothing to send"
+
+
+def _claim(notification_id: int, channel: str) -> Notification | None:
+    """Mark one copy as handed over, in its own committed transaction; None if not due."""
+    field = f"{channel}_sent_at"
     with transaction.atomic():
         note = (
-            Notification.objects.select_for_update()
+            # of=self: lock the notification only, not its recipient and committee rows.
+            Notification.objects.select_for_update(of=("self",))
             .select_related("recipient", "committee")
             .filter(pk=notification_id)
             .first()
         )
-        if note is None:
-            return "gone"
+        if note is None or getattr(note, field) is not None:
+            return None
         user = note.recipient
-        done = []
-        if note.want_email and note.email_sent_at is None and user.email:
-            send_mail(
-                f"[{note.committee.short_name or note.committee.name}] {note.title}",
-                note.body, settings.DEFAULT_FROM_EMAIL, [user.email],
-            )
-            note.email_sent_at = timezone.now()
-            done.append("email")
-        if note.want_sms and note.sms_sent_at is None and user.phone:
-            get_backend().send(user.phone, f"{note.title}。{note.body}"[:300])
-            note.sms_sent_at = timezone.now()
-            done.append("sms")
-        note.save(update_fields=["email_sent_at", "sms_sent_at"])
-    return ",".join(done) or "nothing to send"
+        if channel == "email" and not (note.want_email and user.email):
+            return None
+        if channel == "sms" and not (note.want_sms and user.phone):
+            return None
+        setattr(note, field, timezone.now())
+        note.save(update_fields=[field])
+    return note
