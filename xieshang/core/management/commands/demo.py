@@ -41,6 +41,11 @@ class Command(BaseCommand):
                             help="random seed: the same seed gives the same county (2026)")
         parser.add_argument("--reset", action="store_true",
                             help="delete EVERYTHING in the database first, then build the demo")
+        parser.add_argument("--scale", choices=("county", "province", "small"), default="county",
+                            help="county: the demo county (default); province: 1 province, "
+                                 "14 cities, 100 counties, ~30,000 members, 10 years of records "
+                                 "for load tests (xieshang/core/scale.py); small: the same at "
+                                 "2 cities x 2 counties x 1 year")
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbose = options["verbosity"] > 0
@@ -55,6 +60,9 @@ class Command(BaseCommand):
                 raise CommandError(
                     "The database already holds committees, so the demo is not added to it. "
                     "`xieshang demo --reset` deletes everything in the database first.")
+        if options["scale"] != "county":
+            self._scale(options["scale"], options["seed"], verbose)
+            return
         started = time.monotonic()
         if verbose:
             self.stdout.write(f"Building the demo (seed {options['seed']})…")
@@ -66,6 +74,22 @@ class Command(BaseCommand):
         if verbose:
             self.stdout.write(f"Done in {time.monotonic() - started:.1f} s.")
         self._print_logins(ctx.logins)
+
+    def _scale(self, scale: str, seed: int, verbose: bool) -> None:
+        from xieshang.core.scale import ScaleSpec, build_scale
+
+        spec = ScaleSpec.province() if scale == "province" else ScaleSpec.small()
+        spec.seed = seed
+        self.stdout.write(f"Building the {scale}-scale data (seed {seed})…")
+        result = build_scale(spec, log=self.stdout.write if verbose else lambda s: None)
+        audit.record(Actor.for_system(None), BUILD_ACTION, after={
+            "seed": seed, "scale": scale, "counts": dict(result.counts), "logins": []})
+        self.stdout.write("Rows: " + ", ".join(f"{k} {v}" for k, v in result.counts.items()))
+        self.stdout.write("Seconds: " + ", ".join(f"{k} {v:.1f}"
+                                                  for k, v in result.timings.items()))
+        self.stdout.write(f"Logins ({len(result.logins)}, password {DEMO_PASSWORD}): "
+                          "<code>-staff, <code>-leader, <code>-unit1..3, <code>-m1.. "
+                          "for each committee code sc-prov, sc-c01, sc-c01-01 …")
 
     def _reset(self, verbose: bool) -> None:
         if verbose:
