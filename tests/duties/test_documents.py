@@ -2,6 +2,7 @@
 
 import datetime as dt
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -82,6 +83,10 @@ def test_term_record_as_pdf(client, recorded, county, staff):
     assert f"第{term.label}届" in text
     assert "获评优秀提案个人" in text and "获评市级优秀政协委员" in text
     assert "2024年度得分：5分" in text and "2025年度得分：15分" in text
+    assert "（1）" in text  # items are numbered (the CID font has no bullet glyph)
+    artifacts = Path(__file__).resolve().parents[1] / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "duty-record-term.pdf").write_bytes(response.content)  # for a look
 
 
 def test_pdf_of_an_empty_year_says_so(recorded, county):

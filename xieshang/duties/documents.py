@@ -257,7 +257,8 @@ def to_pdf(doc: RecordDoc) -> bytes:
         story += [para(section.title, h2),
                   grid([["类别", "数量"], *[[label, str(n)] for label, n in section.counts]],
                        [0.75, 0.25], header=True), Spacer(1, 4)]
-        story += [para(f"· {fact.date:%Y-%m-%d}　{fact.label}") for fact in section.items]
+        story += [para(f"（{n}）{fact.date:%Y-%m-%d}　{fact.label}")
+                  for n, fact in enumerate(section.items, 1)]
     story.append(para("履职积分", h2))
     if not doc.scores:
         story.append(para("本期间尚未计算积分。"))
