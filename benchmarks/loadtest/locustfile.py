@@ -58,9 +58,14 @@ def csrf(html: str) -> str:
     return m.group(1) if m else ""
 
 
+# Think time between a user's pages, seconds: XS_WAIT="min,max" (default 1,3: a busy user who
+# never reads; "5,15" is closer to someone reading a proposal or filling a form).
+WAIT = tuple(float(x) for x in os.environ.get("XS_WAIT", "1,3").split(","))
+
+
 class LoggedIn(HttpUser):
     abstract = True
-    wait_time = between(1, 3)
+    wait_time = between(*WAIT)
     pool: list[str] = []
 
     def on_start(self) -> None:
@@ -198,7 +203,7 @@ class Leader(LoggedIn):
 
 class Public(HttpUser):
     weight = 3
-    wait_time = between(1, 3)
+    wait_time = between(*WAIT)
 
     @task(3)
     def portal(self) -> None:

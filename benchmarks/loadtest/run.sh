@@ -7,6 +7,7 @@
 # province (`xieshang demo --scale province`, XS_SCALE=province). Settings (environment):
 #   USERS=50 SPAWN=10 DURATION=120s WORKERS=4 THREADS=1 PORT=8765 XS_PEAK=0 OUT=tests/artifacts/loadtest
 #   CLASSES="PlenaryMember" (run only these locust user classes; default: all)
+#   XS_WAIT="1,3" (think time between pages, seconds; "5,15" reads like a person)
 # Prints throughput, p50/p95/p99 per page, the error count, and the server's CPU and memory
 # (with the machine's load, since a shared machine skews every figure).
 set -euo pipefail
