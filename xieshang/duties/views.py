@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core.files import xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.models import Term
 from xieshang.core.tenancy import get_scoped_or_404, scoped
@@ -97,22 +97,11 @@ def ranking(request: XRequest) -> HttpResponse:
 
 
 def _ranking_xlsx(rows: list[Score], year: int) -> HttpResponse:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = f"{year}"
-    ws.append(["名次", "姓名", "界别", "得分", "等次"])
-    for rank, row in enumerate(rows, start=1):
-        ws.append([rank, row.member.name, row.member.sector.name if row.member.sector else "",
-                   float(row.total), row.band])
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(out.getvalue(), content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f'attachment; filename="duty-scores-{year}.xlsx"'
-    return response
+    return xlsx_response(
+        [["名次", "姓名", "界别", "得分", "等次"],
+         *([rank, row.member.name, row.member.sector.name if row.member.sector else "",
+            float(row.total), row.band] for rank, row in enumerate(rows, start=1))],
+        filename=f"duty-scores-{year}.xlsx", title=f"{year}")
 
 
 @login_required
@@ -303,23 +292,12 @@ def self_reports(request: XRequest) -> HttpResponse:
 
 
 def _missing_xlsx(missing: list[tuple[Member, SelfReport | None]], year: int) -> HttpResponse:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = f"{year}"
-    ws.append([_("Name"), _("Sector"), _("Mobile phone"), _("Status")])
-    for member, report in missing:
-        ws.append([member.name, member.sector.name if member.sector else "", member.phone,
-                   report.get_status_display() if report else _("Not started")])
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(out.getvalue(), content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = (
-        f'attachment; filename="self-reports-missing-{year}.xlsx"')
-    return response
+    return xlsx_response(
+        [[_("Name"), _("Sector"), _("Mobile phone"), _("Status")],
+         *([member.name, member.sector.name if member.sector else "", member.phone,
+            report.get_status_display() if report else _("Not started")]
+           for member, report in missing)],
+        filename=f"self-reports-missing-{year}.xlsx", title=f"{year}")
 
 
 @login_required

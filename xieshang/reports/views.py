@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from xieshang.core.files import xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.models import Term
 from xieshang.core.tenancy import scoped
@@ -104,24 +104,11 @@ def draft_download(request: XRequest) -> HttpResponse:
 
 
 def _xlsx(scope: Scope, figures: dict[str, Figure]) -> HttpResponse:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.append(["指标代码", "指标", "数值", "单位", "口径"])
-    for f in figures.values():
-        ws.append([f.key, f.label, f.value, f.unit, f"{scope.start}—{scope.end}"])
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="figures-{scope.start}-{scope.end}.xlsx"'
-    )
-    return response
+    return xlsx_response(
+        [["指标代码", "指标", "数值", "单位", "口径"],
+         *([f.key, f.label, f.value, f.unit, f"{scope.start}—{scope.end}"]
+           for f in figures.values())],
+        filename=f"figures-{scope.start}-{scope.end}.xlsx")
 
 
 HEADLINE_KEYS = ["members.serving", "proposals.submitted", "proposals.filed",
@@ -161,8 +148,6 @@ def screen_page(request: XRequest) -> HttpResponse:
 
 @login_required
 def panel_export(request: XRequest, key: str) -> HttpResponse:
-    from openpyxl import Workbook
-
     from xieshang.reports.dashboard import panels
 
     if not permissions.can_view(request.actor):
@@ -171,18 +156,7 @@ def panel_export(request: XRequest, key: str) -> HttpResponse:
     panel = next((p for p in panels(scope) if p.key == key), None)
     if panel is None:
         raise Http404
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.append([panel.title, panel.unit])
-    for label, value in panel.rows:
-        ws.append([label, value])
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(out.getvalue(), content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = f'attachment; filename="{key}.xlsx"'
-    return response
+    return xlsx_response([[panel.title, panel.unit], *panel.rows], filename=f"{key}.xlsx")
 
 
 UNIT_COLUMNS = [
@@ -241,24 +215,13 @@ def units_page(request: XRequest) -> HttpResponse:
 
 
 def _units_xlsx(scope: Scope, lines: list[UnitLine]) -> HttpResponse:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "承办单位"
-    ws.append(["名次", "承办单位", *[str(label) for _key, label in UNIT_COLUMNS]])
-    for rank, line in enumerate(lines, start=1):
-        ws.append([rank, line.name, *[getattr(line, key) for key, _l in UNIT_COLUMNS]])
-    ws.append([])
-    ws.append(["口径", f"{scope.committee.name} {scope.start}—{scope.end}（按交办日期）"])
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(out.getvalue(), content_type=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-    response["Content-Disposition"] = (
-        f'attachment; filename="units-{scope.start}-{scope.end}.xlsx"')
-    return response
+    return xlsx_response(
+        [["名次", "承办单位", *[str(label) for _key, label in UNIT_COLUMNS]],
+         *([rank, line.name, *[getattr(line, key) for key, _l in UNIT_COLUMNS]]
+           for rank, line in enumerate(lines, start=1)),
+         [],
+         ["口径", f"{scope.committee.name} {scope.start}—{scope.end}（按交办日期）"]],
+        filename=f"units-{scope.start}-{scope.end}.xlsx", title="承办单位")
 
 
 @login_required
