@@ -207,3 +207,8 @@ def test_postgres_ranks_the_newest_matches_of_a_huge_hit_set(county, staff, monk
     few = search(actor_for(staff, county), "39号 饮水", limit=5)
     assert ([h.entry.title for h in few.hits], few.total, few.estimated) == (
         ["第39号 饮水安全"], 1, False)
+    # Two terms that occur together often: more than EXACT_LIMIT in the GIN intersection, so the
+    # newest part of the range is ranked and the total estimated, as for one common term.
+    both = search(actor_for(staff, county), "号 饮水", limit=5)
+    assert [h.entry.title for h in both.hits] == newest
+    assert both.estimated and 20 <= both.total <= 80

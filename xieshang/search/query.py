@@ -130,13 +130,19 @@ def _pg_where(actor: Actor, terms: list[tuple[str, list[str]]], kind: str,
         conditions.append("(e.visibility IN ('public', 'committee') OR e.owner_ids LIKE %s)")
         params.append(f"% {uid} %")
     tsqueries, ranks = [], []
+    by_column: dict[str, list[str]] = {}
     for column, tokens in terms:
         tsq = " <-> ".join(t.replace("'", "").replace("\\", "") for t in tokens)
-        conditions.append(f"e.{column}_tsv @@ (SELECT to_tsquery('simple', %s))" if opaque
-                          else f"e.{column}_tsv @@ to_tsquery('simple', %s)")
-        params.append(tsq)
+        by_column.setdefault(column, []).append(f"({tsq})")
         ranks.append(f"ts_rank(e.{column}_tsv, to_tsquery('simple', %s))")
         tsqueries.append(tsq)
+    # One condition per column with its terms ANDed inside the tsquery: the same rows as one
+    # condition per term, but the planner then sees one index condition of ordinary
+    # selectivity, not a product of tiny ones that makes it skip ANDing with the id range.
+    for column, parts in by_column.items():
+        conditions.append(f"e.{column}_tsv @@ (SELECT to_tsquery('simple', %s))" if opaque
+                          else f"e.{column}_tsv @@ to_tsquery('simple', %s)")
+        params.append(" & ".join(parts))
     if kind:
         conditions.append("e.kind = %s")
         params.append(kind)
@@ -190,9 +196,27 @@ def _search_postgres(actor: Actor, terms: list[tuple[str, list[str]]], kind: str
             return [int(r[0]) for r in cursor.fetchall()], by_kind, False
         opaque_where, opaque_params, _ranks = _pg_where(actor, terms, "", public_only,
                                                         opaque=True)
+        select = f"SELECT e.id, e.kind, {rank_sql} AS r, e.date FROM search_searchentry e "  # noqa: S608
         cursor.execute("SELECT MIN(id), MAX(id) FROM search_searchentry")
         low, high = cursor.fetchone()
         span = max(1, (high or 0) - (low or 0) + 1)
+        if len(terms) > 1:
+            # Several terms: the estimate is that of the rarest one, but together they may be
+            # rare (物业 + 电梯). Ask the GIN index for the rows holding all of them, up to
+            # EXACT_LIMIT + 1 (no rank yet: that reads each row's whole tsvector). A small
+            # intersection is the whole, exact answer; a large one comes back in id order, and
+            # how far into the id range its first EXACT_LIMIT rows reach gives the density.
+            with transaction.atomic():
+                cursor.execute("SET LOCAL enable_indexscan = off")
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                cursor.execute(f"SELECT e.id FROM search_searchentry e WHERE {opaque_where} "  # noqa: S608
+                               "LIMIT %s", [*opaque_params, EXACT_LIMIT + 1])
+                found = [int(r[0]) for r in cursor.fetchall()]
+            if len(found) <= EXACT_LIMIT:
+                cursor.execute(f"{select}WHERE e.id = ANY(%s)",  # noqa: S608
+                               [*tsqueries, found])
+                return _ranked_page(cursor.fetchall(), kind, limit, offset, 1.0)
+            estimate = int(len(found) * span / max(1, max(found) - (low or 0) + 1))
         share = min(1.0, 1.5 * RANK_WINDOW / max(estimate, 1))
         while True:
             start = int(high - span * share) if share < 1.0 else 0
@@ -201,23 +225,33 @@ def _search_postgres(actor: Actor, terms: list[tuple[str, list[str]]], kind: str
                 # matches in the range only (a plain index scan on the id range would read
                 # every row in it to test its tsvector).
                 cursor.execute("SET LOCAL enable_indexscan = off")
-                cursor.execute(
-                    f"SELECT e.id, e.kind, {rank_sql} AS r, e.date FROM search_searchentry e "  # noqa: S608
-                    f"WHERE {opaque_where} AND e.id >= %s", [*tsqueries, *opaque_params, start])
+                cursor.execute(f"{select}WHERE {opaque_where} AND e.id >= %s",  # noqa: S608
+                               [*tsqueries, *opaque_params, start])
                 rows = cursor.fetchall()
             wanted = [r for r in rows if not kind or r[1] == kind]
             if share >= 1.0 or (len(rows) >= RANK_WINDOW and len(wanted) >= offset + limit):
                 break
-            share = min(1.0, share * 4)
+            # Widen to where the density seen so far says enough matches lie (one more pass,
+            # usually), rather than by a fixed factor.
+            need = max(RANK_WINDOW / max(len(rows), 1), (offset + limit) / max(len(wanted), 1))
+            share = min(1.0, share * min(16.0, max(2.0, 1.3 * need)))
+    estimated = start > (low or 0)
+    part = (high - start + 1) / span if estimated else 1.0
+    return _ranked_page(rows, kind, limit, offset, part)
+
+
+def _ranked_page(rows: list[tuple[Any, ...]], kind: str, limit: int, offset: int,
+                 part: float) -> tuple[list[int], dict[str, int], bool]:
+    """Rank (id, kind, rank, date) rows; ``part`` < 1: they are the newest ``part`` of the id
+    range, and the counts by kind are scaled up to the whole (estimates)."""
     sampled: dict[str, int] = {}
     for _id, k, _r, _d in rows:
         sampled[str(k)] = sampled.get(str(k), 0) + 1
-    estimated = start > (low or 0)
-    if estimated:  # the newest part of the id range was read: scale its counts to the whole
-        part = (high - start + 1) / span
+    if part < 1.0:
         sampled = {k: round(n / part) for k, n in sampled.items()}
+    wanted = [r for r in rows if not kind or r[1] == kind]
     wanted.sort(key=lambda r: (-r[2], -r[3].timestamp(), -r[0]))
-    return [int(r[0]) for r in wanted[offset:offset + limit]], sampled, estimated
+    return [int(r[0]) for r in wanted[offset:offset + limit]], sampled, part < 1.0
 
 
 def search(actor: Actor, query: str, *, kind: str = "", limit: int = 20, offset: int = 0,
