@@ -1,4 +1,4 @@
-"""Query count and CPU time of each page the load test visits, for one role each, on the
+"""Query count and CPU time of each page (median, and the first view in a fresh process) the load test visits, for one role each, on the
 database in DATABASE_URL (a load-independent companion to run.sh on a busy machine).
 
     DATABASE_URL=postgres://…/xs_load_county .venv/bin/python benchmarks/loadtest/page_costs.py
@@ -44,7 +44,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="county", choices=("county", "province"))
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--warm", action="store_true",
+                        help="warm the process first, as xieshang.wsgi does for the server")
     args = parser.parse_args()
+    if args.warm:
+        from xieshang.core.warmup import warm
+
+        warm()
     if args.scale == "province":
         code = "sc-c01-01"
         users = {"member": f"{code}-m1", "staff": f"{code}-staff", "unit": f"{code}-unit1",
@@ -53,7 +59,8 @@ def main() -> None:
         code = "demo-county"
         users = {"member": "weiyuan", "staff": "tiweiban", "unit": "jiaoyuju",
                  "leader": "zhuxi"}
-    print(f"{'role':7} {'page':32} {'status':>6} {'queries':>7} {'cpu ms p50':>10}")
+    print(f"{'role':7} {'page':32} {'status':>6} {'queries':>7} {'cpu ms p50':>10} "
+          f"{'first':>6}")
     for role, pages in PAGES.items():
         client = Client()
         if role in users:
@@ -77,7 +84,7 @@ def main() -> None:
                     ids = LINK.findall(response.content.decode("utf-8", "replace"))
                     detail = f"/proposals/{ids[0]}/" if ids else ""
             print(f"{role:7} {page:32} {status:>6} {queries:>7} "
-                  f"{statistics.median(times):>10.0f}")
+                  f"{statistics.median(times):>10.0f} {times[0]:>6.0f}")
 
 
 if __name__ == "__main__":

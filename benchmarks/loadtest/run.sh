@@ -30,7 +30,7 @@ export XIESHANG_SECURE_COOKIES=0
 
 .venv/bin/gunicorn xieshang.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
     --threads "$THREADS" --access-logfile /dev/null --error-logfile "$TAG-gunicorn.log" \
-    --timeout 60 &
+    --timeout 60 --preload &
 GPID=$!
 trap 'kill "$SPID" 2>/dev/null || true; kill "$GPID" 2>/dev/null || true; wait "$GPID" 2>/dev/null || true' EXIT
 for _ in $(seq 60); do
