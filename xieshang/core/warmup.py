@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger("xieshang.warmup")
 
@@ -34,7 +35,10 @@ def _templates() -> int:
     from django.template import TemplateDoesNotExist, TemplateSyntaxError
     from django.template.loader import get_template
 
-    dirs: list[Path] = [Path(d) for t in settings.TEMPLATES for d in t.get("DIRS", [])]
+    dirs: list[Path] = []
+    for engine in settings.TEMPLATES:
+        found: Any = engine.get("DIRS") or ()
+        dirs += [Path(str(d)) for d in found]
     from django.apps import apps
 
     dirs += [Path(app.path) / "templates" for app in apps.get_app_configs()
