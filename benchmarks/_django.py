@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def setup(name: str, *, reuse: bool = False) -> str:
     """Point Django at a fresh database for this benchmark, migrate it, return its description.
 
-    ``reuse`` (PostgreSQL only) keeps the database of an earlier run, to time queries again
-    without loading a million rows a second time.
+    ``reuse`` keeps the database of an earlier run, to time queries again without loading a
+    million rows a second time (SQLite: the file lives in ``<tmp>/xs-bench-<name>``).
     """
     sys.path.insert(0, str(ROOT))
     url = os.environ.get("DATABASE_URL", "")
@@ -31,7 +31,11 @@ def setup(name: str, *, reuse: bool = False) -> str:
         os.environ["DATABASE_URL"] = f"{base}/{db}"
         where = f"PostgreSQL {db}"
     else:
-        tmp = Path(tempfile.mkdtemp(prefix=f"xs-bench-{name}-"))
+        if reuse:
+            tmp = Path(tempfile.gettempdir()) / f"xs-bench-{name}"
+            tmp.mkdir(exist_ok=True)
+        else:
+            tmp = Path(tempfile.mkdtemp(prefix=f"xs-bench-{name}-"))
         os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
         os.environ["XIESHANG_VAR_DIR"] = str(tmp)
         where = f"SQLite {tmp / 'bench.sqlite3'}"

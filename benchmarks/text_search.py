@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--reuse", action="store_true",
-                        help="PostgreSQL: keep the documents loaded by an earlier run of the same --n")
+                        help="keep the documents loaded by an earlier --reuse run of the same --n")
     args = parser.parse_args()
     where = setup("search", reuse=args.reuse)
     from django.db import connection, transaction
