@@ -3,11 +3,13 @@
 import os
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+ID_NUMBER = "11010519491231002X"
 
 
 def manage(env, *args):
@@ -30,7 +32,8 @@ from xieshang.core.permissions import Actor
 from xieshang.members import services
 c = Committee.objects.create(name="备份县政协", code="bk", level="county")
 for i in range(5):
-    services.member_create(actor=Actor.for_system(c), committee=c, name=f"委员{i}", gender="male")
+    services.member_create(actor=Actor.for_system(c), committee=c, name=f"委员{i}", gender="male",
+                           id_number="11010519491231002X" if i == 0 else "")
 import pathlib, django.conf
 media = pathlib.Path(django.conf.settings.MEDIA_ROOT); media.mkdir(parents=True, exist_ok=True)
 (media / "evidence.txt").write_text("佐证")
@@ -46,12 +49,20 @@ def roundtrip(tmp_path, source_url=None, target_url=None):
     archive = tmp_path / "backup.tar.gz"
     result = manage(src, "backup", "--out", str(archive))
     assert result.returncode == 0, result.stderr
+    with tarfile.open(archive, "r:gz") as tar:
+        for member in tar.getmembers():
+            data = tar.extractfile(member)
+            if data is not None:
+                assert ID_NUMBER.encode() not in data.read(), member.name
     result = manage(dst, "restore", str(archive), "--force")
     assert result.returncode == 0, result.stderr + result.stdout
     assert "row counts match" in result.stdout
     check = manage(dst, "shell", "-c",
                    "from xieshang.members.models import Member; print(Member.objects.count())")
     assert check.stdout.strip().endswith("5")
+    check = manage(dst, "shell", "-c", "from xieshang.members.models import Member; "
+                   "print(Member.objects.get(name='委员0').id_number)")
+    assert check.stdout.strip().endswith(ID_NUMBER), check.stderr
     assert (tmp_path / "b" / "media" / "evidence.txt").read_text() == "佐证"
     # Restoring again without --force refuses to overwrite data.
     again = manage(dst, "restore", str(archive))

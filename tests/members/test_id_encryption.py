@@ -106,6 +106,23 @@ def test_roster_reimport_matches_the_member_by_id_number(county, staff):
     assert Member.objects.filter(committee=county).count() == 1
 
 
+def test_dumpdata_writes_the_token_and_loaddata_restores_the_number(county, tmp_path):
+    member = MemberFactory(committee=county, id_number=NUMBER)
+    MemberFactory(committee=county, id_number="", phone="13900000008")
+    dump = tmp_path / "members.json"
+    call_command("dumpdata", "members.member", output=str(dump), verbosity=0)
+    text = dump.read_text()
+    assert NUMBER not in text and NUMBER[:6] not in text
+    assert crypto.TOKEN_PREFIX in text
+    Member.objects.all().delete()
+    call_command("loaddata", str(dump), verbosity=0)
+    stored, index = raw_row(member.pk)
+    assert stored.startswith(crypto.TOKEN_PREFIX)  # encrypted once: the token decrypts to it
+    assert crypto.decrypt(stored) == NUMBER and index == crypto.blind_index(NUMBER)
+    assert Member.objects.get(pk=member.pk).id_number == NUMBER
+    assert Member.objects.filter(committee=county, id_number_index="").count() == 1
+
+
 def test_missing_key_in_production_is_a_clear_error(settings):
     settings.DEBUG = False
     settings.SECRET_KEY = "a-real-production-secret-key-" + "x" * 40

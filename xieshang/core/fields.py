@@ -17,7 +17,7 @@ class EncryptedTextField(models.TextField):
     ``max_length`` limits the plain value (validation and forms), not the column. Equality
     lookups cannot work on tokens, so only ``isnull`` is allowed: compare through the model's
     ``BlindIndexField`` instead. The empty string is stored as is, so "no value" stays queryable
-    with the index field (empty index).
+    with the index field (empty index). Serialised output (``dumpdata``) holds the token too.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -31,6 +31,14 @@ class EncryptedTextField(models.TextField):
     def to_python(self, value: Any) -> Any:
         value = super().to_python(value)
         return crypto.decrypt(value) if isinstance(value, str) else value
+
+    def value_to_string(self, obj: models.Model) -> str:
+        # Serialisers (dumpdata, fixtures) write the token, never the plain value; loading reads
+        # it back through to_python, which decrypts, and saving encrypts it again.
+        value = self.value_from_object(obj)
+        if isinstance(value, str) and value and not crypto.is_token(value):
+            return crypto.encrypt(value)
+        return "" if value is None else str(value)
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
