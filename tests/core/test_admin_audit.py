@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xieshang.core import audit
-from xieshang.core.admin_views import excel_safe
+from xieshang.core.files import excel_safe
 from xieshang.core.models import AuditLog, Role
 from xieshang.core.permissions import Actor
 

@@ -232,8 +232,12 @@ def test_demo_builds_reports_at_three_levels_and_topics_in_every_state(db):
     assert years == {2025, 2026}
 
 
-def test_excel_export_keeps_formula_like_titles_as_text():
-    from xieshang.opinions.documents import _cell
+def test_excel_export_keeps_formula_like_titles_as_text(county):
+    from xieshang.opinions.documents import reports_xlsx
 
-    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert _cell("关于某事的建议") == "关于某事的建议"
+    submit(county, title="=HYPERLINK(1)")
+    submit(county, title="关于某事的建议")
+    ws = load_workbook(io.BytesIO(reports_xlsx(OpinionReport.objects.order_by("pk")))).active
+    cells = [row[1] for row in ws.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == ["'=HYPERLINK(1)", "关于某事的建议"]
+    assert all(c.data_type != "f" for c in cells)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.activities.models import Activity, Invitation, Suggestion
+from xieshang.core.files import xlsx_bytes
 
 
 def _local(value: object) -> str:
@@ -19,26 +20,6 @@ def _local(value: object) -> str:
     if hasattr(value, "tzinfo"):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")  # type: ignore[arg-type]
     return str(value)
-
-
-def _xlsx(title: str, header: list[str], rows: Iterable[list[Any]]) -> bytes:
-    import openpyxl
-    from openpyxl.styles import Font
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = title[:31]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    for i, _h in enumerate(header, start=1):
-        ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = 18
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def activities_xlsx(activities: Iterable[Activity]) -> bytes:
@@ -50,7 +31,7 @@ def activities_xlsx(activities: Iterable[Activity]) -> bytes:
         rows.append([a.type.label, a.title, _local(a.start), _local(a.end), a.place,
                      str(organiser), a.get_status_display(), getattr(a, "n_invited", ""),
                      getattr(a, "n_present", "")])
-    return _xlsx(_("Activities"), header, rows)
+    return xlsx_bytes([header, *rows], title=_("Activities"), widths=[18] * len(header))
 
 
 def ledger_xlsx(items: Iterable[Suggestion]) -> bytes:
@@ -59,7 +40,8 @@ def ledger_xlsx(items: Iterable[Suggestion]) -> bytes:
     rows = [[s.activity.title, s.activity.type.label, s.text, s.recipient, _local(s.sent_on),
              _local(s.deadline), s.feedback, s.get_adoption_display() if s.adoption else "",
              s.follow_up, s.get_status_display()] for s in items]
-    return _xlsx(_("Suggestion ledger"), header, rows)
+    return xlsx_bytes([header, *rows], title=_("Suggestion ledger"),
+                      widths=[18] * len(header))
 
 
 def _docx_base(title: str) -> Any:

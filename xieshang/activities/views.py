@@ -37,7 +37,7 @@ from xieshang.activities.models import (
     PlanItem,
     Suggestion,
 )
-from xieshang.core.files import send_file
+from xieshang.core.files import send_file, xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import ActivityGroup, HandlingUnit, Member, SpecialCommittee
@@ -143,10 +143,7 @@ def activity_export(request: XRequest) -> HttpResponse:
     if not permissions.can_view_all(actor):
         raise PermissionDenied
     data = documents.activities_xlsx(selectors.activity_list(actor, **_filters(request))[:5000])
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument"
-                                                ".spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="activities.xlsx"'
-    return response
+    return xlsx_response(data, filename="activities.xlsx")
 
 
 # --- create, edit, status ------------------------------------------------------------------
@@ -494,10 +491,7 @@ def ledger_export(request: XRequest) -> HttpResponse:
     data = documents.ledger_xlsx(selectors.ledger(
         actor, status=g.get("status", "")[:12], overdue=g.get("overdue") == "1",
         type_code=g.get("type", "")[:40], unit=g.get("unit", "")[:10])[:5000])
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument"
-                                                ".spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="ledger.xlsx"'
-    return response
+    return xlsx_response(data, filename="ledger.xlsx")
 
 
 @require_POST

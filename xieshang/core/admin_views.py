@@ -6,10 +6,10 @@ only the committee they act in; other committees' ids give 404.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from collections.abc import Callable
 from functools import wraps
+from itertools import chain
 from typing import Any
 
 from django.apps import apps as django_apps
@@ -23,16 +23,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from xieshang.core import admin_forms, mfa, permissions, policy, services
 from xieshang.core.calendar import WorkCalendar
+from xieshang.core.files import xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.models import (
     AuditLog,
@@ -85,8 +83,6 @@ ACTION_LABELS: dict[str, Any] = {
 
 AUDIT_PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def admin_page(check: Callable[[Actor], bool]) -> Callable[[View], View]:
@@ -191,15 +187,6 @@ def audit_list(request: XRequest) -> HttpResponse:
     })
 
 
-def excel_safe(value: Any) -> Any:
-    """A cell value that Excel will not run: formulas are neutralised, control bytes dropped."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-    return value
-
-
 @require_safe
 @admin_page(permissions.can_view_audit_log)
 def audit_export(request: XRequest) -> HttpResponse:
@@ -214,29 +201,21 @@ def audit_export(request: XRequest) -> HttpResponse:
         messages.error(request, _("%(n)s entries match: narrow the filters to at most %(max)s "
                                   "before exporting.") % {"n": total, "max": EXPORT_LIMIT})
         return redirect(back)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Audit log"))
-    for letter, width in zip("ABCDEFGHIJ", (20, 14, 18, 24, 18, 10, 30, 16, 50, 50), strict=True):
-        sheet.column_dimensions[letter].width = width
-    sheet.append([_("Time"), _("Operator"), _("Committee"), _("Operation"), _("Object type"),
-                  _("Object ID"), _("Object"), _("IP address"), _("Before"), _("After")])
-    for entry in qs.iterator(chunk_size=1000):
-        sheet.append([excel_safe(v) for v in (
-            timezone.localtime(entry.created_at).replace(tzinfo=None),
-            entry.actor_name, str(entry.committee or ""),
-            f"{action_label(entry.action)} ({entry.action})" if entry.action in ACTION_LABELS
-            else entry.action,
-            admin_forms.object_type_label(entry.object_type) if entry.object_type else "",
-            entry.object_id, entry.object_repr, entry.ip or "",
-            json.dumps(entry.before, ensure_ascii=False) if entry.before else "",
-            json.dumps(entry.after, ensure_ascii=False) if entry.after else "",
-        )])
+    header = [_("Time"), _("Operator"), _("Committee"), _("Operation"), _("Object type"),
+              _("Object ID"), _("Object"), _("IP address"), _("Before"), _("After")]
+    rows = ([timezone.localtime(entry.created_at).replace(tzinfo=None),
+             entry.actor_name, str(entry.committee or ""),
+             f"{action_label(entry.action)} ({entry.action})" if entry.action in ACTION_LABELS
+             else entry.action,
+             admin_forms.object_type_label(entry.object_type) if entry.object_type else "",
+             entry.object_id, entry.object_repr, entry.ip or "",
+             json.dumps(entry.before, ensure_ascii=False) if entry.before else "",
+             json.dumps(entry.after, ensure_ascii=False) if entry.after else ""]
+            for entry in qs.iterator(chunk_size=1000))
+    response = xlsx_response(
+        chain([header], rows), filename=_("audit-log") + f"-{timezone.localdate():%Y%m%d}.xlsx",
+        title=_("Audit log"), widths=(20, 14, 18, 24, 18, 10, 30, 16, 50, 50))
     services.audit_export_record(actor=request.actor, filters=form.active_filters(), rows=total)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = _("audit-log") + f"-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 

@@ -2,7 +2,8 @@
 
 Uploaded files are never served from /media/ directly (anyone who knew the URL could fetch
 them); each app has a view that checks the user may see the record the file belongs to and
-then calls ``send_file``. Generated spreadsheets go out through ``xlsx_response``."""
+then calls ``send_file``. Generated spreadsheets go out through ``xlsx_response`` (one sheet
+of rows, or a workbook's bytes), their cells made safe by ``excel_safe``."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from typing import Any
 
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 # Shown in the page (an <img>); everything else is downloaded, never rendered by the browser
 # under our origin (an uploaded HTML or SVG file could otherwise run script).
@@ -41,22 +44,58 @@ def send_file(field: FieldFile, *, filename: str = "", public: bool = False) -> 
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A cell starting with one of these is run as a formula by Excel (and openpyxl writes a string
+# starting with "=" as one): user text such as a title or a name must never be.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def xlsx_response(rows: Iterable[Sequence[Any]], *, filename: str, title: str = ""
-                  ) -> HttpResponse:
-    """An Excel download of one sheet whose rows are ``rows`` (the header first)."""
+def excel_safe(value: Any) -> Any:
+    """A cell value that Excel will not run: formulas are neutralised, control bytes dropped."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
+    return value
+
+
+def xlsx_bytes(rows: Iterable[Sequence[Any]], *, title: str = "",
+               widths: Sequence[float] = ()) -> bytes:
+    """One sheet whose rows are ``rows`` (the header first, in bold), every cell through
+    ``excel_safe``; ``widths`` are the first columns' widths. Written in openpyxl's write-only
+    mode, so a long export (rows from ``QuerySet.iterator``) is not held in memory as cells."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    if title:
-        ws.title = title
-    for row in rows:
-        ws.append(list(row))
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31] or None)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    for number, row in enumerate(rows):
+        if number:
+            ws.append([excel_safe(v) for v in row])
+            continue
+        header = []
+        for value in row:
+            cell = WriteOnlyCell(ws, value=excel_safe(value))
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
     out = io.BytesIO()
     wb.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return out.getvalue()
+
+
+def xlsx_response(rows: Iterable[Sequence[Any]] | bytes, *, filename: str, title: str = "",
+                  widths: Sequence[float] = ()) -> HttpResponse:
+    """An Excel download: ``rows`` written by ``xlsx_bytes``, or the bytes of a workbook built
+    elsewhere (the roster's formatted sheets). The filename may be Chinese (RFC 6266); exports
+    hold personal data, so no cache keeps them."""
+    data = rows if isinstance(rows, bytes) else xlsx_bytes(rows, title=title, widths=widths)
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -57,10 +57,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from xieshang.core import audit, crypto
+from xieshang.core.files import FORMULA_PREFIXES, excel_safe
 from xieshang.core.models import Committee, Term
 from xieshang.core.permissions import Actor, require
 from xieshang.core.validators import (
@@ -93,7 +93,6 @@ HEADER_SEARCH_ROWS = 5
 EXCEL_ROW_LIMIT = 1_048_576
 NOTES_SHEET = "说明"
 SHEET_TITLES: dict[Kind, str] = {"members": "委员名册", "units": "承办单位"}
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 GENDER_WORDS = {"男": Member.Gender.MALE, "女": Member.Gender.FEMALE}
 GENDER_NAMES: dict[str, str] = {v: k for k, v in GENDER_WORDS.items()}
@@ -402,15 +401,6 @@ def parse_landline(value: Any) -> str:
                  or sum(c.isdigit() for c in text) < 7):
         raise CellError(_("Not a phone number: write it as 0571-88886666 or 13800000000."))
     return text
-
-
-def safe_cell(value: Any) -> Any:
-    """A value as it may go into a cell: no illegal XML characters, no formula."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(FORMULA_PREFIXES):
-            value = "'" + value
-    return value
 
 
 # --- reading a workbook -------------------------------------------------------------------
@@ -1026,7 +1016,7 @@ def _sheet_bytes(kind: Kind, rows: Iterable[Sequence[Any]],
         cell.fill = HEADER_FILL
     ws.freeze_panes = "A2"
     for r in rows:
-        ws.append([safe_cell(v) for v in r])
+        ws.append([excel_safe(v) for v in r])
     for idx, col in enumerate(layout, start=1):
         letter = ws.cell(row=1, column=idx).column_letter
         ws.column_dimensions[letter].width = col.width
@@ -1041,10 +1031,10 @@ def _sheet_bytes(kind: Kind, rows: Iterable[Sequence[Any]],
             cell.font = HEADER_FONT
             cell.fill = HEADER_FILL
         for note in notes:
-            sheet.append([safe_cell(v) for v in note])
+            sheet.append([excel_safe(v) for v in note])
         sheet.append([])
         for line in general:
-            sheet.append([safe_cell(line)])
+            sheet.append([excel_safe(line)])
         sheet.column_dimensions["A"].width = 16
         sheet.column_dimensions["B"].width = 8
         sheet.column_dimensions["C"].width = 100

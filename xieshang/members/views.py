@@ -7,10 +7,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core.files import xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.models import Committee
 from xieshang.core.permissions import Actor
@@ -19,7 +19,6 @@ from xieshang.members import permissions, roster, selectors, services
 from xieshang.members.forms import MemberForm, MemberLeaveForm, RosterUploadForm, UnitForm
 from xieshang.members.models import HandlingUnit, Member, Sector
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEMBER_STATUSES = {"active": Member.Status.ACTIVE, "left": Member.Status.LEFT, "all": ""}
 # Errors shown on the preview page; the count above the table gives the full number.
 SHOWN_ERRORS = 1000
@@ -193,13 +192,6 @@ def unit_edit(request: XRequest, pk: int) -> HttpResponse:
 # --- roster import and export ------------------------------------------------------------
 
 
-def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 def _preview(request: XRequest, result: roster.RosterResult, token: str,
              filename: str) -> HttpResponse:
     template = "members/_roster_result.html" if request.htmx else "members/roster_preview.html"
@@ -271,7 +263,7 @@ def roster_export(request: XRequest, kind: str) -> HttpResponse:
     data = roster.roster_export(actor=actor, committee=committee, kind=which)
     name = committee.short_name or committee.name
     label = _("member roster") if which == "members" else _("handling unit list")
-    return _xlsx_response(data, f"{name}-{label}-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(data, filename=f"{name}-{label}-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
@@ -281,4 +273,4 @@ def roster_template(request: XRequest, kind: str) -> HttpResponse:
     which = _kind(kind)
     data = roster.roster_template(committee=committee, kind=which)
     label = _("member roster template") if which == "members" else _("unit list template")
-    return _xlsx_response(data, f"{label}.xlsx")
+    return xlsx_response(data, filename=f"{label}.xlsx")

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
-from openpyxl import Workbook
 
+from xieshang.core.files import xlsx_bytes
 from xieshang.core.numerals import chinese_number
 from xieshang.opinions.models import Bulletin, OpinionReport
 
@@ -121,28 +122,13 @@ def docx_to_pdf(data: bytes) -> bytes:
         return (Path(tmp) / "bulletin.pdf").read_bytes()
 
 
-def _cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def reports_xlsx(reports: Iterable[OpinionReport]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "社情民意"
-    ws.append([_("No."), _("Title"), _("Author"), _("Sector"), _("Category"), _("Status"),
-               _("Submitted at"), _("Reported by committee"), _("Length")])
-    for r in reports:
-        ws.append([_cell(v) for v in (
-            r.pk, r.title, r.author_name, r.sector.name if r.sector else "",
-            r.get_category_display(), r.get_status_display(),
-            timezone.localtime(r.submitted_at).strftime("%Y-%m-%d"),
-            r.source_committee.name if r.source_committee else "", r.length)])
-    for col, width in zip("ABCDEFGHI", (8, 40, 24, 14, 16, 12, 12, 18, 8), strict=True):
-        ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    header = [_("No."), _("Title"), _("Author"), _("Sector"), _("Category"), _("Status"),
+              _("Submitted at"), _("Reported by committee"), _("Length")]
+    rows = ([r.pk, r.title, r.author_name, r.sector.name if r.sector else "",
+             r.get_category_display(), r.get_status_display(),
+             timezone.localtime(r.submitted_at).strftime("%Y-%m-%d"),
+             r.source_committee.name if r.source_committee else "", r.length]
+            for r in reports)
+    return xlsx_bytes(chain([header], rows), title="社情民意",
+                      widths=(8, 40, 24, 14, 16, 12, 12, 18, 8))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from xieshang.core.files import send_file
+from xieshang.core.files import send_file, xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.models import Committee, User
 from xieshang.core.permissions import Actor
@@ -122,10 +122,7 @@ def report_list(request: XRequest) -> HttpResponse:
         raise PermissionDenied
     if request.GET.get("export") == "xlsx":
         qs = selectors.report_list(actor, selectors.ReportFilters.from_query(request.GET))
-        response = HttpResponse(documents.reports_xlsx(qs[:5000]), content_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-        response["Content-Disposition"] = 'attachment; filename="opinions.xlsx"'
-        return response
+        return xlsx_response(documents.reports_xlsx(qs[:5000]), filename="opinions.xlsx")
     return render(request, "opinions/report_list.html", _list_context(request, actor))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from itertools import chain
 from typing import Any
 
 from django.utils import timezone
@@ -13,8 +14,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from openpyxl import Workbook
 
+from xieshang.core.files import xlsx_bytes
 from xieshang.core.models import Session
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
@@ -22,7 +23,6 @@ from xieshang.proposals import permissions, policies
 from xieshang.proposals.models import Assignment, Proposal, Reply, Status
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FONT = "仿宋"
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
@@ -322,20 +322,12 @@ def compilation(actor: Actor, session: Session) -> bytes:
 
 
 def export_xlsx(qs: Iterable[Proposal]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "提案"
-    ws.append(["提案号", "会次", "案由", "提案人", "类型", "类别", "状态", "承办单位", "重点提案",
-               "提交时间"])
-    for p in qs:
-        ws.append([
-            p.number, _session_label(p), p.title, p.proposer_name, str(p.get_kind_display()),
-            str(p.category or ""), str(p.get_status_display()),
-            "、".join(a.unit.name for a in p.assignments.all()),
-            "是" if p.is_key else "",
-            f"{timezone.localtime(p.submitted_at):%Y-%m-%d}" if p.submitted_at else "",
-        ])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    header = ["提案号", "会次", "案由", "提案人", "类型", "类别", "状态", "承办单位", "重点提案",
+              "提交时间"]
+    rows = ([p.number, _session_label(p), p.title, p.proposer_name, str(p.get_kind_display()),
+             str(p.category or ""), str(p.get_status_display()),
+             "、".join(a.unit.name for a in p.assignments.all()),
+             "是" if p.is_key else "",
+             f"{timezone.localtime(p.submitted_at):%Y-%m-%d}" if p.submitted_at else ""]
+            for p in qs)
+    return xlsx_bytes(chain([header], rows), title="提案")
