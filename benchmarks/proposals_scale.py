@@ -9,7 +9,8 @@ list/search page, for the role that uses it.
 The rows are written with bulk_create (reading pages is what is measured, not the services):
 past sessions are mostly closed (with the usual not filed / converted / merged share and a few
 still open and overdue), the current session has every state of the lifecycle; proposers,
-units, co-proposers and deadlines are spread the way a committee's year spreads them.
+units, co-proposers and deadlines are spread the way a committee's year spreads them; the
+search index gets their entries, as the indexing tasks would write them.
 ``generate`` is also what tests/proposals/test_query_counts.py uses at small size.
 """
 
@@ -59,6 +60,8 @@ def generate(committee: Any, n: int, *, sessions: Sequence[Any], members: Sequen
     from django.utils import timezone
 
     from xieshang.proposals.models import Assignment, Proposal, ProposalCoProposer
+    from xieshang.search.index import SOURCES, entry_fields
+    from xieshang.search.models import SearchEntry
 
     rng = random.Random(seed)
     current, past = _expand(CURRENT_MIX, rng), _expand(PAST_MIX, rng)
@@ -141,6 +144,11 @@ def generate(committee: Any, n: int, *, sessions: Sequence[Any], members: Sequen
                         assigned_at=assigned_at))
         Assignment.objects.bulk_create(assignments, batch_size=1000)
         ProposalCoProposer.objects.bulk_create(co_rows, batch_size=1000)
+        # bulk_create sends no signals: index the rows the way `xieshang text reindex` does.
+        source = SOURCES["proposal"]
+        SearchEntry.objects.bulk_create(
+            [SearchEntry(kind="proposal", object_id=str(p.pk), **entry_fields(p, doc, "proposal"))
+             for p in rows if (doc := source.to_document(p)) is not None], batch_size=1000)
         created += size
     return created
 

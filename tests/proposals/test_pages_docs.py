@@ -57,9 +57,10 @@ def test_proposal_form_notice_feedback_and_compilation(world):
     assert second.number == "第002号"
 
 
-def test_excel_export_of_a_filtered_list(world, client):
-    reach(world, S.FILED)
-    reach(world, S.FILED, title="关于改造城区老旧小区的建议")
+def test_excel_export_of_a_filtered_list(world, client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # indexed, as after each commit
+        reach(world, S.FILED)
+        reach(world, S.FILED, title="关于改造城区老旧小区的建议")
     client.force_login(world.users["staff"])
     r = client.get("/proposals/export.xlsx", {"q": "老旧小区"})
     ws = load_workbook(io.BytesIO(r.content)).active

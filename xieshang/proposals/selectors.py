@@ -229,8 +229,32 @@ def _int(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def apply_filters(qs: QuerySet[Proposal], params: dict[str, str]) -> QuerySet[Proposal]:
-    """Narrow a proposal list by the filter form; an unknown value matches nothing."""
+def _text_filter(qs: QuerySet[Proposal], q: str, committee_id: int | None
+                 ) -> QuerySet[Proposal]:
+    """Proposals whose title or body contains ``q``. The search index finds them (a LIKE scan
+    of every title and body costs a second at 100,000 proposals); the text itself is checked
+    only where the index answer is a superset, and for proposals whose index task is still
+    queued. Queries the index cannot answer (no Chinese in them) and queries matching more
+    than MATCH_CAP proposals (a scan is cheaper then) scan."""
+    from xieshang.search.matching import matching_ids, pending_ids
+
+    contains = Q(title__contains=q) | Q(body__contains=q)
+    from xieshang.search import matching
+
+    match = (matching_ids(committee_id, q, kind="proposal", cap=matching.MATCH_CAP)
+             if committee_id else None)
+    pending = pending_ids("proposal") if match is not None else None
+    if match is None or pending is None:
+        return qs.filter(contains)
+    found = Q(pk__in=match.ids) | Q(pk__in=pending) if pending else Q(pk__in=match.ids)
+    qs = qs.filter(found)
+    return qs if match.exact and not pending else qs.filter(contains)
+
+
+def apply_filters(qs: QuerySet[Proposal], params: dict[str, str], *,
+                  committee_id: int | None = None) -> QuerySet[Proposal]:
+    """Narrow a proposal list by the filter form; an unknown value matches nothing.
+    ``committee_id``: the list's committee, whose search index answers the text filter."""
     for key in ("session", "category"):
         if params.get(key):
             v = _int(params[key])
@@ -254,10 +278,8 @@ def apply_filters(qs: QuerySet[Proposal], params: dict[str, str]) -> QuerySet[Pr
     if params.get("rating"):
         qs = qs.filter(Exists(Feedback.objects.filter(proposal=OuterRef("pk"),
                                                       rating=params["rating"])))
-    if params.get("q"):
-        # A plain "contains" search; the text-intelligence module replaces it with an index.
-        q = params["q"].strip()[:50]
-        qs = qs.filter(Q(title__contains=q) | Q(body__contains=q))
+    if params.get("q") and params["q"].strip():
+        qs = _text_filter(qs, params["q"].strip()[:50], committee_id)
     return qs
 
 
@@ -266,7 +288,8 @@ def proposal_list(actor: Actor, worklist: str | None, params: dict[str, str]) ->
         base = WORKLISTS[worklist].query(actor)
     else:
         base = visible(actor)
-    return with_related(apply_filters(base, params)).order_by(
+    committee_id = actor.committee.pk if actor.committee else None
+    return with_related(apply_filters(base, params, committee_id=committee_id)).order_by(
         "-session__start_date", "serial_number", "-created_at", "-id")
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.core.files import send_file
+from xieshang.core.files import send_file, xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.models import Committee, Role, RoleAssignment, Session
 from xieshang.core.tenancy import get_scoped_or_404, scoped
@@ -89,10 +89,7 @@ def proposal_export(request: XRequest, worklist: str | None = None) -> HttpRespo
     if not permissions.can_export(actor):
         raise PermissionDenied
     qs = selectors.proposal_list(actor, request.GET.get("list") or None, _params(request))
-    data = documents.export_xlsx(qs)
-    response = HttpResponse(data, content_type=documents.XLSX)
-    response["Content-Disposition"] = 'attachment; filename="proposals.xlsx"'
-    return response
+    return xlsx_response(documents.export_xlsx(qs), filename="proposals.xlsx")
 
 
 def _form_initial(p: Proposal) -> dict[str, Any]:
