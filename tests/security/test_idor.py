@@ -4,7 +4,9 @@ The routes come from walking the URL resolver; which model an id names is found 
 route once with a sentinel id and reading the SQL it issues (so a new page is covered the day
 it is mounted, with nothing to list here). The attacker holds every role in a neighbouring
 committee, so only tenancy can stop them. Expected: 302 to the login page / 401 / 403 / 404 /
-405 — never a 500, never a page showing the other committee's records, never a changed row.
+405 — never a 500, never a page showing the other committee's records or serving its files,
+never a changed row. An API body refused as incomplete is filled in until the id is looked up.
+Every route that still is not probed must be in EXPLAINED, with the reason.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -21,6 +24,8 @@ from django.test.utils import CaptureQueriesContext
 from tests.security.urlwalk import Route, is_int, model_for_table, routes_with_ids
 from tests.security.world import Victim, attacker, build_victim
 from xieshang.core.models import ApiToken
+from xieshang.core.permissions import Actor
+from xieshang.portal.services import site_ensure
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +37,50 @@ VALUES = {"fmt": "docx", "year": 2026, "kind": "docx", "key": "x", "token": "x",
 API_METHODS = ("get", "post", "put", "patch", "delete")
 PAGE_METHODS = ("get", "post")
 MARKERS = ("VICTIM", "受害")
-OK_STATUSES = {301, 302, 303, 400, 401, 403, 404, 405, 409, 422}
+OK_STATUSES = {204, 301, 302, 303, 400, 401, 403, 404, 405, 409, 422}
+# An API body refused as incomplete (422 naming the fields) is filled in and sent again, so the
+# id in the URL is looked up: the likely value for a field first, then each of a few kinds.
+BODY_GUESSES: dict[str, object] = {
+    "version": 1, "approve": True, "approved_on": "2026-03-01", "left_on": "2026-03-01",
+    "planned_month": 6, "attendance": "attended", "status": "held", "kind": "report",
+    "action": "x", "to_month": 7}
+BODY_KINDS: tuple[object, ...] = ("x", 1, True, "2026-03-01", [])
+UPLOAD = object()  # a body field the API wants as an uploaded file (sent as multipart)
+# Values for one route, where the generic ones stop the request before the id is looked up.
+ROUTE_VALUES: dict[str, dict[str, object]] = {
+    "api/proposals/<int:pk>/actions/<action>": {"action": "submit"},  # unknown action: 404 first
+}
+# Routes with a parameter in the URL that are not probed, and why. A route missing here fails
+# the test (a new page whose id is never looked up, or a model the victim has no row of, must
+# be looked at); an entry for a route that is probed now fails it too (the list stays true).
+PUBLIC_BY_CODE = "public page of a committee by its code (no row id); tenancy by that code"
+EXPLAINED: dict[str, str] = {
+    "activities/sign-in/<str:token>/": "a signed, expiring QR token, not a row id; another "
+                                       "committee's code is refused (tests/activities/test_qr)",
+    "api/activities/plans/<int:year>": "a year, read in the actor's committee (a leak of the "
+                                       "victim's 2026 plan would show its marker)",
+    "api/activities/types/<code>": "an activity-type code, looked up in the actor's committee",
+    "api/docs/assets/<name>": "static files of the API documentation",
+    "api/duties/self-reports-remind/<year>": "a year; reminds the actor's own committee",
+    "api/duties/self-reports/mine/<year>": "a year; the actor's own self-report",
+    "api/opinions/public/<code>/topics": PUBLIC_BY_CODE,
+    "api/opinions/public/<code>/topics/<tracking>": "a random tracking code given to the "
+                                                    "resident (public on purpose), per code",
+    "c/<slug:code>/": PUBLIC_BY_CODE,
+    "c/<slug:code>/<slug:slug>/": PUBLIC_BY_CODE + "; a column slug of that committee",
+    "c/<slug:code>/feed/": PUBLIC_BY_CODE,
+    "c/<slug:code>/search/": PUBLIC_BY_CODE,
+    "manage/calendar/<int:year>/": "a year of the actor's committee's calendar",
+    "manage/calendar/<int:year>/local/": "a year of the actor's committee's calendar",
+    "manage/policy/<str:key>/": "a policy key of the actor's committee",
+    "manage/policy/<str:key>/clear/": "a policy key of the actor's committee",
+    "members/roster/export/<str:kind>/": "a file format; the actor's committee's roster",
+    "members/roster/template/<str:kind>/": "a file format of an empty import template",
+    "opinions/public/<slug:code>/topics/": PUBLIC_BY_CODE,
+    "opinions/public/<slug:code>/topics/track/": PUBLIC_BY_CODE + "; tracking code in the query",
+    "proposals/public/<slug:code>/": PUBLIC_BY_CODE,
+    "reports/dashboard/<str:key>.xlsx": "a dashboard key; figures of the actor's committee",
+}
 
 
 def is_id(name: str, conv: str) -> bool:
@@ -48,16 +96,46 @@ class Sweep:
     code: str
     probed: list[str] = field(default_factory=list)
     unprobed: list[str] = field(default_factory=list)
+    unprobed_routes: set[str] = field(default_factory=set)
     failures: list[str] = field(default_factory=list)
+    bodies: dict[tuple[str, str], dict[str, object]] = field(default_factory=dict)
 
     def call(self, client: Client, method: str, route: Route, values: dict[str, object],
              auth: bool = True):
         url = route.url(values)
         headers = {"Authorization": f"Bearer {self.token}"} if route.is_api and auth else {}
         if route.is_api and method != "get":
-            return getattr(client, method)(url, json.dumps({}), content_type="application/json",
-                                           headers=headers)
+            body = self.bodies.get((route.template, method), {})
+            if UPLOAD in body.values():
+                data = {k: SimpleUploadedFile("a.pdf", b"%PDF-1.4\n") if v is UPLOAD else v
+                        for k, v in body.items()}
+                return getattr(client, method)(url, data, headers=headers)
+            return getattr(client, method)(url, json.dumps(body),
+                                           content_type="application/json", headers=headers)
         return getattr(client, method)(url, headers=headers)
+
+    def _call_filling_body(self, method: str, route: Route, values: dict[str, object]):
+        """Send the request; while the API answers 422 for named fields, fill them and resend."""
+        key = (route.template, method)
+        body = self.bodies.setdefault(key, {})
+        tried: dict[str, int] = {}
+        while True:
+            response = self.call(self.attacker_client, method, route, values)
+            if not route.is_api or method == "get" or response.status_code != 422:  # noqa: PLR2004
+                return response
+            fields = [e.get("field") for e in response.json().get("errors", [])]
+            fields = [f for f in fields if isinstance(f, str) and f and f != "__all__"]
+            if not fields or any(tried.get(f, 0) > len(BODY_KINDS) for f in fields):
+                return response
+            for name in fields:
+                if name in ("file", "upload"):
+                    body[name] = UPLOAD
+                    tried[name] = len(BODY_KINDS) + 1
+                    continue
+                guesses = [BODY_GUESSES[name]] if name in BODY_GUESSES else []
+                guesses += list(BODY_KINDS)
+                body[name] = guesses[min(tried.get(name, 0), len(guesses) - 1)]
+                tried[name] = tried.get(name, 0) + 1
 
     def base_values(self, route: Route) -> dict[str, object]:
         values: dict[str, object] = {}
@@ -68,16 +146,19 @@ class Sweep:
                 values[name] = SENTINEL + i
             else:
                 values[name] = VALUES.get(name, "x")
-        return values
+        return {**values, **ROUTE_VALUES.get(route.template, {})}
 
     def discover(self, route: Route, method: str) -> dict[str, type[models.Model]]:
         """Which model each id parameter names, read from the SQL of a sentinel request."""
         values = self.base_values(route)
         sentinels = {v: k for k, v in values.items() if isinstance(v, int) and v >= SENTINEL}
         with CaptureQueriesContext(connection) as queries:
-            response = self.call(self.attacker_client, method, route, values)
+            response = self._call_filling_body(method, route, values)
         if response.status_code >= 500:
             self.failures.append(f"{method.upper()} {route.url(values)} (sentinel) → 500")
+        elif _shows_marker(response):  # e.g. a year or a code of the victim's, not an id
+            self.failures.append(f"{method.upper()} {route.url(values)} (sentinel) → the other "
+                                 "committee's data")
         found: dict[str, type[models.Model]] = {}
         for q in queries.captured_queries:
             for table, column, number in SQL_HIT.findall(q["sql"]):
@@ -103,6 +184,7 @@ class Sweep:
         if not targets:
             names = sorted(m.__name__ for m in found.values())
             self.unprobed.append(f"{label}: no victim row of {names}")
+            self.unprobed_routes.add(route.template)
             return
         before = [_snapshot(t) for t in targets]
         response = self.call(self.attacker_client, method, route, values)
@@ -122,12 +204,21 @@ class Sweep:
         if response.status_code >= 500:
             self.failures.append(f"{label} → {response.status_code}")
             return
-        body = b"".join(response) if getattr(response, "streaming", False) else response.content
-        text = body.decode("utf-8", "replace")
-        if response.status_code == 200 and any(m in text for m in MARKERS):
+        if response.status_code == 200 and getattr(response, "streaming", False):
+            # A file (a picture, an attachment) of the other committee's, marker or not.
+            self.failures.append(f"{label} → 200 serving the other committee's file")
+        elif response.status_code == 200 and _shows_marker(response):
             self.failures.append(f"{label} → 200 with the other committee's data")
         elif response.status_code not in OK_STATUSES | {200}:
             self.failures.append(f"{label} → unexpected {response.status_code}")
+
+
+def _shows_marker(response) -> bool:
+    if response.status_code != 200:  # noqa: PLR2004
+        return False
+    body = b"".join(response) if getattr(response, "streaming", False) else response.content
+    text = body.decode("utf-8", "replace")
+    return any(m in text for m in MARKERS)
 
 
 def _snapshot(row: models.Model) -> dict[str, object] | None:
@@ -142,6 +233,8 @@ def sweep(county, other_county):
     client = Client()
     client.force_login(bad)
     _t, key = ApiToken.issue(bad, "attack")
+    # The attacker's committee has a public site, so /c/<own code>/… looks ids up.
+    site_ensure(actor=Actor.for_system(county), committee=county)
     return Sweep(victim, client, Client(), key, county.code)
 
 
@@ -158,10 +251,17 @@ def test_no_url_with_an_id_serves_or_changes_another_committees_record(sweep):
                 sweep.attack(route, method, found)
         if not seen:
             sweep.unprobed.append(f"{route.template}: no id lookup seen")
+            sweep.unprobed_routes.add(route.template)
     print(f"\nIDOR sweep: {len(sweep.probed)} route×method probed with another committee's ids; "
           f"{len(sweep.unprobed)} not probed")
     for line in sweep.unprobed:
         print("  not probed:", line)
     assert not sweep.failures, "\n".join(sweep.failures)
+    unexplained = sorted(sweep.unprobed_routes - EXPLAINED.keys())
+    assert not unexplained, (
+        "routes not probed for IDOR: give the victim a row of the model (tests/security/"
+        "world.py), make the id looked up, or say why in EXPLAINED: " + ", ".join(unexplained))
+    stale = sorted(EXPLAINED.keys() - sweep.unprobed_routes)
+    assert not stale, "EXPLAINED lists routes that are probed now (remove them): " + str(stale)
     # A regression in discovery (e.g. a changed SQL format) must not make the test vacuous.
     assert len(sweep.probed) >= 60, sweep.probed

@@ -3,10 +3,14 @@ who holds every role in a neighbouring committee (so only tenancy can stop them)
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 
 from tests.activities.factories import invite, make_activity, member_with_login
@@ -17,12 +21,22 @@ from tests.factories import (
     NotificationFactory,
     RoleAssignmentFactory,
     UserFactory,
+    user_with_role,
 )
-from tests.opinions.factories import published
+from tests.opinions.factories import editor, published
 from tests.opinions.factories import submit as opinion_submit
 from tests.proposals.factories import build_world, draft, reach
+from xieshang.activities import services as activity_services
+from xieshang.core import services as core_services
 from xieshang.core.models import ApiToken, Committee, Role, User
+from xieshang.core.permissions import Actor, actor_for
+from xieshang.duties import services as duty_services
+from xieshang.opinions import services as opinion_services
+from xieshang.portal import services as portal_services
+from xieshang.portal import workflow as portal_workflow
+from xieshang.portal.models import Column
 from xieshang.proposals.models import Status
+from xieshang.search import dictionary
 
 
 @dataclass
@@ -30,6 +44,7 @@ class Victim:
     committee: Committee
     rows: dict[type[models.Model], list[models.Model]] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
+    world: Any = None  # the proposals' World (units, category, the member who wrote them)
 
     def rows_of(self, model: type[models.Model]) -> list[models.Model]:
         """Rows made for the victim, or any row of the victim committee."""
@@ -62,12 +77,87 @@ def build_victim(committee: Committee) -> Victim:
     NotificationFactory(committee=committee, recipient=world.users["member"],
                         title="受害通知VICTIM")
     ApiToken.issue(world.users["member"], "受害令牌")
-    victim = Victim(committee=committee, users=world.users)
+    _activity_records(committee, activity)
+    _self_report(committee)
+    _opinion_records(committee)
+    _portal_records(committee)
+    core_services.calendar_day_add(actor=Actor.for_system(committee), committee=committee,
+                                   date=dt.date(2026, 5, 6), is_workday=False,
+                                   name="受害假日VICTIM")
+    staff = actor_for(user_with_role(committee, Role.STAFF_OFFICE), committee)
+    dictionary.term_add(actor=staff, word="受害词条")
+    victim = Victim(committee=committee, users=world.users, world=world)
     for model in _max_pks():
         fresh = list(model._default_manager.filter(pk__gt=before.get(model, 0)).order_by("pk"))
         if fresh:
             victim.rows[model] = fresh
     return victim
+
+
+_IPS = itertools.cycle(range(1, 255))  # the public form allows a few topics per address an hour
+
+
+def _file(name: str, head: bytes = b"") -> SimpleUploadedFile:
+    """An upload whose bytes carry the marker, so a served file shows the leak."""
+    return SimpleUploadedFile(name, head + "受害文件VICTIM\n".encode())
+
+
+def _png() -> SimpleUploadedFile:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, "PNG")
+    return SimpleUploadedFile("victim.png", out.getvalue())
+
+
+def _activity_records(committee: Committee, activity: Any) -> None:
+    system = Actor.for_system(committee)
+    report = activity_services.activity_file_add(
+        actor=system, activity=activity, kind="report", title="受害纪要VICTIM",
+        upload=_file("victim.txt"))
+    activity_services.suggestion_record(actor=system, activity=activity, text="受害建议VICTIM",
+                                        document=report)
+    activity_services.material_create(actor=system, committee=committee,
+                                      title="受害学习材料VICTIM", text="受害VICTIM",
+                                      upload=_file("victim.txt"))
+    plan = activity_services.plan_create(actor=system, committee=committee, year=2026,
+                                         title="受害计划VICTIM")
+    activity_services.plan_item_add(actor=system, plan=plan, type=activity.type,
+                                    topic="受害计划项VICTIM", planned_month=6)
+
+
+def _self_report(committee: Committee) -> None:
+    _user, member, actor = member_with_login(committee, name="受害述职委员")
+    duty_services.self_report_save(actor=actor, member=member, year=2026,
+                                   overview="受害述职VICTIM", achievements="受害VICTIM")
+
+
+def _opinion_records(committee: Committee) -> None:
+    author = user_with_role(committee, Role.MEMBER)
+    report = opinion_submit(committee, user=author, title="受害附件社情民意VICTIM")
+    opinion_services.attachment_add(actor=actor_for(author, committee), report=report,
+                                    upload=_file("victim.pdf", b"%PDF-1.4\n"))
+    opinion_services.correspondent_create(actor=editor(committee), user=UserFactory(),
+                                          name="受害信息员VICTIM")
+    opinion_services.topic_raise(committee=committee, title="受害议题VICTIM",
+                                 description="受害议题描述VICTIM", name="受害居民",
+                                 phone="13800001111", ip=f"10.250.250.{next(_IPS)}")
+
+
+def _portal_records(committee: Committee) -> None:
+    system = Actor.for_system(committee)
+    portal_services.site_ensure(actor=system, committee=committee)
+    column = Column.objects.get(committee=committee, slug="news")
+    cover = _png()
+    article = portal_services.article_save(
+        actor=system, committee=committee, column=column, title="受害文章VICTIM",
+        body="<p>受害正文VICTIM</p>", attachment=_file("victim.pdf", b"%PDF-1.4\n"),
+        cover=cover, cover_alt="受害图片VICTIM")
+    office = actor_for(user_with_role(committee, Role.STAFF_OFFICE), committee)
+    for action in ("submit", "publish"):
+        article.refresh_from_db()
+        portal_workflow.transition(actor=office, article=article, action=action,
+                                   version=article.version)
 
 
 def attacker(committee: Committee) -> User:

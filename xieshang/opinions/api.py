@@ -438,7 +438,7 @@ def public_raise_topic(request: HttpRequest, code: str,
                                      phone=payload.phone, place=payload.place,
                                      ip=client_ip(request))
     except ValidationError as exc:
-        if exc.code == "rate_limited":
+        if getattr(exc, "code", None) == "rate_limited":
             raise ApiError("rate_limited", exc.messages[0], 429) from exc
         raise
     return 201, {"tracking_code": topic.tracking_code, "status": topic.status}
