@@ -23,7 +23,7 @@ import random
 import re
 from itertools import count
 
-from locust import HttpUser, between, constant, task
+from locust import HttpUser, between, task
 
 SCALE = os.environ.get("XS_SCALE", "county")
 PASSWORD = os.environ.get("XS_PASSWORD", "Demo2026xs")
@@ -219,7 +219,9 @@ class PlenaryMember(LoggedIn):
     """The plenary-week peak: one county's members submitting (XS_PEAK=1 only)."""
 
     weight = 10 if PEAK else 0
-    wait_time = constant(2)
+    # XS_PEAK_WAIT="30,90": each member submits about once a minute, so the 240 members of a
+    # county file the hour's 250 proposals in about a minute (60 times the real rate).
+    wait_time = between(*(float(x) for x in os.environ.get("XS_PEAK_WAIT", "30,90").split(",")))
     pool = PEAK_MEMBERS
 
     @task

@@ -37,6 +37,11 @@ for _ in $(seq 60); do
     curl -fs -o /dev/null "http://127.0.0.1:$PORT/login/" && break
     sleep 1
 done
+count_proposals() {
+    "$PY" manage.py shell -v0 -c \
+        "from xieshang.proposals.models import Proposal; print(Proposal.objects.exclude(status='draft').count())" 2>/dev/null
+}
+BEFORE=$(count_proposals)
 "$PY" benchmarks/loadtest/sample.py "$GPID" "$TAG-server.json" &
 SPID=$!
 echo "== $(date -u +%FT%TZ) load before the run: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
@@ -46,4 +51,7 @@ echo "== locust: $USERS users ($XS_SCALE scale, peak=$XS_PEAK), $DURATION, gunic
     ${CLASSES:-} >"$TAG-locust.log" 2>&1 || true
 kill -TERM "$SPID"; wait "$SPID" 2>/dev/null || true
 echo "== load after the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+AFTER=$(count_proposals)
+SUBMITTED=$(awk -F, '$2 ~ /submit/ {print $3 - $4}' "${TAG}_stats.csv" | head -1)
+echo "== proposals submitted in the database: $BEFORE -> $AFTER (+$((AFTER - BEFORE))); locust saw ${SUBMITTED:-0} successful submissions"
 "$PY" benchmarks/loadtest/report.py "$TAG" "$TAG-server.json" | tee "$TAG-summary.txt"
