@@ -50,3 +50,16 @@ def admin_user(county):
 @pytest.fixture
 def member_user(county):
     return user_with_role(county, Role.MEMBER)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Per-process caches keyed by committee id: a rolled-back test's committee id is reused
+    by the next test's, which must not see the other's fitted models or cached figures."""
+    from django.core.cache import cache
+
+    from xieshang.proposals import selectors
+
+    selectors._SIMILARITY_CACHE.clear()
+    cache.clear()
+    yield

@@ -236,3 +236,25 @@ def test_similarity_finds_a_rewording_and_ignores_other_topics(world):
     assert [p.pk for p, _score in found][:1] == [earlier.pk]
     assert all(p.title != "关于规范城区停车秩序的建议" or score < found[0][1]
                for p, score in found)
+
+
+def test_a_proposal_added_after_the_fit_is_found_without_refitting(world, monkeypatch):
+    """The fitted model is kept for SIMILARITY_REFIT_SECONDS while proposals change; one
+    submitted since is scored directly, so a fresh duplicate is found at review."""
+    from tests.proposals.factories import S, reach
+    from xieshang.proposals import selectors
+
+    reach(world, S.FILED, title="关于规范城区停车秩序的建议",
+          body="城区停车位严重不足，建议建设立体停车场，规范路边停车收费。")
+    model = selectors._similarity_model(world.committee.pk)[0]
+    added = reach(world, S.SUBMITTED, title="关于加强农村饮水安全保障的建议")
+    fitted, _ids, fresh = selectors._similarity_model(world.committee.pk)
+    assert fitted is model and [pk for pk, _t in fresh] == [added.pk]
+    found = selectors.similar_proposals(world.actor("staff"),
+                                        "关于强化乡村饮用水安全保障的提议 " + added.body)
+    assert [p.pk for p, _score in found][:1] == [added.pk]
+    # Once the model is old enough, the next change refits it (and the new one is in it).
+    monkeypatch.setattr(selectors, "SIMILARITY_REFIT_SECONDS", 0)
+    reach(world, S.SUBMITTED, title="关于改善校园周边交通的建议")
+    refitted, ids, fresh = selectors._similarity_model(world.committee.pk)
+    assert refitted is not model and added.pk in ids and fresh == []

@@ -7,6 +7,7 @@ not grow with the number of proposals (benchmarks/proposals_worklists.py checks 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -321,11 +322,19 @@ STOP_BIGRAMS = {"关于", "建议", "的建", "议的", "加强", "进一", "一
 SIMILARITY_POOL = 100_000  # the archive the similarity model is fitted on
 
 
-_SIMILARITY_CACHE: dict[int, tuple[tuple[Any, ...], Any, list[int]]] = {}
+# committee id -> (key, model, ids, fitted at (monotonic))
+_SIMILARITY_CACHE: dict[int, tuple[tuple[Any, ...], Any, list[int], float]] = {}
+# A model this young is kept when proposals change: proposals added since it was fitted are
+# scored one by one (so a duplicate submitted a minute ago is still found at review), edits
+# and status changes are picked up by the next fit. Refitting on every change made each
+# action (sign, review, submit) cost every web process a refit on its next detail page.
+SIMILARITY_REFIT_SECONDS = 300
+FRESH_LIMIT = 200
 
 
-def _similarity_model(committee_id: int) -> tuple[Any, list[int]]:
-    """The committee's archive as a fitted similarity model, cached until a proposal changes."""
+def _similarity_model(committee_id: int) -> tuple[Any, list[int], list[tuple[int, str]]]:
+    """The committee's archive as a fitted similarity model, the proposals' ids, and the
+    (id, text) of proposals added since it was fitted (see SIMILARITY_REFIT_SECONDS)."""
     from django.db.models import Count, Max
 
     from xieshang.search.dictionary import dictionary_for
@@ -339,13 +348,19 @@ def _similarity_model(committee_id: int) -> tuple[Any, list[int]]:
     key = (stats["n"] or 0, stats["last"] or 0, stats["changed"], words)
     cached = _SIMILARITY_CACHE.get(committee_id)
     if cached is not None and cached[0] == key:
-        return cached[1], cached[2]
+        return cached[1], cached[2], []
+    if (cached is not None and cached[0][3] == words
+            and time.monotonic() - cached[3] < SIMILARITY_REFIT_SECONDS):
+        fresh = list(archive.filter(id__gt=cached[0][1]).order_by("-id")
+                     .values_list("pk", "title", "body")[:FRESH_LIMIT + 1])
+        if len(fresh) <= FRESH_LIMIT:
+            return cached[1], cached[2], [(pk, f"{t}\n{b}") for pk, t, b in fresh]
     rows = list(archive.order_by("-id").values_list("pk", "title", "body")[:SIMILARITY_POOL])
     with segment.using(words):
         model = SimilarityModel([f"{title}\n{body}" for _pk, title, body in rows]) if rows else None
     ids = [pk for pk, _title, _body in rows]
-    _SIMILARITY_CACHE[committee_id] = (key, model, ids)
-    return model, ids
+    _SIMILARITY_CACHE[committee_id] = (key, model, ids, time.monotonic())
+    return model, ids, []
 
 
 def similar_proposals(actor: Actor, text: str, limit: int = 5, exclude_pk: int | None = None,
@@ -358,7 +373,7 @@ def similar_proposals(actor: Actor, text: str, limit: int = 5, exclude_pk: int |
     hidden ones do not leave the list short."""
     if actor.committee is None or not text.strip():
         return []
-    model, ids = _similarity_model(actor.committee.pk)
+    model, ids, fresh = _similarity_model(actor.committee.pk)
     if not ids:
         return []
     pool = limit * 4 + 1 if visible_only else limit + 1
@@ -366,8 +381,12 @@ def similar_proposals(actor: Actor, text: str, limit: int = 5, exclude_pk: int |
     from xieshang.textmining import segment
 
     with segment.using(dictionary_for(actor.committee.pk)):
-        nearest = model.nearest(text, k=pool)
-    ranked = [(ids[i], score) for i, score in nearest if ids[i] != exclude_pk and score > 0.2]
+        nearest = [(ids[i], score) for i, score in model.nearest(text, k=pool)]
+        if fresh:  # added since the model was fitted: scored against the text directly
+            scores = model.pair_scores([text] * len(fresh), [t for _pk, t in fresh])
+            nearest += [(pk, score) for (pk, _t), score in zip(fresh, scores, strict=True)]
+            nearest.sort(key=lambda x: -x[1])
+    ranked = [(pk, score) for pk, score in nearest[:pool] if pk != exclude_pk and score > 0.2]
     among = visible(actor) if visible_only else scoped(actor, Proposal)
     found = {p.pk: p for p in with_related(among.filter(pk__in=[pk for pk, _s in ranked]))}
     return [(found[pk], round(score, 3)) for pk, score in ranked if pk in found][:limit]
