@@ -94,7 +94,8 @@ def test_hot_topics_panel_groups_recent_topics(client, county, staff):
 
 
 def test_hot_topics_are_cached_until_an_item_changes(county, monkeypatch):
-    """Clustering runs once for the same items; a new item computes it afresh."""
+    """Clustering runs once for the same items; a new item computes it afresh once the last
+    result is older than HOT_TOPICS_FRESH_SECONDS (shown as it is until then)."""
     from django.core.cache import cache
 
     from xieshang.opinions.models import Topic
@@ -123,4 +124,9 @@ def test_hot_topics_are_cached_until_an_item_changes(county, monkeypatch):
     Topic.objects.create(committee=county, title="农村饮水不稳定", description="饮水",
                          name="居民", phone="13900000000", tracking_code="C000099")
     dashboard.hot_topic_panels(scope)
+    assert len(calls) == 1  # the result is fresh: shown as it is
+    monkeypatch.setattr(dashboard, "HOT_TOPICS_FRESH_SECONDS", 0)
+    dashboard.hot_topic_panels(scope)
+    assert len(calls) == 2
+    dashboard.hot_topic_panels(scope)  # past the fresh period, unchanged items: still cached
     assert len(calls) == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ class Panel:
 PanelProvider = Callable[[Scope], list[Panel]]
 
 HOT_TOPICS_CACHE_SECONDS = 6 * 3600
+HOT_TOPICS_FRESH_SECONDS = 300
 PANELS: dict[str, PanelProvider] = {}
 
 
@@ -106,6 +108,14 @@ def hot_topic_panels(scope: Scope) -> list[Panel]:
 
     from xieshang.textmining.hottopics import hot_topics
 
+    # A result younger than HOT_TOPICS_FRESH_SECONDS is shown as it is: while members submit,
+    # every new item would otherwise re-cluster the period on the next dashboard view (0.3–1 s
+    # of CPU each time). Older than that, it is recomputed when its inputs have changed.
+    latest_key = (f"xieshang:hot-topics:latest:{scope.start}:{scope.end}:"
+                  f"{','.join(map(str, scope.committee_ids))}")
+    latest = cache.get(latest_key)
+    if latest is not None and time.time() - latest[1] < HOT_TOPICS_FRESH_SECONDS:
+        return _hot_topic_panel(latest[2])
     lo = timezone.make_aware(dt.datetime.combine(scope.start, dt.time.min))
     hi = timezone.make_aware(dt.datetime.combine(scope.end + dt.timedelta(days=1), dt.time.min))
     texts: list[str] = []
@@ -137,14 +147,15 @@ def hot_topic_panels(scope: Scope) -> list[Panel]:
             times.append(timezone.localtime(when).replace(tzinfo=None) if when else None)
             ids.append(f"{prefix}{pk}")
     if len(texts) < 5:
+        cache.delete(latest_key)
         return []
     from xieshang.search.dictionary import dictionary_for_many
     from xieshang.textmining import segment
 
     dictionary = dictionary_for_many(scope.committee_ids)
     # Clustering costs seconds of CPU; the rows cost milliseconds. The result is cached under a
-    # fingerprint of exactly what it is computed from (items, titles, committees' terms), so any
-    # new, changed or removed item or term computes it afresh and nothing stale is shown.
+    # fingerprint of exactly what it is computed from (items, titles, committees' terms), so
+    # past the fresh period any new, changed or removed item or term computes it afresh.
     fingerprint = hashlib.sha256(repr((ids, texts, dictionary.terms)).encode()).hexdigest()
     key = f"xieshang:hot-topics:{fingerprint}"
     rows = cache.get(key)
@@ -153,6 +164,11 @@ def hot_topic_panels(scope: Scope) -> list[Panel]:
             topics = hot_topics(texts, times, ids, top=8)
         rows = [(t.label, float(t.size)) for t in topics]
         cache.set(key, rows, HOT_TOPICS_CACHE_SECONDS)
+    cache.set(latest_key, (fingerprint, time.time(), rows), HOT_TOPICS_CACHE_SECONDS)
+    return _hot_topic_panel(rows)
+
+
+def _hot_topic_panel(rows: list[tuple[str, float]]) -> list[Panel]:
     return [Panel("text.hot_topics", _("Hot topics"), "table", rows, _("items"), order=30)]
 
 
