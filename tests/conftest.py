@@ -53,13 +53,14 @@ def member_user(county):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_process_caches():
-    """Per-process caches keyed by committee id: a rolled-back test's committee id is reused
-    by the next test's, which must not see the other's fitted models or cached figures."""
+def _fresh_process_caches(tmp_path_factory, monkeypatch):
+    """Caches keyed by committee id: a rolled-back test's committee id is reused by the next
+    test's, which must not see the other's fitted models or cached figures."""
     from django.core.cache import cache
 
-    from xieshang.proposals import selectors
+    from xieshang.proposals import similar
 
-    selectors._SIMILARITY_CACHE.clear()
+    similar.forget()
+    monkeypatch.setattr(similar, "MODEL_DIR", tmp_path_factory.mktemp("similarity"))
     cache.clear()
     yield

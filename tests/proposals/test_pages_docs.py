@@ -239,10 +239,10 @@ def test_similarity_finds_a_rewording_and_ignores_other_topics(world):
 
 
 def test_a_proposal_added_after_the_fit_is_found_without_refitting(world, monkeypatch):
-    """The fitted model is kept for SIMILARITY_REFIT_SECONDS while proposals change; one
-    submitted since is scored directly, so a fresh duplicate is found at review."""
+    """The fitted model is kept for REFIT_SECONDS while proposals change; one submitted since
+    is scored directly, so a fresh duplicate is found at review."""
     from tests.proposals.factories import S, reach
-    from xieshang.proposals import selectors
+    from xieshang.proposals import selectors, similar
 
     reach(world, S.FILED, title="关于规范城区停车秩序的建议",
           body="城区停车位严重不足，建议建设立体停车场，规范路边停车收费。")
@@ -254,7 +254,43 @@ def test_a_proposal_added_after_the_fit_is_found_without_refitting(world, monkey
                                         "关于强化乡村饮用水安全保障的提议 " + added.body)
     assert [p.pk for p, _score in found][:1] == [added.pk]
     # Once the model is old enough, the next change refits it (and the new one is in it).
-    monkeypatch.setattr(selectors, "SIMILARITY_REFIT_SECONDS", 0)
+    monkeypatch.setattr(similar, "REFIT_SECONDS", 0)
     reach(world, S.SUBMITTED, title="关于改善校园周边交通的建议")
     refitted, ids, fresh = selectors._similarity_model(world.committee.pk)
     assert refitted is not model and added.pk in ids and fresh == []
+
+
+def test_without_a_fitted_model_the_page_queues_a_fit_and_says_so(world, client, monkeypatch):
+    """The fit (seconds of CPU on a county's archive) never runs in the request: with a real
+    queue the page shows that similar proposals are being computed, and the worker's fit
+    then serves every web process from the model file."""
+    from xieshang.proposals import similar
+
+    reach(world, S.FILED)
+    p = reach(world, S.UNDER_REVIEW, title="关于加强农村饮水安全保障工作的建议")
+    from types import SimpleNamespace
+
+    queued: list[int] = []
+    real_task = similar.fit_task
+    monkeypatch.setattr(similar, "fit_task", SimpleNamespace(enqueue=queued.append))
+    client.force_login(world.users["staff"])
+    html = client.get(f"/proposals/{p.pk}/").content.decode()
+    assert queued == [world.committee.pk] and 'data-testid="similar-pending"' in html
+    client.get(f"/proposals/{p.pk}/")
+    assert queued == [world.committee.pk]  # queued once, not once per view
+    real_task.call(world.committee.pk)  # what the worker does
+    similar.forget()
+    html = client.get(f"/proposals/{p.pk}/").content.decode()
+    assert 'data-testid="similar"' in html and similar._path(world.committee.pk).exists()
+
+
+def test_an_unreadable_model_file_is_refitted_not_an_error(world, client):
+    from xieshang.proposals import similar
+
+    reach(world, S.FILED)
+    p = reach(world, S.UNDER_REVIEW, title="关于加强农村饮水安全保障工作的建议")
+    similar.MODEL_DIR.mkdir(parents=True, exist_ok=True)
+    similar._path(world.committee.pk).write_bytes(b"not a pickle")
+    client.force_login(world.users["staff"])
+    response = client.get(f"/proposals/{p.pk}/")
+    assert response.status_code == 200 and 'data-testid="similar"' in response.content.decode()

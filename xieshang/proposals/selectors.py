@@ -7,7 +7,6 @@ not grow with the number of proposals (benchmarks/proposals_worklists.py checks 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -319,48 +318,16 @@ def bigrams(text: str) -> set[str]:
 
 
 STOP_BIGRAMS = {"关于", "建议", "的建", "议的", "加强", "进一", "一步", "推进", "提升", "我县"}
-SIMILARITY_POOL = 100_000  # the archive the similarity model is fitted on
-
-
-# committee id -> (key, model, ids, fitted at (monotonic))
-_SIMILARITY_CACHE: dict[int, tuple[tuple[Any, ...], Any, list[int], float]] = {}
-# A model this young is kept when proposals change: proposals added since it was fitted are
-# scored one by one (so a duplicate submitted a minute ago is still found at review), edits
-# and status changes are picked up by the next fit. Refitting on every change made each
-# action (sign, review, submit) cost every web process a refit on its next detail page.
-SIMILARITY_REFIT_SECONDS = 300
-FRESH_LIMIT = 200
 
 
 def _similarity_model(committee_id: int) -> tuple[Any, list[int], list[tuple[int, str]]]:
-    """The committee's archive as a fitted similarity model, the proposals' ids, and the
-    (id, text) of proposals added since it was fitted (see SIMILARITY_REFIT_SECONDS)."""
-    from django.db.models import Count, Max
+    """The committee's fitted similarity model, the proposals' ids, and the (id, text) of
+    proposals added since it was fitted; (None, [], []) while its first fit is queued
+    (proposals/similar.py: fitted by a task, off the request path)."""
+    from xieshang.proposals import similar
 
-    from xieshang.search.dictionary import dictionary_for
-    from xieshang.textmining import segment
-    from xieshang.textmining.similarity import SimilarityModel
-
-    archive = Proposal.objects.filter(committee_id=committee_id).exclude(status=S.DRAFT)
-    stats = archive.aggregate(n=Count("id"), last=Max("id"), changed=Max("updated_at"))
-    # The committee's own terms change the word vectors: a new term means a new model.
-    words = dictionary_for(committee_id)
-    key = (stats["n"] or 0, stats["last"] or 0, stats["changed"], words)
-    cached = _SIMILARITY_CACHE.get(committee_id)
-    if cached is not None and cached[0] == key:
-        return cached[1], cached[2], []
-    if (cached is not None and cached[0][3] == words
-            and time.monotonic() - cached[3] < SIMILARITY_REFIT_SECONDS):
-        fresh = list(archive.filter(id__gt=cached[0][1]).order_by("-id")
-                     .values_list("pk", "title", "body")[:FRESH_LIMIT + 1])
-        if len(fresh) <= FRESH_LIMIT:
-            return cached[1], cached[2], [(pk, f"{t}\n{b}") for pk, t, b in fresh]
-    rows = list(archive.order_by("-id").values_list("pk", "title", "body")[:SIMILARITY_POOL])
-    with segment.using(words):
-        model = SimilarityModel([f"{title}\n{body}" for _pk, title, body in rows]) if rows else None
-    ids = [pk for pk, _title, _body in rows]
-    _SIMILARITY_CACHE[committee_id] = (key, model, ids, time.monotonic())
-    return model, ids, []
+    found = similar.model_for(committee_id)
+    return found if found is not None else (None, [], [])
 
 
 def similar_proposals(actor: Actor, text: str, limit: int = 5, exclude_pk: int | None = None,

@@ -208,9 +208,14 @@ def proposal_detail(request: XRequest, pk: int) -> HttpResponse:
     proposal = _viewable(request, pk)
     committee = proposal.committee
     similar = []
+    similar_pending = False
     if permissions.is_staff(actor) and proposal.status in (Status.SUBMITTED, Status.UNDER_REVIEW):
         similar = selectors.similar_proposals(actor, f"{proposal.title} {proposal.body[:300]}",
                                               limit=5, exclude_pk=proposal.pk)
+        if not similar:
+            from xieshang.proposals import similar as similar_models
+
+            similar_pending = similar_models.pending(committee.pk)
     routing_suggestions: list[routing.Suggestion] = []
     if permissions.is_staff(actor) and proposal.status == Status.FILED:
         routing_suggestions = routing.suggest_units(proposal)
@@ -218,7 +223,7 @@ def proposal_detail(request: XRequest, pk: int) -> HttpResponse:
     assignments = list(proposal.assignments.all())
     return render(request, "proposals/detail.html", {
         "p": proposal, "actions": allowed_actions(actor, proposal),
-        "assignments": assignments, "similar": similar,
+        "assignments": assignments, "similar": similar, "similar_pending": similar_pending,
         "routing_suggestions": routing_suggestions,
         "class_labels": policies.class_labels(committee),
         "show_proposer": True,

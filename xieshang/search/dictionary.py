@@ -111,10 +111,10 @@ def refresh_task(committee_id: int) -> str:
     the new terms (web processes refit theirs when they see the new dictionary version)."""
     done = []
     try:
-        from xieshang.proposals import routing, selectors
+        from xieshang.proposals import routing, similar
     except ImportError:
         return "no proposals app"
     done.append(str(routing.retrain.call(committee_id)))
-    selectors._similarity_model(committee_id)
+    similar.fit(committee_id)
     done.append("similarity refitted")
     return "; ".join(done)

@@ -70,6 +70,11 @@ def containment(part: str, whole: str) -> float:
     return len(gp & gw) / len(gp) if gp else 0.0
 
 
+def _prepared_words(text: str) -> list[str]:
+    """The word analyzer (a module function, not a lambda, so a fitted model pickles)."""
+    return segment.words(prepare(text))
+
+
 class SimilarityModel:
     """Fitted on a corpus (the archive); scores pairs and finds the nearest texts."""
 
@@ -77,8 +82,7 @@ class SimilarityModel:
         texts = list(corpus) or [""]
         self.chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True,
                                      preprocessor=prepare)
-        self.words = TfidfVectorizer(analyzer=lambda t: segment.words(prepare(t)),
-                                     sublinear_tf=True)
+        self.words = TfidfVectorizer(analyzer=_prepared_words, sublinear_tf=True)
         self.char_matrix = self.chars.fit_transform(texts)
         try:
             self.word_matrix = self.words.fit_transform(texts)
