@@ -36,7 +36,9 @@ if SCALE == "province":
     STAFF = [f"{code}-staff" for code in CODES]
     UNITS = [f"{code}-unit{i}" for code in CODES for i in range(1, 4)]
     LEADERS = [f"{code}-leader" for code in CODES]
-    PORTALS = ["sc-c01-01"]
+    # The province generator builds no websites: the public reads disclosed proposals there.
+    PORTALS: list[str] = []
+    DISCLOSED = CODES
     PEAK_MEMBERS = [f"sc-c01-01-m{i}" for i in range(1, 241)]
 else:
     MEMBERS = ["weiyuan", "changwei", "liangji"]
@@ -44,6 +46,7 @@ else:
     UNITS = ["jiaoyuju"]
     LEADERS = ["zhuxi"]
     PORTALS = ["demo-county", "demo-city", "demo-prov"]
+    DISCLOSED = PORTALS
     PEAK_MEMBERS = MEMBERS
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -207,11 +210,14 @@ class Public(HttpUser):
 
     @task(3)
     def portal(self) -> None:
+        if not PORTALS:
+            self.disclosed()
+            return
         self.client.get(f"/c/{random.choice(PORTALS)}/", name="/c/[code]/ (website)")
 
     @task(2)
     def disclosed(self) -> None:
-        self.client.get(f"/proposals/public/{random.choice(PORTALS)}/",
+        self.client.get(f"/proposals/public/{random.choice(DISCLOSED)}/",
                         name="/proposals/public/[code]/")
 
 

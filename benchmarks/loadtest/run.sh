@@ -32,7 +32,10 @@ export XIESHANG_SECURE_COOKIES=0
     --threads "$THREADS" --access-logfile /dev/null --error-logfile "$TAG-gunicorn.log" \
     --timeout 60 --preload &
 GPID=$!
-trap 'kill "$SPID" 2>/dev/null || true; kill "$GPID" 2>/dev/null || true; wait "$GPID" 2>/dev/null || true' EXIT
+# The task worker, as in production: search indexing, notifications, similarity model fits.
+.venv/bin/xieshang db_worker --interval 1 >"$TAG-worker.log" 2>&1 &
+WPID=$!
+trap 'kill "$SPID" "$WPID" 2>/dev/null || true; kill "$GPID" 2>/dev/null || true; wait "$GPID" 2>/dev/null || true' EXIT
 for _ in $(seq 60); do
     curl -fs -o /dev/null "http://127.0.0.1:$PORT/login/" && break
     sleep 1
