@@ -294,3 +294,16 @@ def test_an_unreadable_model_file_is_refitted_not_an_error(world, client):
     client.force_login(world.users["staff"])
     response = client.get(f"/proposals/{p.pk}/")
     assert response.status_code == 200 and 'data-testid="similar"' in response.content.decode()
+
+
+def test_similar_fit_command_fits_ahead_and_refuses_an_unknown_committee(world, capsys):
+    from django.core.management import CommandError, call_command
+
+    from xieshang.proposals import similar
+
+    reach(world, S.FILED)
+    call_command("text", "similar-fit", "--committee", world.committee.code)
+    assert f"{world.committee.code}: 1 proposals" in capsys.readouterr().out
+    assert similar._path(world.committee.pk).exists()
+    with pytest.raises(CommandError, match="unknown committee"):
+        call_command("text", "similar-fit", "--committee", "no-such-code")

@@ -130,3 +130,25 @@ def test_hot_topics_are_cached_until_an_item_changes(county, monkeypatch):
     assert len(calls) == 2
     dashboard.hot_topic_panels(scope)  # past the fresh period, unchanged items: still cached
     assert len(calls) == 2
+
+
+def test_pages_reuse_figures_for_a_minute_and_downloads_are_exact(client, activities, staff):
+    """The dashboard and statistics pages cache their figures for PAGE_CACHE_SECONDS (they read
+    a replica when there is one anyway); the Excel download computes them afresh."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+    period = {"from": "2025-01-01", "to": "2025-12-31"}
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(reverse("reports-dashboard"), period).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(reverse("reports-dashboard"), period).status_code == 200
+    assert len(again) < len(first) - 20, (len(first), len(again))
+    client.get(reverse("reports-figures"), period)
+    with CaptureQueriesContext(connection) as page:
+        client.get(reverse("reports-figures"), period)
+    with CaptureQueriesContext(connection) as download:
+        response = client.get(reverse("reports-figures"), {**period, "format": "xlsx"})
+    assert response.status_code == 200 and load_workbook(io.BytesIO(response.content))
+    assert len(download) > len(page) + 20, (len(page), len(download))

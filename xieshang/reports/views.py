@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -65,9 +67,9 @@ def figures_page(request: XRequest) -> HttpResponse:
     if not permissions.can_view(request.actor):
         raise PermissionDenied
     scope, terms = _scope(request)
-    figures = compute(scope)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(scope, figures)
+        return _xlsx(scope, compute(scope))
+    figures = _cached("figures", scope, lambda: compute(scope))
     return render(
         request,
         "reports/figures.html",
@@ -116,14 +118,32 @@ HEADLINE_KEYS = ["members.serving", "proposals.submitted", "proposals.filed",
                  "activities.learning_coverage", "activities.suggestions"]
 
 
+# Pages (not downloads) show figures and panels up to this old: they are read from a replica
+# when one is configured anyway, and a province's figures cost a second of database work.
+PAGE_CACHE_SECONDS = 60
+
+
+def _cached(kind: str, scope: Scope, build: Callable[[], Any]) -> Any:
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    key = (f"xieshang:reports:{kind}:{get_language()}:{scope.committee.pk}:{scope.start}:"
+           f"{scope.end}:{int(scope.include_sub)}")
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, PAGE_CACHE_SECONDS)
+    return found
+
+
 def _dashboard_context(request: XRequest) -> dict[str, object]:
     from xieshang.reports import charts
     from xieshang.reports.dashboard import panels
 
     scope, terms = _scope(request)
-    figures = compute(scope)
+    figures = _cached("figures", scope, lambda: compute(scope))
     drawn = []
-    for panel in panels(scope):
+    for panel in _cached("panels", scope, lambda: panels(scope)):
         svg = (charts.bar(panel.rows, title=panel.title) if panel.kind == "bar"
                else charts.donut(panel.rows, title=panel.title) if panel.kind == "donut" else "")
         drawn.append({"panel": panel, "svg": svg})

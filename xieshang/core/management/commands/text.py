@@ -55,6 +55,11 @@ class Command(BaseCommand):
         re = sub.add_parser("reindex", help="rebuild the search index")
         re.add_argument("--kind", action="append", default=None,
                         help="only these kinds (default: all)")
+        fit = sub.add_parser("similar-fit", help="fit the committees' similar-proposal models "
+                                                 "now (otherwise the task worker fits each on "
+                                                 "first use)")
+        fit.add_argument("--committee", action="append", default=None,
+                         help="committee code (default: every committee)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"].replace("-", "_")
@@ -77,6 +82,22 @@ class Command(BaseCommand):
         for kind, n in counts.items():
             self.stdout.write(f"{kind}: {n}")
         self.stdout.write(f"reindexed in {time.perf_counter() - started:.1f} s")
+
+    def similar_fit(self, options: dict[str, Any]) -> None:
+        from xieshang.core.models import Committee
+        from xieshang.proposals import similar
+
+        committees = Committee.objects.order_by("path")
+        if options["committee"]:
+            committees = committees.filter(code__in=options["committee"])
+            missing = set(options["committee"]) - set(committees.values_list("code", flat=True))
+            if missing:
+                raise InputError(f"unknown committee(s): {', '.join(sorted(missing))}")
+        started = time.perf_counter()
+        for committee in committees:
+            fitted = similar.fit(committee.pk)
+            self.stdout.write(f"{committee.code}: {len(fitted.ids) if fitted else 0} proposals")
+        self.stdout.write(f"fitted in {time.perf_counter() - started:.1f} s")
 
     def _labelled(self, options: dict[str, Any]) -> tuple[list[str], list[str]]:
         table = read_csv(options["csv"])
