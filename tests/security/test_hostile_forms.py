@@ -346,3 +346,19 @@ def _judge_answer(client: Client, where: str, answer,
         elif SCRIPT in shown.content.decode("utf-8", "replace"):
             out.append(f"{where}: stored <script> rendered unescaped")
     return out
+
+
+def test_a_nul_character_in_any_form_post_is_refused_with_a_message(client, county, staff):
+    """PostgreSQL cannot store NUL; a view that reads a posted value directly must never pass
+    one on (the proposal actions' note did): refused before any view runs, nothing saved."""
+    from xieshang.proposals.models import Proposal
+
+    client.force_login(staff)
+    before = Proposal.objects.count()
+    response = client.post("/proposals/new/", {"title": "关于\x00的建议", "body": "正文"})
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode() and 'data-testid="input-refused"' in \
+        response.content.decode()
+    assert Proposal.objects.count() == before
+    ok = client.post("/proposals/new/", {"title": "关于x的建议"})
+    assert ok.status_code != 400

@@ -289,7 +289,10 @@ def _search_postgres(actor: Actor, terms: list[tuple[str, list[str]]], kind: str
                 cursor.execute(f"{select}WHERE e.id = ANY(%s)",  # noqa: S608
                                [*tsqueries, found])
                 return _ranked_page(cursor.fetchall(), kind, limit, offset, 1.0)
-            estimate = int(len(found) * span / max(1, max(found) - (low or 0) + 1))
+            # Rows come in heap order, mostly id order; where updates have moved rows the
+            # density is underestimated, which the widening below makes up for.
+            estimate = max(EXACT_LIMIT + 1,
+                           int(len(found) * span / max(1, max(found) - (low or 0) + 1)))
         share = min(1.0, 1.5 * RANK_WINDOW / max(estimate, 1))
         while True:
             start = int(high - span * share) if share < 1.0 else 0
