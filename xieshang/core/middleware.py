@@ -125,23 +125,3 @@ class AccountSecurityMiddleware:
             return redirect(change)
         return self.get_response(request)
 
-
-class RefuseNulMiddleware:
-    """A form post whose text holds a NUL character is refused with a 400 page that says so.
-
-    PostgreSQL cannot store NUL in text (the request would end in a 500 after part of the
-    work), and no one types it: Django's form fields refuse it, but views and services that
-    read a posted value directly would pass it on. One check here covers them all."""
-
-    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method == "POST" and request.content_type in self.FORM_TYPES and any(
-                "\x00" in value for _key, values in request.POST.lists() for value in values):
-            from django.shortcuts import render
-
-            return render(request, "400_input.html", status=400)
-        return self.get_response(request)

@@ -26,7 +26,10 @@ from xieshang.proposals.workflow import ACTIONS, TRANSITIONS
 
 def _text(data: Mapping[str, Any], key: str) -> str:
     value = data.get(key, "")
-    return str(value).strip() if value is not None else ""
+    text = str(value).strip() if value is not None else ""
+    if "\x00" in text:  # PostgreSQL cannot store it (a 500 after part of the work)
+        raise ValidationError({key: _("Must not contain NUL characters.")})
+    return text
 
 
 def _int(data: Mapping[str, Any], key: str, required: bool = True) -> int | None:
