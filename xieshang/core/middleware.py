@@ -124,4 +124,3 @@ class AccountSecurityMiddleware:
                                         "continue."))
             return redirect(change)
         return self.get_response(request)
-
