@@ -147,21 +147,7 @@ def test_every_form_survives_hostile_input(county, other_county):
                 answer = client.post(action, _values(form, payload, other_id))
                 posted += 1
                 where = f"POST {action} ({label}, form on {page})"
-                if answer.status_code not in GOOD:
-                    failures.append(f"{where} → {answer.status_code}")
-                    continue
-                text = answer.content.decode("utf-8", "replace")
-                if SCRIPT in text:
-                    failures.append(f"{where}: <script> rendered unescaped")
-                if answer.status_code in (200, 400) and _counts() != before:
-                    changed = {k for k, v in _counts().items() if before.get(k) != v}
-                    failures.append(f"{where}: refused but rows were saved in {changed}")
-                if answer.status_code in (302, 303):
-                    shown = client.get(answer["Location"])
-                    if shown.status_code >= 500:
-                        failures.append(f"{where}: the page after it → {shown.status_code}")
-                    elif SCRIPT in shown.content.decode("utf-8", "replace"):
-                        failures.append(f"{where}: stored <script> rendered unescaped")
+                failures += _judge_answer(client, where, answer, before)
     print(f"\nhostile forms: {posted} posts to forms on {len(form_pages())} pages")
     assert posted >= 20, "form discovery found too few forms"
     assert not failures, "\n".join(failures)
@@ -302,12 +288,12 @@ def test_forms_on_pages_with_ids_survive_hostile_input(county, other_county):
                         or not form.fields):
                     continue
                 for label, payload in PAYLOADS.items():
-                    before = (_counts(), traces)
+                    before = _counts()
                     answer = client.post(action, _values(form, payload, other_id))
                     posted[target] = posted.get(target, 0) + 1
                     outcomes[answer.status_code] += 1
                     where = f"POST {action} ({label}, form on {page}, as {who})"
-                    failures += _judge_answer(client, where, answer, before, fields)
+                    failures += _judge_answer(client, where, answer, before, (traces, fields))
                     traces = _traces(fields)
     print(f"\nhostile forms on pages with ids: {sum(posted.values())} posts to "
           f"{len(posted)} kinds of form; answers {dict(sorted(outcomes.items()))}")
@@ -322,8 +308,12 @@ def test_forms_on_pages_with_ids_survive_hostile_input(county, other_county):
 TextFields = list[tuple[type[models.Model], list[str]]]
 
 
-def _judge_answer(client: Client, where: str, answer,
-                  before: tuple[dict[str, int], dict[str, int]], fields: TextFields) -> list[str]:
+def _judge_answer(client: Client, where: str, answer, counts: dict[str, int],
+                  traces: tuple[dict[str, int], TextFields] | None = None) -> list[str]:
+    """What is wrong with the answer to a hostile post: a 5xx, script rendered unescaped, rows
+    saved by a refused post, a 5xx or script on the page redirected to. With ``traces`` (the
+    hostile text's traces before the post, and the fields to look in), a refused post must
+    also leave no trace of its text and show an error message."""
     if answer.status_code not in GOOD:
         return [f"{where} → {answer.status_code}"]
     out = []
@@ -331,14 +321,16 @@ def _judge_answer(client: Client, where: str, answer,
     if SCRIPT in text:
         out.append(f"{where}: <script> rendered unescaped")
     if answer.status_code in (200, 400):
-        if _counts() != before[0]:
-            changed = {k for k, v in _counts().items() if before[0].get(k) != v}
+        if _counts() != counts:
+            changed = {k for k, v in _counts().items() if counts.get(k) != v}
             out.append(f"{where}: refused but rows were saved in {changed}")
-        if (now := _traces(fields)) != before[1]:
-            changed = {k for k, v in now.items() if before[1].get(k) != v}
-            out.append(f"{where}: refused but the hostile text was saved in {changed}")
-        if not any(sign in text for sign in ERROR_SIGNS):
-            out.append(f"{where}: refused ({answer.status_code}) without an error message")
+        if traces is not None:
+            before, fields = traces
+            if (now := _traces(fields)) != before:
+                changed = {k for k, v in now.items() if before.get(k) != v}
+                out.append(f"{where}: refused but the hostile text was saved in {changed}")
+            if not any(sign in text for sign in ERROR_SIGNS):
+                out.append(f"{where}: refused ({answer.status_code}) without an error message")
     if answer.status_code in (302, 303):
         shown = client.get(answer["Location"])
         if shown.status_code >= 500:
