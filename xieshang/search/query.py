@@ -8,6 +8,7 @@ Relevance ranks (bm25 / ts_rank), newer records first among equals.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,29 +101,18 @@ def _search_sqlite(actor: Actor, terms: list[tuple[str, list[str]]], kind: str, 
         if not exact and offset + limit <= RANK_WINDOW:
             cursor.execute(_ID_RANGE)
             low, high = cursor.fetchone()
-            span = max(1, (high or 0) - (low or 0) + 1)
-            share = FIRST_SHARE
-            while True:
-                start = int(high - span * share) if share < 1.0 else 0
+
+            def fetch(start: int) -> list[tuple[Any, ...]]:
                 cursor.execute(
                     "SELECT e.id, e.kind, e.date FROM search_fts f JOIN search_searchentry e "
                     "ON e.id = f.rowid WHERE search_fts MATCH %s AND f.rowid >= %s",
                     [match, start])
-                rows = cursor.fetchall()
-                wanted = [r for r in rows if not kind or r[1] == kind]
-                if share >= 1.0 or (len(rows) >= RANK_WINDOW and len(wanted) >= offset + limit):
-                    break
-                need = max(RANK_WINDOW / max(len(rows), 1),
-                           (offset + limit) / max(len(wanted), 1))
-                share = min(1.0, share * min(16.0, max(2.0, 1.3 * need)))
-            part = (high - start + 1) / span if start > (low or 0) else 1.0
-            by_kind: dict[str, int] = {}
-            for _id, k, _d in rows:
-                by_kind[str(k)] = by_kind.get(str(k), 0) + 1
-            if part < 1.0:
-                by_kind = {k: round(n / part) for k, n in by_kind.items()}
+                return cursor.fetchall()
+
+            rows, part = _newest_window(fetch, low, high, FIRST_SHARE, kind, offset + limit)
+            by_kind = _counts_by_kind(rows, part)
             # The newest matches of the window, ranked by relevance, newer first among equals.
-            wanted.sort(key=lambda r: -r[0])
+            wanted = sorted((r for r in rows if not kind or r[1] == kind), key=lambda r: -r[0])
             pool = wanted[:RANK_POOL]
             texts = dict((i, (t, b)) for i, t, b in SearchEntry.objects.filter(
                 id__in=[r[0] for r in pool]).values_list("id", "title", "body"))
@@ -272,7 +262,6 @@ def _search_postgres(actor: Actor, terms: list[tuple[str, list[str]]], kind: str
         select = f"SELECT e.id, e.kind, {rank_sql} AS r, e.date FROM search_searchentry e "  # noqa: S608
         cursor.execute(_ID_RANGE)
         low, high = cursor.fetchone()
-        span = max(1, (high or 0) - (low or 0) + 1)
         if len(terms) > 1:
             # Several terms: the estimate is that of the rarest one, but together they may be
             # rare (物业 + 电梯). Ask the GIN index for the rows holding all of them, up to
@@ -291,11 +280,11 @@ def _search_postgres(actor: Actor, terms: list[tuple[str, list[str]]], kind: str
                 return _ranked_page(cursor.fetchall(), kind, limit, offset, 1.0)
             # Rows come in heap order, mostly id order; where updates have moved rows the
             # density is underestimated, which the widening below makes up for.
+            span = max(1, (high or 0) - (low or 0) + 1)
             estimate = max(EXACT_LIMIT + 1,
                            int(len(found) * span / max(1, max(found) - (low or 0) + 1)))
-        share = min(1.0, 1.5 * RANK_WINDOW / max(estimate, 1))
-        while True:
-            start = int(high - span * share) if share < 1.0 else 0
+
+        def fetch(start: int) -> list[tuple[Any, ...]]:
             with transaction.atomic():
                 # A bitmap of the id range ANDed with the GIN bitmap: heap visits for the
                 # matches in the range only (a plain index scan on the id range would read
@@ -303,31 +292,51 @@ def _search_postgres(actor: Actor, terms: list[tuple[str, list[str]]], kind: str
                 cursor.execute("SET LOCAL enable_indexscan = off")
                 cursor.execute(f"{select}WHERE {opaque_where} AND e.id >= %s",  # noqa: S608
                                [*tsqueries, *opaque_params, start])
-                rows = cursor.fetchall()
-            wanted = [r for r in rows if not kind or r[1] == kind]
-            if share >= 1.0 or (len(rows) >= RANK_WINDOW and len(wanted) >= offset + limit):
-                break
-            # Widen to where the density seen so far says enough matches lie (one more pass,
-            # usually), rather than by a fixed factor.
-            need = max(RANK_WINDOW / max(len(rows), 1), (offset + limit) / max(len(wanted), 1))
-            share = min(1.0, share * min(16.0, max(2.0, 1.3 * need)))
-    estimated = start > (low or 0)
-    part = (high - start + 1) / span if estimated else 1.0
+                return cursor.fetchall()
+
+        rows, part = _newest_window(fetch, low, high, 1.5 * RANK_WINDOW / max(estimate, 1),
+                                    kind, offset + limit)
     return _ranked_page(rows, kind, limit, offset, part)
+
+
+def _newest_window(fetch: Callable[[int], list[tuple[Any, ...]]], low: int | None,
+                   high: int | None, share: float, kind: str, wanted: int
+                   ) -> tuple[list[tuple[Any, ...]], float]:
+    """The matches (rows of id, kind, …) among the newest ids, read by ``fetch(first id)``
+    from ``share`` of the id range, widened until RANK_WINDOW matches and ``wanted`` of
+    ``kind`` are seen, or the whole range is read; and the share of the range read."""
+    span = max(1, (high or 0) - (low or 0) + 1)
+    share = min(1.0, share)
+    while True:
+        start = int((high or 0) - span * share) if share < 1.0 else 0
+        rows = fetch(start)
+        found = sum(1 for r in rows if not kind or r[1] == kind)
+        if share >= 1.0 or (len(rows) >= RANK_WINDOW and found >= wanted):
+            break
+        # Widen to where the density seen so far says enough matches lie (one more pass,
+        # usually), rather than by a fixed factor.
+        need = max(RANK_WINDOW / max(len(rows), 1), wanted / max(found, 1))
+        share = min(1.0, share * min(16.0, max(2.0, 1.3 * need)))
+    return rows, ((high or 0) - start + 1) / span if start > (low or 0) else 1.0
+
+
+def _counts_by_kind(rows: list[tuple[Any, ...]], part: float) -> dict[str, int]:
+    """Matches by kind; ``part`` < 1: the rows are that share of the id range, and the counts
+    are scaled up to the whole (estimates)."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[str(row[1])] = counts.get(str(row[1]), 0) + 1
+    return {k: round(n / part) for k, n in counts.items()} if part < 1.0 else counts
 
 
 def _ranked_page(rows: list[tuple[Any, ...]], kind: str, limit: int, offset: int,
                  part: float) -> tuple[list[int], dict[str, int], bool]:
     """Rank (id, kind, rank, date) rows; ``part`` < 1: they are the newest ``part`` of the id
     range, and the counts by kind are scaled up to the whole (estimates)."""
-    sampled: dict[str, int] = {}
-    for _id, k, _r, _d in rows:
-        sampled[str(k)] = sampled.get(str(k), 0) + 1
-    if part < 1.0:
-        sampled = {k: round(n / part) for k, n in sampled.items()}
     wanted = [r for r in rows if not kind or r[1] == kind]
     wanted.sort(key=lambda r: (-r[2], -r[3].timestamp(), -r[0]))
-    return [int(r[0]) for r in wanted[offset:offset + limit]], sampled, part < 1.0
+    return ([int(r[0]) for r in wanted[offset:offset + limit]], _counts_by_kind(rows, part),
+            part < 1.0)
 
 
 def search(actor: Actor, query: str, *, kind: str = "", limit: int = 20, offset: int = 0,
