@@ -239,10 +239,7 @@ def _text_filter(qs: QuerySet[Proposal], q: str, committee_id: int | None
     from xieshang.search.matching import matching_ids, pending_ids
 
     contains = Q(title__contains=q) | Q(body__contains=q)
-    from xieshang.search import matching
-
-    match = (matching_ids(committee_id, q, kind="proposal", cap=matching.MATCH_CAP)
-             if committee_id else None)
+    match = matching_ids(committee_id, q, kind="proposal") if committee_id else None
     pending = pending_ids("proposal") if match is not None else None
     if match is None or pending is None:
         return qs.filter(contains)

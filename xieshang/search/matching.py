@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from xieshang.search.index import index_task, kind_token
+from xieshang.search.query import fts_phrase, tsquery_phrase
 from xieshang.textmining.tokens import query_terms
 
 MAX_TERMS = 8
@@ -37,11 +38,12 @@ class Match:
 
 
 def matching_ids(committee_id: int, query: str, *, kind: str,
-                 cap: int = MATCH_CAP) -> Match | None:
+                 cap: int | None = None) -> Match | None:
     """The ``kind`` records of a committee whose indexed text holds every Chinese run of
     ``query`` (every visibility). None when the query has no Chinese run: the index keeps Latin
     words and numbers whole, so it cannot find part of one ("202" in "2025"); None too when
-    more than ``cap`` records match (scanning is then the cheaper way)."""
+    more than ``cap`` (default MATCH_CAP) records match (scanning is then the cheaper way)."""
+    cap = MATCH_CAP if cap is None else cap
     query = (query or "").strip()
     terms = [t for t in query_terms(query) if t[1] and not t[1][0].isascii()][:MAX_TERMS]
     if not terms:
@@ -53,13 +55,13 @@ def matching_ids(committee_id: int, query: str, *, kind: str,
         params: list[int | str] = [committee_id, kind]
         for column, tokens in terms:
             conditions.append(f"e.{column}_tsv @@ to_tsquery('simple', %s)")
-            params.append(" <-> ".join(t.replace("'", "").replace("\\", "") for t in tokens))
+            params.append(tsquery_phrase(tokens))
         sql = ("SELECT CAST(e.object_id AS BIGINT) FROM search_searchentry e WHERE "  # noqa: S608
                + " AND ".join(conditions))
         return _capped(sql, params, exact, cap)
     parts = [f"scope : c{int(committee_id)}", f"scope : {kind_token(kind)}"]
     for column, tokens in terms:
-        parts.append(f'{column} : "{" ".join(t.replace(chr(34), "") for t in tokens)}"')
+        parts.append(fts_phrase(column, tokens))
     sql = ("SELECT CAST(e.object_id AS INTEGER) FROM search_searchentry e WHERE e.id IN "
            "(SELECT rowid FROM search_fts WHERE search_fts MATCH %s)")
     # The MATCH expression is a parameter; its tokens are letters and digits only (query_terms).

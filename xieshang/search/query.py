@@ -69,6 +69,16 @@ def _is_privileged(actor: Actor) -> bool:
     return actor.is_staff or actor.has(Role.LEADER, Role.ADMIN)
 
 
+def fts_phrase(column: str, tokens: list[str]) -> str:
+    """An FTS5 phrase of ``tokens`` in ``column`` (quotes dropped: tokens are text only)."""
+    return f'{column} : "{" ".join(t.replace(chr(34), "") for t in tokens)}"'
+
+
+def tsquery_phrase(tokens: list[str]) -> str:
+    """A PostgreSQL tsquery phrase of ``tokens`` (quotes and backslashes dropped)."""
+    return " <-> ".join(t.replace("'", "").replace("\\", "") for t in tokens)
+
+
 def _sqlite_match(actor: Actor, terms: list[tuple[str, list[str]]], kind: str,
                   public_only: bool = False) -> str:
     assert actor.committee is not None
@@ -81,7 +91,7 @@ def _sqlite_match(actor: Actor, terms: list[tuple[str, list[str]]], kind: str,
     if kind:
         parts.append(f"scope : {kind_token(kind)}")
     for column, tokens in terms:
-        parts.append(f'{column} : "{" ".join(t.replace(chr(34), "") for t in tokens)}"')
+        parts.append(fts_phrase(column, tokens))
     return " AND ".join(parts)
 
 
@@ -195,7 +205,7 @@ def _pg_where(actor: Actor, terms: list[tuple[str, list[str]]], kind: str,
     tsqueries, ranks = [], []
     by_column: dict[str, list[str]] = {}
     for column, tokens in terms:
-        tsq = " <-> ".join(t.replace("'", "").replace("\\", "") for t in tokens)
+        tsq = tsquery_phrase(tokens)
         by_column.setdefault(column, []).append(f"({tsq})")
         ranks.append(f"ts_rank(e.{column}_tsv, to_tsquery('simple', %s))")
         tsqueries.append(tsq)
