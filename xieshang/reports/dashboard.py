@@ -153,17 +153,16 @@ def hot_topic_panels(scope: Scope) -> list[Panel]:
     from xieshang.textmining import segment
 
     dictionary = dictionary_for_many(scope.committee_ids)
-    # Clustering costs seconds of CPU; the rows cost milliseconds. The result is cached under a
+    # Clustering costs seconds of CPU; the rows cost milliseconds. The result is kept with a
     # fingerprint of exactly what it is computed from (items, titles, committees' terms), so
     # past the fresh period any new, changed or removed item or term computes it afresh.
     fingerprint = hashlib.sha256(repr((ids, texts, dictionary.terms)).encode()).hexdigest()
-    key = f"xieshang:hot-topics:{fingerprint}"
-    rows = cache.get(key)
-    if rows is None:
+    if latest is not None and latest[0] == fingerprint:
+        rows = latest[2]
+    else:
         with segment.using(dictionary):  # committees' own terms
             topics = hot_topics(texts, times, ids, top=8)
         rows = [(t.label, float(t.size)) for t in topics]
-        cache.set(key, rows, HOT_TOPICS_CACHE_SECONDS)
     cache.set(latest_key, (fingerprint, time.time(), rows), HOT_TOPICS_CACHE_SECONDS)
     return _hot_topic_panel(rows)
 
