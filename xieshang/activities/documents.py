@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.activities.models import Activity, Invitation, Suggestion
+from xieshang.core import clock
 from xieshang.core.files import xlsx_bytes
 
 
@@ -91,7 +92,7 @@ def notice_docx(activity: Activity) -> bytes:
     names = "、".join(i.member.name for i in activity.invitations.select_related("member"))
     if names:
         doc.add_paragraph(_("Invited: %(names)s") % {"names": names})
-    sign = doc.add_paragraph(f"{committee.name}\n{timezone.localdate():%Y年%m月%d日}")
+    sign = doc.add_paragraph(f"{committee.name}\n{clock.today():%Y年%m月%d日}")
     sign.alignment = 2  # right
     return _save(doc)
 

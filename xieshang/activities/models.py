@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core import clock
 from xieshang.core.tenancy import CommitteeOwned
 
 
@@ -397,7 +398,7 @@ class Suggestion(CommitteeOwned):
         return str(self.recipient_unit) if self.recipient_unit_id else self.recipient_body
 
     def is_overdue(self, today: Any = None) -> bool:
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.status == self.Status.SENT and self.deadline is not None and \
             self.deadline < today
 

@@ -23,6 +23,7 @@ from xieshang.activities.models import (
     Speech,
     Suggestion,
 )
+from xieshang.core import clock
 from xieshang.core.models import Committee, Term
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
@@ -113,7 +114,7 @@ def my_invitations(actor: Actor, *, upcoming_only: bool = False) -> QuerySet[Inv
     qs = scoped(actor, Invitation).filter(member_id=actor.member_id).select_related(
         "activity__type").exclude(activity__status=Activity.Status.CANCELLED)
     if upcoming_only:
-        qs = qs.filter(activity__end__gte=timezone.now())
+        qs = qs.filter(activity__end__gte=clock.now())
     return qs.order_by("-activity__start")
 
 
@@ -137,7 +138,7 @@ def ledger(actor: Actor, *, status: str = "", overdue: bool = False, type_code: 
     if status:
         qs = qs.filter(status=status)
     if overdue:
-        qs = qs.filter(status=Suggestion.Status.SENT, deadline__lt=timezone.localdate())
+        qs = qs.filter(status=Suggestion.Status.SENT, deadline__lt=clock.today())
     if type_code:
         qs = qs.filter(activity__type__code=type_code)
     if unit.isdigit():
@@ -248,7 +249,7 @@ def learning_coverage(committee: Committee, start: dt.date, end: dt.date) -> Cov
 
 
 def learning_coverage_for_term(term: Term, today: dt.date | None = None) -> Coverage:
-    end = term.end_date or today or timezone.localdate()
+    end = term.end_date or today or clock.today()
     return learning_coverage(term.committee, term.start_date, end)
 
 

@@ -36,7 +36,7 @@ from xieshang.activities.models import (
     Speech,
     Suggestion,
 )
-from xieshang.core import audit, policy, uploads
+from xieshang.core import audit, clock, policy, uploads
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.models import Committee, User
 from xieshang.core.notifications import notify
@@ -315,7 +315,7 @@ def invitations_send(*, actor: Actor, activity: Activity, members: Iterable[Memb
     ).select_related("user"))
     if not targets:
         return []
-    now = timezone.now()
+    now = clock.now()
     rows = Invitation.objects.bulk_create(
         [Invitation(committee_id=cid, activity=activity, member=m, invited_at=now)
          for m in targets])
@@ -342,9 +342,9 @@ def invitation_reply(*, actor: Actor, invitation: Invitation, action: str,
     if action not in ("confirm", "request_leave"):
         raise ValidationError(_("Unknown reply."))
     activity = invitation.activity
-    if activity.status != Activity.Status.PLANNED or activity.end < timezone.now():
+    if activity.status != Activity.Status.PLANNED or activity.end < clock.now():
         raise ValidationError(_("This activity is over or cancelled; replies are closed."))
-    fields: dict[str, Any] = {"replied_at": timezone.now()}
+    fields: dict[str, Any] = {"replied_at": clock.now()}
     if action == "request_leave":
         reason = reason.strip()
         if not reason:
@@ -385,7 +385,7 @@ def attendance_record(*, actor: Actor, invitation: Invitation, attendance: str,
     inv.attendance = attendance
     inv.attendance_source = source if attendance else ""
     if attendance in (Invitation.Attendance.ATTENDED, Invitation.Attendance.LATE):
-        inv.signed_in_at = inv.signed_in_at or timezone.now()
+        inv.signed_in_at = inv.signed_in_at or clock.now()
     inv.save(update_fields=["attendance", "attendance_source", "signed_in_at"])
     audit.record(actor, "invitation.attendance", inv, before={"attendance": before},
                  after={"attendance": attendance, "source": source})
@@ -468,7 +468,7 @@ def qr_window_open(*, actor: Actor, activity: Activity) -> tuple[QrWindow, str]:
     if activity.status == Activity.Status.CANCELLED:
         raise ValidationError(_("The activity is cancelled."))
     minutes = int(policy.get(activity.committee, "activities.qr_minutes"))
-    now = timezone.now()
+    now = clock.now()
     window = QrWindow.objects.create(committee_id=activity.committee_id, activity=activity,
                                      nonce=secrets.token_urlsafe(16), opened_by=actor.user,
                                      created_at=now,
@@ -483,7 +483,7 @@ def qr_window_open(*, actor: Actor, activity: Activity) -> tuple[QrWindow, str]:
 def qr_windows_close(*, actor: Actor, activity: Activity) -> int:
     require(permissions.can_edit_activity(actor, activity))
     closed = QrWindow.objects.filter(activity=activity, closed_at__isnull=True).update(
-        closed_at=timezone.now())
+        closed_at=clock.now())
     audit.record(actor, "activity.qr_close", activity, after={"closed": closed})
     return closed
 
@@ -504,7 +504,7 @@ def _qr_window(token: str) -> QrWindow:
         raise QrRefused("tampered", _("This sign-in code is not valid."))
     if window.closed_at is not None:
         raise QrRefused("closed", _("Sign-in for this activity is closed."))
-    if window.expires_at <= timezone.now():
+    if window.expires_at <= clock.now():
         raise QrRefused("expired", _("This sign-in code has expired. Scan the code shown now "
                                      "at the venue."))
     return window
@@ -547,7 +547,7 @@ def qr_sign_in(*, actor: Actor, token: str) -> Invitation:
                         ) from exc
     if invitation.present:
         return invitation  # signed in already with an earlier code: nothing to change
-    now = timezone.now()
+    now = clock.now()
     late = now > activity.start + dt.timedelta(
         minutes=int(policy.get(activity.committee, "activities.late_minutes")))
     invitation.attendance = (Invitation.Attendance.LATE if late
@@ -570,7 +570,7 @@ def speech_submit(*, actor: Actor, activity: Activity, title: str, text: str) ->
         if actor.member_id else None
     require(permissions.can_submit_speech(actor, invitation),
             _("Only invited members may submit a speech."))
-    if activity.status != Activity.Status.PLANNED or activity.start <= timezone.now():
+    if activity.status != Activity.Status.PLANNED or activity.start <= clock.now():
         raise ValidationError(_("Speeches are accepted only before the activity starts."))
     if not title.strip() or not text.strip():
         raise ValidationError(_("Give the title and the text of the speech."))
@@ -653,7 +653,7 @@ def suggestion_answer(*, actor: Actor, suggestion: Suggestion, feedback: str,
     if not feedback.strip():
         raise ValidationError({"feedback": _("Enter the feedback received.")})
     return workflow.transition(actor, suggestion, "answer", note=feedback.strip()[:500], fields={
-        "feedback": feedback.strip(), "feedback_on": feedback_on or timezone.localdate()})
+        "feedback": feedback.strip(), "feedback_on": feedback_on or clock.today()})
 
 
 @transaction.atomic
@@ -688,7 +688,7 @@ def suggestion_remind(*, actor: Actor, suggestion: Suggestion) -> Suggestion:
     if suggestion.status != Suggestion.Status.SENT:
         raise ValidationError(_("Only items waiting for feedback can be reminded."))
     row = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
-    row.last_reminded_at = timezone.now()
+    row.last_reminded_at = clock.now()
     row.save(update_fields=["last_reminded_at"])
     if row.recipient_unit is not None:
         _notify_unit(row, row.recipient_unit,
@@ -703,9 +703,9 @@ def suggestion_remind(*, actor: Actor, suggestion: Suggestion) -> Suggestion:
 
 def remind_overdue(committee: Committee, today: dt.date | None = None) -> int:
     """Remind every overdue item not reminded in the last 7 days (run daily by a task)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     actor = Actor.for_system(committee)
-    week_ago = timezone.now() - dt.timedelta(days=7)
+    week_ago = clock.now() - dt.timedelta(days=7)
     rows = Suggestion.objects.filter(committee=committee, status=Suggestion.Status.SENT,
                                      deadline__lt=today).filter(
         Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lt=week_ago)
@@ -829,7 +829,7 @@ def material_create(*, actor: Actor, committee: Committee, title: str, url: str 
     _here(actor, committee.pk)
     row = LearningMaterial(committee=committee, title=title.strip(), url=url.strip(),
                            text=text, audience=audience, created_by=actor.user,
-                           published_on=published_on or timezone.localdate())
+                           published_on=published_on or clock.today())
     if upload is not None:
         _check_upload(committee, ActivityFile.Kind.ATTACHMENT, upload)
         row.file.save(Path(upload.name or "file").name, upload, save=False)

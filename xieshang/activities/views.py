@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,6 +36,7 @@ from xieshang.activities.models import (
     PlanItem,
     Suggestion,
 )
+from xieshang.core import clock
 from xieshang.core.files import send_file, xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.tenancy import get_scoped_or_404, scoped
@@ -114,7 +114,7 @@ def activity_list(request: XRequest) -> HttpResponse:
         raise PermissionDenied
     services.activity_types_ensure(actor.committee)
     filters = _filters(request)
-    today = timezone.localdate()
+    today = clock.today()
     try:
         year, month = (int(x) for x in request.GET.get("month", "").split("-"))
         dt.date(year, month, 1)
@@ -234,7 +234,7 @@ def activity_detail(request: XRequest, pk: int) -> HttpResponse:
         "photos": [f for f in activity.files.all() if f.kind == ActivityFile.Kind.PHOTO],
         "docs": [f for f in activity.files.all() if f.kind != ActivityFile.Kind.PHOTO],
         "can_speak": mine is not None and activity.status == Activity.Status.PLANNED
-        and activity.start > timezone.now(),
+        and activity.start > clock.now(),
     })
 
 
@@ -412,7 +412,7 @@ def my_invitations(request: XRequest) -> HttpResponse:
     actor = request.actor
     rows = list(selectors.my_invitations(actor)[:100])
     return render(request, "activities/my_invitations.html", {
-        "rows": [(i, workflow.allowed(actor, i)) for i in rows], "now": timezone.now()})
+        "rows": [(i, workflow.allowed(actor, i)) for i in rows], "now": clock.now()})
 
 
 @require_POST
@@ -477,7 +477,7 @@ def ledger(request: XRequest) -> HttpResponse:
         "page": page, "rows": [(s, workflow.allowed(actor, s)) for s in page], "f": g,
         "statuses": Suggestion.Status.choices, "types": scoped(actor, ActivityType),
         "units": scoped(actor, HandlingUnit).filter(is_active=True),
-        "adoption_choices": ADOPTION_CHOICES, "today": timezone.localdate(),
+        "adoption_choices": ADOPTION_CHOICES, "today": clock.today(),
         "can_keep": permissions.can_keep_ledger(actor), "query": g.urlencode(),
     })
 
@@ -504,7 +504,7 @@ def suggestion_action(request: XRequest, pk: int, action: str) -> HttpResponse:
     calls: dict[str, Callable[[], Any]] = {
         "send": lambda: services.suggestion_send(
             actor=actor, suggestion=s, sent_on=_date(p.get("sent_on", "")) or
-            timezone.localdate(),
+            clock.today(),
             recipient_unit=get_scoped_or_404(actor, HandlingUnit, pk=p["unit"])
             if p.get("unit") else None,
             recipient_body=p.get("body") if p.get("body") else None),
@@ -534,11 +534,11 @@ def plan_page(request: XRequest) -> HttpResponse:
         raise PermissionDenied
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or
-                   timezone.localdate().year)
+                   clock.today().year)
     except ValueError:
-        year = timezone.localdate().year
+        year = clock.today().year
     if not 2000 <= year <= 2100:  # noqa: PLR2004 - a year the database and calendar can hold
-        year = timezone.localdate().year
+        year = clock.today().year
     if request.method == "POST":
         if not permissions.can_manage_plan(actor):
             raise PermissionDenied
@@ -610,7 +610,7 @@ def plan_approve(request: XRequest, pk: int) -> HttpResponse:
     meeting_id = request.POST.get("meeting")
     _run(request, lambda: services.plan_approve(
         actor=actor, plan=plan, approved_on=_date(request.POST.get("approved_on", "")) or
-        timezone.localdate(),
+        clock.today(),
         meeting=get_scoped_or_404(actor, Activity, pk=meeting_id) if meeting_id else None),
         _("The plan is approved."))
     return redirect(reverse("activities:plan") + f"?year={plan.year}")
@@ -663,7 +663,7 @@ def learning(request: XRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Material published."))
                 return redirect("activities:learning")
-    today = timezone.localdate()
+    today = clock.today()
     mine = set()
     if actor.member_id:
         mine = set(scoped(actor, LearningMaterial).filter(
@@ -701,7 +701,7 @@ def material_detail(request: XRequest, pk: int) -> HttpResponse:
     readers = None
     if permissions.can_view_all(actor):
         readers = material.readings.select_related("member").order_by("-opened_at")[:500]
-    opened = signing.dumps({"m": material.pk, "t": timezone.now().timestamp()},
+    opened = signing.dumps({"m": material.pk, "t": clock.now().timestamp()},
                            salt="activities.reading")
     return render(request, "activities/material.html", {
         "m": material, "record": record, "readers": readers, "opened": opened})
@@ -717,7 +717,7 @@ def material_read(request: XRequest, pk: int) -> HttpResponse:
         data = signing.loads(request.POST.get("opened", ""), salt="activities.reading",
                              max_age=6 * 3600)
         if data.get("m") == material.pk:
-            seconds = int(timezone.now().timestamp() - float(data["t"]))
+            seconds = int(clock.now().timestamp() - float(data["t"]))
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         seconds = 0
     try:

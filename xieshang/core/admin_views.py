@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from xieshang.core import admin_forms, mfa, permissions, policy, services
+from xieshang.core import admin_forms, clock, mfa, permissions, policy, services
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.files import xlsx_response
 from xieshang.core.http import XRequest
@@ -117,9 +117,9 @@ def _form_error(form: Form, exc: ValidationError) -> None:
 @admin_page(permissions.can_open_administration)
 def home(request: XRequest) -> HttpResponse:
     actor, committee = request.actor, _committee(request)
-    today = timezone.localdate()
+    today = clock.today()
     known = set(CalendarYear.objects.values_list("year", flat=True))
-    locked = _users_here(actor).filter(locked_until__gt=timezone.now()).count()
+    locked = _users_here(actor).filter(locked_until__gt=clock.now()).count()
     return render(request, "core/manage/home.html", {
         "missing_years": [y for y in (today.year, today.year + 1) if y not in known],
         "locked": locked,
@@ -213,7 +213,7 @@ def audit_export(request: XRequest) -> HttpResponse:
              json.dumps(entry.after, ensure_ascii=False) if entry.after else ""]
             for entry in qs.iterator(chunk_size=1000))
     response = xlsx_response(
-        chain([header], rows), filename=_("audit-log") + f"-{timezone.localdate():%Y%m%d}.xlsx",
+        chain([header], rows), filename=_("audit-log") + f"-{clock.today():%Y%m%d}.xlsx",
         title=_("Audit log"), widths=(20, 14, 18, 24, 18, 10, 30, 16, 50, 50))
     services.audit_export_record(actor=request.actor, filters=form.active_filters(), rows=total)
     return response
@@ -252,7 +252,7 @@ def user_list(request: XRequest) -> HttpResponse:
     if role in Role.values:
         qs = qs.filter(pk__in=here.filter(role=role, is_active=True).values("user_id"))
     if state == "locked":
-        qs = qs.filter(locked_until__gt=timezone.now())
+        qs = qs.filter(locked_until__gt=clock.now())
     elif state == "no_role":
         qs = qs.exclude(pk__in=here.filter(is_active=True).values("user_id"))
     qs = qs.prefetch_related(Prefetch(
@@ -260,7 +260,7 @@ def user_list(request: XRequest) -> HttpResponse:
         to_attr="roles_here")).order_by("username")
     return render(request, "core/manage/user_list.html", {
         "page": Paginator(qs, 30).get_page(request.GET.get("page")),
-        "q": q, "role": role, "state": state, "roles": Role.choices, "now": timezone.now(),
+        "q": q, "role": role, "state": state, "roles": Role.choices, "now": clock.now(),
         "tab": "users",
     })
 
@@ -431,7 +431,7 @@ def term_list(request: XRequest) -> HttpResponse:
         Prefetch("sessions", queryset=scoped(actor, Session).order_by("number"))
     ).order_by("-number")
     return render(request, "core/manage/term_list.html", {
-        "terms": terms, "today": timezone.localdate(), "tab": "terms"})
+        "terms": terms, "today": clock.today(), "tab": "terms"})
 
 
 @admin_page(permissions.can_manage_reference_data)
@@ -509,7 +509,7 @@ MIN_YEAR, MAX_YEAR = 2004, 2100
 def _calendar_page(request: XRequest, year: int, local_form: Form | None = None,
                    status: int = 200) -> HttpResponse:
     actor, committee = request.actor, _committee(request)
-    today = timezone.localdate()
+    today = clock.today()
     known = sorted(CalendarYear.objects.values_list("year", flat=True))
     in_year = Q(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
     national = CalendarDay.objects.filter(in_year, committee__isnull=True).order_by("date")
@@ -550,7 +550,7 @@ def _year_or_404(year: int) -> int:
 
 @admin_page(permissions.can_manage_reference_data)
 def calendar_year(request: XRequest, year: int | None = None) -> HttpResponse:
-    return _calendar_page(request, _year_or_404(year or timezone.localdate().year))
+    return _calendar_page(request, _year_or_404(year or clock.today().year))
 
 
 @require_POST
@@ -592,7 +592,7 @@ def calendar_national_import(request: XRequest) -> HttpResponse:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        year = timezone.localdate().year + 1
+        year = clock.today().year + 1
     form = admin_forms.NationalImportForm(request.POST or None, initial={"year": year})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -25,7 +25,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, models
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
@@ -36,6 +35,7 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
+from xieshang.core import clock
 from xieshang.core.middleware import client_ip
 from xieshang.core.models import ApiToken, User
 from xieshang.core.permissions import Actor, actor_for, committees_for_user
@@ -90,7 +90,7 @@ class TokenAuth(HttpBearer):
             # A wrong token is refused outright rather than falling back to the session cookie:
             # a script that sends a stale token should learn so, not act as whoever is logged in.
             raise AuthenticationError()
-        now = timezone.now()
+        now = clock.now()
         if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
 
+from xieshang.core import clock
 from xieshang.core.models import User
 from xieshang.core.validators import normalise_phone
 
@@ -48,7 +48,7 @@ class PhoneOrUsernameBackend(ModelBackend):
         user.failed_logins += 1
         fields = ["failed_logins"]
         if user.failed_logins >= settings.LOCKOUT_THRESHOLD:
-            user.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
+            user.locked_until = clock.now() + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
             user.failed_logins = 0
             fields.append("locked_until")
         user.save(update_fields=fields)

@@ -8,7 +8,6 @@ already has data unless told to.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import os
@@ -24,6 +23,8 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
+
+from xieshang.core import clock
 
 
 class BackupError(Exception):
@@ -57,7 +58,7 @@ def backup(out: Path) -> dict[str, Any]:
     db = settings.DATABASES["default"]
     manifest: dict[str, Any] = {
         "format": 1, "engine": connection.vendor,
-        "created": dt.datetime.now(dt.UTC).isoformat(), "counts": row_counts(),
+        "created": clock.now().isoformat(), "counts": row_counts(),
     }
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 
+from xieshang.core import clock
+
 if TYPE_CHECKING:
     from xieshang.core.models import Committee, Session, Term, User
     from xieshang.core.permissions import Actor
@@ -75,9 +77,8 @@ def demo_modules() -> list[Any]:
 def build_demo(
     *, seed: int = 2026, today: dt.date | None = None, verbose: bool = True,
 ) -> DemoContext:
-    from django.utils import timezone
 
-    ctx = DemoContext(rng=random.Random(seed), today=today or timezone.localdate(),
+    ctx = DemoContext(rng=random.Random(seed), today=today or clock.today(),
                       verbose=verbose)
     for module in demo_modules():
         if module.__name__ == __name__:

@@ -18,10 +18,9 @@ import pyotp
 import segno
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from xieshang.core import audit, policy
+from xieshang.core import audit, clock, policy
 from xieshang.core.models import STAFF_ROLES, Role, RoleAssignment, User
 from xieshang.core.permissions import Actor, can_manage_account, require
 
@@ -65,7 +64,7 @@ def matching_step(secret: str, code: str, at: dt.datetime | None = None) -> int 
     if not (code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
-    now = at or timezone.now()
+    now = at or clock.now()
     step = totp.timecode(now)
     for candidate in (step, step - 1, step + 1):
         if hmac.compare_digest(totp.generate_otp(candidate), code):
@@ -131,7 +130,7 @@ def totp_verify(*, user: User, code: str, ip: str | None = None) -> str:
     fields = ["totp_failures"]
     locked = user.totp_failures >= settings.LOCKOUT_THRESHOLD
     if locked:
-        user.locked_until = timezone.now() + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
+        user.locked_until = clock.now() + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
         user.totp_failures = 0
         fields.append("locked_until")
     user.save(update_fields=fields)
@@ -149,7 +148,7 @@ def totp_enrol(*, user: User, secret: str, code: str, ip: str | None = None) -> 
     user = User.objects.select_for_update().get(pk=user.pk)
     codes = _new_recovery_codes()
     user.totp_secret = secret
-    user.totp_confirmed_at = timezone.now()
+    user.totp_confirmed_at = clock.now()
     user.totp_last_step = step
     user.totp_failures = 0
     user.totp_recovery_hashes = [_hash_recovery(c) for c in codes]

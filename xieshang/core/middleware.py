@@ -9,9 +9,10 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from xieshang.core import clock
 from xieshang.core.permissions import Actor, actor_for, committees_for_user
 
 SESSION_KEY = "xieshang_committee_id"
@@ -69,7 +70,7 @@ def account_flags(user: object) -> dict[str, bool]:
 def password_expired(user: object, privileged: bool) -> bool:
     days = settings.STAFF_PASSWORD_MAX_AGE_DAYS if privileged else settings.PASSWORD_MAX_AGE_DAYS
     changed = getattr(user, "password_changed_at", None)
-    return bool(days) and changed is not None and changed + dt.timedelta(days=days) < timezone.now()
+    return bool(days) and changed is not None and changed + dt.timedelta(days=days) < clock.now()
 
 
 class AccountSecurityMiddleware:

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core import clock
 from xieshang.core.fields import EncryptedTextField
 from xieshang.core.numerals import chinese_number
 from xieshang.core.tenancy import CommitteeOwned
@@ -99,7 +100,7 @@ class Term(CommitteeOwned):
         return chinese_number(self.number)
 
     def is_current(self, on: Any = None) -> bool:
-        on = on or timezone.localdate()
+        on = on or clock.today()
         return self.start_date <= on and (self.end_date is None or on <= self.end_date)
 
 
@@ -211,7 +212,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             keep = max(int(getattr(settings, "PASSWORD_HISTORY_COUNT", 0)), 0)
             self.password_history = [self.password, *self.password_history][:keep]
         super().set_password(raw_password)
-        self.password_changed_at = timezone.now()
+        self.password_changed_at = clock.now()
 
     @property
     def masked_phone(self) -> str:
@@ -224,7 +225,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.totp_confirmed_at is not None and bool(self.totp_secret)
 
     def is_locked(self) -> bool:
-        return self.locked_until is not None and self.locked_until > timezone.now()
+        return self.locked_until is not None and self.locked_until > clock.now()
 
 
 class Role(models.TextChoices):

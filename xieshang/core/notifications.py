@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from functools import partial
 
 from django.db import transaction
-from django.utils import timezone
 
+from xieshang.core import clock
 from xieshang.core.models import Committee, Notification, User
 
 
@@ -48,7 +48,7 @@ def unread_count(user: User) -> int:
 def notification_mark_read(*, user: User, notification: Notification) -> Notification:
     """Mark the user's own notification read (someone else's is left alone)."""
     if notification.recipient_id == user.pk and notification.read_at is None:
-        notification.read_at = timezone.now()
+        notification.read_at = clock.now()
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at)
     return notification
@@ -57,4 +57,4 @@ def notification_mark_read(*, user: User, notification: Notification) -> Notific
 def notification_mark_all_read(*, user: User) -> int:
     """Mark every unread notification of the user read; return how many there were."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now())
+        read_at=clock.now())

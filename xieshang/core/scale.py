@@ -33,6 +33,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from xieshang.core import audit
+from xieshang.core import clock as xclock
 from xieshang.core import services as core_services
 from xieshang.core.demo import DEMO_PASSWORD
 from xieshang.core.models import Committee, Role, Session, Term, User
@@ -150,7 +151,7 @@ def build_scale(spec: ScaleSpec, *, today: dt.date | None = None,
     """Build the province described by ``spec``; prints progress through ``log``."""
     from xieshang.members import demo as mdemo
 
-    today = today or timezone.localdate()
+    today = today or xclock.today()
     rng = random.Random(spec.seed)
     report = Report()
     clock = _Clock(report, log)
@@ -328,7 +329,7 @@ def _proposals(b: _Body, rng: random.Random, spec: ScaleSpec, today: dt.date,
     cal = WorkCalendar(committee)
     per_year = spec.proposals_per_year.get(committee.level, 300)
     before = report.counts["proposals"]
-    now = timezone.now()
+    now = xclock.now()
     tz = timezone.get_current_timezone()
     fks = ["committee", "session", "proposer", "created_by", "category", "key_leader",
            "merged_into", "proposer_body"]
@@ -497,7 +498,7 @@ def _opinions(b: _Body, rng: random.Random, spec: ScaleSpec, today: dt.date,
     for steps in OPINION_STEPS.values():
         _steps_valid(workflow.TRANSITIONS, "submitted", steps)
     committee = b.committee
-    now = timezone.now()
+    now = xclock.now()
     fks = ["committee", "author_member", "author_body", "sector", "submitted_by",
            "source_committee", "origin", "root", "merged_into", "signed_off_by"]
     rows: list[tuple[OpinionReport, str]] = []
@@ -574,7 +575,7 @@ def _activities(b: _Body, rng: random.Random, spec: ScaleSpec, today: dt.date,
     types = [t for t in aservices.activity_types_ensure(committee).values()
              if t.category not in aservices.UNITS_REQUIRED]
     tz = timezone.get_current_timezone()
-    now = timezone.now()
+    now = xclock.now()
     fks = ["committee", "type", "special_committee", "group", "lead", "created_by"]
     acts: list[Activity] = []
     for year_index in range(spec.years):

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
 
+from xieshang.core import clock
 from xieshang.core.models import Notification
 from xieshang.core.sms import get_backend
 
@@ -60,6 +60,6 @@ def _claim(notification_id: int, channel: str) -> Notification | None:
             return None
         if channel == "sms" and not (note.want_sms and user.phone):
             return None
-        setattr(note, field, timezone.now())
+        setattr(note, field, clock.now())
         note.save(update_fields=[field])
     return note

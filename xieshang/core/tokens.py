@@ -10,10 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.core import audit
+from xieshang.core import audit, clock
 from xieshang.core.models import ApiToken, User
 from xieshang.core.permissions import Actor, require
 
@@ -69,7 +68,7 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
         return token
-    token.revoked_at = timezone.now()
+    token.revoked_at = clock.now()
     token.save(update_fields=["revoked_at"])
     audit.record(actor, "api_token.revoke", token, after={"name": token.name,
                                                           "prefix": token.prefix})

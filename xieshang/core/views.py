@@ -12,13 +12,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from xieshang.core import audit, mfa, services
+from xieshang.core import audit, clock, mfa, services
 from xieshang.core.forms import CodeForm, LoginForm
 from xieshang.core.http import XRequest
 from xieshang.core.middleware import MFA_VERIFIED_KEY, SESSION_KEY, client_ip
@@ -46,14 +45,14 @@ class XieshangLoginView(LoginView):
         self.request.session.cycle_key()
         self.request.session[MFA_PENDING_KEY] = {
             "uid": user.pk, "backend": getattr(user, "backend", ""),
-            "at": timezone.now().timestamp(), "next": self.get_success_url(),
+            "at": clock.now().timestamp(), "next": self.get_success_url(),
         }
         return redirect("login-verify")
 
 
 def _pending_user(request: HttpRequest) -> tuple[User | None, dict[str, Any]]:
     pending = request.session.get(MFA_PENDING_KEY) or {}
-    age = timezone.now().timestamp() - float(pending.get("at", 0))
+    age = clock.now().timestamp() - float(pending.get("at", 0))
     if not pending or not isinstance(pending.get("uid"), int) or age > MFA_PENDING_SECONDS:
         return None, {}
     user = User.objects.filter(pk=int(pending["uid"]), is_active=True).first()
@@ -76,7 +75,7 @@ def login_verify(request: HttpRequest) -> HttpResponse:
         if result in (mfa.Result.OK, mfa.Result.RECOVERY):
             request.session.pop(MFA_PENDING_KEY, None)
             auth_login(request, user, backend=pending.get("backend") or None)
-            request.session[MFA_VERIFIED_KEY] = timezone.now().isoformat()
+            request.session[MFA_VERIFIED_KEY] = clock.now().isoformat()
             if result == mfa.Result.RECOVERY:
                 messages.warning(request, _(
                     "You logged in with a recovery code; %(n)s are left. Set up your "
@@ -133,7 +132,7 @@ def mfa_setup(request: XRequest) -> HttpResponse:
                                     ip=ip)
             if issued is not None:
                 request.session.pop(MFA_NEW_SECRET_KEY, None)
-                request.session[MFA_VERIFIED_KEY] = timezone.now().isoformat()
+                request.session[MFA_VERIFIED_KEY] = clock.now().isoformat()
                 messages.success(request, _("The second factor is on: from now on you will be "
                                             "asked for a code after your password."))
                 return _no_store(render(request, "core/mfa_codes.html", {"codes": issued}))
@@ -202,7 +201,7 @@ def notification_list(request: XRequest) -> HttpResponse:
 def notification_read(request: XRequest, pk: int) -> HttpResponse:
     note = Notification.objects.filter(recipient=request.user, pk=pk).first()
     if note is not None and note.read_at is None:
-        note.read_at = timezone.now()
+        note.read_at = clock.now()
         note.save(update_fields=["read_at"])
     target = note.url if note is not None and note.url else ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -214,6 +213,6 @@ def notification_read(request: XRequest, pk: int) -> HttpResponse:
 @login_required
 def notification_read_all(request: XRequest) -> HttpResponse:
     Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
+        read_at=clock.now()
     )
     return redirect("notifications")

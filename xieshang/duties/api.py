@@ -13,11 +13,11 @@ from django.db import transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
+from xieshang.core import clock
 from xieshang.core.apiutils import ERRORS, ApiError, PageNumber, actor
 from xieshang.core.models import Role
 from xieshang.core.tenancy import get_scoped_or_404
@@ -31,7 +31,7 @@ Year = Query(None, ge=2000, le=2100, description="Defaults to the current year."
 
 
 def _year(year: int | None) -> int:
-    return year if year is not None else timezone.localdate().year
+    return year if year is not None else clock.today().year
 
 
 # --- schemas -------------------------------------------------------------------------------

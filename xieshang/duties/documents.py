@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
+from xieshang.core import clock
 from xieshang.core.models import Term
 from xieshang.duties.facts import Fact, collect, known_kinds
 from xieshang.duties.models import Score, ScoreLine
@@ -198,7 +197,7 @@ def to_docx(doc: RecordDoc) -> bytes:
             table([["日期", "记录", "规则", "分值"],
                    *[[f"{line.date:%Y-%m-%d}", line.label, _line_rule(line),
                       _points(line.points)] for line in ys.lines]], header=True)
-    foot = word.add_paragraph(f"{doc.committee_name}　{timezone.localdate():%Y年%m月%d日}打印")
+    foot = word.add_paragraph(f"{doc.committee_name}　{clock.today():%Y年%m月%d日}打印")
     foot.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     out = io.BytesIO()
     word.save(out)
@@ -270,7 +269,7 @@ def to_pdf(doc: RecordDoc) -> bytes:
                                *[[f"{line.date:%Y-%m-%d}", line.label, _line_rule(line),
                                   _points(line.points)] for line in ys.lines]],
                               [0.16, 0.48, 0.26, 0.10], header=True))
-    story.append(para(f"{doc.committee_name}　{timezone.localdate():%Y年%m月%d日}打印", right))
+    story.append(para(f"{doc.committee_name}　{clock.today():%Y年%m月%d日}打印", right))
     out = io.BytesIO()
     pdf = SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
                             topMargin=20 * mm, bottomMargin=20 * mm, title=_title(doc),

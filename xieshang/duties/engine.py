@@ -10,8 +10,8 @@ from typing import Any, NamedTuple
 
 from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
+from xieshang.core import clock
 from xieshang.core.models import Committee
 from xieshang.duties.facts import Fact, collect, kind_matches
 from xieshang.duties.models import Band, Rule, RuleSet, Score, ScoreLine
@@ -196,7 +196,7 @@ def recompute(committee: Committee, year: int, member_ids: list[int] | None = No
     totals: dict[int, Decimal] = defaultdict(Decimal)
     for line in lines:
         totals[line.member_id] += line.points
-    now = timezone.now()
+    now = clock.now()
     scores = []
     for member_id in ids:
         total = rule_set.base_points + totals.get(member_id, Decimal(0))

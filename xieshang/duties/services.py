@@ -12,10 +12,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.tasks import task
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.core import audit
+from xieshang.core import audit, clock
 from xieshang.core.models import Committee, Role, RoleAssignment, Term
 from xieshang.core.notifications import notify
 from xieshang.core.permissions import Actor, require
@@ -79,7 +78,7 @@ def recompute_task(committee_id: int, year: int) -> str:
 def _enqueue_recompute(committee_id: int, year: int) -> None:
     backend = recompute_task.get_backend()
     if backend.supports_defer:
-        recompute_task.using(run_after=timezone.now() + RECOMPUTE_DELAY).enqueue(
+        recompute_task.using(run_after=clock.now() + RECOMPUTE_DELAY).enqueue(
             committee_id, year)
     else:
         recompute_task.enqueue(committee_id, year)
@@ -91,7 +90,7 @@ def schedule_recompute(committee: Committee, year: int) -> None:
     Upserts the one pending request of the committee-year; only the write that creates it
     (or finds it stale) queues a task, so many writes leave at most one queued recomputation.
     """
-    now = timezone.now()
+    now = clock.now()
     row, created = DutyRecomputeRequest.objects.get_or_create(
         committee=committee, year=year, defaults={"requested_at": now, "queued_at": now})
     stale = not created and row.queued_at < now - RECOMPUTE_STALE
@@ -202,7 +201,7 @@ def warnings_check(*, actor: Actor, committee: Committee, today: dt.date | None 
                    ) -> list[DutyWarning]:
     """Raise the warnings whose condition holds now; resolve those that no longer hold."""
     _may_manage(actor, committee)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     raised: list[DutyWarning] = []
     members = {m.id: m for m in Member.objects.filter(committee=committee,
                                                        status=Member.Status.ACTIVE)
@@ -251,7 +250,7 @@ def warnings_check(*, actor: Actor, committee: Committee, today: dt.date | None 
                        body=rule.name, email=False)
         for member_id, row in open_rows.items():
             if member_id not in holds and row.resolved_at is None:
-                row.resolved_at = timezone.now()
+                row.resolved_at = clock.now()
                 row.save(update_fields=["resolved_at"])
     audit.record(actor, "duty.warnings_check", None, committee=committee,
                  after={"raised": len(raised)})
@@ -312,7 +311,7 @@ def self_report_submit(*, actor: Actor, report: SelfReport) -> SelfReport:
                                 "results before submitting."))
     report = workflow.transition(actor, report, "submit", fields={
         "figures": record_figures(report.member, report.year),
-        "submitted_at": timezone.now(), "return_note": ""})
+        "submitted_at": clock.now(), "return_note": ""})
     reviewers = [ra.user for ra in RoleAssignment.objects.filter(
         committee_id=report.committee_id, role__in=[Role.STAFF_OFFICE, Role.STAFF_COMMITTEE],
         is_active=True).select_related("user")]

@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core import clock
 from xieshang.core.files import xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.models import Term
@@ -27,7 +27,7 @@ def _year(request: XRequest) -> int:
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        year = timezone.localdate().year
+        year = clock.today().year
     return min(max(year, 2000), 2100)
 
 
@@ -41,11 +41,11 @@ def _record(request: XRequest, member: Member) -> HttpResponse:
         family = fact.kind.split(":")[0]
         groups.setdefault(labels.get(family, labels.get(fact.kind, family)), []).append(fact)
     return render(request, "duties/record.html", {
-        "member": member, "year": year, "years": range(timezone.localdate().year, 2019, -1),
+        "member": member, "year": year, "years": range(clock.today().year, 2019, -1),
         "groups": groups, "score": selectors.score_of(actor, member, year),
         "lines": selectors.lines_of(actor, member, year),
         "warnings": member.duty_warnings.filter(resolved_at__isnull=True).select_related("rule"),
-        "terms": scoped(actor, Term).filter(start_date__lte=timezone.localdate())[:3],
+        "terms": scoped(actor, Term).filter(start_date__lte=clock.today())[:3],
     })
 
 
@@ -255,7 +255,7 @@ def my_self_report(request: XRequest) -> HttpResponse:
             else:
                 if autosave:
                     return HttpResponse(_("Draft saved at %(t)s.") % {
-                        "t": timezone.localtime().strftime("%H:%M")})
+                        "t": clock.local(clock.now()).strftime("%H:%M")})
                 messages.success(request, _("Self-report submitted.") if request.POST.get(
                     "submit") else _("Draft saved."))
                 return redirect(f"{request.path}?year={year}")
@@ -265,7 +265,7 @@ def my_self_report(request: XRequest) -> HttpResponse:
     figures = (report.figures if report is not None and not editable and report.figures
                else selectors.record_figures(member, year))
     return render(request, "duties/self_report_form.html", {
-        "member": member, "year": year, "years": range(timezone.localdate().year, 2019, -1),
+        "member": member, "year": year, "years": range(clock.today().year, 2019, -1),
         "report": report, "form": form, "editable": editable, "figures": figures,
         "events": report.events.all() if report else [],
     })
@@ -287,7 +287,7 @@ def self_reports(request: XRequest) -> HttpResponse:
         return _missing_xlsx(missing, year)
     return render(request, "duties/self_reports.html", {
         "year": year, "done": done, "missing": missing,
-        "years": range(timezone.localdate().year, 2019, -1),
+        "years": range(clock.today().year, 2019, -1),
     })
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xieshang.core import clock
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
 from xieshang.core.validators import validate_id_number, validate_mobile
@@ -74,7 +74,7 @@ class MemberForm(forms.Form):
         assert isinstance(sector_field, forms.ModelChoiceField)
         sector_field.queryset = sectors.order_by("order", "id")
         if member is None:
-            self.fields["joined_on"].initial = timezone.localdate()
+            self.fields["joined_on"].initial = clock.today()
 
     def clean_name(self) -> str:
         try:
@@ -97,13 +97,13 @@ class MemberForm(forms.Form):
 
     def clean_birth_date(self) -> dt.date | None:
         value = self.cleaned_data["birth_date"]
-        if value is not None and not dt.date(1900, 1, 1) <= value <= timezone.localdate():
+        if value is not None and not dt.date(1900, 1, 1) <= value <= clock.today():
             raise ValidationError(_("Enter a date between 1900 and today."))
         return value
 
     def clean_joined_on(self) -> dt.date:
         value = self.cleaned_data["joined_on"]
-        latest = timezone.localdate() + dt.timedelta(days=366)
+        latest = clock.today() + dt.timedelta(days=366)
         if not dt.date(1949, 1, 1) <= value <= latest:
             raise ValidationError(_("Enter a date between 1949 and next year."))
         return value
@@ -158,11 +158,11 @@ class MemberLeaveForm(forms.Form):
     def __init__(self, *args: Any, member: Member, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.member = member
-        self.fields["left_on"].initial = timezone.localdate()
+        self.fields["left_on"].initial = clock.today()
 
     def clean_left_on(self) -> dt.date:
         value = self.cleaned_data["left_on"]
-        if value > timezone.localdate():
+        if value > clock.today():
             raise ValidationError(_("The date cannot be in the future."))
         if self.member.joined_on and value < self.member.joined_on:
             raise ValidationError(_("The date is before the member took office (%(date)s).")

@@ -41,7 +41,6 @@ import json
 import os
 import re
 import secrets
-import time
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -52,14 +51,13 @@ from typing import Any, Literal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from xieshang.core import audit, crypto
+from xieshang.core import audit, clock, crypto
 from xieshang.core.files import FORMULA_PREFIXES, excel_safe
 from xieshang.core.models import Committee, Term
 from xieshang.core.permissions import Actor, require
@@ -579,7 +577,7 @@ class _MemberPlanner:
         self.committee = committee
         self.sheet = sheet
         self.create_sectors = create_sectors
-        self.today = timezone.localdate()
+        self.today = clock.today()
         self.result = RosterResult(kind="members")
         self.sectors = {s.name: s for s in Sector.objects.filter(committee=committee)}
         self.specials = {s.name: s for s in SpecialCommittee.objects.filter(
@@ -835,7 +833,7 @@ def _apply_members(actor: Actor, committee: Committee, result: RosterResult,
                    filename: str) -> None:
     """New members in one bulk write; changed members one by one through member_update, so
     that a change of sector or standing status keeps its tenure history."""
-    today = timezone.localdate()
+    today = clock.today()
     current = services.current_term(committee)
     created_sectors: dict[str, Sector] = {}
     if result.new_sectors:
@@ -1172,7 +1170,7 @@ def _pending_dir() -> Path:
 
 
 def _purge_expired(directory: Path) -> None:
-    cutoff = time.time() - PENDING_SECONDS
+    cutoff = clock.timestamp() - PENDING_SECONDS
     for path in directory.iterdir():
         if path.suffix in (".xlsx", ".json") and TOKEN_RE.match(path.stem):
             with contextlib.suppress(OSError):
@@ -1193,7 +1191,7 @@ def pending_store(*, actor: Actor, data: bytes, kind: Kind, create_sectors: bool
     token = secrets.token_urlsafe(24)
     meta = {"user": actor.user.pk, "committee": actor.committee.pk, "kind": kind,
             "create_sectors": create_sectors, "filename": filename[:200],
-            "created": time.time()}
+            "created": clock.timestamp()}
     for suffix, payload in ((".xlsx", data), (".json", json.dumps(meta).encode())):
         fd = os.open(directory / f"{token}{suffix}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
@@ -1218,7 +1216,7 @@ def pending_load(*, actor: Actor, token: str) -> PendingUpload | None:
     if (actor.user is None or actor.committee is None or meta.get("user") != actor.user.pk
             or meta.get("committee") != actor.committee.pk):
         raise PendingNotYours(token)
-    if time.time() - float(meta.get("created", 0)) > PENDING_SECONDS:
+    if clock.timestamp() - float(meta.get("created", 0)) > PENDING_SECONDS:
         pending_discard(token)
         return None
     kind = meta.get("kind")

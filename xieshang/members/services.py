@@ -9,9 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.signals import post_save
-from django.utils import timezone
 
-from xieshang.core import audit
+from xieshang.core import audit, clock
 from xieshang.core.models import Committee, Term
 from xieshang.core.permissions import Actor, require
 from xieshang.members.models import (
@@ -36,7 +35,7 @@ def _may_edit(actor: Actor, committee: Committee) -> None:
 
 
 def current_term(committee: Committee, on: dt.date | None = None) -> Term | None:
-    on = on or timezone.localdate()
+    on = on or clock.today()
     terms = Term.objects.filter(committee=committee, start_date__lte=on).order_by("-start_date")
     return terms.first()
 
@@ -94,7 +93,7 @@ def member_update(*, actor: Actor, member: Member, **fields: Any) -> Member:
 
 
 def _roll_tenure(member: Member, *, reason: str) -> None:
-    today = timezone.localdate()
+    today = clock.today()
     current = TermMembership.objects.filter(member=member, end_date__isnull=True).first()
     if current is None:
         term = current_term(member.committee)
@@ -196,7 +195,7 @@ def special_committee_join(*, actor: Actor, member: Member, special_committee: S
     require(member.committee_id == special_committee.committee_id)
     row = SpecialCommitteeMembership.objects.create(
         committee=member.committee, member=member, special_committee=special_committee,
-        role=role, start_date=start_date or timezone.localdate())
+        role=role, start_date=start_date or clock.today())
     audit.record(actor, "special_committee.join", row)
     return row
 
@@ -314,7 +313,7 @@ def members_bulk_create(*, actor: Actor, committee: Committee, new: list[NewMemb
     """
     _may_edit(actor, committee)
     terms = list(Term.objects.filter(committee=committee).order_by("-start_date"))
-    today = timezone.localdate()
+    today = clock.today()
     members: list[Member] = []
     problems: dict[str, list[str]] = {}
     for idx, item in enumerate(new):

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core import clock
 from xieshang.core.files import xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.models import Committee
@@ -263,7 +263,7 @@ def roster_export(request: XRequest, kind: str) -> HttpResponse:
     data = roster.roster_export(actor=actor, committee=committee, kind=which)
     name = committee.short_name or committee.name
     label = _("member roster") if which == "members" else _("handling unit list")
-    return xlsx_response(data, filename=f"{name}-{label}-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(data, filename=f"{name}-{label}-{clock.today():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -19,6 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
+from xieshang.core import clock
 from xieshang.core.files import xlsx_bytes
 from xieshang.core.numerals import chinese_number
 from xieshang.opinions.models import Bulletin, OpinionReport
@@ -58,7 +59,7 @@ def bulletin_docx(bulletin: Bulletin, reports: Iterable[OpinionReport]) -> bytes
     _font(number.add_run(f"{bulletin.year}年第{bulletin.number}期"), 16)
     meta = doc.add_paragraph()
     committee = bulletin.committee
-    published = bulletin.published_at or timezone.now()
+    published = bulletin.published_at or clock.now()
     date = timezone.localtime(published).date()
     _font(meta.add_run(f"{committee.name}办公室编"), 14)
     meta.add_run("\t\t\t")

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core import clock
 from xieshang.core.tenancy import CommitteeOwned
 
 
@@ -185,7 +186,7 @@ class OpinionEvent(CommitteeOwned, AppendOnly):
 
 
 def attachment_path(instance: OpinionAttachment, filename: str) -> str:
-    return f"opinions/{instance.committee_id}/{timezone.now():%Y/%m}/{filename}"
+    return f"opinions/{instance.committee_id}/{clock.now():%Y/%m}/{filename}"
 
 
 class OpinionAttachment(CommitteeOwned):

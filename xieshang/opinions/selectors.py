@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
-from xieshang.core import policy
+from xieshang.core import clock, policy
 from xieshang.core.models import Committee
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
@@ -232,7 +231,7 @@ def quota_progress(actor: Actor, year: int | None = None) -> list[QuotaRow]:
     committee = actor.committee
     if committee is None:
         return []
-    year = year or timezone.localdate().year
+    year = year or clock.today().year
     standing = int(policy.get(committee, QUOTA_STANDING))
     ordinary = int(policy.get(committee, QUOTA_MEMBER))
     members = scoped(actor, Member).filter(status=Member.Status.ACTIVE).select_related(
@@ -251,7 +250,7 @@ def quota_progress(actor: Actor, year: int | None = None) -> list[QuotaRow]:
 def member_quota(actor: Actor, year: int | None = None) -> QuotaRow | None:
     if actor.member_id is None or actor.committee is None:
         return None
-    year = year or timezone.localdate().year
+    year = year or clock.today().year
     member = scoped(actor, Member).filter(pk=actor.member_id).first()
     if member is None:
         return None

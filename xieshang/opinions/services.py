@@ -13,10 +13,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.core import audit, policy, uploads
+from xieshang.core import audit, clock, policy, uploads
 from xieshang.core.models import Committee, Role, RoleAssignment, User
 from xieshang.core.notifications import notify
 from xieshang.core.permissions import Actor, require
@@ -245,7 +244,7 @@ def report_act(
     changes: dict[str, Any] = {}
     users: list[User] = []
     title = ""
-    now = timezone.now()
+    now = clock.now()
     if action == "decline":
         reason = reason.strip() or note.strip()
         if permissions.RULES["editor"](actor, report) and not reason:
@@ -275,7 +274,7 @@ def report_report_up(*, actor: Actor, report: OpinionReport, expected_version: i
     """Report upward: a new report arrives in the parent committee's inbox, linked to this one."""
     sent = workflow.transition(actor=actor, report=report, action="report_up",
                                expected_version=expected_version, note=note,
-                               changes={"reported_up_at": timezone.now()})
+                               changes={"reported_up_at": clock.now()})
     parent = sent.committee.parent
     assert parent is not None
     system = Actor.for_system(parent)
@@ -388,7 +387,7 @@ def outcome_record(
     if errors:
         raise ValidationError(errors)
     return _create_outcome(actor=actor, report=report, kind=kind,
-                           date=date or timezone.localdate(), bulletin=bulletin,
+                           date=date or clock.today(), bulletin=bulletin,
                            instruction=instruction, **values)
 
 
@@ -418,7 +417,7 @@ def bulletin_create(
                 "“%(t)s” is not a signed-off report of this committee.") % {"t": report.title}})
     # Lock the committee row so that two editors never take the same issue number.
     Committee.objects.select_for_update().get(pk=committee.pk)
-    year = year or timezone.localdate().year
+    year = year or clock.today().year
     last = Bulletin.objects.filter(committee=committee, year=year).aggregate(
         n=Max("number"))["n"] or 0
     if recipients is None:
@@ -454,13 +453,13 @@ def bulletin_publish(*, actor: Actor, bulletin: Bulletin) -> Bulletin:
     locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if locked.status != Bulletin.Status.DRAFT:
         raise ValidationError(_("This bulletin has already been published."))
-    now = timezone.now()
+    now = clock.now()
     for item in locked.items.select_related("report__committee", "report__root"):
         report = workflow.transition(
             actor=actor, report=item.report, action="publish", expected_version=None,
             note=locked.label, changes={"published_at": now})
         _create_outcome(actor=actor, report=report, kind=OpinionOutcome.Kind.ADOPTED,
-                        date=timezone.localdate(), bulletin=locked, publication=locked.label)
+                        date=clock.today(), bulletin=locked, publication=locked.label)
     locked.status = Bulletin.Status.PUBLISHED
     locked.published_at = now
     locked.save(update_fields=["status", "published_at"])
@@ -481,7 +480,7 @@ def bulletin_send(*, actor: Actor, bulletin: Bulletin) -> Bulletin:
     users += role_users(bulletin.committee, Role.LEADER)
     if not users:
         raise ValidationError(_("No recipients with an account are configured."))
-    bulletin.sent_at = timezone.now()
+    bulletin.sent_at = clock.now()
     bulletin.save(update_fields=["sent_at"])
     _notify_on_commit(users, bulletin.committee, bulletin.label,
                       body="；".join(bulletin.reports.values_list("title", flat=True)),
@@ -619,7 +618,7 @@ def topic_act(
     elif action == "publish_result":
         if allowed and not note:
             raise ValidationError({"note": _("Write the result to publish.")})
-        changes = {"result": note, "result_published_at": timezone.now()}
+        changes = {"result": note, "result_published_at": clock.now()}
     return workflow.topic_transition(actor=actor, topic=topic, action=action,
                                      expected_version=expected_version, note=note,
                                      changes=changes)

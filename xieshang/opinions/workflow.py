@@ -14,11 +14,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xieshang.core import audit
+from xieshang.core import audit, clock
 from xieshang.core.models import User
 from xieshang.core.notifications import notify
 from xieshang.core.permissions import Actor
@@ -204,7 +203,7 @@ def topic_transition(
         fields = ["status", "version", *(changes or {})]
         if from_status == T.NEW:
             locked.screened_by = actor.user
-            locked.screened_at = timezone.now()
+            locked.screened_at = clock.now()
             fields += ["screened_by", "screened_at"]
         locked.save(update_fields=fields)
         TopicEvent.objects.create(committee=locked.committee, topic=locked, action=action,

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from xieshang.core import clock
 from xieshang.core.tenancy import CommitteeOwned
 
 
@@ -137,7 +138,7 @@ class Article(CommitteeOwned):
 
     @property
     def is_live(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+        return self.status == self.Status.PUBLISHED and self.publish_at <= clock.now()
 
     @property
     def is_learning(self) -> bool:

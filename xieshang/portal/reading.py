@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from dataclasses import dataclass
 
 from django.core import signing
 from django.core.cache import cache
+
+from xieshang.core import clock
 
 SALT = "portal.reading"
 MAX_VIEW_SECONDS = 2 * 3600
@@ -24,7 +25,7 @@ TOKEN_MAX_AGE = MAX_VIEW_SECONDS + 3600
 
 
 def now() -> float:
-    return time.time()
+    return clock.timestamp()
 
 
 @dataclass(frozen=True)

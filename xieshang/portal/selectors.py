@@ -7,9 +7,9 @@ from importlib.util import find_spec
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from xieshang.activities.models import ReadingRecord
+from xieshang.core import clock
 from xieshang.core.models import Committee
 from xieshang.portal.models import Article, Column, Image, Site
 
@@ -25,7 +25,7 @@ def site_for(code: str) -> Site:
 def live_articles(committee: Committee, *, members: bool) -> QuerySet[Article]:
     """Published articles whose time has come; members-only ones only for members."""
     qs = Article.objects.filter(committee=committee, status=Article.Status.PUBLISHED,
-                                publish_at__lte=timezone.now()).select_related("column", "cover")
+                                publish_at__lte=clock.now()).select_related("column", "cover")
     if not members:
         qs = qs.filter(audience=Article.Audience.PUBLIC)
     return qs.order_by("-publish_at", "-id")
@@ -89,7 +89,7 @@ def year_figures(committee: Committee, language: str) -> list[tuple[str, str]]:
         return list(cached)
     from xieshang.reports.figures import Scope, compute
 
-    today = timezone.localdate()
+    today = clock.today()
     figures = compute(Scope(committee=committee, start=dt.date(today.year, 1, 1), end=today))
     out = []
     for name in FIGURE_KEYS:

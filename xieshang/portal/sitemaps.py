@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from xieshang.core import clock
 from xieshang.portal.models import Article, Site
 
 
@@ -24,7 +24,7 @@ class ArticleSitemap(Sitemap):
     def items(self) -> QuerySet[Article]:
         return (Article.objects.filter(status=Article.Status.PUBLISHED,
                                        audience=Article.Audience.PUBLIC,
-                                       publish_at__lte=timezone.now())
+                                       publish_at__lte=clock.now())
                 .select_related("committee").order_by("-publish_at"))
 
     def location(self, item: Article) -> str:

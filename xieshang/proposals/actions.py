@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xieshang.core import clock
 from xieshang.core.models import User
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
@@ -68,7 +68,7 @@ def _bool(data: Mapping[str, Any], key: str) -> bool | None:
 def _date(data: Mapping[str, Any], key: str) -> dt.date:
     raw = _text(data, key)
     if not raw:
-        return timezone.localdate()
+        return clock.today()
     try:
         return dt.date.fromisoformat(raw)
     except ValueError as exc:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from xieshang.core import clock
 from xieshang.core.calendar import WorkCalendar
 from xieshang.proposals import services
 from xieshang.proposals.models import (
@@ -118,7 +119,7 @@ def build(ctx: DemoContext) -> None:
                     start + dt.timedelta(days=rng.randint(30, 200))
                 if index == len(sessions) - 1 and status in (S.SUBMITTED, S.UNDER_REVIEW,
                                                              S.RETURNED, S.DRAFT):
-                    submitted = timezone.now() - dt.timedelta(days=rng.randint(1, 20))
+                    submitted = clock.now() - dt.timedelta(days=rng.randint(1, 20))
                 filed = any(a == "file" for a, _s in STEPS[status])
                 if filed:
                     serial += 1
@@ -179,7 +180,7 @@ def build(ctx: DemoContext) -> None:
         previous: str = S.DRAFT
         assigned_at = None
         for action, to in steps:
-            when = min(when + dt.timedelta(days=rng.randint(1, 12)), timezone.now())
+            when = min(when + dt.timedelta(days=rng.randint(1, 12)), clock.now())
             if action == "assign":
                 assigned_at = when
             events.append(ProposalEvent(
@@ -242,7 +243,7 @@ def build(ctx: DemoContext) -> None:
             p.replied_at = when
             p.feedback_due = cal.add_working_days(timezone.localdate(when), 15).date
             if p.status == S.REPLIED and timezone.localdate(when) < today - dt.timedelta(30):
-                p.replied_at = timezone.now() - dt.timedelta(days=rng.randint(1, 10))
+                p.replied_at = clock.now() - dt.timedelta(days=rng.randint(1, 10))
                 p.feedback_due = today + dt.timedelta(days=10)
             if p.status == S.CLOSED:
                 p.closed_at = when

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core import clock
 from xieshang.core.tenancy import CommitteeOwned
 
 DEFAULT_CATEGORIES = (
@@ -231,7 +232,7 @@ class ProposalCoProposer(CommitteeOwned):
 
 
 def attachment_path(instance: ProposalAttachment, filename: str) -> str:
-    return f"proposals/{instance.committee_id}/{timezone.now():%Y/%m}/{filename}"
+    return f"proposals/{instance.committee_id}/{clock.now():%Y/%m}/{filename}"
 
 
 class ProposalAttachment(CommitteeOwned):
@@ -343,7 +344,7 @@ class Assignment(CommitteeOwned):
 
     @property
     def is_overdue(self) -> bool:
-        return self.state in self.OPEN_STATES and self.due_date < timezone.localdate()
+        return self.state in self.OPEN_STATES and self.due_date < clock.today()
 
 
 class ContactRecord(CommitteeOwned):

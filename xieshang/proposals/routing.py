@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 
+from xieshang.core import clock
 from xieshang.members.models import HandlingUnit
 from xieshang.proposals.models import Assignment, Proposal, RoutingRecord
 
@@ -121,10 +122,9 @@ def record_suggestions(proposal: Proposal, suggestions: list[Suggestion]) -> Non
 
 def record_decision(proposal: Proposal, unit_ids: list[int]) -> None:
     """Called when staff assign: close the open record with their choice, retrain later."""
-    from django.utils import timezone
 
     RoutingRecord.objects.filter(proposal=proposal, decided_at__isnull=True).update(
-        decided=unit_ids, decided_at=timezone.now())
+        decided=unit_ids, decided_at=clock.now())
     committee_id = proposal.committee_id
     transaction.on_commit(lambda: retrain.enqueue(committee_id))
 

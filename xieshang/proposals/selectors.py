@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core import clock
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.models import Committee, Role
 from xieshang.core.permissions import Actor
@@ -126,7 +127,7 @@ def wl_to_check(actor: Actor) -> QuerySet[Proposal]:
 
 
 def overdue_assignments(actor: Actor, today: dt.date | None = None) -> QuerySet[Assignment]:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     qs = scoped(actor, Assignment).filter(state__in=Assignment.OPEN_STATES, due_date__lt=today)
     if not permissions.can_view_all(actor):
         qs = qs.filter(unit_id__in=actor.unit_ids)
@@ -134,7 +135,7 @@ def overdue_assignments(actor: Actor, today: dt.date | None = None) -> QuerySet[
 
 
 def wl_overdue(actor: Actor) -> QuerySet[Proposal]:
-    today = timezone.localdate()
+    today = clock.today()
     filters: dict[str, Any] = {"state__in": Assignment.OPEN_STATES, "due_date__lt": today}
     if not permissions.can_view_all(actor):
         filters["unit_id__in"] = actor.unit_ids
@@ -361,7 +362,7 @@ def similar_proposals(actor: Actor, text: str, limit: int = 5, exclude_pk: int |
 def public_cutoff(committee: Committee, today: dt.date | None = None) -> dt.date:
     """Replies sent on or before this day may be published (the configured working days)."""
     days = int(policies.get(committee, "disclosure_days"))
-    return WorkCalendar(committee).add_working_days(today or timezone.localdate(), -days).date
+    return WorkCalendar(committee).add_working_days(today or clock.today(), -days).date
 
 
 def public_proposals(committee: Committee) -> QuerySet[Proposal]:

@@ -16,7 +16,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xieshang.core import audit, uploads
+from xieshang.core import audit, clock, uploads
 from xieshang.core.calendar import Deadline, WorkCalendar
 from xieshang.core.models import Committee, Role, RoleAssignment, Session, User
 from xieshang.core.notifications import notify
@@ -260,7 +260,7 @@ def proposal_submit(*, actor: Actor, proposal: Proposal, version: int | None,
 
     def apply(p: Proposal) -> None:
         _require_complete(p)
-        now = timezone.now()
+        now = clock.now()
         session, timing = session_for(p.committee, timezone.localdate(now))
         p.session, p.timing, p.submitted_at = session, timing, now
         touch(p, "session", "timing", "submitted_at")
@@ -296,10 +296,10 @@ def proposal_cosign(*, actor: Actor, proposal: Proposal, accept: bool) -> Propos
             _("There is no co-signing request for you on this proposal."))
     row = ProposalCoProposer.objects.select_for_update().get(proposal=proposal,
                                                             member_id=actor.member_id or 0)
-    if row.due is not None and row.due < timezone.localdate():
+    if row.due is not None and row.due < clock.today():
         raise ValidationError(_("The time for confirming has passed."))
     before = audit.snapshot(row, ["confirmed_at", "declined"])
-    row.confirmed_at = timezone.now()
+    row.confirmed_at = clock.now()
     row.declined = not accept
     row.save(update_fields=["confirmed_at", "declined"])
     audit.record(actor, "proposal.cosign" if accept else "proposal.cosign_decline", proposal,
@@ -370,7 +370,7 @@ def proposal_file(*, actor: Actor, proposal: Proposal, version: int | None,
     def apply(p: Proposal) -> None:
         assert p.session is not None
         p.serial_number = _next_serial(p.session)
-        p.filed_at = timezone.now()
+        p.filed_at = clock.now()
         if p.kind != Proposal.Kind.COLLECTIVE:
             joint = p.co_proposers.filter(confirmed_at__isnull=False, declined=False).exists()
             p.kind = Proposal.Kind.JOINT if joint else Proposal.Kind.INDIVIDUAL
@@ -457,7 +457,7 @@ def proposal_return(*, actor: Actor, proposal: Proposal, version: int | None,
 # --- assignment -------------------------------------------------------------------------------
 
 def _deadline(committee: Committee, key: str, start: dt.date | None = None) -> Deadline:
-    return WorkCalendar(committee).add_months(start or timezone.localdate(),
+    return WorkCalendar(committee).add_months(start or clock.today(),
                                               int(policies.get(committee, key)))
 
 
@@ -495,7 +495,7 @@ def proposal_assign(*, actor: Actor, proposal: Proposal, version: int | None, ki
             _new_assignment(p, units[uid], role, urgent)
         for uid in co_ids:
             _new_assignment(p, units[uid], Assignment.Role.CO)
-        p.assignment_type, p.assigned_at = kind, timezone.now()
+        p.assignment_type, p.assigned_at = kind, clock.now()
         touch(p, "assignment_type", "assigned_at")
         from xieshang.proposals import routing
 
@@ -527,7 +527,7 @@ def assignment_sign(*, actor: Actor, proposal: Proposal, version: int | None) ->
     """签收: when the last unit has signed for it, handling starts."""
     def apply(p: Proposal) -> str:
         a = _mine(actor, p, (A.ASSIGNED,))
-        a.state, a.signed_at = A.SIGNED, timezone.now()
+        a.state, a.signed_at = A.SIGNED, clock.now()
         a.save(update_fields=["state", "signed_at"])
         if p.status == S.RETURN_REQUESTED:
             return str(S.RETURN_REQUESTED)
@@ -546,7 +546,7 @@ def assignment_request_return(*, actor: Actor, proposal: Proposal, version: int 
     def apply(p: Proposal) -> None:
         a = _mine(actor, p, (A.ASSIGNED,))
         a.state, a.return_reason, a.return_requested_at = (A.RETURN_REQUESTED, reason.strip(),
-                                                           timezone.now())
+                                                           clock.now())
         a.save(update_fields=["state", "return_reason", "return_requested_at"])
 
     return transition(actor=actor, proposal=proposal, action="request_return",
@@ -636,7 +636,7 @@ def contact_record(*, actor: Actor, proposal: Proposal, version: int | None, dat
         raise ValidationError({"way": _("Choose how you were in contact.")})
     if not notes.strip():
         raise ValidationError({"notes": _("Write down what was discussed.")})
-    if date > timezone.localdate():
+    if date > clock.today():
         raise ValidationError({"date": _("The date is in the future.")})
     action = "record_meeting" if proposal.status == S.CLOSED else "record_contact"
 
@@ -661,7 +661,7 @@ def countersign(*, actor: Actor, proposal: Proposal, version: int | None,
 
     def apply(p: Proposal) -> None:
         a = _mine(actor, p, (A.SIGNED,), replying=False)
-        a.state, a.opinion, a.opinion_at = A.OPINION_GIVEN, opinion.strip(), timezone.now()
+        a.state, a.opinion, a.opinion_at = A.OPINION_GIVEN, opinion.strip(), clock.now()
         a.save(update_fields=["state", "opinion", "opinion_at"])
 
     return transition(actor=actor, proposal=proposal, action="countersign",
@@ -689,7 +689,7 @@ def reply_draft(*, actor: Actor, proposal: Proposal, version: int | None, result
                 "committee": p.committee, "proposal": p, "result_class": result_class,
                 "body": body.strip(), "contact_person": contact_person.strip()[:50],
                 "contact_phone": contact_phone.strip()[:30], "state": Reply.State.DRAFT,
-                "drafted_by": actor.user, "drafted_at": timezone.now()})
+                "drafted_by": actor.user, "drafted_at": clock.now()})
 
     return transition(actor=actor, proposal=proposal, action="draft_reply",
                       expected_version=version, apply=apply,
@@ -707,7 +707,7 @@ def reply_approve(*, actor: Actor, proposal: Proposal, version: int | None,
         a.state = A.APPROVED
         a.save(update_fields=["state"])
         Reply.objects.filter(assignment=a, round=p.handling_round).update(
-            state=Reply.State.APPROVED, approved_by=actor.user, approved_at=timezone.now())
+            state=Reply.State.APPROVED, approved_by=actor.user, approved_at=clock.now())
         waiting = Assignment.objects.filter(proposal=p).exclude(role=Assignment.Role.CO).exclude(
             state__in=(A.APPROVED, A.WITHDRAWN, A.DONE)).exists()
         return str(p.status if waiting else S.REPLY_REVIEW)
@@ -745,7 +745,7 @@ def replies_release(*, actor: Actor, proposal: Proposal, version: int | None,
                     note: str = "") -> Proposal:
     """The replies go to every proposer of the group; the feedback period starts."""
     def apply(p: Proposal) -> None:
-        now = timezone.now()
+        now = clock.now()
         Reply.objects.filter(proposal=p, round=p.handling_round,
                              state=Reply.State.APPROVED).update(state=Reply.State.SENT, sent_at=now)
         Assignment.objects.filter(proposal=p, state=A.APPROVED).update(state=A.DONE)
@@ -781,7 +781,7 @@ def _settle_feedback(p: Proposal) -> str:
             return str(S.REHANDLING)
         p.needs_meeting = True
         touch(p, "needs_meeting")
-    p.closed_at = timezone.now()
+    p.closed_at = clock.now()
     touch(p, "closed_at")
     return str(S.CLOSED)
 
@@ -911,7 +911,7 @@ def excellent_decide(*, actor: Actor, nomination: ExcellentNomination,
     require(permissions.can_manage_excellent(actor)
             and actor.committee is not None and nomination.committee_id == actor.committee.pk)
     before = audit.snapshot(nomination, ["selected"])
-    nomination.selected, nomination.decided_at = selected, timezone.now()
+    nomination.selected, nomination.decided_at = selected, clock.now()
     nomination.save(update_fields=["selected", "decided_at"])
     if nomination.proposal_id:
         Proposal.objects.filter(pk=nomination.proposal_id).update(is_excellent=selected)

@@ -17,7 +17,6 @@ import logging
 import os
 import pickle
 import tempfile
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max
 from django.tasks import task
+
+from xieshang.core import clock
 
 log = logging.getLogger("xieshang.proposals")
 
@@ -42,7 +43,7 @@ class Fitted:
     key: tuple[Any, ...]  # (proposals, last id, last change, dictionary) when fitted
     model: Any
     ids: list[int]
-    fitted_at: float  # time.time()
+    fitted_at: float  # clock.timestamp()
 
 
 _loaded: OrderedDict[int, tuple[float, Fitted]] = OrderedDict()  # committee -> (mtime, model)
@@ -80,7 +81,7 @@ def fit(committee_id: int) -> Fitted | None:
         return None
     with segment.using(dictionary_for(committee_id)):
         model = SimilarityModel([f"{title}\n{body}" for _pk, title, body in rows])
-    fitted = Fitted(key, model, [pk for pk, _t, _b in rows], time.time())
+    fitted = Fitted(key, model, [pk for pk, _t, _b in rows], clock.timestamp())
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "wb") as out:
@@ -143,7 +144,7 @@ def model_for(committee_id: int) -> tuple[Any, list[int], list[tuple[int, str]]]
     key = current_key(committee_id)
     if key == fitted.key:
         return fitted.model, fitted.ids, []
-    if key[3] != fitted.key[3] or time.time() - fitted.fitted_at >= REFIT_SECONDS:
+    if key[3] != fitted.key[3] or clock.timestamp() - fitted.fitted_at >= REFIT_SECONDS:
         request_fit(committee_id)
         refitted = _load(committee_id)
         if refitted is not None and refitted.key == key:

@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.db import transaction
 from django.tasks import task
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xieshang.core import clock
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.models import Committee
 from xieshang.core.notifications import notify
@@ -20,7 +20,7 @@ from xieshang.proposals.models import Assignment, Proposal, Status
 def run_reminders(today: dt.date | None = None, committee_code: str = "") -> dict[str, int]:
     """Remind units N working days before a deadline, and on the first overdue day tell them and
     escalate to the proposal office; close feedback periods that have ended (default rating)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     counts = {"reminded": 0, "overdue": 0, "feedback_closed": 0}
     committees = Committee.objects.filter(is_active=True)
     if committee_code:

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core import clock
 from xieshang.core.files import send_file, xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.models import Committee, Role, RoleAssignment, Session
@@ -79,7 +79,7 @@ def proposal_list(request: XRequest, worklist: str | None = None) -> HttpRespons
         "sectors": scoped(actor, Sector), "statuses": Status.choices,
         "classes": ResultClass.choices, "ratings": Rating.choices,
         "can_submit": permissions.can_submit(actor), "can_export": permissions.can_export(actor),
-        "today": timezone.localdate(),
+        "today": clock.today(),
     })
 
 
@@ -134,7 +134,7 @@ def proposal_edit(request: XRequest, pk: int | None = None) -> HttpResponse:
                 proposal = _save(request, form, proposal)
                 if request.POST.get("autosave"):
                     return render(request, "proposals/_autosave.html",
-                                  {"proposal": proposal, "now": timezone.now()})
+                                  {"proposal": proposal, "now": clock.now()})
                 if request.POST.get("submit"):
                     services.proposal_submit(actor=actor, proposal=proposal,
                                              version=proposal.version)
@@ -244,7 +244,7 @@ def proposal_detail(request: XRequest, pk: int) -> HttpResponse:
         "requested": [a for a in assignments if a.state == Assignment.State.RETURN_REQUESTED],
         "approved": [a for a in assignments if a.state == Assignment.State.APPROVED],
         "open_assignments": [a for a in assignments if a.state in Assignment.OPEN_STATES],
-        "today": timezone.localdate(),
+        "today": clock.today(),
     })
 
 

@@ -23,7 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xieshang.core import audit
+from xieshang.core import audit, clock
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.models import User
 from xieshang.core.notifications import notify
@@ -203,7 +203,7 @@ def _guard(actor: Actor, proposal: Proposal, action: str) -> str | None:
         ):
             return _("Wait for the co-units' opinions before sending the reply.")
     if action == "close_feedback" and (
-        proposal.feedback_due is None or proposal.feedback_due >= timezone.localdate()
+        proposal.feedback_due is None or proposal.feedback_due >= clock.today()
     ):
         return _("The proposers still have time to rate the reply.")
     if action == "mark_key" and proposal.is_key:
@@ -215,7 +215,7 @@ def _guard(actor: Actor, proposal: Proposal, action: str) -> str | None:
 
 def return_window_open(assignment: Assignment, today: dt.date | None = None) -> bool:
     days = int(policies.get(assignment.proposal.committee, "return_request_days"))
-    today = today or timezone.localdate()
+    today = today or clock.today()
     start = timezone.localdate(assignment.assigned_at)
     return WorkCalendar(assignment.proposal.committee).working_days_between(start, today) <= days
 

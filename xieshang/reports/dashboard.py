@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +14,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
+from xieshang.core import clock
 from xieshang.reports.figures import Scope
 
 logger = logging.getLogger("xieshang.reports")
@@ -114,7 +114,7 @@ def hot_topic_panels(scope: Scope) -> list[Panel]:
     latest_key = (f"xieshang:hot-topics:latest:{scope.start}:{scope.end}:"
                   f"{','.join(map(str, scope.committee_ids))}")
     latest = cache.get(latest_key)
-    if latest is not None and time.time() - latest[1] < HOT_TOPICS_FRESH_SECONDS:
+    if latest is not None and clock.timestamp() - latest[1] < HOT_TOPICS_FRESH_SECONDS:
         return _hot_topic_panel(latest[2])
     lo = timezone.make_aware(dt.datetime.combine(scope.start, dt.time.min))
     hi = timezone.make_aware(dt.datetime.combine(scope.end + dt.timedelta(days=1), dt.time.min))
@@ -163,7 +163,7 @@ def hot_topic_panels(scope: Scope) -> list[Panel]:
         with segment.using(dictionary):  # committees' own terms
             topics = hot_topics(texts, times, ids, top=8)
         rows = [(t.label, float(t.size)) for t in topics]
-    cache.set(latest_key, (fingerprint, time.time(), rows), HOT_TOPICS_CACHE_SECONDS)
+    cache.set(latest_key, (fingerprint, clock.timestamp(), rows), HOT_TOPICS_CACHE_SECONDS)
     return _hot_topic_panel(rows)
 
 

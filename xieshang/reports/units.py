@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xieshang.core import clock
 from xieshang.reports.figures import Figure, Scope
 
 # Sort keys the page offers (column → attribute), best first unless the name says otherwise.
@@ -144,7 +145,7 @@ def unit_lines(scope: Scope, *, unit_ids: set[int] | None = None,
     sign_days = int(policies.get(scope.committee, "return_request_days"))
     calendar = WorkCalendar(scope.committee)
     sign_due: dict[dt.date, dt.date] = {}
-    today = timezone.localdate()
+    today = clock.today()
     # One time zone object for the loop: timezone.localtime looks it up on every call, which
     # cost more than all the queries together for a province's 170 000 parts.
     tz = timezone.get_current_timezone()

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from xieshang.core import clock
 from xieshang.core.files import xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.models import Term
@@ -26,7 +27,7 @@ def _scope(request: XRequest) -> tuple[Scope, list[Term]]:
     actor = request.actor
     assert actor.committee is not None
     terms = list(scoped(actor, Term).order_by("-number"))
-    today = timezone.localdate()
+    today = clock.today()
     start, end = dt.date(today.year, 1, 1), today
     term_id = request.GET.get("term", "")
     chosen = next((t for t in terms if str(t.pk) == term_id), None)

@@ -20,6 +20,7 @@ from django.db.models.signals import post_delete, post_save
 from django.tasks import task
 from django.utils import timezone
 
+from xieshang.core import clock
 from xieshang.search.models import SearchEntry
 from xieshang.textmining.tokens import bigrams, unigrams
 
@@ -57,7 +58,7 @@ def _kind_of(model: type[models.Model]) -> Source | None:
 
 def _as_datetime(value: dt.datetime | dt.date | None) -> dt.datetime:
     if value is None:
-        return timezone.now()
+        return clock.now()
     if isinstance(value, dt.datetime):
         return value if timezone.is_aware(value) else timezone.make_aware(value)
     return timezone.make_aware(dt.datetime.combine(value, dt.time(12)))

@@ -5,8 +5,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from xieshang.core import clock
 from xieshang.core.backup import BackupError, backup, summary
 
 
@@ -17,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", help="archive to write (default: xieshang-<time>.tar.gz)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        out = Path(options["out"] or f"xieshang-{timezone.localtime():%Y%m%d-%H%M%S}.tar.gz")
+        out = Path(options["out"] or f"xieshang-{clock.local(clock.now()):%Y%m%d-%H%M%S}.tar.gz")
         try:
             manifest = backup(out)
         except BackupError as exc:

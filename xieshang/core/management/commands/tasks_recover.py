@@ -19,13 +19,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.tasks import TaskResultStatus
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+
+from xieshang.core import clock
 
 
 def recover(*, older_than: float, dry_run: bool = False) -> list[str]:
     """Put RUNNING tasks started more than ``older_than`` seconds ago back to READY."""
-    cutoff = timezone.now() - dt.timedelta(seconds=older_than)
+    cutoff = clock.now() - dt.timedelta(seconds=older_than)
     with transaction.atomic():
         stale = DBTaskResult.objects.running().filter(started_at__lte=cutoff)
         ids = [str(pk) for pk in stale.select_for_update().values_list("pk", flat=True)]
