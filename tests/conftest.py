@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
+
 import pytest
+import time_machine
 
 from tests.factories import CommitteeFactory, TermFactory, user_with_role
 from xieshang.core.models import Committee, Role
@@ -64,3 +68,40 @@ def _fresh_process_caches(tmp_path_factory, monkeypatch):
     monkeypatch.setattr(similar, "MODEL_DIR", tmp_path_factory.mktemp("similarity"))
     cache.clear()
     yield
+
+
+# --- the clock ---------------------------------------------------------------------------------
+# Production code reads the time only through xieshang.core.clock (tests/core/test_clock.py).
+# A test that depends on a date freezes it with ``frozen_clock`` (or time_machine.travel);
+# ``pytest --clock=2027-01-01`` runs the tests with the whole clock moved to that day (9:30
+# Beijing time unless a time is given), to show that nothing depends on the day it runs
+# (.ci/run does this for the date-sensitive modules at several dates).
+
+STORY_DAY = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--clock", default="", metavar="YYYY-MM-DD[THH:MM]",
+                     help="run with the clock moved to this local date (and time)")
+
+
+def moved_clock_from(value: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(value if "T" in value else f"{value}T09:30")
+    return moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _moved_clock(request: pytest.FixtureRequest) -> Iterator[None]:
+    value = request.config.getoption("--clock")
+    if not value:
+        yield
+        return
+    with time_machine.travel(moved_clock_from(value), tick=True):
+        yield
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[time_machine.Coordinates]:
+    """The clock at the demo story's day (26 November 2026, 10:00 Beijing time), ticking."""
+    with time_machine.travel(STORY_DAY, tick=True) as traveller:
+        yield traveller

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def built(county):
+def built(county, frozen_clock):
     """A small county as the members demo would leave it, then the activities demo."""
     term = Term.objects.get(committee=county)
     members = [MemberFactory(committee=county, joined_on=dt.date(2022, 1, 1),
@@ -34,8 +34,8 @@ def built(county):
     HandlingUnitFactory.create_batch(8, committee=county)
     SpecialCommitteeFactory.create_batch(3, committee=county, term=term)
     ActivityGroupFactory.create_batch(4, committee=county, term=term)
-    ctx = DemoContext(rng=random.Random(7), today=dt.date(2026, 11, 26), county=county,
-                      terms={county.code: term}, verbose=False)
+    ctx = DemoContext(rng=random.Random(7), county=county, terms={county.code: term},
+                      verbose=False)
     demo.build(ctx)
     return ctx
 

@@ -12,12 +12,14 @@ import random
 from collections import Counter
 
 import pytest
+import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import STORY_DAY
 from xieshang.core.demo import DEMO_PASSWORD, DemoContext, Login
 from xieshang.core.models import (
     AuditLog,
@@ -39,12 +41,11 @@ from xieshang.members.models import (
     TermMembership,
 )
 
-TODAY = dt.date(2026, 11, 26)
 COUNTY, CITY, PROVINCE = "demo-county", "demo-city", "demo-prov"
 
 
 def build_members(seed: int = 2026) -> DemoContext:
-    ctx = DemoContext(rng=random.Random(seed), today=TODAY, verbose=False)
+    ctx = DemoContext(rng=random.Random(seed), verbose=False)
     members_demo.build(ctx)
     return ctx
 
@@ -59,7 +60,8 @@ def log_in(login: Login | str, password: str = DEMO_PASSWORD) -> tuple[Client, i
 class TestBuiltDemo:
     @pytest.fixture(scope="class")
     def demo(self, django_db_setup, django_db_blocker):
-        with django_db_blocker.unblock(), transaction.atomic():
+        with (time_machine.travel(STORY_DAY, tick=True), django_db_blocker.unblock(),
+              transaction.atomic()):
             yield build_members()
             transaction.set_rollback(True)
 
@@ -238,7 +240,7 @@ class TestBuiltDemo:
         assert demo.extra["bodies"][COUNTY] and demo.extra["standing"][COUNTY]
 
 
-def test_same_seed_gives_the_same_county(db):
+def test_same_seed_gives_the_same_county(db, frozen_clock):
     def names_of(seed: int) -> list[str]:
         savepoint = transaction.savepoint()
         try:
@@ -256,7 +258,7 @@ def test_same_seed_gives_the_same_county(db):
             != [same.name("male", "x") for _ in range(20)])
 
 
-def test_demo_command_twice_then_reset(db):
+def test_demo_command_twice_then_reset(db, frozen_clock):
     out = io.StringIO()
     call_command("demo", stdout=out, verbosity=0)
     first = out.getvalue()

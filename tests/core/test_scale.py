@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db.models import F
 
@@ -22,6 +23,7 @@ from xieshang.proposals import workflow as proposal_workflow
 from xieshang.proposals.models import Assignment, Proposal, ProposalEvent, Status
 
 TODAY = dt.date(2026, 6, 15)
+TODAY_AT = dt.datetime(2026, 6, 15, 10, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 ASSIGNED_OR_LATER = {Status.ASSIGNED, Status.RETURN_REQUESTED, Status.HANDLING,
                      Status.REPLY_REVIEW, Status.REPLIED, Status.REHANDLING, Status.CLOSED}
 
@@ -44,7 +46,8 @@ def built(django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            yield build_scale(tiny(), today=TODAY)
+            with time_machine.travel(TODAY_AT, tick=True):
+                yield build_scale(tiny())
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)

@@ -211,8 +211,7 @@ def test_api_submit_act_and_conflict(county, client):
     assert denied.status_code in (403, 404)
 
 
-def test_demo_builds_reports_at_three_levels_and_topics_in_every_state(db):
-    import datetime as dt
+def test_demo_builds_reports_at_three_levels_and_topics_in_every_state(db, frozen_clock):
     import random
 
     from xieshang.core.demo import DemoContext
@@ -220,7 +219,7 @@ def test_demo_builds_reports_at_three_levels_and_topics_in_every_state(db):
     from xieshang.opinions import demo
     from xieshang.opinions.models import OpinionOutcome, Topic
 
-    ctx = DemoContext(rng=random.Random(7), today=dt.date(2026, 11, 26), verbose=False)
+    ctx = DemoContext(rng=random.Random(7), verbose=False)
     members_demo.build(ctx)
     demo.build(ctx)
     assert OpinionReport.objects.filter(committee=ctx.city).exists()

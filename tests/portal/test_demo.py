@@ -8,10 +8,12 @@ import random
 import statistics
 
 import pytest
+import time_machine
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import STORY_DAY
 from xieshang.activities.models import ReadingRecord
 from xieshang.activities.selectors import learning_coverage
 from xieshang.core.demo import DEMO_PASSWORD, DemoContext, demo_modules
@@ -27,8 +29,9 @@ class TestDemo:
         from django.conf import settings
 
         media, settings.MEDIA_ROOT = settings.MEDIA_ROOT, tmp_path_factory.mktemp("media")
-        with django_db_blocker.unblock(), transaction.atomic():
-            ctx = DemoContext(rng=random.Random(2026), today=TODAY, verbose=False)
+        with (time_machine.travel(STORY_DAY, tick=True), django_db_blocker.unblock(),
+              transaction.atomic()):
+            ctx = DemoContext(rng=random.Random(2026), verbose=False)
             for module in demo_modules():
                 if module.__name__ != "xieshang.core.demo":
                     module.build(ctx)
@@ -153,7 +156,7 @@ def test_duties_demo_leaves_a_warning_rule_it_cannot_judge_inactive(county):
                                        comparison="at_most", threshold=0, message="x")
     judged = WarningRule.objects.create(committee=county, name="有来源", comparison="at_most",
                                         kinds=["opinion.submitted"], threshold=0, message="x")
-    ctx = DemoContext(rng=random.Random(1), today=TODAY, county=county, verbose=False)
+    ctx = DemoContext(rng=random.Random(1), county=county, verbose=False)
     duties_demo._demo_warning_rules(ctx)
     blind.refresh_from_db()
     judged.refresh_from_db()

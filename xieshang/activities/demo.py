@@ -1,5 +1,6 @@
-"""Demo data: four years (2022–2025) of a county's activities in the proportions of the seed work
-report, plus 2026 so far, with invitations, attendance, leave, speeches, the ledger, the plan
+"""Demo data: four years (2022–2025 in the story, moved to the four years before the current one
+by ``DemoContext.year``) of a county's activities in the proportions of the seed work report, plus
+the current year so far, with invitations, attendance, leave, speeches, the ledger, the plan
 and learning records.
 
 Activities go through ``services.activity_create`` (validation, audit); the many invitation,
@@ -29,7 +30,8 @@ from xieshang.core.models import Committee
 from xieshang.members.models import ActivityGroup, HandlingUnit, Member, SpecialCommittee
 
 TZ = dt.timezone(dt.timedelta(hours=8))
-REPORT_START, REPORT_END = dt.date(2022, 1, 1), dt.date(2025, 12, 31)
+# The seed report's four years, in the story's years (moved with ``ctx.date``).
+REPORT_YEARS = (2022, 2025)
 
 # Held activities over 2022–2025. The starred figures are the seed report's own.
 FOUR_YEARS: dict[str, int] = {
@@ -61,7 +63,8 @@ INSPECTION_SUGGESTIONS = 107        # * 视察意见建议107条
 DISCUSSION_SUGGESTIONS = 142        # * 座谈研讨意见建议142条
 CONSULTATION_SUGGESTIONS = 60       # thematic, counterpart and sector consultations
 
-# 2026 up to the demo's "today": a smaller share of each.
+# The current year up to late November (the story's "today"): a smaller share of each; built
+# earlier in a year, ``ctx.so_far`` scales them down.
 THIS_YEAR: dict[str, int] = {
     "party_group": 12, "learning": 11, "training": 5, "plenary": 1, "standing_meeting": 4,
     "chair_meeting": 9, "thematic_consultation": 2, "counterpart_consultation": 14,
@@ -89,7 +92,7 @@ LEAVE_REASONS = ["外出学习", "因公出差", "身体不适", "单位有紧�
 
 def _when(rng: Any, year: int, until: dt.date | None = None) -> dt.datetime:
     last = until or dt.date(year, 12, 31)
-    span = (last - dt.date(year, 1, 1)).days
+    span = max(0, (last - dt.date(year, 1, 1)).days)
     for _ in range(20):
         day = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, span))
         if day.weekday() < 5:
@@ -191,18 +194,19 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
             return rng.sample(units, 3)
         return None
 
+    first_year = ctx.year(REPORT_YEARS[0])
     by_year: dict[int, list[tuple[str, int]]] = {}
     for code, total in FOUR_YEARS.items():
         for n in range(total):
-            by_year.setdefault(2022 + n % 4, []).append((code, n))
-    for year in range(2022, 2026):
+            by_year.setdefault(first_year + n % 4, []).append((code, n))
+    for year in range(first_year, first_year + 4):
         for code, n in by_year[year]:
             make(code, _when(rng, year), unit_list=units_for(code, n), n=n)
     yesterday = today - dt.timedelta(days=1)
-    for code, total in THIS_YEAR.items():
+    this_year = {code: ctx.so_far(total) for code, total in THIS_YEAR.items()}
+    for code, total in this_year.items():
         for n in range(total):
-            if today.year == 2026:
-                make(code, _when(rng, 2026, yesterday), unit_list=units_for(code, n), n=n)
+            make(code, _when(rng, today.year, yesterday), unit_list=units_for(code, n), n=n)
     # Coming up: invitations members still have to answer, and one to sign in at by QR.
     soon = dt.datetime.combine(today + dt.timedelta(days=7), dt.time(9), tzinfo=TZ)
     upcoming = [
@@ -213,13 +217,14 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
     ]
 
     _invitations(ctx, committee, created, upcoming, serving, standing, types)
-    _ledger(ctx, committee, created, counterpart_units, calendar)
+    _ledger(ctx, committee, created, counterpart_units, calendar,
+            report_end=ctx.date(REPORT_YEARS[1], 12, 31))
     _learning(ctx, committee, members)
     _plans(ctx, committee, created, types, special_committees, counterpart_units)
 
     ctx.extra["activities_expected"] = {
-        "start": REPORT_START, "end": REPORT_END, "by_type": dict(FOUR_YEARS),
-        "this_year": dict(THIS_YEAR),
+        "start": ctx.date(REPORT_YEARS[0], 1, 1), "end": ctx.date(REPORT_YEARS[1], 12, 31),
+        "by_type": dict(FOUR_YEARS), "this_year": this_year,
         "counterpart_departments": COUNTERPART_DEPARTMENTS,
         "suggestions": {"inspection": INSPECTION_SUGGESTIONS,
                         "forum+seminar": DISCUSSION_SUGGESTIONS},
@@ -295,10 +300,11 @@ def _member_actor(committee: Committee, member: Member) -> Any:
 
 
 def _ledger(ctx: DemoContext, committee: Committee, activities: list[Activity],
-            departments: list[HandlingUnit], calendar: WorkCalendar) -> None:
+            departments: list[HandlingUnit], calendar: WorkCalendar, *,
+            report_end: dt.date) -> None:
     rng = ctx.rng
     held = [a for a in activities if a.status == Activity.Status.HELD
-            and a.start.date() <= REPORT_END]
+            and a.start.date() <= report_end]
 
     def spread(codes: set[str], total: int) -> list[Activity]:
         pool = [a for a in held if a.type.code in codes]
@@ -309,7 +315,7 @@ def _ledger(ctx: DemoContext, committee: Committee, activities: list[Activity],
                + spread({"thematic_consultation", "counterpart_consultation",
                          "sector_consultation"}, CONSULTATION_SUGGESTIONS))
     recent = [a for a in activities if a.status == Activity.Status.HELD
-              and a.start.date() > REPORT_END and a.type.code in ("inspection", "forum")]
+              and a.start.date() > report_end and a.type.code in ("inspection", "forum")]
     targets += recent * 2
     days = 30
     rows: list[Suggestion] = []
@@ -348,10 +354,10 @@ def _learning(ctx: DemoContext, committee: Committee, members: list[Member]) -> 
               "政协委员履职工作规则", "学习贯彻全会精神辅导材料", "提案工作条例",
               "社情民意信息工作办法"]
     records: list[ReadingRecord] = []
-    for year in range(2022, min(ctx.today.year, 2026) + 1):
+    for year in range(ctx.year(REPORT_YEARS[0]), ctx.today.year + 1):
         materials = [services.material_create(
             actor=system, committee=committee, title=f"{year}年学习材料：{t}",
-            text=f"{t}（全文）", published_on=dt.date(year, 2, 1))
+            text=f"{t}（全文）", published_on=min(dt.date(year, 2, 1), ctx.today))
             for t in rng.sample(titles, 3)]
         for m in members:
             last = min(dt.date(year, 12, 31), ctx.today - dt.timedelta(days=1),
@@ -372,7 +378,7 @@ def _plans(ctx: DemoContext, committee: Committee, activities: list[Activity],
            types: dict[str, ActivityType], special_committees: list[SpecialCommittee],
            departments: list[HandlingUnit]) -> None:
     system = ctx.system(committee)
-    for year in (2025, 2026):
+    for year in (ctx.year(2025), ctx.year(2026)):
         plan = services.plan_create(actor=system, committee=committee, year=year,
                                     title=f"{year}年度协商工作计划")
         planned = [a for a in activities if a.start.year == year and a.type.code in (
@@ -390,10 +396,11 @@ def _plans(ctx: DemoContext, committee: Committee, activities: list[Activity],
                                        units=departments[:3])
         meetings = [a for a in activities if a.type.code == "chair_meeting"
                     and a.start.year == year]
-        services.plan_approve(actor=system, plan=plan, approved_on=dt.date(year, 2, 20),
+        services.plan_approve(actor=system, plan=plan,
+                              approved_on=min(dt.date(year, 2, 20), ctx.today),
                               meeting=meetings[0] if meetings else None)
         for item, a in items:
             services.plan_item_link(actor=system, item=item, activity=a)
-        if year == 2025:
+        if year == ctx.year(2025):
             services.plan_item_move(actor=system, item=extra, to_month=None,
-                                    note="调整至2026年开展")
+                                    note=f"调整至{ctx.year(2026)}年开展")

@@ -8,6 +8,7 @@ that two runs give the same county.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import random
 from dataclasses import dataclass, field
@@ -28,6 +29,12 @@ if TYPE_CHECKING:
 # Every demo login shares this password (letters and digits, so the password rules accept it).
 DEMO_PASSWORD = "Demo2026xs"
 
+# The demo's story is written as of this year: the seed work report covers the four years before
+# it (2022–2025), the term and its sessions run to its end, and "this year so far" is this year.
+# Built in a later year, every date of the story moves by whole years (``DemoContext.date``), so
+# the demo always looks current: its last full year is last year and its current year is today's.
+STORY_YEAR = 2026
+
 
 @dataclass
 class Login:
@@ -41,7 +48,6 @@ class Login:
 @dataclass
 class DemoContext:
     rng: random.Random
-    today: dt.date
     county: Committee | None = None
     city: Committee | None = None
     province: Committee | None = None
@@ -55,6 +61,50 @@ class DemoContext:
     logins: list[Login] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # anything an app wants to share
     verbose: bool = True
+
+    # --- the demo's time: the one clock, and the story moved to the current year ------------
+
+    @property
+    def today(self) -> dt.date:
+        """Today, from the platform's one clock (a test moves it with time-machine)."""
+        return clock.today()
+
+    @property
+    def shift(self) -> int:
+        """Whole years between the story's year and today's."""
+        return self.today.year - STORY_YEAR
+
+    def year(self, story_year: int) -> int:
+        """The calendar year that plays the story's ``story_year``."""
+        return story_year + self.shift
+
+    def date(self, story_year: int, month: int, day: int) -> dt.date:
+        """The story's date moved to the current year (29 February → 28 in a common year)."""
+        year = self.year(story_year)
+        if month == 2 and day == 29 and not calendar.isleap(year):
+            day = 28
+        return dt.date(year, month, day)
+
+    def move(self, story_date: dt.date) -> dt.date:
+        """A date written in the story, moved by the same whole years."""
+        return self.date(story_date.year, story_date.month, story_date.day)
+
+    def at(self, story_year: int, month: int, day: int, hour: int = 0,
+           minute: int = 0) -> dt.datetime:
+        """The story's local moment moved to the current year (time-zone aware)."""
+        return clock.at(self.date(story_year, month, day), hour, minute)
+
+    @property
+    def year_elapsed(self) -> float:
+        """The share of the current year that has passed by today (0.0 on 1 January)."""
+        start = dt.date(self.today.year, 1, 1)
+        length = (dt.date(self.today.year + 1, 1, 1) - start).days
+        return (self.today - start).days / length
+
+    def so_far(self, full_year_count: int, *, story_share: float = 329 / 365) -> int:
+        """How many of ``full_year_count`` things (written for the story's ``today``, late
+        November) the current year has had by today."""
+        return round(full_year_count * min(1.0, self.year_elapsed / story_share))
 
     def system(self, committee: Committee) -> Actor:
         from xieshang.core.permissions import Actor
@@ -74,12 +124,8 @@ def demo_modules() -> list[Any]:
     return out
 
 
-def build_demo(
-    *, seed: int = 2026, today: dt.date | None = None, verbose: bool = True,
-) -> DemoContext:
-
-    ctx = DemoContext(rng=random.Random(seed), today=today or clock.today(),
-                      verbose=verbose)
+def build_demo(*, seed: int = 2026, verbose: bool = True) -> DemoContext:
+    ctx = DemoContext(rng=random.Random(seed), verbose=verbose)
     for module in demo_modules():
         if module.__name__ == __name__:
             continue

@@ -146,12 +146,11 @@ class _Body:
     staff: User | None = None
 
 
-def build_scale(spec: ScaleSpec, *, today: dt.date | None = None,
-                log: Callable[[str], None] = lambda s: None) -> Report:
+def build_scale(spec: ScaleSpec, *, log: Callable[[str], None] = lambda s: None) -> Report:
     """Build the province described by ``spec``; prints progress through ``log``."""
     from xieshang.members import demo as mdemo
 
-    today = today or xclock.today()
+    today = xclock.today()
     rng = random.Random(spec.seed)
     report = Report()
     clock = _Clock(report, log)

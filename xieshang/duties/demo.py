@@ -20,7 +20,8 @@ from xieshang.duties.facts import kind_matches, known_kinds
 from xieshang.duties.models import DutyWarning, RuleSet, Score, WarningRule
 from xieshang.members.models import Member
 
-YEARS = range(2022, 2027)
+# The term's years in the story (2022–2026), moved to the current year by ``ctx.year``.
+STORY_YEARS = range(2022, 2027)
 
 # (code, description, how many members a year): awards and outside duties that the office
 # records by hand, with the kind a "manual:<code>" rule scores.
@@ -138,8 +139,8 @@ def build(ctx: DemoContext) -> None:
     office = ctx.users.get("bangongshi")
     recorder = actor_for(office, county) if office is not None else system
     members = list(Member.objects.filter(committee=county).order_by("id"))
-    last_year = min(max(YEARS), ctx.today.year)
-    years = [y for y in YEARS if y <= last_year]
+    last_year = min(ctx.year(max(STORY_YEARS)), ctx.today.year)
+    years = [ctx.year(y) for y in STORY_YEARS if ctx.year(y) <= last_year]
     for year in years:
         if not RuleSet.objects.filter(committee=county, year=year).exists():
             services.ruleset_create_from_template(actor=system, committee=county, year=year,
@@ -150,8 +151,10 @@ def build(ctx: DemoContext) -> None:
         for code, text, count in MANUAL:
             for member in rng.sample(pool, min(count, len(pool))):
                 latest = min(dt.date(year, 12, 20), ctx.today - dt.timedelta(days=1))
-                day = dt.date(year, 3, 1) + dt.timedelta(
-                    days=rng.randint(0, max(0, (latest - dt.date(year, 3, 1)).days)))
+                if latest.year < year:
+                    continue  # 1 January: nothing recorded this year yet
+                first = min(dt.date(year, 3, 1), latest)
+                day = first + dt.timedelta(days=rng.randint(0, (latest - first).days))
                 services.manual_item_add(actor=recorder, member=member, date=day, code=code,
                                          description=text.format(year=year))
                 manual += 1

@@ -41,7 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -272,7 +272,7 @@ def build(ctx: DemoContext) -> None:
     built: dict[str, Built] = {}
     parent: Committee | None = None
     ctx.log("  committees, terms and sessions")
-    for level in LEVELS:
+    for level in (_moved(ctx, spec) for spec in LEVELS):
         b = _committee(ctx, level, parent, people)
         built[level.code] = b
         parent = b.committee
@@ -309,6 +309,13 @@ def build(ctx: DemoContext) -> None:
 
 
 # --- committees, terms, sessions -------------------------------------------
+
+def _moved(ctx: DemoContext, level: LevelSpec) -> LevelSpec:
+    """The level's term and sessions moved to the current year (``DemoContext.shift``)."""
+    return replace(level, term_start=ctx.move(level.term_start),
+                   term_end=ctx.move(level.term_end),
+                   session_starts=tuple(ctx.move(d) for d in level.session_starts))
+
 
 def _committee(ctx: DemoContext, level: LevelSpec, parent: Committee | None,
                people: People) -> Built:
@@ -484,7 +491,7 @@ def _county_special_committees(ctx: DemoContext, b: Built) -> None:
                 start_date=max(start, member.joined_on))
     # 2023: the county forms an agriculture and rural committee and folds the population,
     # resources and environment committee into it; 2024: the culture committee is renamed.
-    reform = dt.date(2023, 6, 20)
+    reform = ctx.date(2023, 6, 20)
     name, duties = names.AGRICULTURE_COMMITTEE
     agri = services.special_committee_create(actor=b.actor, committee=b.committee, term=b.term,
                                              name=name, established_on=reform, duties=duties)
@@ -501,7 +508,7 @@ def _county_special_committees(ctx: DemoContext, b: Built) -> None:
             services.special_committee_join(actor=b.actor, member=member,
                                              special_committee=agri, start_date=reform)
     services.special_committee_rename(actor=b.actor, special_committee=chosen["文史和学习委员会"],
-                                      name="文化文史和学习委员会", on=dt.date(2024, 3, 15))
+                                      name="文化文史和学习委员会", on=ctx.date(2024, 3, 15))
 
 
 def _other_special_committees(ctx: DemoContext, b: Built, committee_names: Sequence[str]) -> None:
@@ -580,7 +587,7 @@ def _history(ctx: DemoContext, b: Built) -> None:
                    and p.fields["joined_on"] == b.level.term_start)
     assert leaving.member is not None
     leaving.member = services.member_leave(actor=b.actor, member=leaving.member,
-                                           left_on=dt.date(2024, 6, 30),
+                                           left_on=ctx.date(2024, 6, 30),
                                            reason="工作调动离开清河县，辞去委员职务")
     assert b.term is not None
     services.member_groups_set(actor=b.actor, member=leaving.member, term=b.term, groups=[])

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.db.models import F, Q
 from django.utils import timezone
 
+from xieshang.core import clock
 from xieshang.core import services as core_services
 from xieshang.core.demo import Login
 from xieshang.core.models import Role
@@ -85,9 +86,10 @@ TOPICS = [
 
 def _when(ctx: DemoContext, year: int) -> dt.datetime:
     last = ctx.today if year == ctx.today.year else dt.date(year, 12, 20)
-    start = dt.date(year, 1, 5)
+    start = min(dt.date(year, 1, 5), last)
     day = start + dt.timedelta(days=ctx.rng.randrange(max(1, (last - start).days)))
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(9 + ctx.rng.randrange(8))))
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(9 + ctx.rng.randrange(8))))
+    return min(moment, clock.now())
 
 
 def _author_actor(ctx: DemoContext, county: Committee, member: Member, clerk: Actor) -> Actor:

@@ -266,7 +266,7 @@ def _county_items(p: Place, ctx: DemoContext) -> list[Item]:
     s = p.stem
     news = _session_news(p, ctx) + [
         Item("consult-health", "news", f"{p.short}召开“推进紧密型县域医共体建设”专题协商会",
-             _at(dt.date(2026, 5, 21), 11), picture="hall",
+             _at(ctx.date(2026, 5, 21), 11), picture="hall",
              summary="委员与县卫健局、医保局等部门面对面协商，提出意见建议18条。",
              body=_html(
                  f"5月21日，{p.short}召开“推进紧密型县域医共体建设”专题协商会。{p.short}主席"
@@ -279,7 +279,7 @@ def _county_items(p: Place, ctx: DemoContext) -> list[Item]:
                  "协商成果转化为惠民实效。",
              )),
         Item("inspect-water", "news", f"{p.short}组织委员视察全县农村饮水安全工作",
-             _at(dt.date(2026, 6, 17), 16), picture="fields",
+             _at(ctx.date(2026, 6, 17), 16), picture="fields",
              body=_html(
                  f"6月17日，{p.short}组织部分委员视察全县农村饮水安全工作。视察组先后来到河西镇"
                  "集中供水厂、青石镇水源保护区和多个村组供水点，实地了解水源保护、水质检测和管网"
@@ -289,7 +289,7 @@ def _county_items(p: Place, ctx: DemoContext) -> list[Item]:
                  "机制。",
              )),
         Item("yishi", "news", f"{p.short}“有事好商量”协商议事活动走进东城社区",
-             _at(dt.date(2026, 8, 12), 10), picture="river",
+             _at(ctx.date(2026, 8, 12), 10), picture="river",
              body=_html(
                  "8月12日，县政协“有事好商量”协商议事室在东城街道人民路社区开展协商议事活动，"
                  "围绕“老旧小区加装电梯”议题，政协委员、居民代表、街道和住建部门负责同志围坐"
@@ -298,7 +298,7 @@ def _county_items(p: Place, ctx: DemoContext) -> list[Item]:
                  "4条，将由街道牵头落实。",
              )),
         Item("standing-20", "news", f"{p.short}召开{p.term}第二十次常委会议",
-             _at(dt.date(2026, 9, 25), 17), picture="river",
+             _at(ctx.date(2026, 9, 25), 17), picture="river",
              summary="常委会议围绕“加快文旅融合发展”开展专题协商，12位常委作了发言。",
              body=_html(
                  f"9月25日，{p.short}召开{p.term}第二十次常委会议，围绕“加快文旅融合发展”"
@@ -306,17 +306,17 @@ def _county_items(p: Place, ctx: DemoContext) -> list[Item]:
                  f"{p.chair}主持会议并讲话。12位常委作了发言，提出了打造精品线路、盘活古镇"
                  "资源、培育非遗工坊等建议。",
              )),
-        Item("training-2026", "news", f"{p.short}举办2026年度委员履职能力提升培训班",
-             _at(dt.date(2026, 7, 9), 18),
+        Item("training-2026", "news", f"{p.short}举办{ctx.year(2026)}年度委员履职能力提升培训班",
+             _at(ctx.date(2026, 7, 9), 18),
              body=_html(
-                 f"7月7日至9日，{p.short}举办2026年度委员履职能力提升培训班，"
+                 f"7月7日至9日，{p.short}举办{ctx.year(2026)}年度委员履职能力提升培训班，"
                  f"{rng.randint(150, 180)}名委员参加培训。",
                  "培训班邀请专家围绕人民政协理论、提案撰写、社情民意信息撰写和协商议事规则等"
                  "作专题辅导，并组织委员分组讨论、交流履职经验。",
                  "学员们表示，培训内容针对性强，将把所学运用到履职实践中。",
              )),
         Item("supervision-key", "news", f"{p.short}主席会议督办重点提案",
-             _at(dt.date(2026, 10, 16), 16),
+             _at(ctx.date(2026, 10, 16), 16),
              body=_html(
                  f"10月16日，{p.short}主席会议成员带队督办“关于加强农村养老服务体系建设的建议”"
                  "等5件重点提案。",
@@ -325,7 +325,7 @@ def _county_items(p: Place, ctx: DemoContext) -> list[Item]:
                  "确保办理质量和实效。",
              )),
         Item("learning-centre", "news", f"{p.short}党组理论学习中心组开展集体学习",
-             _at(dt.date(2026, 11, 6), 17),
+             _at(ctx.date(2026, 11, 6), 17),
              body=_html(
                  f"11月6日，{p.short}党组理论学习中心组开展集体学习，围绕加强和改进人民政协工作"
                  "进行交流研讨。",
@@ -333,7 +333,7 @@ def _county_items(p: Place, ctx: DemoContext) -> list[Item]:
                  "总结和委员述职工作。",
              )),
         Item("research-village", "news", f"{p.short}开展“助力乡村振兴”界别调研",
-             _at(dt.date(2025, 7, 3), 17), picture="fields",
+             _at(ctx.date(2025, 7, 3), 17), picture="fields",
              body=_html(
                  "7月1日至3日，县政协农业和农村界、经济界委员组成调研组，围绕特色农业产业链"
                  "建设开展界别调研。",
@@ -341,13 +341,13 @@ def _county_items(p: Place, ctx: DemoContext) -> list[Item]:
                  "建设投入，完善联农带农机制。",
              )),
         Item("visit-2026", "news", f"{p.short}领导走访慰问困难群众",
-             _at(dt.date(2026, 1, 27), 17),
+             _at(ctx.date(2026, 1, 27), 17),
              body=_html(
                  f"春节前夕，{p.short}领导分别带队走访慰问联系乡镇的困难群众、老党员和老政协"
                  "委员，送去慰问金和慰问品，致以新春祝福。",
              )),
         Item("proposal-consult", "news", f"{p.short}召开提案办理协商会",
-             _at(dt.date(2025, 6, 19), 16),
+             _at(ctx.date(2025, 6, 19), 16),
              body=_html(
                  "6月19日，县政协提案委员会召开提案办理协商会，围绕“城区停车难”“校园周边交通"
                  "安全”等提案，组织提案人与承办单位面对面协商。",
@@ -358,47 +358,49 @@ def _county_items(p: Place, ctx: DemoContext) -> list[Item]:
     notices = [
         Item("notice-session-5", "notices",
              f"关于召开政协{p.place}第{p.term}委员会第五次会议的通知",
-             _at(dt.date(2025, 12, 22), 9),
+             _at(ctx.date(2025, 12, 22), 9),
              body=_html(
                  "各位委员：",
                  f"经{p.short}{p.term}常委会议决定，政协{p.place}第{p.term}委员会第五次"
-                 "会议于2026年1月12日在县会议中心召开，会期4天。1月11日全天报到。",
+                 f"会议于{ctx.year(2026)}年1月12日在县会议中心召开，会期4天。1月11日全天报到。",
                  "请各位委员安排好工作，准时出席会议。因特殊情况不能出席的，须事先向县政协办公室"
                  "书面请假。",
                  f"{p.short}办公室",
              )),
-        Item("notice-clues", "notices", "关于征集2026年度提案线索的公告",
-             _at(dt.date(2025, 11, 10), 9),
+        Item("notice-clues", "notices", f"关于征集{ctx.year(2026)}年度提案线索的公告",
+             _at(ctx.date(2025, 11, 10), 9),
              body=_html(
-                 "为进一步拓宽提案来源，提高提案质量，现面向社会公开征集2026年度提案线索。",
+                 f"为进一步拓宽提案来源，提高提案质量，现面向社会公开征集{ctx.year(2026)}年度提案线索。",
                  "征集范围：经济社会发展中的重要问题和群众普遍关心的热点难点问题。请写明问题、"
                  "原因分析和具体建议，可通过本网站“有事好商量”栏目或来信提交。",
-                 "征集时间：即日起至2025年12月20日。",
+                 f"征集时间：即日起至{ctx.year(2025)}年12月20日。",
              )),
-        Item("notice-report-duty", "notices", "关于开展2026年度委员述职工作的通知",
-             _at(dt.date(2026, 11, 20), 9),
+        Item("notice-report-duty", "notices", f"关于开展{ctx.year(2026)}年度委员述职工作的通知",
+             _at(ctx.date(2026, 11, 20), 9),
              body=_html(
                  "各位委员：",
-                 "根据委员履职管理办法，现开展2026年度委员述职工作。请各位委员登录履职平台，在"
+                 f"根据委员履职管理办法，现开展{ctx.year(2026)}年度委员述职工作。请各位委员登录履职平台，在"
                  "“履职档案”中核对本人年度履职记录，于12月15日前提交年度述职报告。",
                  "平台已预先填入各位委员的提案、社情民意信息、参加活动等记录，如有遗漏，请向"
                  "县政协办公室反映。",
              )),
-        Item("notice-training", "notices", "关于举办2026年度委员履职能力提升培训班的通知",
-             _at(dt.date(2026, 6, 20), 9),
+        Item("notice-training", "notices",
+             f"关于举办{ctx.year(2026)}年度委员履职能力提升培训班的通知",
+             _at(ctx.date(2026, 6, 20), 9),
              body=_html(
-                 "定于2026年7月7日至9日举办委员履职能力提升培训班，请参训委员于7月6日下午到县委"
+                 f"定于{ctx.year(2026)}年7月7日至9日举办委员履职能力提升培训班，请参训委员于7月6日下午到县委"
                  "党校报到。请假须经界别召集人同意后报县政协办公室。",
              )),
         Item("notice-wenshi-13", "notices", f"关于征集《{s}文史资料》第十三辑稿件的启事",
-             _at(dt.date(2026, 3, 4), 9),
+             _at(ctx.date(2026, 3, 4), 9),
              body=_html(
                  f"《{s}文史资料》第十三辑以“{s}水利往事”为主题，现面向社会征集稿件。",
                  "内容包括水库、堰塘、灌渠的修建经过，治水人物的故事，以及相关照片、图纸、"
-                 "证书等实物资料。来稿请注明作者姓名和联系方式，截稿日期为2026年6月30日。",
+                 f"证书等实物资料。来稿请注明作者姓名和联系方式，截稿日期为{ctx.year(2026)}年6月30日。",
              )),
-        Item("notice-excellent", "notices", "关于表彰2025年度优秀提案和优秀提案承办单位的通报",
-             _at(dt.date(2026, 3, 12), 9),
+        Item("notice-excellent", "notices",
+             f"关于表彰{ctx.year(2025)}年度优秀提案和优秀提案承办单位的通报",
+             _at(ctx.date(2026, 3, 12), 9),
              body=_html(
                  "经提案委员会评审、主席会议审定，决定对“关于加快城乡供水一体化建设的建议”等"
                  "10件优秀提案和县水务局等6个优秀提案承办单位予以通报表彰。",
@@ -406,7 +408,7 @@ def _county_items(p: Place, ctx: DemoContext) -> list[Item]:
     ]
     publications = [
         Item("wenshi-12", "publications", f"《{s}文史资料》第十二辑：{s}老字号",
-             _at(dt.date(2024, 9, 20), 10), picture="books",
+             _at(ctx.date(2024, 9, 20), 10), picture="books",
              summary="收录老字号店铺的创办经过、技艺传承和经营故事36篇。",
              body=_html(
                  f"《{s}文史资料》第十二辑以“{s}老字号”为主题，由{p.short}文化文史和学习委员会"
@@ -417,13 +419,13 @@ def _county_items(p: Place, ctx: DemoContext) -> list[Item]:
                  "脉络，是了解地方经济社会变迁的珍贵资料。",
              )),
         Item("wenshi-13", "publications", f"《{s}文史资料》第十三辑：{s}水利往事",
-             _at(dt.date(2026, 10, 28), 10), picture="river",
+             _at(ctx.date(2026, 10, 28), 10), picture="river",
              body=_html(
                  f"《{s}文史资料》第十三辑以“{s}水利往事”为主题，收录亲历者回忆、人物故事和"
                  "史料考证文章28篇，记录了几代人兴修水利、治水兴农的历程。",
              )),
         Item("album", "publications", f"宣传图册《协商在{s}》",
-             _at(dt.date(2025, 12, 18), 10), picture="fields",
+             _at(ctx.date(2025, 12, 18), 10), picture="fields",
              summary=f"以图文形式展示{p.term}以来{p.short}的协商实践和委员风采。",
              body=_html(
                  f"宣传图册《协商在{s}》分为“专题协商”“有事好商量”“委员风采”“{s}故事”四个篇章，"
@@ -431,22 +433,23 @@ def _county_items(p: Place, ctx: DemoContext) -> list[Item]:
                  f"图册中的“{s}故事”篇章由委员讲述身边的履职故事，展现政协委员在乡村振兴、"
                  "基层治理和民生改善中的担当作为。",
              )),
-        Item("annual-2025", "publications", f"{p.short}常务委员会2025年工作报告（年度报告）",
-             _at(dt.date(2026, 1, 12), 16),
+        Item("annual-2025", "publications",
+             f"{p.short}常务委员会{ctx.year(2025)}年工作报告（年度报告）",
+             _at(ctx.date(2026, 1, 12), 16),
              summary=f"在政协{p.place}第{p.term}委员会第五次会议上的报告。",
              body=_html(
-                 "## 一、2025年工作回顾",
+                 f"## 一、{ctx.year(2025)}年工作回顾",
                  "一年来，县政协坚持团结和民主两大主题，全年组织专题协商4次、对口协商16次，开展"
                  "视察调研23项，收到提案126件，立案115件，报送社情民意信息72篇。",
-                 "## 二、2026年工作安排",
+                 f"## 二、{ctx.year(2026)}年工作安排",
                  "- 围绕县域经济高质量发展开展专题协商|深化“有事好商量”协商议事|"
                  "完善委员履职档案和量化考核|做好换届前的各项工作",
              )),
         Item("proposal-report-2024", "publications",
-             f"{p.short}关于2024年度提案办理工作情况的报告",
-             _at(dt.date(2025, 1, 6), 16),
+             f"{p.short}关于{ctx.year(2024)}年度提案办理工作情况的报告",
+             _at(ctx.date(2025, 1, 6), 16),
              body=_html(
-                 "2024年度共收到提案118件，经审查立案107件。截至年底，立案提案已全部办复，"
+                 f"{ctx.year(2024)}年度共收到提案118件，经审查立案107件。截至年底，立案提案已全部办复，"
                  "委员对办理结果满意和基本满意的占98%。",
              )),
     ]
@@ -459,8 +462,8 @@ def _county_items(p: Place, ctx: DemoContext) -> list[Item]:
                  "主要职能、组织原则和委员的权利义务。",
                  "请各位委员认真学习，重点掌握政治协商、民主监督、参政议政的主要形式和程序。",
              )),
-        Item("handbook", "learning", "政协委员履职手册（2026年版）",
-             _at(dt.date(2026, 2, 10), 9), audience=members,
+        Item("handbook", "learning", f"政协委员履职手册（{ctx.year(2026)}年版）",
+             _at(ctx.date(2026, 2, 10), 9), audience=members,
              body=_html(
                  "## 委员的权利和义务",
                  "委员有权在政协会议上和政协组织的活动中发表意见，有权通过政协组织对国家机关和"
@@ -473,7 +476,7 @@ def _county_items(p: Place, ctx: DemoContext) -> list[Item]:
                  "重要依据。",
              )),
         Item("proposal-writing", "learning", "提案撰写实务：怎样写好一件提案",
-             _at(dt.date(2025, 3, 3), 9),
+             _at(ctx.date(2025, 3, 3), 9),
              body=_html(
                  "一件好提案，要选题准、调研深、建议实。选题应聚焦党政中心工作和群众关心的问题，"
                  "一事一案。",
@@ -482,20 +485,20 @@ def _county_items(p: Place, ctx: DemoContext) -> list[Item]:
                  "办法部分提出具体可行、便于承办单位落实的建议",
              )),
         Item("opinion-writing", "learning", "社情民意信息撰写要点",
-             _at(dt.date(2025, 4, 15), 9), audience=members,
+             _at(ctx.date(2025, 4, 15), 9), audience=members,
              body=_html(
                  "社情民意信息要“短、实、新、快”：反映一个问题，讲清楚情况、原因和建议，篇幅一般"
                  "不超过1500字。",
                  "信息来源要真实可靠，涉及数据的要注明来源；建议部分要有针对性和可操作性。",
              )),
         Item("supervision-rules", "learning", "民主监督工作规则解读",
-             _at(dt.date(2025, 9, 8), 9),
+             _at(ctx.date(2025, 9, 8), 9),
              body=_html(
                  "民主监督是人民政协的主要职能之一。县政协通过会议监督、视察监督、提案监督、专项"
                  "监督等形式开展民主监督，重在协助党委和政府推动决策部署落实。",
              )),
-        Item("score-rules", "learning", f"{p.short}委员履职积分管理办法（2026年修订）",
-             _at(dt.date(2026, 2, 26), 9), audience=members,
+        Item("score-rules", "learning", f"{p.short}委员履职积分管理办法（{ctx.year(2026)}年修订）",
+             _at(ctx.date(2026, 2, 26), 9), audience=members,
              body=_html(
                  "## 积分项目",
                  "- 提案立案（第一提案人）每件15分，联名提案每件3分|社情民意信息每篇10分，被采用"
@@ -504,29 +507,29 @@ def _county_items(p: Place, ctx: DemoContext) -> list[Item]:
                  "年度积分85分以上为优秀，60分以上为合格，40分以上为基本合格。",
              )),
         Item("yishi-rules", "learning", "“有事好商量”协商议事规则",
-             _at(dt.date(2024, 5, 10), 9),
+             _at(ctx.date(2024, 5, 10), 9),
              body=_html(
                  "协商议事按照“确定议题—调研准备—协商议事—成果转化—跟踪反馈”的程序进行。议题"
                  "可由群众、委员或有关部门提出，由协商议事室统筹确定。",
              )),
         Item("plenary-spirit", "learning", "学习贯彻全会精神辅导材料（委员读本）",
-             _at(dt.date(2026, 10, 20), 9), audience=members,
+             _at(ctx.date(2026, 10, 20), 9), audience=members,
              body=_html(
                  "本读本汇编了学习辅导文章和问答，供委员自学使用。请结合本界别、本领域工作实际，"
                  "认真学习领会，并在界别活动中交流学习体会。",
              )),
     ]
     drafts = [
-        Item("draft-duty-meeting", "news", f"{p.short}召开2026年度委员述职会",
-             _at(dt.date(2026, 12, 18), 10), state="draft",
+        Item("draft-duty-meeting", "news", f"{p.short}召开{ctx.year(2026)}年度委员述职会",
+             _at(ctx.date(2026, 12, 18), 10), state="draft",
              body=_html("（待会后补充）会议听取了部分委员的年度述职。")),
         Item("draft-wenshi-14", "notices", f"关于征集《{s}文史资料》第十四辑稿件的启事",
-             _at(dt.date(2026, 12, 1), 9), state="draft",
+             _at(ctx.date(2026, 12, 1), 9), state="draft",
              body=_html("第十四辑拟以“非遗传承”为主题，征集范围和截稿日期待定。")),
         Item("review-standing-21", "notices", f"关于召开{p.short}{p.term}第二十一次常委会议的通知",
-             _at(dt.date(2026, 11, 27), 9), state="review",
+             _at(ctx.date(2026, 11, 27), 9), state="review",
              body=_html("定于12月上旬召开常委会议，审议年度工作总结。具体时间另行通知。")),
-        Item("scheduled-december", "notices", "2026年12月委员活动安排",
+        Item("scheduled-december", "notices", f"{ctx.year(2026)}年12月委员活动安排",
              _at(ctx.today + dt.timedelta(days=5), 8), state="scheduled",
              body=_html(
                  "- 12月上旬：界别小组年度活动总结|12月中旬：委员年度述职|"
@@ -540,31 +543,31 @@ def _upper_items(p: Place, ctx: DemoContext) -> list[Item]:
     s = p.stem
     items = _session_news(p, ctx)[-4:] + [
         Item("consult-economy", "news", f"{p.short}召开“优化营商环境”专题协商会",
-             _at(dt.date(2026, 6, 26), 16), picture="hall",
+             _at(ctx.date(2026, 6, 26), 16), picture="hall",
              body=_html(
                  f"6月26日，{p.short}召开“优化营商环境”专题协商会，委员和企业代表围绕政务服务、"
                  "融资支持和涉企执法等提出意见建议。",
              )),
         Item("research-culture", "news", f"{p.short}调研历史文化名城保护工作",
-             _at(dt.date(2026, 9, 10), 17), picture="river",
+             _at(ctx.date(2026, 9, 10), 17), picture="river",
              body=_html(
                  f"{p.short}调研组深入老城街区和文物保护单位，建议完善保护规划，活化利用历史"
                  "建筑。",
              )),
-        Item("notice-clues", "notices", "关于征集2027年度提案线索的公告",
-             _at(dt.date(2026, 11, 12), 9),
-             body=_html("现面向社会公开征集2027年度提案线索，征集时间至2026年12月20日。")),
+        Item("notice-clues", "notices", f"关于征集{ctx.year(2027)}年度提案线索的公告",
+             _at(ctx.date(2026, 11, 12), 9),
+             body=_html(f"现面向社会公开征集{ctx.year(2027)}年度提案线索，征集时间至{ctx.year(2026)}年12月20日。")),
         Item("wenshi", "publications", f"《{s}文史资料》选辑：{s}抗战记忆",
-             _at(dt.date(2025, 8, 15), 10), picture="books",
+             _at(ctx.date(2025, 8, 15), 10), picture="books",
              body=_html("本辑收录亲历者回忆和史料文章，记录了这片土地上的抗战历史。")),
-        Item("annual", "publications", f"{p.short}常务委员会2025年工作报告",
-             _at(dt.date(2026, 1, 20), 16),
+        Item("annual", "publications", f"{p.short}常务委员会{ctx.year(2025)}年工作报告",
+             _at(ctx.date(2026, 1, 20), 16),
              body=_html("一年来，围绕中心、服务大局，扎实履行政治协商、民主监督、参政议政职能。")),
         Item("charter", "learning", "中国人民政治协商会议章程（2023年3月修正）",
              _at(dt.date(2023, 3, 20), 9),
              body=_html("章程规定了人民政协的性质、主要职能、组织原则和委员的权利义务。")),
         Item("handbook", "learning", f"{p.short}委员履职手册",
-             _at(dt.date(2026, 2, 20), 9), audience=Article.Audience.MEMBERS,
+             _at(ctx.date(2026, 2, 20), 9), audience=Article.Audience.MEMBERS,
              body=_html("汇编了委员履职的主要制度和工作流程，供委员自学使用。")),
     ]
     return items
@@ -627,7 +630,8 @@ def _site(ctx: DemoContext, committee: Committee, office_login: str) -> dict[str
         covers[kind] = services.image_upload(actor=actor, committee=committee,
                                              upload=illustration(kind, rng, width), alt=alt)
     items = _county_items(p, ctx) if committee == ctx.county else _upper_items(p, ctx)
-    # Built for 26 November 2026; a demo dated earlier leaves out what had not happened yet.
+    # Written for late November of the story's year; built earlier in a year, the demo leaves out
+    # what has not happened yet.
     items = [i for i in items if i.state != "published" or i.when.date() <= ctx.today]
     items.sort(key=lambda i: i.when)
     articles = {}
