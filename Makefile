@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-only lint venv messages serve worker clean audit check-deploy
+.PHONY: demo test test-clocks test-only lint venv messages serve worker clean audit check-deploy
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || exit 1
@@ -44,6 +44,10 @@ test: venv messages
 	@tools/install-system-deps.sh
 	$(MAKE) lint
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# The date-sensitive tests with the clock moved to awkward days (tools/moved-clocks.sh).
+test-clocks: venv messages
+	tools/moved-clocks.sh
 
 # The suite alone (used by .ci/run for the PostgreSQL pass).
 test-only: venv messages

@@ -27,7 +27,7 @@ def test_me_names_the_user_committee_and_roles(client, county, member_user):
 # --- terms and sessions ------------------------------------------------------------------------
 
 def test_terms_and_sessions_are_those_of_the_acting_committee(client, county, other_county,
-                                                             staff):
+                                                             staff, frozen_clock):
     term = TermFactory(committee=county)
     session = SessionFactory(term=term)
     SessionFactory(term=TermFactory(committee=other_county), number=2)

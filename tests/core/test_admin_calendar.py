@@ -37,7 +37,7 @@ def test_year_without_data_shows_a_warning_banner(client, admin_user):
     assert 'data-testid="no-data"' not in body
 
 
-def test_current_year_warns_that_next_year_is_missing(client, admin_user):
+def test_current_year_warns_that_next_year_is_missing(client, admin_user, frozen_clock):
     client.force_login(admin_user)
     body = client.get(reverse("manage-calendar")).content.decode()
     assert "2027 年的节假日尚未录入" in body

@@ -306,3 +306,60 @@ def test_demo_command_refuses_a_database_with_other_committees(db):
     with pytest.raises(CommandError, match="--reset"):
         call_command("demo", stdout=io.StringIO(), verbosity=0)
     assert not Member.objects.exists()
+
+
+# Fields that may lie ahead of today in a current demo: ends of the term, sessions to come,
+# deadlines, planned activities and scheduled articles. Every other date says when something
+# happened, and nothing can have happened after now.
+MAY_LIE_AHEAD = {
+    ("Term", "end_date"), ("Session", "start_date"), ("Session", "end_date"),
+    ("Session", "proposal_window_start"), ("Proposal", "feedback_due"),
+    ("Assignment", "due_date"), ("Suggestion", "deadline"), ("Activity", "start"),
+    ("Activity", "end"), ("Article", "publish_at"), ("ApiToken", "expires_at"),
+    ("CalendarDay", "date"),
+}
+
+
+def test_demo_looks_current_whatever_the_date(db):
+    """Built on any day (the real one here; .ci/run moves the clock to awkward days), the demo's
+    term is under way, its last session has opened, its last full year is last year and nothing
+    it shows as done lies in the future."""
+    from django.apps import apps
+    from django.db import models
+
+    from xieshang.activities.models import Activity
+    from xieshang.core import clock
+    from xieshang.core.models import Session, Term
+
+    call_command("demo", stdout=io.StringIO(), verbosity=0)
+    today, now = clock.today(), clock.now()
+    county = Committee.objects.get(code=COUNTY)
+    term = Term.objects.get(committee=county)
+    assert term.start_date <= today <= term.end_date
+    opened = Session.objects.filter(term=term, start_date__lte=today).order_by("start_date")
+    assert opened.exists()
+    assert (today - opened.last().start_date).days < 400
+    last_year = Activity.objects.filter(committee=county, status="held",
+                                        start__year=today.year - 1).count()
+    assert last_year > 100, last_year
+
+    ahead = []
+    for model in apps.get_models():
+        if not model.__module__.startswith("xieshang."):
+            continue
+        for f in model._meta.get_fields():
+            if (model.__name__, f.name) in MAY_LIE_AHEAD:
+                continue
+            if isinstance(f, models.DateTimeField):
+                late = model.objects.filter(**{f"{f.name}__gt": now + dt.timedelta(minutes=5)})
+            elif isinstance(f, models.DateField):
+                late = model.objects.filter(**{f"{f.name}__gt": today})
+            else:
+                continue
+            if late.exists():
+                ahead.append(f"{model.__name__}.{f.name}: {late.count()}")
+    assert not ahead, f"dated after today ({today}): " + ", ".join(ahead)
+    assert not Activity.objects.filter(start__gt=now).exclude(status="planned").exists()
+    held_ahead = Activity.objects.filter(start__gt=now, invitations__attendance__in=[
+        "attended", "late"])
+    assert not held_ahead.exists()

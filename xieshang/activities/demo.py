@@ -216,7 +216,8 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
         make("training", soon + dt.timedelta(days=5), Activity.Status.PLANNED, n=2),
     ]
 
-    _invitations(ctx, committee, created, upcoming, serving, standing, types)
+    held = [a for a in created if a.status == Activity.Status.HELD]
+    _invitations(ctx, committee, held, upcoming, serving, standing, types)
     _ledger(ctx, committee, created, counterpart_units, calendar,
             report_end=ctx.date(REPORT_YEARS[1], 12, 31))
     _learning(ctx, committee, members)

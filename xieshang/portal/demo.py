@@ -29,6 +29,7 @@ from PIL import Image as PILImage
 from PIL import ImageDraw
 
 from xieshang.activities.models import ReadingRecord
+from xieshang.core import clock
 from xieshang.core.demo import DemoContext
 from xieshang.core.models import Committee
 from xieshang.core.permissions import Actor, actor_for
@@ -597,8 +598,7 @@ def _publish(actor: Actor, site: Site, item: Item, columns: dict[str, Column],
         article = workflow.transition(actor=actor, article=article, action="publish",
                                       version=article.version)
     # The demo writes years of history today: date the rows as the office would have.
-    written = min(item.when - dt.timedelta(hours=2),
-                  dt.datetime.combine(ctx.today, dt.time(9), tzinfo=TZ))
+    written = min(item.when, clock.now()) - dt.timedelta(hours=2)
     Article.objects.filter(pk=article.pk).update(created_at=written)
     events = list(ArticleEvent.objects.filter(article=article).order_by("id"))
     for i, event in enumerate(events):
