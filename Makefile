@@ -25,9 +25,10 @@ demo: venv messages
 	$(PY) manage.py migrate -v0
 	$(PY) manage.py collectstatic --noinput -v0
 	$(BIN)/xieshang demo
-	@echo "Starting the task worker and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops both)"
+	@echo "Starting the task worker, the scheduler and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops them)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(BIN)/xieshang db_worker --interval 2 >var/worker.log 2>&1 & \
+	  $(BIN)/xieshang scheduler >var/scheduler.log 2>&1 & \
 	  $(BIN)/xieshang runserver --noreload $(HOST):$(PORT)
 
 serve: venv

@@ -32,6 +32,7 @@ urlpatterns = [
          name="manage-calendar-remove"),
     path("calendar/national/", views.calendar_national_import,
          name="manage-calendar-import"),
+    path("schedule/", views.schedule_list, name="manage-schedule"),
     path("policy/", views.policy_list, name="manage-policy"),
     path("policy/<str:key>/", views.policy_edit, name="manage-policy-edit"),
     path("policy/<str:key>/clear/", views.policy_clear, name="manage-policy-clear"),

@@ -684,3 +684,32 @@ def policy_clear(request: XRequest, key: str) -> HttpResponse:
     messages.success(request, _("“%(label)s” now follows the parent committee or the default.")
                      % {"label": label})
     return redirect("manage-policy")
+
+
+# --- scheduled jobs ---------------------------------------------------------------------------
+
+@require_safe
+@admin_page(permissions.can_view_schedule)
+def schedule_list(request: XRequest) -> HttpResponse:
+    """Each job of the timetable with its last run here, its result and its next time."""
+    from xieshang.core import schedule
+    from xieshang.core.models import ScheduledRun
+
+    committee = _committee(request)
+    user = request.user
+    show_install = bool(getattr(user, "is_superuser", False))
+    timetable = [j for j in schedule.jobs() if j.per_committee or show_install]
+    scopes = [str(committee.pk)] + ([""] if show_install else [])
+    runs = ScheduledRun.objects.filter(scope__in=scopes)
+    latest: dict[str, ScheduledRun] = {}
+    for run in runs.filter(job__in=[j.key for j in timetable]).order_by("job", "-fired_at"):
+        latest.setdefault(run.job, run)
+    now = clock.now()
+    rows = [{"job": j, "last": latest.get(j.key),
+             "result": schedule.describe(j, latest[j.key].result) if j.key in latest else "",
+             "next": schedule.next_firing(j, now)} for j in timetable]
+    labels = {j.key: j.label for j in schedule.jobs()}
+    recent = [{"run": run, "label": labels.get(run.job, run.job)}
+              for run in runs.order_by("-claimed_at", "-id")[:20]]
+    return render(request, "core/manage/schedule.html",
+                  {"rows": rows, "recent": recent, "tab": "schedule"})

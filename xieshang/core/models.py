@@ -435,3 +435,42 @@ class Notification(CommitteeOwned):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ScheduledRun(models.Model):
+    """One firing of a scheduled job (core.schedule) for one committee, or the whole install.
+
+    The unique constraint is the claim: whichever scheduler inserts the row first does the work,
+    so no reminder goes out twice for one firing however many schedulers run.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    job = models.CharField(_("job"), max_length=64)
+    # The committee's id as text, "" for an install-wide job (a NULL would not be unique).
+    scope = models.CharField(max_length=20, blank=True)
+    committee = models.ForeignKey(Committee, null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="+")
+    fired_at = models.DateTimeField(_("due at"))
+    claimed_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.QUEUED)
+    result = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        ordering = ["-fired_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["job", "scope", "fired_at"],
+                                               name="core_scheduledrun_once")]
+        indexes = [models.Index(fields=["job", "committee", "-fired_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.fired_at:%Y-%m-%d %H:%M}"

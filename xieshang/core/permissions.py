@@ -170,3 +170,8 @@ def can_manage_national_calendar(actor: Actor) -> bool:
 def can_open_administration(actor: Actor) -> bool:
     """The "系统管理" pages: the committee's admins."""
     return actor.is_admin and actor.committee is not None
+
+
+def can_view_schedule(actor: Actor) -> bool:
+    """The timetable of scheduled jobs and how their last runs went: the committee's admins."""
+    return actor.is_admin and actor.committee is not None
