@@ -88,14 +88,24 @@ def xlsx_bytes(rows: Iterable[Sequence[Any]], *, title: str = "",
     return out.getvalue()
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+
+
+def download(data: bytes, filename: str, content_type: str) -> HttpResponse:
+    """A generated document as an attachment: the filename may be Chinese (RFC 6266), and no
+    cache keeps it (documents hold personal data)."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def xlsx_response(rows: Iterable[Sequence[Any]] | bytes, *, filename: str, title: str = "",
                   widths: Sequence[float] = ()) -> HttpResponse:
     """An Excel download: ``rows`` written by ``xlsx_bytes``, or the bytes of a workbook built
     elsewhere (the roster's formatted sheets). The filename may be Chinese (RFC 6266); exports
     hold personal data, so no cache keeps them."""
     data = rows if isinstance(rows, bytes) else xlsx_bytes(rows, title=title, widths=widths)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(data, filename, XLSX)

@@ -4,10 +4,7 @@ Both documents are built from one ``RecordDoc`` (what the record says), so the W
 PDF always show the same figures. The documents are official papers and therefore in Chinese,
 like the labels of the facts themselves.
 
-PDF: reportlab with its built-in Adobe CID font ``STSong-Light`` — nothing to install on the
-machine and nothing embedded (the file stays a few kilobytes); every PDF reader ships or
-substitutes the Adobe Chinese (Simplified) fonts. WeasyPrint would need a Debian CJK font
-package and seconds per page (see DESIGN.md).
+PDF: ``core.pdf`` (reportlab and its built-in Chinese font: nothing to install on the server).
 """
 
 from __future__ import annotations
@@ -20,6 +17,7 @@ from typing import Any
 
 from xieshang.core import clock
 from xieshang.core.models import Term
+from xieshang.core.pdf import OfficialPdf
 from xieshang.duties.facts import Fact, collect, known_kinds
 from xieshang.duties.models import Score, ScoreLine
 from xieshang.duties.selectors import kind_label
@@ -29,7 +27,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
 FONT = "仿宋"
 TITLE_FONT = "方正小标宋简体"
-PDF_FONT = "STSong-Light"
 
 # Sections of the record, by the first part of a fact's kind, in the order of the work report.
 SECTIONS = (
@@ -206,73 +203,33 @@ def to_docx(doc: RecordDoc) -> bytes:
 
 # --- PDF -------------------------------------------------------------------------------------
 
-def _pdf_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
-    return PDF_FONT
-
-
 def to_pdf(doc: RecordDoc) -> bytes:
-    from xml.sax.saxutils import escape
-
-    from reportlab.lib import colors
-    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    font = _pdf_font()
-    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
-    title = ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=TA_CENTER,
-                           spaceAfter=4)
-    centered = ParagraphStyle("centered", parent=body, alignment=TA_CENTER, spaceAfter=8)
-    h2 = ParagraphStyle("h2", parent=body, fontSize=13, leading=20, spaceBefore=10,
-                        spaceAfter=4)
-    right = ParagraphStyle("right", parent=body, alignment=TA_RIGHT, spaceBefore=12)
-    width = A4[0] - 40 * mm
-
-    def para(text: str, style: ParagraphStyle = body) -> Paragraph:
-        return Paragraph(escape(text), style)
-
-    def grid(rows: list[list[str]], widths: list[float], header: bool = False) -> Table:
-        t = Table([[para(c) for c in row] for row in rows],
-                  colWidths=[w * width for w in widths], repeatRows=1 if header else 0)
-        commands: list[Any] = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                               ("VALIGN", (0, 0), (-1, -1), "TOP")]
-        if header:
-            commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")))
-        t.setStyle(TableStyle(commands))
-        return t
-
-    story: list[Any] = [para(_title(doc), title), para(doc.period_label, centered),
-                        grid([[k, v] for k, v in _head_rows(doc)], [0.25, 0.75])]
+    """The same record as the Word file, laid out by core.pdf (no fonts to install)."""
+    pdf = OfficialPdf(title=_title(doc), author=doc.committee_name, subject=doc.member.name,
+                      footer=doc.committee_name)
+    pdf.doc_title(_title(doc))
+    pdf.centered_line(doc.period_label)
+    pdf.table([[k, v] for k, v in _head_rows(doc)], [0.25, 0.75])
     if not doc.sections:
-        story.append(para("本期间暂无履职记录。"))
+        pdf.para("本期间暂无履职记录。", pdf.plain)
     for section in doc.sections:
-        story += [para(section.title, h2),
-                  grid([["类别", "数量"], *[[label, str(n)] for label, n in section.counts]],
-                       [0.75, 0.25], header=True), Spacer(1, 4)]
-        story += [para(f"（{n}）{fact.date:%Y-%m-%d}　{fact.label}")
-                  for n, fact in enumerate(section.items, 1)]
-    story.append(para("履职积分", h2))
+        pdf.heading(section.title)
+        pdf.table([["类别", "数量"], *[[label, str(n)] for label, n in section.counts]],
+                  [0.75, 0.25], header=True)
+        pdf.space(4)
+        for n, fact in enumerate(section.items, 1):
+            pdf.para(f"（{n}）{fact.date:%Y-%m-%d}　{fact.label}", pdf.small)
+    pdf.heading("履职积分")
     if not doc.scores:
-        story.append(para("本期间尚未计算积分。"))
+        pdf.para("本期间尚未计算积分。", pdf.plain)
     for ys in doc.scores:
         band = f"，等次：{ys.band}" if ys.band else ""
-        story.append(para(f"{ys.year}年度得分：{_points(ys.total)}分{band}"))
+        pdf.para(f"{ys.year}年度得分：{_points(ys.total)}分{band}", pdf.plain)
         if ys.lines:
-            story.append(grid([["日期", "记录", "规则", "分值"],
-                               *[[f"{line.date:%Y-%m-%d}", line.label, _line_rule(line),
-                                  _points(line.points)] for line in ys.lines]],
-                              [0.16, 0.48, 0.26, 0.10], header=True))
-    story.append(para(f"{doc.committee_name}　{clock.today():%Y年%m月%d日}打印", right))
-    out = io.BytesIO()
-    pdf = SimpleDocTemplate(out, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm,
-                            topMargin=20 * mm, bottomMargin=20 * mm, title=_title(doc),
-                            author=doc.committee_name, subject=doc.member.name)
-    pdf.build(story)
-    return out.getvalue()
+            pdf.table([["日期", "记录", "规则", "分值"],
+                       *[[f"{line.date:%Y-%m-%d}", line.label, _line_rule(line),
+                          _points(line.points)] for line in ys.lines]],
+                      [0.16, 0.48, 0.26, 0.10], header=True)
+    pdf.space(12)
+    pdf.right(f"{doc.committee_name}　{clock.today():%Y年%m月%d日}打印")
+    return pdf.build()

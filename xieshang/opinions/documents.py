@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterable
 from itertools import chain
-from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
@@ -22,6 +18,7 @@ from docx.shared import Pt, RGBColor
 from xieshang.core import clock
 from xieshang.core.files import xlsx_bytes
 from xieshang.core.numerals import chinese_number
+from xieshang.core.pdf import OfficialPdf
 from xieshang.opinions.models import Bulletin, OpinionReport
 
 RED = RGBColor(0xC0, 0x00, 0x00)
@@ -100,27 +97,35 @@ def bulletin_docx(bulletin: Bulletin, reports: Iterable[OpinionReport]) -> bytes
     return buf.getvalue()
 
 
-def pdf_converter() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-class PdfUnavailable(Exception):
-    pass
-
-
-def docx_to_pdf(data: bytes) -> bytes:
-    """Convert with LibreOffice when it is installed; otherwise PdfUnavailable."""
-    exe = pdf_converter()
-    if exe is None:
-        raise PdfUnavailable(_("PDF export needs LibreOffice, which is not installed on this "
-                               "server; download the Word file instead."))
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "bulletin.docx"
-        src.write_bytes(data)
-        # Fixed arguments and our own temporary file: nothing comes from the user.
-        args = [exe, "--headless", "--convert-to", "pdf", "--outdir", tmp, str(src)]
-        subprocess.run(args, check=True, capture_output=True, timeout=120)  # noqa: S603
-        return (Path(tmp) / "bulletin.pdf").read_bytes()
+def bulletin_pdf(bulletin: Bulletin, reports: Iterable[OpinionReport]) -> bytes:
+    """The bulletin as a PDF in the same layout as the Word file (core.pdf: no LibreOffice)."""
+    committee = bulletin.committee
+    published = bulletin.published_at or clock.now()
+    date = timezone.localtime(published).date()
+    pdf = OfficialPdf(title=f"社情民意 {bulletin.year}年第{bulletin.number}期",
+                      author=f"{committee.name}办公室",
+                      footer=f"{committee.name} · {bulletin.label} · 内部资料 注意保存")
+    pdf.masthead("社情民意")
+    pdf.centered_line(f"{bulletin.year}年第{bulletin.number}期")
+    pdf.left_right(f"{committee.name}办公室编", f"{date.year}年{date.month}月{date.day}日")
+    pdf.rule()
+    reports = list(reports)
+    if bulletin.kind == Bulletin.Kind.DIGEST:
+        pdf.heading(f"本期要目（共{chinese_number(len(reports))}篇）")
+        for i, report in enumerate(reports, 1):
+            pdf.para(f"{i}. {report.title}", pdf.plain)
+    for report in reports:
+        pdf.doc_title(report.title)
+        pdf.paragraphs(report.situation)
+        pdf.paragraphs(report.analysis)
+        pdf.paragraphs(report.suggestion, first_label="建议：")
+        pdf.paragraphs(report.body)
+        pdf.right(f"（{report.author_name}）")
+    pdf.space(12)
+    pdf.rule(red=False, thickness=0.5)
+    pdf.para(f"报送：{bulletin.recipients or '—'}", pdf.plain)
+    pdf.para(f"编辑：{bulletin.editor_name}", pdf.plain)
+    return pdf.build()
 
 
 def reports_xlsx(reports: Iterable[OpinionReport]) -> bytes:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from xieshang.core.files import send_file, xlsx_response
+from xieshang.core.files import DOCX, PDF, download, send_file, xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.models import Committee, User
 from xieshang.core.permissions import Actor
@@ -331,7 +331,7 @@ def bulletin_detail(request: XRequest, pk: int) -> HttpResponse:
     return render(request, "opinions/bulletin_detail.html", {
         "bulletin": bulletin, "reports": selectors.bulletin_reports(bulletin),
         "can_manage": permissions.can_manage_bulletins(actor),
-        "pdf_available": documents.pdf_converter() is not None})
+    })
 
 
 @login_required
@@ -360,21 +360,11 @@ def bulletin_file(request: XRequest, pk: int, fmt: str) -> HttpResponse:
     if not permissions.can_view_bulletins(actor):
         raise PermissionDenied
     bulletin = get_scoped_or_404(actor, scoped(actor, Bulletin).select_related("committee"), pk=pk)
-    data = documents.bulletin_docx(bulletin, selectors.bulletin_reports(bulletin))
-    name = f"bulletin-{bulletin.year}-{bulletin.number}"
+    reports = selectors.bulletin_reports(bulletin)
+    name = f"社情民意{bulletin.year}年第{bulletin.number}期"
     if fmt == "pdf":
-        try:
-            pdf = documents.docx_to_pdf(data)
-        except documents.PdfUnavailable as exc:
-            messages.warning(request, str(exc))
-            return redirect("opinions:bulletin-detail", bulletin.pk)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-        return response
-    response = HttpResponse(data, content_type=(
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
-    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
-    return response
+        return download(documents.bulletin_pdf(bulletin, reports), f"{name}.pdf", PDF)
+    return download(documents.bulletin_docx(bulletin, reports), f"{name}.docx", DOCX)
 
 
 # --- quotas and correspondents ------------------------------------------------------
