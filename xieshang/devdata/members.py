@@ -2,7 +2,7 @@
 
 Builds 云岭省政协 (``demo-prov``) → 青川市政协 (``demo-city``) → 清河县政协 (``demo-county``),
 all through the services (so the audit log shows who made what), with ``ctx.rng`` so that one
-seed always gives the same county. Later apps' ``demo.py`` read what this fills in:
+seed always gives the same county. The later builders of this package read what this fills in:
 
 ``ctx.province`` / ``ctx.city`` / ``ctx.county``
     the three ``Committee`` rows.
@@ -48,11 +48,11 @@ from django.contrib.auth.hashers import make_password
 
 from xieshang.core import audit
 from xieshang.core import services as core_services
-from xieshang.core.demo import DEMO_PASSWORD, DemoContext, Login
 from xieshang.core.models import Committee, Role, Session, Term, User
 from xieshang.core.permissions import Actor
 from xieshang.core.validators import ID_CHECK, ID_WEIGHTS
-from xieshang.members import demo_names as names
+from xieshang.devdata import names
+from xieshang.devdata.demo import DEMO_PASSWORD, DemoContext, Login
 from xieshang.members import services
 from xieshang.members.models import (
     ActivityGroup,

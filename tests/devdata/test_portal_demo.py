@@ -1,5 +1,5 @@
-"""The demo websites (xieshang/portal/demo.py) and the demo county's duty scores
-(xieshang/duties/demo.py), built once with every app's demo (rolled back at the end)."""
+"""The demo websites (xieshang/devdata/portal.py) and the demo county's duty scores
+(xieshang/devdata/duties.py), built once with every app's demo (rolled back at the end)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.urls import reverse
 from tests.conftest import STORY_DAY
 from xieshang.activities.models import ReadingRecord
 from xieshang.activities.selectors import learning_coverage
-from xieshang.core.demo import DEMO_PASSWORD, DemoContext, demo_modules
+from xieshang.devdata.demo import DEMO_PASSWORD, DemoContext, demo_modules
 from xieshang.duties.models import DutyWarning, ManualItem, RuleSet, Score, ScoreLine
 from xieshang.portal.models import Article, Column, Image, Site
 
@@ -33,8 +33,7 @@ class TestDemo:
               transaction.atomic()):
             ctx = DemoContext(rng=random.Random(2026), verbose=False)
             for module in demo_modules():
-                if module.__name__ != "xieshang.core.demo":
-                    module.build(ctx)
+                module.build(ctx)
             yield ctx
             transaction.set_rollback(True)
         settings.MEDIA_ROOT = media
@@ -149,7 +148,7 @@ class TestDemo:
 @pytest.mark.django_db
 def test_duties_demo_leaves_a_warning_rule_it_cannot_judge_inactive(county):
     """An "at most" warning rule counting a kind nothing reports would warn every member."""
-    from xieshang.duties import demo as duties_demo
+    from xieshang.devdata import duties as duties_demo
     from xieshang.duties.models import WarningRule
 
     blind = WarningRule.objects.create(committee=county, name="无人上报", kinds=["nothing.here"],

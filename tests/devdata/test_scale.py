@@ -1,4 +1,4 @@
-"""The province-scale generator (xieshang/core/scale.py) at a small size: 2 cities × 2 counties ×
+"""The province-scale generator (xieshang/devdata/scale.py) at a small size: 2 cities × 2 counties ×
 1 year. The rows it writes must obey the same rules as the services': serial numbers unique and
 gap-free per session, every status reached along the workflow table with one event per step."""
 
@@ -15,7 +15,7 @@ from django.db.models import F
 from xieshang.activities.models import Activity, Invitation
 from xieshang.core.models import AuditLog, Committee, Role, User
 from xieshang.core.permissions import actor_for
-from xieshang.core.scale import ScaleSpec, _check, _steps_valid, build_scale
+from xieshang.devdata.scale import ScaleSpec, _check, _steps_valid, build_scale
 from xieshang.members.models import Member, TermMembership
 from xieshang.opinions import workflow as opinion_workflow
 from xieshang.opinions.models import OpinionEvent, OpinionReport

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
+
 from xieshang.core import audit
-from xieshang.core.demo import DemoContext
 from xieshang.core.permissions import actor_for
+from xieshang.devdata.demo import DemoContext
 from xieshang.duties import engine, services
 from xieshang.duties.facts import kind_matches, known_kinds
 from xieshang.duties.models import DutyWarning, RuleSet, Score, WarningRule
@@ -94,10 +96,9 @@ CO_SIGNERS = (1, 2, 2, 3, 3, 4)
 def _co_sign(ctx: DemoContext, members: list[Member]) -> int:
     """Co-signers for the county's submitted individual proposals, preferring the proposer's
     sector (as in practice: 联名 within a sector group), confirmed the day before submission."""
-    from importlib.util import find_spec
-
-    if find_spec("xieshang.proposals.models") is None:
+    if not apps.is_installed("xieshang.proposals"):
         return 0
+    # Imported here on purpose: the proposals app is optional beside duties.
     from xieshang.proposals.models import Proposal, ProposalCoProposer, Status
 
     county = ctx.county
