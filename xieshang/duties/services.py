@@ -18,7 +18,7 @@ from xieshang.core import audit, clock
 from xieshang.core.models import Committee, Role, RoleAssignment, Term
 from xieshang.core.notifications import notify
 from xieshang.core.permissions import Actor, require
-from xieshang.duties import engine
+from xieshang.duties import engine, workflow
 from xieshang.duties.facts import collect, kind_matches
 from xieshang.duties.models import (
     Band,
@@ -30,7 +30,8 @@ from xieshang.duties.models import (
     SelfReport,
     WarningRule,
 )
-from xieshang.duties.permissions import can_manage
+from xieshang.duties.permissions import can_edit_self_report, can_manage, can_review_self_reports
+from xieshang.duties.selectors import record_figures, self_report_collection
 from xieshang.duties.templates_rules import TEMPLATES, WARNING_TEMPLATES
 from xieshang.members.models import Member
 
@@ -279,8 +280,6 @@ def self_report_save(*, actor: Actor, member: Member, year: int, overview: str =
                      achievements: str = "", shortcomings: str = "", plans: str = ""
                      ) -> SelfReport:
     """Create or update the member's own draft (or returned report) for ``year``."""
-    from xieshang.duties.permissions import can_edit_self_report
-
     require(actor.member_id is not None and actor.member_id == member.pk
             and actor.committee is not None and actor.committee.pk == member.committee_id)
     if not 2000 <= year <= 2100:
@@ -303,9 +302,6 @@ def self_report_save(*, actor: Actor, member: Member, year: int, overview: str =
 @transaction.atomic
 def self_report_submit(*, actor: Actor, report: SelfReport) -> SelfReport:
     """Submit: the record's figures of that moment are kept with the report."""
-    from xieshang.duties import workflow
-    from xieshang.duties.selectors import record_figures
-
     if not (report.overview.strip() and report.achievements.strip()):
         raise ValidationError(_("Write at least how you performed your duties and the main "
                                 "results before submitting."))
@@ -325,8 +321,6 @@ def self_report_submit(*, actor: Actor, report: SelfReport) -> SelfReport:
 
 @transaction.atomic
 def self_report_return(*, actor: Actor, report: SelfReport, note: str) -> SelfReport:
-    from xieshang.duties import workflow
-
     note = note.strip()
     if not note:
         raise ValidationError(_("Say what should be revised."))
@@ -342,17 +336,12 @@ def self_report_return(*, actor: Actor, report: SelfReport, note: str) -> SelfRe
 
 @transaction.atomic
 def self_report_accept(*, actor: Actor, report: SelfReport) -> SelfReport:
-    from xieshang.duties import workflow
-
     return workflow.transition(actor, report, "accept")
 
 
 @transaction.atomic
 def self_reports_remind(*, actor: Actor, committee: Committee, year: int) -> int:
     """Notify every member of ``year`` who has not submitted a self-report; return how many."""
-    from xieshang.duties.permissions import can_review_self_reports
-    from xieshang.duties.selectors import self_report_collection
-
     require(can_review_self_reports(actor) and actor.committee == committee)
     _done, missing = self_report_collection(actor, year)
     users = [m.user for m, _r in missing if m.user is not None]
