@@ -123,6 +123,10 @@ BUILDERS = (
 )
 
 
+# The kinds of record a builder writes in bulk, indexed after the build.
+BULK_KINDS = ("proposal",)
+
+
 def demo_modules() -> list[ModuleType]:
     """The builders of the installed apps, in order (imported on demand: a builder imports
     its app's models, which an install without that app does not have)."""
@@ -135,4 +139,13 @@ def build_demo(*, seed: int = 2026, verbose: bool = True) -> DemoContext:
     for module in demo_modules():
         ctx.log(f"· {module.__name__}")
         module.build(ctx)
+    if apps.is_installed("xieshang.search"):
+        # The proposals builder writes most proposals in bulk (no post_save, so the index hears
+        # nothing of them); their entries are written here, once co-signers are known too.
+        # Imported here: search is an optional app.
+        from xieshang.devdata.indexing import index_committees
+
+        committees = [c.pk for c in (ctx.county, ctx.city, ctx.province) if c is not None]
+        ctx.extra["indexed"] = index_committees(committees, BULK_KINDS)
+        ctx.log(f"· search index: {ctx.extra['indexed']}")
     return ctx

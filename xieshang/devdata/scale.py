@@ -45,6 +45,10 @@ from xieshang.devdata import names
 from xieshang.devdata import opinions as odemo
 from xieshang.devdata import proposals as pdemo
 from xieshang.devdata.demo import DEMO_PASSWORD
+from xieshang.devdata.indexing import index_committees
+from xieshang.duties import engine as duty_engine
+from xieshang.duties import services as duty_services
+from xieshang.duties.models import Score
 from xieshang.members import services as mservices
 from xieshang.members.models import HandlingUnit, Member, Sector
 from xieshang.members.services import NewMember, members_bulk_create
@@ -54,6 +58,9 @@ from xieshang.proposals import services as pservices
 from xieshang.proposals import workflow as proposal_workflow
 from xieshang.proposals.models import Assignment, Feedback, Proposal, ProposalEvent, Reply
 
+# The kinds of record written with bulk_create, indexed once the committees are built (members
+# go through members_bulk_create, which sends post_save, so the index queues them itself).
+BULK_KINDS = ("proposal", "opinion", "activity")
 PREFIX = "sc"  # committee codes: sc-prov, sc-c01, sc-c01-03
 CITY_STEMS = ("青川", "白鹭", "金沙", "云台", "石林", "碧江", "玉溪", "龙泉", "临川", "松涛",
               "凤鸣", "雁荡", "秀峰", "桐柏", "明月", "清源", "翠屏", "丹霞", "华亭", "望江")
@@ -212,12 +219,32 @@ def build_scale(spec: ScaleSpec, *, log: Callable[[str], None] = lambda s: None)
                 _opinions(b, rng, spec, today, report)
             with clock.phase("activities and attendance"):
                 _activities(b, rng, spec, today, report)
+            with clock.phase("duty rule sets and scores"):
+                _duty_scores(b, first_year, today, report)
         log(f"  [{n}/{len(bodies)}] {b.level.short_name}: {len(b.members)} members, "
             f"{time.monotonic() - t0:.1f} s, CPU {time.process_time() - cpu0:.1f} s "
             f"(total {clock.elapsed():.0f} s)")
+    # Proposals, opinion reports and activities went in with bulk_create, which the search
+    # index does not hear of: their entries are written here, for these committees.
+    with clock.phase("search index (rows written in bulk)"):
+        indexed = index_committees([b.committee.pk for b in bodies], BULK_KINDS)
+    report.counts["search entries"] = sum(indexed.values())
+    log(f"  search index: {indexed} ({clock.elapsed():.0f} s)")
     report.timings["total"] = clock.elapsed()
     report.timings["total CPU (this process)"] = time.process_time()
     return report
+
+
+def _duty_scores(b: _Body, first_year: int, today: dt.date, report: Report) -> None:
+    """Each year's rule set (the standard template, through the service) and the scores of
+    what was written in bulk, computed now as the county demo does (the build is one
+    transaction per committee, so the queued recomputation would find nothing left to do)."""
+    for year in range(first_year, today.year + 1):
+        duty_services.ruleset_create_from_template(actor=b.actor, committee=b.committee,
+                                                   year=year)
+        if not duty_services.recompute_pending(b.committee.pk, year):
+            duty_engine.recompute(b.committee, year)
+    report.counts["duty scores"] += Score.objects.filter(committee=b.committee).count()
 
 
 def _committee(level: mdemo.LevelSpec, parent: Committee | None) -> _Body:
