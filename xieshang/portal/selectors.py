@@ -80,7 +80,8 @@ FIGURES_SECONDS = 600
 
 
 def year_figures(committee: Committee, language: str) -> list[tuple[str, str]]:
-    """Key figures of this year so far from the reports area (label, value), cached."""
+    """Key figures of this year so far (label, value), from the areas' registered figures
+    (core.figures), cached."""
     key = f"portal:figures:{committee.pk}:{language}"
     cached = cache.get(key)
     if cached is not None:
