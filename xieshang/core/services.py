@@ -233,6 +233,35 @@ def user_create_with_role(
 
 
 @transaction.atomic
+def committee_contact_update(*, actor: Actor, committee: Committee, contact_address: str,
+                             contact_phone: str) -> Committee:
+    """The committee's address and telephone (shown on its public site and letters)."""
+    _may_edit_reference(actor, committee)
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    fields = ["contact_address", "contact_phone"]
+    before = audit.snapshot(committee, fields)
+    committee.contact_address, committee.contact_phone = contact_address, contact_phone
+    committee.full_clean()
+    committee.save(update_fields=fields)
+    old, new = audit.diff(before, audit.snapshot(committee, fields))
+    if new:
+        audit.record(actor, "committee.update", committee, committee=committee, before=old,
+                     after=new)
+    return committee
+
+
+@transaction.atomic
+def user_set_site_superuser(*, actor: Actor, user: User) -> User:
+    """Make an account a superuser of the whole site (Django's /admin/): only the system does
+    this (the demo's administrator, an install's first account), never a committee admin."""
+    require(actor.system)
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    audit.record(actor, "user.superuser", user, after={"is_staff": True, "is_superuser": True})
+    return user
+
+
+@transaction.atomic
 def user_update(
     *, actor: Actor, user: User, display_name: str, phone: str | None, email: str,
 ) -> User:

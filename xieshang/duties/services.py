@@ -186,6 +186,36 @@ def warning_rules_install_defaults(*, actor: Actor, committee: Committee) -> lis
     return rows
 
 
+@transaction.atomic
+def warning_rule_add(*, actor: Actor, committee: Committee, name: str, kinds: list[str],
+                     period: str, comparison: str, threshold: int, from_month: int,
+                     message: str) -> WarningRule:
+    """A committee's own warning rule, beside the installed defaults."""
+    _may_manage(actor, committee)
+    if WarningRule.objects.filter(committee=committee, name=name).exists():
+        raise ValidationError({"name": _("A warning rule with this name already exists.")})
+    rule = WarningRule(committee=committee, name=name, kinds=list(kinds), period=period,
+                       comparison=comparison, threshold=threshold, from_month=from_month,
+                       message=message)
+    rule.full_clean()
+    rule.save()
+    audit.record(actor, "duty.warning_rule_create", rule, after=audit.snapshot(rule))
+    return rule
+
+
+@transaction.atomic
+def warning_rule_pause(*, actor: Actor, rule: WarningRule, unreported_kinds: list[str]
+                       ) -> WarningRule:
+    """Switch a rule off while kinds it counts are reported by no installed area (an "at most"
+    rule would otherwise warn every member); the kinds are kept in the audit row."""
+    _may_manage(actor, rule.committee)
+    rule.is_active = False
+    rule.save(update_fields=["is_active"])
+    audit.record(actor, "duty.warning_rule_pause", rule,
+                 after={"is_active": False, "unreported_kinds": list(unreported_kinds)})
+    return rule
+
+
 def _period(rule: WarningRule, committee: Committee, today: dt.date
             ) -> tuple[dt.date, dt.date, str] | None:
     if rule.period == WarningRule.Period.YEAR:
