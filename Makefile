@@ -40,6 +40,7 @@ worker: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/mypy xieshang
+	$(BIN)/lint-imports --no-cache
 
 test: venv messages
 	@tools/install-system-deps.sh

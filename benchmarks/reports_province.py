@@ -117,7 +117,7 @@ def timed(scope: object) -> tuple[float, int]:
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
-    from xieshang.reports.figures import Scope, compute
+    from xieshang.core.figures import Scope, compute
 
     best, queries = float("inf"), 0
     for _ in range(3):
@@ -143,8 +143,8 @@ def main() -> None:
     where = setup("reports_province", reuse=args.reuse)
     from django.db import connection
 
+    from xieshang.core.figures import Scope
     from xieshang.core.models import Committee
-    from xieshang.reports.figures import Scope
 
     first_year = 2016
     started = time.perf_counter()

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 DATES=${CLOCK_DATES:-"2026-11-30 2026-12-31 2027-01-01 2026-09-20 2028-02-29 2029-12-05"}
 MODULES=(
   tests/core/test_clock.py tests/core/test_calendar.py tests/core/test_admin_calendar.py
-  "tests/core/test_demo.py::test_demo_looks_current_whatever_the_date"
+  "tests/devdata/test_demo.py::test_demo_looks_current_whatever_the_date"
   tests/api/test_core_api.py tests/proposals tests/duties tests/opinions/test_flow.py
   tests/activities/test_invitations.py tests/activities/test_qr.py tests/activities/test_plan.py
   tests/portal/test_portal.py

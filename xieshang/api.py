@@ -24,11 +24,18 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Router
 from ninja.openapi.docs import DocsBase
 
-from xieshang.core.apiutils import AUTH, StrictParser, Utf8JSONRenderer, install_error_handlers
+from xieshang.core.apiutils import (
+    AUTH,
+    StrictParser,
+    Utf8JSONRenderer,
+    _error,
+    install_error_handlers,
+)
 
 NINJA_STATIC = Path(ninja.__file__).resolve().parent / "static" / "ninja"
 DOCS_ASSETS = {
@@ -141,8 +148,5 @@ MOUNTED = mount_app_routers(api)
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other /api/ path (e.g. a negative id, which the int converter does not match) is a
     JSON 404 like the rest of the API, not the HTML page."""
-    from django.utils.translation import gettext
-
-    from xieshang.core.apiutils import _error
 
     return _error(api, request, 404, "not_found", gettext("Not found."))

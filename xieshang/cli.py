@@ -10,6 +10,7 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xieshang.settings")
+    # After the settings module is set: Django reads it on import.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["xieshang", *sys.argv[1:]])

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_htmx",
     "django_tasks_db",
+    # Last: the demo and generated data build on every app above (the top layer).
+    "xieshang.devdata",
 ]
 
 MIDDLEWARE = [

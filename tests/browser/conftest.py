@@ -92,8 +92,8 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
 
     from django.apps import apps
 
-    from xieshang.core.management.commands.demo import SEEDING_MIGRATIONS
     from xieshang.core.models import CalendarDay
+    from xieshang.devdata.management.commands.demo import SEEDING_MIGRATIONS
 
     if CalendarDay.objects.filter(committee=None).exists():
         return

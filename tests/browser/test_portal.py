@@ -22,8 +22,8 @@ from tests.portal.conftest import publish
 from xieshang.activities.models import ReadingRecord
 from xieshang.core.models import Role
 from xieshang.core.permissions import Actor
+from xieshang.devdata.portal import illustration
 from xieshang.portal import services
-from xieshang.portal.demo import illustration
 from xieshang.portal.models import Article
 
 pytestmark = pytest.mark.browser

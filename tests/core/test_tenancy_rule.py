@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 
-from xieshang.core.tenancy import CommitteeOwned
+from xieshang.core.owned import CommitteeOwned
 
 ROOT = Path(__file__).resolve().parents[2] / "xieshang"
 # Rows that belong to the user, not to a committee.

@@ -214,9 +214,9 @@ def test_api_submit_act_and_conflict(county, client):
 def test_demo_builds_reports_at_three_levels_and_topics_in_every_state(db, frozen_clock):
     import random
 
-    from xieshang.core.demo import DemoContext
-    from xieshang.members import demo as members_demo
-    from xieshang.opinions import demo
+    from xieshang.devdata import members as members_demo
+    from xieshang.devdata import opinions as demo
+    from xieshang.devdata.demo import DemoContext
     from xieshang.opinions.models import OpinionOutcome, Topic
 
     ctx = DemoContext(rng=random.Random(7), verbose=False)

@@ -98,9 +98,9 @@ def test_hot_topics_are_cached_until_an_item_changes(county, monkeypatch):
     result is older than HOT_TOPICS_FRESH_SECONDS (shown as it is until then)."""
     from django.core.cache import cache
 
+    from xieshang.core.figures import Scope
     from xieshang.opinions.models import Topic
     from xieshang.reports import dashboard
-    from xieshang.reports.figures import Scope
     from xieshang.textmining import hottopics
 
     cache.clear()

@@ -9,8 +9,8 @@ from django.urls import reverse
 from docx import Document
 
 from tests.reports import seed
+from xieshang.core.figures import Scope, compute
 from xieshang.core.models import Role
-from xieshang.reports.figures import Scope, compute
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ import pytest
 
 from tests.factories import user_with_role
 from tests.opinions.factories import act, editor, published, submit
+from xieshang.core.figures import Scope, compute
 from xieshang.core.models import Role
 from xieshang.duties.facts import collect
 from xieshang.opinions.models import OpinionReport
-from xieshang.reports.figures import Scope, compute
 
 pytestmark = pytest.mark.django_db
 

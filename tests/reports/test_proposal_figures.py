@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from tests.proposals.factories import S, build_world, reach
+from xieshang.core.figures import Scope, compute
 from xieshang.duties.facts import collect
-from xieshang.reports.figures import Scope, compute
 
 pytestmark = pytest.mark.django_db
 

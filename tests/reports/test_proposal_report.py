@@ -9,8 +9,8 @@ from django.urls import reverse
 from docx import Document
 
 from tests.proposals.factories import S, build_world, call, reach
+from xieshang.core.figures import Scope, compute
 from xieshang.reports.draft import DRAFTS, sentences
-from xieshang.reports.figures import Scope, compute
 
 pytestmark = pytest.mark.django_db
 

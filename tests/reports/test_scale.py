@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import CommitteeFactory, HandlingUnitFactory, MemberFactory, TermFactory
-from xieshang.reports.figures import Scope, compute
+from xieshang.core.figures import Scope, compute
 
 pytestmark = pytest.mark.django_db
 

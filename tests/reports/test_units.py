@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from tests.factories import HandlingUnitFactory
 from tests.proposals.factories import S, build_world, call, reach
-from xieshang.reports.figures import Scope, compute
+from xieshang.core.figures import Scope, compute
 from xieshang.reports.units import unit_lines
 
 pytestmark = pytest.mark.django_db

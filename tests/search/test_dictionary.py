@@ -133,3 +133,30 @@ def test_the_page_explains_a_bad_term_in_chinese(county, staff, client):
     assert r.status_code == 400
     assert not DictionaryTerm.objects.exists()
     assert "role=\"alert\"" in r.content.decode()
+
+
+def test_a_change_tells_the_proposals_app_to_rebuild_its_models(county):
+    """search sends core.dictionary.dictionary_changed; proposals retrains and refits."""
+    from xieshang.core import dictionary as core_dictionary
+
+    received = []
+
+    def listener(sender, committee_id, **kwargs):
+        received.append(committee_id)
+
+    core_dictionary.dictionary_changed.connect(listener)
+    try:
+        note = dictionary.refresh_task.call(county.pk)
+    finally:
+        core_dictionary.dictionary_changed.disconnect(listener)
+    assert received == [county.pk]
+    assert "similarity refitted" in note  # the proposals app's receiver ran
+
+
+def test_the_apps_below_search_read_the_terms_through_core(county, staff):
+    from xieshang.core import dictionary as core_dictionary
+
+    dictionary.term_add(actor=actor_for(staff, county), word="桃花坞片区")
+    assert "桃花坞片区" in [t[0] for t in core_dictionary.dictionary_for(county.pk).terms]
+    assert "桃花坞片区" in [t[0] for t in core_dictionary.dictionary_for_many([county.pk]).terms]
+    assert core_dictionary.dictionary_for(None).terms == ()

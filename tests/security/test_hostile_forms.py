@@ -32,8 +32,8 @@ from tests.opinions.factories import submit as opinion_submit
 from tests.proposals.factories import World, reach
 from tests.security.urlwalk import PARAM, _walk
 from tests.security.world import attacker, build_victim
+from xieshang.core.owned import CommitteeOwned
 from xieshang.core.permissions import Actor
-from xieshang.core.tenancy import CommitteeOwned
 from xieshang.portal import services as portal_services
 from xieshang.portal.models import Column
 from xieshang.proposals.models import Status

@@ -8,9 +8,14 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Consultations, meetings and activities")
 
     def ready(self) -> None:
-        from xieshang.activities import permissions, selectors
+        # Imported here, not at the top: these modules load models, which exist only once the
+        # app registry is ready.
+        from xieshang.activities import figures, permissions, selectors
+        from xieshang.core import figures as figure_registry
         from xieshang.core import navigation, worklist
 
+        figure_registry.register("activities", figures.activities_figures, order=20)
+        figure_registry.register("attendance", figures.attendance_figures, order=60)
         navigation.register(navigation.NavItem(
             _("Meetings and activities"), "activities:list",
             lambda a: permissions.can_view_all(a) or a.member_id is not None, order=40))

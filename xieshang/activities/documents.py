@@ -46,6 +46,7 @@ def ledger_xlsx(items: Iterable[Suggestion]) -> bytes:
 
 
 def _docx_base(title: str) -> Any:
+    # python-docx (and lxml) are loaded on the first document, not by every process.
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn

@@ -8,6 +8,7 @@ activity to the body it was sent to and back. Lifecycles are tables in ``workflo
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import clock
-from xieshang.core.tenancy import CommitteeOwned
+from xieshang.core.owned import CommitteeOwned
 
 
 class Category(models.TextChoices):
@@ -209,8 +210,6 @@ def clean_details(category: str, details: Any) -> dict[str, Any]:
         if kind in (int, float) and out[key] < 0:
             raise ValidationError(_("%(label)s cannot be negative.") % {"label": label})
     if "follow_up_on" in out:
-        import datetime as dt
-
         try:
             dt.date.fromisoformat(out["follow_up_on"])
         except ValueError as exc:

@@ -23,10 +23,11 @@ from xieshang.activities.models import (
     Speech,
     Suggestion,
 )
+from xieshang.activities.services import activity_types_ensure
 from xieshang.core import clock
 from xieshang.core.models import Committee, Term
 from xieshang.core.permissions import Actor
-from xieshang.core.tenancy import scoped
+from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import Member
 
 PRESENT = (Invitation.Attendance.ATTENDED, Invitation.Attendance.LATE)
@@ -76,8 +77,6 @@ def activity_list(actor: Actor, *, type_code: str = "", start: dt.date | None = 
 
 
 def activity_for_page(actor: Actor, pk: int) -> Activity:
-    from xieshang.core.tenancy import get_scoped_or_404
-
     qs = scoped(actor, Activity).select_related(
         "type", "special_committee", "group", "lead", "committee", "created_by",
     ).prefetch_related(  # type: ignore[type-var]
@@ -178,8 +177,6 @@ def count_by_type(committee: Committee, start: dt.date, end: dt.date, *,
     Every type of the committee appears, with 0 when none was held; cancelled activities never
     count, planned ones only with ``include_planned``.
     """
-    from xieshang.activities.services import activity_types_ensure
-
     out = dict.fromkeys(activity_types_ensure(committee), 0)
     rows = (_counted(committee, start, end, include_planned).values("type__code")
             .annotate(n=Count("id")))

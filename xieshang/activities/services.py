@@ -38,7 +38,7 @@ from xieshang.activities.models import (
 )
 from xieshang.core import audit, clock, policy, uploads
 from xieshang.core.calendar import WorkCalendar
-from xieshang.core.models import Committee, User
+from xieshang.core.models import Committee, RoleAssignment, User
 from xieshang.core.notifications import notify
 from xieshang.core.permissions import Actor, require
 from xieshang.members.models import (
@@ -406,7 +406,7 @@ def attendance_import(*, actor: Actor, activity: Activity, fh: IO[bytes]) -> int
 
     All rows or none: any unknown member or value stops the import with every problem listed.
     """
-    import openpyxl
+    import openpyxl  # loaded on the first import of a sheet, not by every process
 
     require(permissions.can_edit_activity(actor, activity) or actor.system)
     try:
@@ -639,8 +639,6 @@ def suggestion_send(*, actor: Actor, suggestion: Suggestion, sent_on: dt.date,
 
 
 def _notify_unit(row: Suggestion, unit: HandlingUnit, title: str) -> None:
-    from xieshang.core.models import RoleAssignment
-
     users = User.objects.filter(pk__in=RoleAssignment.objects.filter(
         committee_id=row.committee_id, unit=unit, is_active=True).values("user_id"))
     notify(recipients=list(users), committee=row.activity.committee, title=title,

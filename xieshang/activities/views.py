@@ -41,6 +41,7 @@ from xieshang.core.files import send_file, xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import ActivityGroup, HandlingUnit, Member, SpecialCommittee
+from xieshang.members.services import current_term
 
 
 def _messages_of(exc: ValidationError) -> str:
@@ -684,8 +685,6 @@ def learning(request: XRequest) -> HttpResponse:
 
 
 def services_current_term(actor: Any) -> Any:
-    from xieshang.members.services import current_term
-
     return current_term(actor.committee) if actor.committee else None
 
 

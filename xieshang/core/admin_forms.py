@@ -10,8 +10,10 @@ import re
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,7 +33,6 @@ from xieshang.core.models import (
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
 from xieshang.core.validators import validate_mobile
-from xieshang.members.models import CollectiveBody, HandlingUnit, Member
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]+$")
@@ -133,8 +134,6 @@ class AuditFilterForm(forms.Form):
 
 
 def object_type_label(label: str) -> str:
-    from django.apps import apps
-
     try:
         return str(apps.get_model(label)._meta.verbose_name)
     except (LookupError, ValueError):
@@ -143,28 +142,39 @@ def object_type_label(label: str) -> str:
 
 # --- users and roles --------------------------------------------------------
 
+def _target_model(field: str) -> type[models.Model]:
+    """The model a role is tied to through ``RoleAssignment.<field>``: the handling unit, member
+    record and collective body are the members app's, which core names by label only (it is the
+    layer above core), so the forms follow the relation instead of importing it."""
+    model = RoleAssignment._meta.get_field(field).related_model
+    assert isinstance(model, type) and issubclass(model, models.Model)
+    return model
+
+
 class RoleTargetMixin(forms.Form):
     """A role with the record it is tied to, each chosen among this committee's own."""
 
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
-    unit = forms.ModelChoiceField(
-        label=gettext_lazy("Handling unit"), queryset=HandlingUnit.objects.none(),
+    unit: forms.ModelChoiceField[models.Model] = forms.ModelChoiceField(
+        label=gettext_lazy("Handling unit"), queryset=None,
         empty_label="—", required=False,
         help_text=gettext_lazy("For the handling unit clerk and leader roles."))
-    member = forms.ModelChoiceField(
-        label=gettext_lazy("Member record"), queryset=Member.objects.none(),
+    member: forms.ModelChoiceField[models.Model] = forms.ModelChoiceField(
+        label=gettext_lazy("Member record"), queryset=None,
         empty_label="—", required=False,
         help_text=gettext_lazy("For the member role."))
-    body = forms.ModelChoiceField(
-        label=gettext_lazy("Collective body"), queryset=CollectiveBody.objects.none(),
+    body: forms.ModelChoiceField[models.Model] = forms.ModelChoiceField(
+        label=gettext_lazy("Collective body"), queryset=None,
         empty_label="—", required=False,
         help_text=gettext_lazy("For the collective proposer role."))
 
     def setup_targets(self, actor: Actor) -> None:
         choices = {
-            "unit": scoped(actor, HandlingUnit).order_by("name"),
-            "member": scoped(actor, Member).filter(status=Member.Status.ACTIVE).order_by("name"),
-            "body": scoped(actor, CollectiveBody).order_by("name"),
+            "unit": scoped(actor, _target_model("unit")).order_by("name"),
+            # Serving members only (Member.Status.ACTIVE).
+            "member": scoped(actor, _target_model("member")).filter(status="active")
+            .order_by("name"),
+            "body": scoped(actor, _target_model("body")).order_by("name"),
         }
         for name, queryset in choices.items():
             field = self.fields[name]

@@ -8,6 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules load models, which exist only once the
+        # app registry is ready.
         from xieshang.core import checks, mfa, signals  # noqa: F401  (registers keys/checks)
         from xieshang.core.navigation import NavItem, register
         from xieshang.core.permissions import can_open_administration

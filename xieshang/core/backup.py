@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import connection
 
 from xieshang.core import clock
+from xieshang.core.models import Committee
 
 
 class BackupError(Exception):
@@ -138,8 +139,6 @@ def restore(archive: Path, *, force: bool = False) -> dict[str, Any]:
 
 
 def _has_data() -> bool:
-    from xieshang.core.models import Committee
-
     try:
         return Committee.objects.exists()
     except Exception:  # noqa: BLE001 - no tables yet: an empty install

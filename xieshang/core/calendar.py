@@ -13,6 +13,7 @@ import calendar as _cal
 import datetime as dt
 from dataclasses import dataclass, field
 
+from chinese_calendar import constants
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -117,8 +118,6 @@ def add_months(start: dt.date, months: int, committee: Committee | None = None) 
 
 def seed_from_package() -> int:
     """Load the national holidays the ``chinese-calendar`` package knows; return rows added."""
-    from chinese_calendar import constants
-
     existing = set(
         CalendarDay.objects.filter(committee__isnull=True).values_list("date", flat=True)
     )

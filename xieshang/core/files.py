@@ -63,6 +63,7 @@ def xlsx_bytes(rows: Iterable[Sequence[Any]], *, title: str = "",
     """One sheet whose rows are ``rows`` (the header first, in bold), every cell through
     ``excel_safe``; ``widths`` are the first columns' widths. Written in openpyxl's write-only
     mode, so a long export (rows from ``QuerySet.iterator``) is not held in memory as cells."""
+    # openpyxl is loaded on the first export, not by every process.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from xieshang.core import clock
+from xieshang.core import audit, clock, mfa
 from xieshang.core.permissions import Actor, actor_for, committees_for_user
 
 SESSION_KEY = "xieshang_committee_id"
@@ -61,8 +61,6 @@ class ActingCommitteeMiddleware:
 
 
 def account_flags(user: object) -> dict[str, bool]:
-    from xieshang.core import mfa
-
     return {"privileged": mfa.is_privileged(user),  # type: ignore[arg-type]
             "mfa_required": mfa.mfa_required_for(user)}  # type: ignore[arg-type]
 
@@ -96,9 +94,6 @@ class AccountSecurityMiddleware:
         session = request.session
         if (settings.SINGLE_SESSION and user.current_session_key
                 and session.session_key != user.current_session_key):
-            from xieshang.core import audit
-            from xieshang.core.permissions import Actor
-
             audit.record(Actor(user=user, committee=None, ip=client_ip(request)),
                          "auth.session_superseded", user)
             logout(request)

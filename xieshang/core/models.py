@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from typing import Any, ClassVar
 
@@ -16,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.core import clock
 from xieshang.core.fields import EncryptedTextField
 from xieshang.core.numerals import chinese_number
-from xieshang.core.tenancy import CommitteeOwned
+from xieshang.core.owned import CommitteeOwned
+from xieshang.core.validators import mask_phone
 
 
 class Committee(models.Model):
@@ -216,8 +218,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def masked_phone(self) -> str:
-        from xieshang.core.validators import mask_phone
-
         return mask_phone(self.phone) if self.phone else ""
 
     @property
@@ -356,8 +356,6 @@ class AuditLog(models.Model):
 
     def content_hash(self, prev_hash: str) -> str:
         """SHA-256 over the previous hash and this row's content, in a canonical form."""
-        import json
-
         payload = json.dumps(
             [prev_hash, self.created_at.isoformat(), self.actor_id, self.actor_name,
              self.committee_id, self.action, self.object_type, self.object_id,

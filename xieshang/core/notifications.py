@@ -9,6 +9,7 @@ from django.db import transaction
 
 from xieshang.core import clock
 from xieshang.core.models import Committee, Notification, User
+from xieshang.core.tasks import deliver_notification
 
 
 def notify(
@@ -21,8 +22,6 @@ def notify(
     email: bool = True,
     sms: bool = False,
 ) -> list[Notification]:
-    from xieshang.core.tasks import deliver_notification
-
     notes = [
         Notification.objects.create(
             committee=committee, recipient=user, title=title[:200], body=body, url=url,

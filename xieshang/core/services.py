@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -34,8 +35,20 @@ from xieshang.core.permissions import (
     require,
 )
 
-if TYPE_CHECKING:
-    from xieshang.members.models import CollectiveBody, HandlingUnit, Member
+
+class RoleTarget(Protocol):
+    """The record a role is tied to: a handling unit, member record or collective body. They are
+    the members app's models, which ``RoleAssignment`` names by label only (members is the layer
+    above core), so the services take them by what they use."""
+
+    pk: Any
+    committee_id: int
+
+
+class MemberRecord(RoleTarget, Protocol):
+    user_id: int | None
+
+    def save(self, *, update_fields: Iterable[str] | None = ...) -> None: ...
 
 
 @transaction.atomic
@@ -98,17 +111,18 @@ def user_create(
 @transaction.atomic
 def role_grant(
     *, actor: Actor, user: User, committee: Committee, role: str,
-    unit: HandlingUnit | None = None, member: Member | None = None,
-    body: CollectiveBody | None = None,
+    unit: RoleTarget | None = None, member: MemberRecord | None = None,
+    body: RoleTarget | None = None,
 ) -> RoleAssignment:
     require(actor.system or (actor.is_admin and actor.committee == committee))
     if role == Role.ADMIN and not actor.system:
         require(actor.is_admin)
     _check_role_target(user=user, committee=committee, role=role, unit=unit, member=member,
                        body=body)
+    targets = {f"{name}_id": target.pk if target is not None else None
+               for name, target in (("unit", unit), ("member", member), ("body", body))}
     assignment, created = RoleAssignment.objects.get_or_create(
-        user=user, committee=committee, role=role, unit=unit, member=member, body=body,
-        defaults={"is_active": True},
+        user=user, committee=committee, role=role, **targets, defaults={"is_active": True},
     )
     if not created and not assignment.is_active:
         assignment.is_active = True
@@ -159,8 +173,8 @@ def generate_password(length: int = 12) -> str:
 
 
 def _check_role_target(
-    *, user: User, committee: Committee, role: str, unit: HandlingUnit | None,
-    member: Member | None, body: CollectiveBody | None,
+    *, user: User, committee: Committee, role: str, unit: RoleTarget | None,
+    member: MemberRecord | None, body: RoleTarget | None,
 ) -> None:
     """The unit, member record or body of a role must fit the role and be of the same committee."""
     if role not in Role.values:
@@ -176,13 +190,13 @@ def _check_role_target(
             raise ValidationError(_("The chosen record belongs to another committee."))
     if member is not None:
         taken = RoleAssignment.objects.filter(
-            member=member, role=Role.MEMBER, is_active=True).exclude(user=user)
+            member_id=member.pk, role=Role.MEMBER, is_active=True).exclude(user=user)
         if taken.exists():
             raise ValidationError(
                 _("Another account already holds the member role for %(member)s.")
                 % {"member": member})
         if member.user_id is None:
-            member.user = user
+            member.user_id = user.pk
             member.save(update_fields=["user"])
 
 
@@ -196,8 +210,8 @@ class NewAccount:
 @transaction.atomic
 def user_create_with_role(
     *, actor: Actor, username: str, display_name: str, password: str | None, role: str,
-    phone: str | None = None, email: str = "", unit: HandlingUnit | None = None,
-    member: Member | None = None, body: CollectiveBody | None = None,
+    phone: str | None = None, email: str = "", unit: RoleTarget | None = None,
+    member: MemberRecord | None = None, body: RoleTarget | None = None,
 ) -> NewAccount:
     """A new account with its first role in the admin's committee (so that it is never orphaned).
 
@@ -216,6 +230,35 @@ def user_create_with_role(
     role_grant(actor=actor, user=user, committee=committee, role=role, unit=unit, member=member,
                body=body)
     return NewAccount(user=user, password=password, generated=generated)
+
+
+@transaction.atomic
+def committee_contact_update(*, actor: Actor, committee: Committee, contact_address: str,
+                             contact_phone: str) -> Committee:
+    """The committee's address and telephone (shown on its public site and letters)."""
+    _may_edit_reference(actor, committee)
+    committee = Committee.objects.select_for_update().get(pk=committee.pk)
+    fields = ["contact_address", "contact_phone"]
+    before = audit.snapshot(committee, fields)
+    committee.contact_address, committee.contact_phone = contact_address, contact_phone
+    committee.full_clean()
+    committee.save(update_fields=fields)
+    old, new = audit.diff(before, audit.snapshot(committee, fields))
+    if new:
+        audit.record(actor, "committee.update", committee, committee=committee, before=old,
+                     after=new)
+    return committee
+
+
+@transaction.atomic
+def user_set_site_superuser(*, actor: Actor, user: User) -> User:
+    """Make an account a superuser of the whole site (Django's /admin/): only the system does
+    this (the demo's administrator, an install's first account), never a committee admin."""
+    require(actor.system)
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    audit.record(actor, "user.superuser", user, after={"is_staff": True, "is_superuser": True})
+    return user
 
 
 @transaction.atomic

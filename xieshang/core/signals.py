@@ -10,21 +10,19 @@ from django.http import HttpRequest
 
 from xieshang.core import audit
 from xieshang.core.auth_backends import find_user
+from xieshang.core.middleware import ACCOUNT_FLAGS_KEY, account_flags, client_ip
 from xieshang.core.permissions import Actor
 
 
 def _ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    from xieshang.core.middleware import client_ip
 
     return client_ip(request)
 
 
 @receiver(user_logged_in)
 def on_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    from xieshang.core.middleware import ACCOUNT_FLAGS_KEY, account_flags
-
     audit.record(Actor(user=user, committee=None, ip=_ip(request)), "auth.login", user)
     session = getattr(request, "session", None)
     if session is None:

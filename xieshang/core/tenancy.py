@@ -3,45 +3,19 @@
 Views and API endpoints never write ``Model.objects.filter(...)`` for committee data; they call
 ``scoped(actor, Model)`` or ``get_scoped_or_404(actor, Model, pk=…)``, which return only the rows
 of the committee the user is acting in. ``tests/core/test_tenancy_rule.py`` fails the build if a
-view or API module reads a committee-owned model any other way.
+view or API module reads a committee-owned model any other way. The rows' abstract base,
+``CommitteeOwned``, is in ``core.owned``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from xieshang.core.permissions import Actor
-
-M = TypeVar("M", bound=models.Model)
-
-
-class CommitteeQuerySet(models.QuerySet[M]):
-    def for_actor(self, actor: Actor) -> CommitteeQuerySet[M]:
-        if actor.committee is None:
-            return self.none()
-        return self.filter(committee=actor.committee)
-
-    def in_committee(self, committee: Any) -> CommitteeQuerySet[M]:
-        return self.filter(committee=committee)
-
-
-class CommitteeOwned(models.Model):
-    """Abstract base: the row belongs to one committee."""
-
-    committee = models.ForeignKey(
-        "core.Committee", on_delete=models.PROTECT, verbose_name=_("committee"),
-        related_name="%(app_label)s_%(class)s_set",
-    )
-
-    objects = CommitteeQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
+from xieshang.core.permissions import Actor
 
 
 def scoped[T: models.Model](

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -25,9 +27,6 @@ class PasswordHistoryValidator:
     """Refuse the current password and the last PASSWORD_HISTORY_COUNT ones (等保 身份鉴别)."""
 
     def validate(self, password: str, user: Any = None) -> None:
-        from django.conf import settings
-        from django.contrib.auth.hashers import check_password
-
         if user is None or not getattr(user, "pk", None):
             return
         keep = max(int(getattr(settings, "PASSWORD_HISTORY_COUNT", 0)), 0)
@@ -40,8 +39,6 @@ class PasswordHistoryValidator:
                   "last %(n)s passwords.") % {"n": keep}, code="password_reused")
 
     def get_help_text(self) -> str:
-        from django.conf import settings
-
         return _("It may not be one of your last %(n)s passwords.") % {
             "n": getattr(settings, "PASSWORD_HISTORY_COUNT", 0)}
 

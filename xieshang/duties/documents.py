@@ -140,6 +140,7 @@ def _line_rule(line: ScoreLine) -> str:
 # --- Word ------------------------------------------------------------------------------------
 
 def to_docx(doc: RecordDoc) -> bytes:
+    # python-docx and reportlab are loaded on the first document, not by every process.
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.core.tenancy import CommitteeOwned
+from xieshang.core.owned import CommitteeOwned
 
 
 class RuleSet(CommitteeOwned):
@@ -271,9 +271,3 @@ class SelfReportEvent(CommitteeOwned):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.action}"
-
-    @property
-    def action_label(self) -> str:
-        from xieshang.duties.workflow import ACTION_LABELS
-
-        return str(ACTION_LABELS.get(self.action, self.action))

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
-from xieshang.duties.facts import Fact, collect
+from xieshang.duties import workflow
+from xieshang.duties.facts import Fact, collect, known_kinds
 from xieshang.duties.models import DutyWarning, Score, ScoreLine, SelfReport
 from xieshang.members.models import Member
 
@@ -48,15 +50,12 @@ def kind_label(kind: str, labels: dict[str, str]) -> str:
 
 def record_figures(member: Member, year: int) -> dict[str, Any]:
     """What a self-report is written against: the counts of each kind of record, the score."""
-    from xieshang.duties.facts import known_kinds
-    from xieshang.duties.models import Score as ScoreModel
-
     labels = known_kinds()
     counts: dict[str, int] = {}
     for fact in record_facts(member, year):
         label = kind_label(fact.kind, labels)
         counts[label] = counts.get(label, 0) + 1
-    score = ScoreModel.objects.filter(member=member, year=year).first()
+    score = Score.objects.filter(member=member, year=year).first()
     return {
         "year": year,
         "counts": [{"label": k, "count": v} for k, v in counts.items()],
@@ -95,3 +94,19 @@ def self_report_collection(actor: Actor, year: int
 
 
 SUBMITTED_STATES = (SelfReport.Status.SUBMITTED, SelfReport.Status.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One step of a self-report's history as the pages show it."""
+
+    at: dt.datetime
+    actor_name: str
+    action_label: str
+    note: str
+
+
+def self_report_history(report: SelfReport) -> list[HistoryRow]:
+    """The report's events, oldest first, each with the label of its workflow action."""
+    return [HistoryRow(e.at, e.actor_name, str(workflow.ACTION_LABELS.get(e.action, e.action)),
+                       e.note) for e in report.events.all()]

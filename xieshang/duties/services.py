@@ -18,7 +18,7 @@ from xieshang.core import audit, clock
 from xieshang.core.models import Committee, Role, RoleAssignment, Term
 from xieshang.core.notifications import notify
 from xieshang.core.permissions import Actor, require
-from xieshang.duties import engine
+from xieshang.duties import engine, workflow
 from xieshang.duties.facts import collect, kind_matches
 from xieshang.duties.models import (
     Band,
@@ -30,7 +30,8 @@ from xieshang.duties.models import (
     SelfReport,
     WarningRule,
 )
-from xieshang.duties.permissions import can_manage
+from xieshang.duties.permissions import can_edit_self_report, can_manage, can_review_self_reports
+from xieshang.duties.selectors import record_figures, self_report_collection
 from xieshang.duties.templates_rules import TEMPLATES, WARNING_TEMPLATES
 from xieshang.members.models import Member
 
@@ -185,6 +186,36 @@ def warning_rules_install_defaults(*, actor: Actor, committee: Committee) -> lis
     return rows
 
 
+@transaction.atomic
+def warning_rule_add(*, actor: Actor, committee: Committee, name: str, kinds: list[str],
+                     period: str, comparison: str, threshold: int, from_month: int,
+                     message: str) -> WarningRule:
+    """A committee's own warning rule, beside the installed defaults."""
+    _may_manage(actor, committee)
+    if WarningRule.objects.filter(committee=committee, name=name).exists():
+        raise ValidationError({"name": _("A warning rule with this name already exists.")})
+    rule = WarningRule(committee=committee, name=name, kinds=list(kinds), period=period,
+                       comparison=comparison, threshold=threshold, from_month=from_month,
+                       message=message)
+    rule.full_clean()
+    rule.save()
+    audit.record(actor, "duty.warning_rule_create", rule, after=audit.snapshot(rule))
+    return rule
+
+
+@transaction.atomic
+def warning_rule_pause(*, actor: Actor, rule: WarningRule, unreported_kinds: list[str]
+                       ) -> WarningRule:
+    """Switch a rule off while kinds it counts are reported by no installed area (an "at most"
+    rule would otherwise warn every member); the kinds are kept in the audit row."""
+    _may_manage(actor, rule.committee)
+    rule.is_active = False
+    rule.save(update_fields=["is_active"])
+    audit.record(actor, "duty.warning_rule_pause", rule,
+                 after={"is_active": False, "unreported_kinds": list(unreported_kinds)})
+    return rule
+
+
 def _period(rule: WarningRule, committee: Committee, today: dt.date
             ) -> tuple[dt.date, dt.date, str] | None:
     if rule.period == WarningRule.Period.YEAR:
@@ -279,8 +310,6 @@ def self_report_save(*, actor: Actor, member: Member, year: int, overview: str =
                      achievements: str = "", shortcomings: str = "", plans: str = ""
                      ) -> SelfReport:
     """Create or update the member's own draft (or returned report) for ``year``."""
-    from xieshang.duties.permissions import can_edit_self_report
-
     require(actor.member_id is not None and actor.member_id == member.pk
             and actor.committee is not None and actor.committee.pk == member.committee_id)
     if not 2000 <= year <= 2100:
@@ -303,9 +332,6 @@ def self_report_save(*, actor: Actor, member: Member, year: int, overview: str =
 @transaction.atomic
 def self_report_submit(*, actor: Actor, report: SelfReport) -> SelfReport:
     """Submit: the record's figures of that moment are kept with the report."""
-    from xieshang.duties import workflow
-    from xieshang.duties.selectors import record_figures
-
     if not (report.overview.strip() and report.achievements.strip()):
         raise ValidationError(_("Write at least how you performed your duties and the main "
                                 "results before submitting."))
@@ -325,8 +351,6 @@ def self_report_submit(*, actor: Actor, report: SelfReport) -> SelfReport:
 
 @transaction.atomic
 def self_report_return(*, actor: Actor, report: SelfReport, note: str) -> SelfReport:
-    from xieshang.duties import workflow
-
     note = note.strip()
     if not note:
         raise ValidationError(_("Say what should be revised."))
@@ -342,17 +366,12 @@ def self_report_return(*, actor: Actor, report: SelfReport, note: str) -> SelfRe
 
 @transaction.atomic
 def self_report_accept(*, actor: Actor, report: SelfReport) -> SelfReport:
-    from xieshang.duties import workflow
-
     return workflow.transition(actor, report, "accept")
 
 
 @transaction.atomic
 def self_reports_remind(*, actor: Actor, committee: Committee, year: int) -> int:
     """Notify every member of ``year`` who has not submitted a self-report; return how many."""
-    from xieshang.duties.permissions import can_review_self_reports
-    from xieshang.duties.selectors import self_report_collection
-
     require(can_review_self_reports(actor) and actor.committee == committee)
     _done, missing = self_report_collection(actor, year)
     users = [m.user for m, _r in missing if m.user is not None]

@@ -10,14 +10,14 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.duties.facts import Fact, register_source
+from xieshang.duties.models import ManualItem
 
 
 def manual_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[Fact]:
-    from xieshang.duties.models import ManualItem
-
     rows = ManualItem.objects.filter(committee_id=committee_id, date__gte=start,
                                      date__lte=end).values_list("id", "member_id", "date",
                                                                 "code", "description")
@@ -28,8 +28,7 @@ def manual_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[Fa
 
 def activity_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[Fact]:
     """Attendance, leave and absence at held activities whose type counts for duty; speeches."""
-    from django.utils import timezone
-
+    # Optional apps: each is imported only where register_builtin found it installed.
     from xieshang.activities.models import Activity, Invitation, Speech
 
     lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
@@ -70,8 +69,7 @@ def opinion_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[F
     An outcome recorded at the city or province on the copy sent up counts for the author of
     the original county report: outcomes are linked to every report of their chain.
     """
-    from django.utils import timezone
-
+    # Optional app (see register_builtin).
     from xieshang.opinions.models import OpinionOutcome, OpinionReport
 
     lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
@@ -111,8 +109,7 @@ def proposal_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[
 
     Submission counts on the day it was submitted; filing, key and excellent on the filing day.
     """
-    from django.utils import timezone
-
+    # Optional app (see register_builtin).
     from xieshang.proposals.models import Proposal, ProposalCoProposer, Status
 
     lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
@@ -155,6 +152,8 @@ def proposal_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[
 
 
 def register_builtin() -> None:
+    # Activities, proposals and opinions are optional beside duties: a source is registered,
+    # and its app's models imported, only where the app is there.
     from importlib.util import find_spec
 
     register_source("manual", manual_facts, {"manual:*": _("Item recorded by the office")})

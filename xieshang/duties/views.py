@@ -16,7 +16,7 @@ from xieshang.core.files import xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.models import Term
 from xieshang.core.tenancy import get_scoped_or_404, scoped
-from xieshang.duties import engine, permissions, selectors, services
+from xieshang.duties import documents, engine, permissions, selectors, services, workflow
 from xieshang.duties.facts import known_kinds
 from xieshang.duties.forms import RuleForm, SelfReportForm, TemplateForm
 from xieshang.duties.models import Rule, RuleSet, Score, SelfReport
@@ -179,8 +179,6 @@ def check_warnings(request: XRequest) -> HttpResponse:
 
 def _print(request: XRequest, member: Member) -> HttpResponse:
     """The record as .docx (default) or PDF, for ``?year=`` or for ``?term=<id>``."""
-    from xieshang.duties import documents
-
     term_id = request.GET.get("term", "")
     if term_id:
         if not term_id.isdigit():
@@ -267,7 +265,7 @@ def my_self_report(request: XRequest) -> HttpResponse:
     return render(request, "duties/self_report_form.html", {
         "member": member, "year": year, "years": range(clock.today().year, 2019, -1),
         "report": report, "form": form, "editable": editable, "figures": figures,
-        "events": report.events.all() if report else [],
+        "events": selectors.self_report_history(report) if report else [],
     })
 
 
@@ -302,8 +300,6 @@ def _missing_xlsx(missing: list[tuple[Member, SelfReport | None]], year: int) ->
 
 @login_required
 def self_report_detail(request: XRequest, pk: int) -> HttpResponse:
-    from xieshang.duties import workflow
-
     actor = request.actor
     report = get_scoped_or_404(actor, SelfReport, pk=pk)
     if not permissions.can_view_self_report(actor, report):
@@ -327,5 +323,5 @@ def self_report_detail(request: XRequest, pk: int) -> HttpResponse:
         "report": report, "member": report.member, "figures": report.figures,
         "actions": [(a, workflow.ACTION_LABELS[a]) for a in workflow.allowed(actor, report)
                     if a != "submit"],
-        "events": report.events.all(),
+        "events": selectors.self_report_history(report),
     })

@@ -8,9 +8,13 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members and organisation")
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules load models, which exist only once the
+        # app registry is ready.
+        from xieshang.core import figures as figure_registry
         from xieshang.core.navigation import NavItem, register
-        from xieshang.members import permissions
+        from xieshang.members import figures, permissions
 
+        figure_registry.register("members", figures.members_figures, order=10)
         register(NavItem(_("Members"), "member-list", permissions.can_view_directory, order=80))
         register(NavItem(_("Handling units"), "unit-list", permissions.can_view_directory,
                          order=85))

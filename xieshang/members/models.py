@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.fields import BlindIndexField, EncryptedTextField
-from xieshang.core.tenancy import CommitteeOwned
+from xieshang.core.owned import CommitteeOwned
 from xieshang.core.validators import mask_id_number, mask_phone
 
 

@@ -8,9 +8,13 @@ class OpinionsConfig(AppConfig):
     verbose_name = _("Public-opinion reports")
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules load models, which exist only once the
+        # app registry is ready.
+        from xieshang.core import figures as figure_registry
         from xieshang.core import navigation, worklist
-        from xieshang.opinions import permissions, policies, selectors  # noqa: F401
+        from xieshang.opinions import figures, permissions, policies, selectors  # noqa: F401
 
+        figure_registry.register("opinions", figures.opinions_figures, order=40)
         navigation.register(navigation.NavItem(
             _("Public opinion"), "opinions:home",
             lambda a: a.committee is not None and bool(a.roles), order=40, icon="opinion"))

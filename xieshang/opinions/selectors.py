@@ -12,7 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from xieshang.core import clock, policy
 from xieshang.core.models import Committee
 from xieshang.core.permissions import Actor
-from xieshang.core.tenancy import scoped
+from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import Member
 from xieshang.opinions.models import (
     Bulletin,
@@ -105,8 +105,6 @@ def inbox(actor: Actor, name: str) -> QuerySet[OpinionReport]:
 
 
 def report_for_page(actor: Actor, pk: int) -> OpinionReport:
-    from xieshang.core.tenancy import get_scoped_or_404
-
     return get_scoped_or_404(
         actor, OpinionReport.objects.select_related(
             "committee", "sector", "source_committee", "author_member", "author_body",

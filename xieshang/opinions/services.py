@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -630,7 +631,6 @@ def topic_link_consultation(*, actor: Actor, topic: Topic, consultation: models.
     require(permissions.can_act_on_topic(actor, topic) or actor.system)
     if getattr(consultation, "committee_id", topic.committee_id) != topic.committee_id:
         raise ValidationError(_("The consultation belongs to another committee."))
-    from django.contrib.contenttypes.models import ContentType
 
     topic.consultation_type = ContentType.objects.get_for_model(consultation)
     topic.consultation_id = consultation.pk

@@ -8,6 +8,8 @@ class PortalConfig(AppConfig):
     verbose_name = _("Public website")
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules load models, which exist only once the
+        # app registry is ready.
         from xieshang.core.navigation import NavItem, register
         from xieshang.portal import permissions, search_source
 

@@ -26,6 +26,7 @@ from django.http import (
 from django.http.request import split_domain_port
 
 from xieshang.portal import selectors
+from xieshang.portal.views import image
 
 IMAGE_PATH = re.compile(r"^/c/(?P<code>[-a-zA-Z0-9_]+)/img/(?P<pk>[0-9]+)/$")
 
@@ -46,8 +47,6 @@ class SiteHostMiddleware:
                 request.path_info = f"/c/{code}/"
                 request.path = f"{request.META.get('SCRIPT_NAME', '').rstrip('/')}/c/{code}/"
         elif request.method in ("GET", "HEAD") and (match := IMAGE_PATH.match(path)):
-            from xieshang.portal.views import image
-
             try:
                 return image(request, match["code"], int(match["pk"]))
             except Http404:

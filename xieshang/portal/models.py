@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from xieshang.core import clock
-from xieshang.core.tenancy import CommitteeOwned
+from xieshang.core.owned import CommitteeOwned
 
 
 class Site(CommitteeOwned):
@@ -84,8 +85,6 @@ class Image(CommitteeOwned):
 
     def public_url(self) -> str:
         """Served through the site (so it works wherever /media/ is not published)."""
-        from django.urls import reverse
-
         return reverse("portal-image", args=[self.committee.code, self.pk])
 
 

@@ -2,15 +2,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from importlib.util import find_spec
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from xieshang.activities.models import ReadingRecord
-from xieshang.core import clock
-from xieshang.core.models import Committee
+from xieshang.core import clock, fulltext
+from xieshang.core.figures import Scope, compute
+from xieshang.core.models import Committee, Role
+from xieshang.core.permissions import Actor
+from xieshang.members.models import Member
 from xieshang.portal.models import Article, Column, Image, Site
 
 
@@ -39,8 +41,6 @@ def column_by_slug(committee: Committee, slug: str) -> Column:
 
 
 def serving_members(committee: Committee) -> int:
-    from xieshang.members.models import Member
-
     return Member.objects.filter(committee=committee, status=Member.Status.ACTIVE).count()
 
 
@@ -80,15 +80,12 @@ FIGURES_SECONDS = 600
 
 
 def year_figures(committee: Committee, language: str) -> list[tuple[str, str]]:
-    """Key figures of this year so far from the reports area (label, value), cached."""
-    if find_spec("xieshang.reports.figures") is None:
-        return []
+    """Key figures of this year so far (label, value), from the areas' registered figures
+    (core.figures), cached."""
     key = f"portal:figures:{committee.pk}:{language}"
     cached = cache.get(key)
     if cached is not None:
         return list(cached)
-    from xieshang.reports.figures import Scope, compute
-
     today = clock.today()
     figures = compute(Scope(committee=committee, start=dt.date(today.year, 1, 1), end=today))
     out = []
@@ -133,14 +130,14 @@ def search_articles(site: Site, query: str, *, members: bool, limit: int = 50) -
     """The platform's Chinese search over the site's live articles, best match first.
 
     Members of the committee also find members-only items; scheduled items appear once due.
+    Without the search app installed, the titles and texts are scanned (newest first).
     """
-    from xieshang.core.models import Role
-    from xieshang.core.permissions import Actor
-    from xieshang.search.query import search
-
+    articles = live_articles(site.committee, members=members)
+    index = fulltext.engine()
+    if index is None:
+        return list(articles.filter(Q(title__contains=query) | Q(body__contains=query))[:limit])
     actor = Actor(user=None, committee=site.committee,
                   roles=frozenset({Role.MEMBER}) if members else frozenset())
-    hits = search(actor, query, kind="article", limit=limit, public_only=not members).hits
-    ids = [int(h.entry.object_id) for h in hits]
-    live = {a.pk: a for a in live_articles(site.committee, members=members).filter(pk__in=ids)}
+    ids = index.search_ids(actor, query, kind="article", limit=limit, public_only=not members)
+    live = {a.pk: a for a in articles.filter(pk__in=ids)}
     return [live[i] for i in ids if i in live]

@@ -8,9 +8,17 @@ class ProposalsConfig(AppConfig):
     verbose_name = _("Proposals")
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules load models, which exist only once the
+        # app registry is ready.
+        from xieshang.core import figures as figure_registry
         from xieshang.core import worklist
+        from xieshang.core.dictionary import dictionary_changed
         from xieshang.core.navigation import NavItem, register
-        from xieshang.proposals import permissions, policies, selectors  # noqa: F401
+        from xieshang.proposals import figures, permissions, policies, selectors, tasks  # noqa: F401
+
+        figure_registry.register("proposals", figures.proposals_figures, order=50)
+        dictionary_changed.connect(tasks.on_dictionary_changed,
+                                   dispatch_uid="xieshang.proposals.dictionary")
 
         register(NavItem(_("Proposals"), "proposals-home", permissions.can_use_proposals,
                          order=20, icon="file"))

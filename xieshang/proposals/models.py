@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import clock
-from xieshang.core.tenancy import CommitteeOwned
+from xieshang.core.owned import CommitteeOwned
 
 DEFAULT_CATEGORIES = (
     "经济建设", "科教文卫", "社会法制", "农业农村", "城乡建设", "生态环境", "政党建设/统一战线",

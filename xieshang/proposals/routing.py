@@ -18,8 +18,10 @@ from django.db import transaction
 from django.tasks import task
 
 from xieshang.core import clock
+from xieshang.core.dictionary import dictionary_for
 from xieshang.members.models import HandlingUnit
 from xieshang.proposals.models import Assignment, Proposal, RoutingRecord
+from xieshang.textmining import segment
 
 logger = logging.getLogger("xieshang.proposals")
 MIN_HISTORY = 30
@@ -48,8 +50,7 @@ def history(committee_id: int) -> tuple[list[str], list[str]]:
 @task()
 def retrain(committee_id: int) -> str:
     """Train the committee's router from its assignments (run after assignments)."""
-    from xieshang.search.dictionary import dictionary_for
-    from xieshang.textmining import segment
+    # Loaded here on purpose: scikit-learn is heavy, and most processes never train.
     from xieshang.textmining.router import train
 
     texts, labels = history(committee_id)
@@ -90,9 +91,6 @@ def suggest_units(proposal: Proposal, top: int = 3) -> list[Suggestion]:
                                                           is_active=True)}
     model = _model(proposal.committee_id)
     if model is not None:
-        from xieshang.search.dictionary import dictionary_for
-        from xieshang.textmining import segment
-
         with segment.using(dictionary_for(proposal.committee_id)):
             ranked = model.suggest(text, top=top + 2)  # type: ignore[attr-defined]
         out = [Suggestion(units[int(label)], confidence, "model")

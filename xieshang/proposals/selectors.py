@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from xieshang.core import clock
+from xieshang.core import clock, fulltext
 from xieshang.core.calendar import WorkCalendar
+from xieshang.core.dictionary import dictionary_for
 from xieshang.core.models import Committee, Role
 from xieshang.core.permissions import Actor
-from xieshang.core.tenancy import scoped
-from xieshang.proposals import permissions, policies
+from xieshang.core.tenancy import get_scoped_or_404, scoped
+from xieshang.proposals import permissions, policies, similar
 from xieshang.proposals.models import (
     Assignment,
     Feedback,
@@ -29,6 +30,7 @@ from xieshang.proposals.models import (
     Reply,
     Status,
 )
+from xieshang.textmining import segment
 
 S = Status
 A = Assignment.State
@@ -237,11 +239,11 @@ def _text_filter(qs: QuerySet[Proposal], q: str, committee_id: int | None
     only where the index answer is a superset, and for proposals whose index task is still
     queued. Queries the index cannot answer (no Chinese in them) and queries matching more
     than MATCH_CAP proposals (a scan is cheaper then) scan."""
-    from xieshang.search.matching import matching_ids, pending_ids
-
+    index = fulltext.engine()
     contains = Q(title__contains=q) | Q(body__contains=q)
-    match = matching_ids(committee_id, q, kind="proposal") if committee_id else None
-    pending = pending_ids("proposal") if match is not None else None
+    match = (index.matching_ids(committee_id, q, kind="proposal")
+             if index is not None and committee_id else None)
+    pending = index.pending_ids("proposal") if index is not None and match is not None else None
     if match is None or pending is None:
         return qs.filter(contains)
     found = Q(pk__in=match.ids) | Q(pk__in=pending) if pending else Q(pk__in=match.ids)
@@ -292,8 +294,6 @@ def proposal_list(actor: Actor, worklist: str | None, params: dict[str, str]) ->
 
 
 def proposal_detail(actor: Actor, pk: int) -> Proposal:
-    from xieshang.core.tenancy import get_scoped_or_404
-
     qs = scoped(actor, Proposal).select_related(  # type: ignore[type-var]
         "session__term", "category", "proposer__sector", "body_proposer", "merged_into",
         "key_leader", "committee",
@@ -322,8 +322,6 @@ def _similarity_model(committee_id: int) -> tuple[Any, list[int], list[tuple[int
     """The committee's fitted similarity model, the proposals' ids, and the (id, text) of
     proposals added since it was fitted; (None, [], []) while its first fit is queued
     (proposals/similar.py: fitted by a task, off the request path)."""
-    from xieshang.proposals import similar
-
     found = similar.model_for(committee_id)
     return found if found is not None else (None, [], [])
 
@@ -342,9 +340,6 @@ def similar_proposals(actor: Actor, text: str, limit: int = 5, exclude_pk: int |
     if not ids:
         return []
     pool = limit * 4 + 1 if visible_only else limit + 1
-    from xieshang.search.dictionary import dictionary_for
-    from xieshang.textmining import segment
-
     with segment.using(dictionary_for(actor.committee.pk)):
         nearest = [(ids[i], score) for i, score in model.nearest(text, k=pool)]
         if fresh:  # added since the model was fitted: scored against the text directly

@@ -22,7 +22,7 @@ from xieshang.core.models import Committee, Role, RoleAssignment, Session, User
 from xieshang.core.notifications import notify
 from xieshang.core.permissions import Actor, require
 from xieshang.members.models import CollectiveBody, HandlingUnit, Member
-from xieshang.proposals import permissions, policies
+from xieshang.proposals import permissions, policies, routing
 from xieshang.proposals.models import (
     DEFAULT_CATEGORIES,
     Assignment,
@@ -497,8 +497,6 @@ def proposal_assign(*, actor: Actor, proposal: Proposal, version: int | None, ki
             _new_assignment(p, units[uid], Assignment.Role.CO)
         p.assignment_type, p.assigned_at = kind, clock.now()
         touch(p, "assignment_type", "assigned_at")
-        from xieshang.proposals import routing
-
         routing.record_decision(p, ids + co_ids)
 
     return transition(actor=actor, proposal=proposal, action="assign", expected_version=version,

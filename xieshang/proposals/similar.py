@@ -28,6 +28,9 @@ from django.db.models import Count, Max
 from django.tasks import task
 
 from xieshang.core import clock
+from xieshang.core.dictionary import dictionary_for
+from xieshang.proposals.models import Proposal, Status
+from xieshang.textmining import segment
 
 log = logging.getLogger("xieshang.proposals")
 
@@ -50,14 +53,10 @@ _loaded: OrderedDict[int, tuple[float, Fitted]] = OrderedDict()  # committee -> 
 
 
 def _archive(committee_id: int) -> Any:
-    from xieshang.proposals.models import Proposal, Status
-
     return Proposal.objects.filter(committee_id=committee_id).exclude(status=Status.DRAFT)
 
 
 def current_key(committee_id: int) -> tuple[Any, ...]:
-    from xieshang.search.dictionary import dictionary_for
-
     stats = _archive(committee_id).aggregate(n=Count("id"), last=Max("id"),
                                              changed=Max("updated_at"))
     return (stats["n"] or 0, stats["last"] or 0, stats["changed"], dictionary_for(committee_id))
@@ -69,8 +68,7 @@ def _path(committee_id: int) -> Path:
 
 def fit(committee_id: int) -> Fitted | None:
     """Fit the committee's model now and write it (the task's body; tests call it too)."""
-    from xieshang.search.dictionary import dictionary_for
-    from xieshang.textmining import segment
+    # Loaded here on purpose: scikit-learn is heavy, and only the fitting task needs it.
     from xieshang.textmining.similarity import SimilarityModel
 
     key = current_key(committee_id)

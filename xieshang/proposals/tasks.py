@@ -14,7 +14,7 @@ from xieshang.core.calendar import WorkCalendar
 from xieshang.core.models import Committee
 from xieshang.core.notifications import notify
 from xieshang.core.permissions import Actor
-from xieshang.proposals import policies, services
+from xieshang.proposals import policies, routing, services, similar
 from xieshang.proposals.models import Assignment, Proposal, Status
 
 
@@ -93,3 +93,11 @@ def overdue_digest(committee: Committee, today: dt.date | None = None) -> dict[s
 @task()
 def send_reminders(committee_code: str = "") -> dict[str, int]:
     return run_reminders(committee_code=committee_code)
+
+
+def on_dictionary_changed(sender: object, committee_id: int, **kwargs: object) -> str:
+    """``core.dictionary.dictionary_changed``: the committee's own terms changed, so its router
+    is retrained and its similarity model refitted with them (in the dictionary's task)."""
+    trained = routing.retrain.call(committee_id)
+    similar.fit(committee_id)
+    return f"{trained}; similarity refitted"

@@ -31,6 +31,7 @@ from xieshang.proposals import (
     selectors,
     services,
 )
+from xieshang.proposals import similar as similar_models
 from xieshang.proposals.forms import ProposalForm
 from xieshang.proposals.models import (
     Assignment,
@@ -186,6 +187,7 @@ SIMILAR_TEXT_LIMIT = 3000  # characters of title + text compared; the rest adds 
 def proposal_similar(request: XRequest) -> HttpResponse:
     """Earlier proposals like the one being typed (the form asks, debounced, through htmx);
     only proposals the member may open are listed."""
+    # Loaded here on purpose: textmining.similarity brings scikit-learn.
     from xieshang.textmining.similarity import shared_phrases
 
     actor = request.actor
@@ -213,8 +215,6 @@ def proposal_detail(request: XRequest, pk: int) -> HttpResponse:
         similar = selectors.similar_proposals(actor, f"{proposal.title} {proposal.body[:300]}",
                                               limit=5, exclude_pk=proposal.pk)
         if not similar:
-            from xieshang.proposals import similar as similar_models
-
             similar_pending = similar_models.pending(committee.pk)
     routing_suggestions: list[routing.Suggestion] = []
     if permissions.is_staff(actor) and proposal.status == Status.FILED:

@@ -7,9 +7,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from xieshang.core.apiutils import ERRORS, ApiError, actor
+from xieshang.core.figures import Scope, compute
 from xieshang.core.permissions import require
 from xieshang.reports import permissions
-from xieshang.reports.figures import Scope, compute
 
 router = Router(tags=["reports"])
 

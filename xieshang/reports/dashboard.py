@@ -12,10 +12,15 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core import clock
-from xieshang.reports.figures import Scope
+from xieshang.core.dictionary import dictionary_for_many
+from xieshang.core.figures import Scope
+from xieshang.duties.models import Score
+from xieshang.members.models import Member
+from xieshang.textmining import segment
 
 logger = logging.getLogger("xieshang.reports")
 
@@ -52,8 +57,7 @@ def panels(scope: Scope) -> list[Panel]:
 
 
 def activity_panels(scope: Scope) -> list[Panel]:
-    from django.utils import timezone
-
+    # Optional app: registered, and imported, only where installed (register_all).
     from xieshang.activities.models import Activity
 
     lo = timezone.make_aware(dt.datetime.combine(scope.start, dt.time.min))
@@ -75,8 +79,6 @@ def activity_panels(scope: Scope) -> list[Panel]:
 
 
 def duty_panels(scope: Scope) -> list[Panel]:
-    from xieshang.duties.models import Score
-
     scores = list(Score.objects.filter(committee_id__in=scope.committee_ids,
                                        year=scope.end.year).values_list("total", flat=True))
     buckets = [(f"{low}-{low + 19}", low) for low in range(0, 120, 20)]
@@ -90,8 +92,6 @@ def duty_panels(scope: Scope) -> list[Panel]:
 
 def tree_panels(scope: Scope) -> list[Panel]:
     """For a province or city: one row per direct sub-committee (serving members)."""
-    from xieshang.members.models import Member
-
     children = list(scope.committee.children.filter(is_active=True))
     if not children:
         return []
@@ -104,8 +104,7 @@ def tree_panels(scope: Scope) -> list[Panel]:
 
 def hot_topic_panels(scope: Scope) -> list[Panel]:
     """Clusters of the period's proposals, public-opinion reports and residents' topics."""
-    from django.utils import timezone
-
+    # Loaded here on purpose: hot topics bring scikit-learn.
     from xieshang.textmining.hottopics import hot_topics
 
     # A result younger than HOT_TOPICS_FRESH_SECONDS is shown as it is: while members submit,
@@ -122,7 +121,7 @@ def hot_topic_panels(scope: Scope) -> list[Panel]:
     times: list[dt.datetime | None] = []
     ids: list[str] = []
     sources: list[tuple[str, Any]] = []
-    try:
+    try:  # proposals and opinions are optional apps: their items count where installed
         from xieshang.proposals.models import Proposal
 
         sources.append(("p", Proposal.objects.filter(
@@ -149,9 +148,6 @@ def hot_topic_panels(scope: Scope) -> list[Panel]:
     if len(texts) < 5:
         cache.delete(latest_key)
         return []
-    from xieshang.search.dictionary import dictionary_for_many
-    from xieshang.textmining import segment
-
     dictionary = dictionary_for_many(scope.committee_ids)
     # Clustering costs seconds of CPU; the rows cost milliseconds. The result is kept with a
     # fingerprint of exactly what it is computed from (items, titles, committees' terms), so

@@ -18,8 +18,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from xieshang.core.figures import Figure, Scope
 from xieshang.core.numerals import chinese_number
-from xieshang.reports.figures import Figure, Scope
 
 
 class Facts:

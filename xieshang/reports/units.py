@@ -17,7 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.core import clock
-from xieshang.reports.figures import Figure, Scope
+from xieshang.core.calendar import WorkCalendar
+from xieshang.core.figures import Figure, Scope
+from xieshang.members.models import HandlingUnit
+from xieshang.proposals import policies
+from xieshang.proposals.models import Assignment, Feedback, ProposalEvent, Reply
 
 # Sort keys the page offers (column → attribute), best first unless the name says otherwise.
 SORTS = ("score", "assigned", "signed_on_time_rate", "replied_on_time_rate", "overdue_now",
@@ -93,22 +97,11 @@ class UnitLine:
         }
 
 
-def _bounds(scope: Scope) -> tuple[dt.datetime, dt.datetime]:
-    lo = timezone.make_aware(dt.datetime.combine(scope.start, dt.time.min))
-    hi = timezone.make_aware(dt.datetime.combine(scope.end + dt.timedelta(days=1), dt.time.min))
-    return lo, hi
-
-
 def unit_lines(scope: Scope, *, unit_ids: set[int] | None = None,
                sort: str = "score", descending: bool = True) -> list[UnitLine]:
     """One line per handling unit of the scope's committees, for the parts assigned in the
     period. ``unit_ids`` limits the lines (a unit user sees only their own unit)."""
-    from xieshang.core.calendar import WorkCalendar
-    from xieshang.members.models import HandlingUnit
-    from xieshang.proposals import policies
-    from xieshang.proposals.models import Assignment, Feedback, ProposalEvent, Reply
-
-    lo, hi = _bounds(scope)
+    lo, hi = scope.bounds
     ids = scope.committee_ids
     units = HandlingUnit.objects.filter(committee_id__in=ids)
     parts = Assignment.objects.filter(committee_id__in=ids, assigned_at__gte=lo,

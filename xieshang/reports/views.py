@@ -6,21 +6,25 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from xieshang.core import clock
+from xieshang.core.figures import Figure, Scope, compute
 from xieshang.core.files import xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.models import Term
-from xieshang.core.tenancy import scoped
-from xieshang.reports import permissions
+from xieshang.core.tenancy import get_scoped_or_404, scoped
+from xieshang.members.models import HandlingUnit
+from xieshang.proposals.models import Assignment
+from xieshang.reports import charts, permissions
+from xieshang.reports.dashboard import panels
 from xieshang.reports.draft import DRAFTS, draft_docx, sentences
-from xieshang.reports.figures import Figure, Scope, compute
-from xieshang.reports.units import UnitLine
+from xieshang.reports.units import SORTS, UnitLine, unit_lines
 
 
 def _scope(request: XRequest) -> tuple[Scope, list[Term]]:
@@ -125,9 +129,6 @@ PAGE_CACHE_SECONDS = 60
 
 
 def _cached(kind: str, scope: Scope, build: Callable[[], Any]) -> Any:
-    from django.core.cache import cache
-    from django.utils.translation import get_language
-
     key = (f"xieshang:reports:{kind}:{get_language()}:{scope.committee.pk}:{scope.start}:"
            f"{scope.end}:{int(scope.include_sub)}")
     found = cache.get(key)
@@ -138,9 +139,6 @@ def _cached(kind: str, scope: Scope, build: Callable[[], Any]) -> Any:
 
 
 def _dashboard_context(request: XRequest) -> dict[str, object]:
-    from xieshang.reports import charts
-    from xieshang.reports.dashboard import panels
-
     scope, terms = _scope(request)
     figures = _cached("figures", scope, lambda: compute(scope))
     drawn = []
@@ -169,8 +167,6 @@ def screen_page(request: XRequest) -> HttpResponse:
 
 @login_required
 def panel_export(request: XRequest, key: str) -> HttpResponse:
-    from xieshang.reports.dashboard import panels
-
     if not permissions.can_view(request.actor):
         raise PermissionDenied
     scope, _terms = _scope(request)
@@ -213,8 +209,6 @@ def _unit_scope(request: XRequest) -> tuple[Scope, list[Term], frozenset[int] | 
 @login_required
 def units_page(request: XRequest) -> HttpResponse:
     """承办单位办理情况: every unit's line for the period, sortable, exportable."""
-    from xieshang.reports.units import SORTS, unit_lines
-
     scope, terms, visible = _unit_scope(request)
     sort = request.GET.get("sort", "score")
     sort = sort if sort in SORTS else "score"
@@ -248,11 +242,6 @@ def _units_xlsx(scope: Scope, lines: list[UnitLine]) -> HttpResponse:
 @login_required
 def unit_detail(request: XRequest, unit_id: int) -> HttpResponse:
     """One unit's line and the proposals behind it."""
-    from xieshang.core.tenancy import get_scoped_or_404
-    from xieshang.members.models import HandlingUnit
-    from xieshang.proposals.models import Assignment
-    from xieshang.reports.units import unit_lines
-
     scope, _terms, visible = _unit_scope(request)
     if visible is not None and unit_id not in visible:
         raise PermissionDenied

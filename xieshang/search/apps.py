@@ -8,9 +8,16 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules load models, which exist only once the
+        # app registry is ready.
+        from xieshang.core import dictionary as core_dictionary
+        from xieshang.core import fulltext
         from xieshang.core.navigation import NavItem, register
-        from xieshang.search import index, permissions, sources
+        from xieshang.search import dictionary, index, matching, permissions, sources
 
+        # What the apps below search read through core (they never import search).
+        core_dictionary.use_source(dictionary.SOURCE)
+        fulltext.use_engine(matching.ENGINE)
         sources.register_all()
         index.connect_signals()
         register(NavItem(_("Search"), "search", lambda a: a.committee is not None, order=95))

@@ -2,9 +2,12 @@
 
 ``dictionary_for(committee_id)`` gives the terms as a ``segment.UserDictionary``; code that
 segments a committee's text (similar proposals, routing, hot topics) does it inside
-``segment.using(dictionary_for(committee_id))``. Adding or removing a term queues
-``refresh_task``, which retrains the committee's router and refits its similarity model.
-Per-process caches notice a change by the dictionary's version (count and last change).
+``segment.using(dictionary_for(committee_id))``, reading the terms through
+``core.dictionary`` (the source this module installs), so that it need not import search.
+Adding or removing a term queues ``refresh_task``, which sends ``core.dictionary.
+dictionary_changed``: the proposals app retrains the committee's router and refits its
+similarity model. Per-process caches notice a change by the dictionary's version (count and
+last change).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from django.tasks import task
 from django.utils.translation import gettext as _
 
 from xieshang.core import audit
+from xieshang.core import dictionary as core_dictionary
+from xieshang.core.dictionary import dictionary_changed
 from xieshang.core.permissions import Actor, require
 from xieshang.search import permissions
 from xieshang.search.models import DictionaryTerm
@@ -107,14 +112,12 @@ def _queue_refresh(committee_id: int) -> None:
 
 @task()
 def refresh_task(committee_id: int) -> str:
-    """After a change: retrain the committee's router and refit its similarity model with
-    the new terms (web processes refit theirs when they see the new dictionary version)."""
-    done = []
-    try:
-        from xieshang.proposals import routing, similar
-    except ImportError:
-        return "no proposals app"
-    done.append(str(routing.retrain.call(committee_id)))
-    similar.fit(committee_id)
-    done.append("similarity refitted")
-    return "; ".join(done)
+    """After a change: tell the apps that keep models built with the terms (the proposals
+    router and similarity model) to rebuild them; web processes refit theirs when they see the
+    new dictionary version."""
+    notes = [str(note) for _receiver, note in dictionary_changed.send(
+        sender=DictionaryTerm, committee_id=committee_id) if note]
+    return "; ".join(notes) or "nothing to refresh"
+
+
+SOURCE = core_dictionary.Source(one=dictionary_for, many=dictionary_for_many)

@@ -3,16 +3,20 @@ that keep their own filters, ordering and paging (the proposals list's text box)
 
 ``search()`` ranks and pages its hits and applies the search page's own visibility rules; a list
 needs every match, as a sub-select for ``pk__in``, and decides itself what the user may see.
+``ENGINE`` offers both to the apps below search through ``core.fulltext``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import connection
+from django.tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
+from xieshang.core.fulltext import Match
+from xieshang.core.permissions import Actor
 from xieshang.search.index import index_task, kind_token
-from xieshang.search.query import fts_phrase, tsquery_phrase
+from xieshang.search.query import fts_phrase, search, tsquery_phrase
 from xieshang.textmining.tokens import query_terms
 
 MAX_TERMS = 8
@@ -24,17 +28,6 @@ PENDING_LIMIT = 500
 # A query matching more records than this ("建议" is in nearly every title) is answered faster
 # by scanning the text than by a list of ids as long as the table; the caller scans.
 MATCH_CAP = 5000
-
-
-@dataclass(frozen=True)
-class Match:
-    ids: list[int]  # the matching records' primary keys
-    # True: a record matches exactly when its title or body contains the query (a single
-    # run of one or two Chinese characters, which is one index token). Otherwise the matches
-    # are a superset: a longer run is a phrase of bigrams, which can also match across a
-    # punctuation mark or the title/body boundary ("甲乙，乙丙" holds 甲乙 乙丙), and each run
-    # of a query in several parts is matched anywhere; the caller checks the text itself.
-    exact: bool
 
 
 def matching_ids(committee_id: int, query: str, *, kind: str,
@@ -79,10 +72,6 @@ def pending_ids(kind: str) -> list[int] | None:
     """Ids of ``kind`` records whose index task is still queued: their entry may be missing or
     stale until the worker runs it. None when there are more than PENDING_LIMIT. Empty with a
     task backend that runs tasks at once (tests) or keeps no queue in the database."""
-    from django.tasks import task_backends
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
-
     if not isinstance(task_backends[index_task.backend], DatabaseBackend):
         return []
     # READY only: that status has a (partial) index; a running task writes its entry within
@@ -94,3 +83,21 @@ def pending_ids(kind: str) -> list[int] | None:
         return None
     return sorted({int(args[1]) for args in (r["args"] for r in rows)
                    if len(args) > 1 and str(args[1]).isdigit()})
+
+
+class IndexEngine:
+    """This app's index behind ``core.fulltext`` (installed by ``SearchConfig.ready``)."""
+
+    def matching_ids(self, committee_id: int, query: str, *, kind: str) -> Match | None:
+        return matching_ids(committee_id, query, kind=kind)
+
+    def pending_ids(self, kind: str) -> list[int] | None:
+        return pending_ids(kind)
+
+    def search_ids(self, actor: Actor, query: str, *, kind: str, limit: int,
+                   public_only: bool) -> list[int]:
+        hits = search(actor, query, kind=kind, limit=limit, public_only=public_only).hits
+        return [int(h.entry.object_id) for h in hits]
+
+
+ENGINE = IndexEngine()

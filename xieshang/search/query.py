@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet
+from django.utils.dateparse import parse_datetime
 
 from xieshang.core.models import Role
 from xieshang.core.permissions import Actor
@@ -158,7 +159,6 @@ RANK_POOL = 600
 
 def _as_ts(value: Any) -> float:
     if isinstance(value, str):  # SQLite through a raw cursor
-        from django.utils.dateparse import parse_datetime
 
         parsed = parse_datetime(value)
         return parsed.timestamp() if parsed else 0.0

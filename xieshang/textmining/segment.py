@@ -158,7 +158,7 @@ def analyzer(text: str) -> list[str]:
 
 def key_phrases(texts: Iterable[str], top: int = 5) -> list[str]:
     """The most characteristic words of a group of texts (jieba's TF-IDF keywords)."""
-    import jieba.analyse
+    import jieba.analyse  # loads its IDF table: only where key phrases are asked for
 
     _ensure()
     joined = "\n".join(texts)

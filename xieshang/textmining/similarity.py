@@ -10,6 +10,7 @@ were set on generated rewordings, reorderings and partial overlaps (benchmarks/t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -153,8 +154,6 @@ class SimilarityModel:
 
 def shared_phrases(a: str, b: str, top: int = 6) -> list[str]:
     """Phrases the two texts share (longest common runs of two or more characters)."""
-    from difflib import SequenceMatcher
-
     pa, pb = segment.normalise(a), segment.normalise(b)
     matcher = SequenceMatcher(None, pa, pb, autojunk=False)
     found: list[str] = []

@@ -9,9 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from xieshang.core.figures import Scope, compute
 from xieshang.core.models import Committee
 from xieshang.reports.draft import DRAFTS, draft_docx
-from xieshang.reports.figures import Scope, compute
 
 
 def _date(value: str) -> dt.date:

@@ -1,5 +1,5 @@
-"""The demo websites (xieshang/portal/demo.py) and the demo county's duty scores
-(xieshang/duties/demo.py), built once with every app's demo (rolled back at the end)."""
+"""The demo websites (xieshang/devdata/portal.py) and the demo county's duty scores
+(xieshang/devdata/duties.py), built once with every app's demo (rolled back at the end)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.urls import reverse
 from tests.conftest import STORY_DAY
 from xieshang.activities.models import ReadingRecord
 from xieshang.activities.selectors import learning_coverage
-from xieshang.core.demo import DEMO_PASSWORD, DemoContext, demo_modules
+from xieshang.devdata.demo import DEMO_PASSWORD, DemoContext, build_demo
 from xieshang.duties.models import DutyWarning, ManualItem, RuleSet, Score, ScoreLine
 from xieshang.portal.models import Article, Column, Image, Site
 
@@ -31,10 +31,7 @@ class TestDemo:
         media, settings.MEDIA_ROOT = settings.MEDIA_ROOT, tmp_path_factory.mktemp("media")
         with (time_machine.travel(STORY_DAY, tick=True), django_db_blocker.unblock(),
               transaction.atomic()):
-            ctx = DemoContext(rng=random.Random(2026), verbose=False)
-            for module in demo_modules():
-                if module.__name__ != "xieshang.core.demo":
-                    module.build(ctx)
+            ctx = build_demo(seed=2026, verbose=False)
             yield ctx
             transaction.set_rollback(True)
         settings.MEDIA_ROOT = media
@@ -42,6 +39,20 @@ class TestDemo:
     @pytest.fixture(autouse=True)
     def _db(self, demo, db):
         """Each test runs in a savepoint inside the shared build."""
+
+    def test_proposals_written_in_bulk_are_in_the_search_index(self, demo):
+        """The proposals builder writes in bulk (no post_save); build_demo indexes them."""
+        from xieshang.proposals.models import Proposal
+        from xieshang.search.index import SOURCES
+        from xieshang.search.models import SearchEntry
+
+        searchable = {str(p.pk) for p in Proposal.objects.filter(committee=demo.county)
+                      if SOURCES["proposal"].to_document(p) is not None}
+        assert len(searchable) > 300
+        indexed = set(SearchEntry.objects.filter(kind="proposal", object_id__in=searchable)
+                      .values_list("object_id", flat=True))
+        assert indexed == searchable
+        assert demo.extra["indexed"]["proposal"] >= len(searchable)
 
     def test_each_committee_has_a_public_site(self, demo):
         for committee in (demo.county, demo.city, demo.province):
@@ -149,7 +160,7 @@ class TestDemo:
 @pytest.mark.django_db
 def test_duties_demo_leaves_a_warning_rule_it_cannot_judge_inactive(county):
     """An "at most" warning rule counting a kind nothing reports would warn every member."""
-    from xieshang.duties import demo as duties_demo
+    from xieshang.devdata import duties as duties_demo
     from xieshang.duties.models import WarningRule
 
     blind = WarningRule.objects.create(committee=county, name="无人上报", kinds=["nothing.here"],

@@ -1,9 +1,10 @@
 """The demo loader: ``xieshang demo`` builds a realistic county (under a city and a province).
 
-Each Xieshang app may have a ``demo.py`` with ``build(ctx: DemoContext) -> None``; they run in
-INSTALLED_APPS order, so an app sees everything its dependencies created. Everything is made
-through the services (so the rules and the audit log apply), with a seeded random generator so
-that two runs give the same county.
+Each area of work has a builder in this app (``devdata/<area>.py`` with
+``build(ctx: DemoContext) -> None``); ``BUILDERS`` runs them in the order of the layers, so a
+builder sees everything the areas below it created. An area whose app is not installed is
+skipped. Data is made through the services (so the rules and the audit log apply), with a
+seeded random generator so that two runs give the same county.
 """
 
 from __future__ import annotations
@@ -13,18 +14,15 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 from importlib import import_module
-from importlib.util import find_spec
-from typing import TYPE_CHECKING, Any
+from types import ModuleType
+from typing import Any
 
 from django.apps import apps
 
 from xieshang.core import clock
-
-if TYPE_CHECKING:
-    from xieshang.core.models import Committee, Session, Term, User
-    from xieshang.core.permissions import Actor
-    from xieshang.members.models import HandlingUnit, Member, Sector
-
+from xieshang.core.models import Committee, Session, Term, User
+from xieshang.core.permissions import Actor
+from xieshang.members.models import HandlingUnit, Member, Sector
 
 # Every demo login shares this password (letters and digits, so the password rules accept it).
 DEMO_PASSWORD = "Demo2026xs"
@@ -107,8 +105,6 @@ class DemoContext:
         return round(full_year_count * min(1.0, self.year_elapsed / story_share))
 
     def system(self, committee: Committee) -> Actor:
-        from xieshang.core.permissions import Actor
-
         return Actor.for_system(committee)
 
     def log(self, message: str) -> None:
@@ -116,19 +112,40 @@ class DemoContext:
             print(message, flush=True)  # noqa: T201 - the demo command reports progress
 
 
-def demo_modules() -> list[Any]:
-    out = []
-    for config in apps.get_app_configs():
-        if config.name.startswith("xieshang.") and find_spec(f"{config.name}.demo") is not None:
-            out.append(import_module(f"{config.name}.demo"))
-    return out
+# (the app whose data it builds, the builder in this package), in the order they run.
+BUILDERS = (
+    ("xieshang.members", "members"),
+    ("xieshang.proposals", "proposals"),
+    ("xieshang.opinions", "opinions"),
+    ("xieshang.activities", "activities"),
+    ("xieshang.duties", "duties"),
+    ("xieshang.portal", "portal"),
+)
+
+
+# The kinds of record a builder writes in bulk, indexed after the build.
+BULK_KINDS = ("proposal",)
+
+
+def demo_modules() -> list[ModuleType]:
+    """The builders of the installed apps, in order (imported on demand: a builder imports
+    its app's models, which an install without that app does not have)."""
+    return [import_module(f"xieshang.devdata.{name}") for app, name in BUILDERS
+            if apps.is_installed(app)]
 
 
 def build_demo(*, seed: int = 2026, verbose: bool = True) -> DemoContext:
     ctx = DemoContext(rng=random.Random(seed), verbose=verbose)
     for module in demo_modules():
-        if module.__name__ == __name__:
-            continue
         ctx.log(f"· {module.__name__}")
         module.build(ctx)
+    if apps.is_installed("xieshang.search"):
+        # The proposals builder writes most proposals in bulk (no post_save, so the index hears
+        # nothing of them); their entries are written here, once co-signers are known too.
+        # Imported here: search is an optional app.
+        from xieshang.devdata.indexing import index_committees
+
+        committees = [c.pk for c in (ctx.county, ctx.city, ctx.province) if c is not None]
+        ctx.extra["indexed"] = index_committees(committees, BULK_KINDS)
+        ctx.log(f"· search index: {ctx.extra['indexed']}")
     return ctx

@@ -1,4 +1,4 @@
-"""The province-scale generator (xieshang/core/scale.py) at a small size: 2 cities × 2 counties ×
+"""The province-scale generator (xieshang/devdata/scale.py) at a small size: 2 cities × 2 counties ×
 1 year. The rows it writes must obey the same rules as the services': serial numbers unique and
 gap-free per session, every status reached along the workflow table with one event per step."""
 
@@ -15,7 +15,7 @@ from django.db.models import F
 from xieshang.activities.models import Activity, Invitation
 from xieshang.core.models import AuditLog, Committee, Role, User
 from xieshang.core.permissions import actor_for
-from xieshang.core.scale import ScaleSpec, _check, _steps_valid, build_scale
+from xieshang.devdata.scale import ScaleSpec, _check, _steps_valid, build_scale
 from xieshang.members.models import Member, TermMembership
 from xieshang.opinions import workflow as opinion_workflow
 from xieshang.opinions.models import OpinionEvent, OpinionReport
@@ -163,3 +163,32 @@ def test_a_row_that_breaks_the_models_rules_is_refused():
         _check(Proposal(title="短", body="x", status=Status.DRAFT), ["committee", "session",
                                                                     "proposer", "created_by",
                                                                     "category"])
+
+
+def test_rows_written_in_bulk_are_in_the_search_index(built_db):
+    """bulk_create sends no post_save: the generator writes the index entries itself."""
+    from xieshang.search.index import SOURCES
+    from xieshang.search.models import SearchEntry
+
+    for kind, model in (("proposal", Proposal), ("opinion", OpinionReport),
+                        ("activity", Activity)):
+        searchable = {str(obj.pk) for obj in model.objects.filter(
+            committee__code__startswith="sc-") if SOURCES[kind].to_document(obj) is not None}
+        assert searchable
+        indexed = set(SearchEntry.objects.filter(kind=kind, object_id__in=searchable)
+                      .values_list("object_id", flat=True))
+        assert indexed == searchable, kind
+    assert built_db.counts["search entries"] >= len(searchable)
+
+
+def test_every_committee_year_has_its_rule_set_and_scores(built_db):
+    """The duty scores of what was written in bulk are computed, as the services would ask."""
+    from xieshang.duties.models import RuleSet, Score
+
+    for committee in Committee.objects.filter(code__startswith="sc-"):
+        assert RuleSet.objects.filter(committee=committee, year=TODAY.year).count() == 1
+        scored = Score.objects.filter(committee=committee, year=TODAY.year)
+        assert scored.count() == Member.objects.filter(committee=committee).count()
+        assert scored.filter(total__gt=0).exists()
+    assert built_db.counts["duty scores"] == Score.objects.filter(
+        committee__code__startswith="sc-").count()

@@ -1,4 +1,4 @@
-"""Data for the demo county (``members/demo.py``): names, sectors, workplaces, units.
+"""Data for the demo county (``devdata/members.py``): names, sectors, workplaces, units.
 
 Everything here is fictional but shaped like a real county committee in the south-west:
 云岭省 (province) → 青川市 (city) → 清河县 (county). Text is data, so it is in Chinese.

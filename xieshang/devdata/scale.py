@@ -32,13 +32,35 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from xieshang.activities import services as aservices
+from xieshang.activities.models import Activity, Invitation
 from xieshang.core import audit
 from xieshang.core import clock as xclock
 from xieshang.core import services as core_services
-from xieshang.core.demo import DEMO_PASSWORD
+from xieshang.core.calendar import WorkCalendar
 from xieshang.core.models import Committee, Role, Session, Term, User
 from xieshang.core.permissions import Actor
+from xieshang.devdata import members as mdemo
+from xieshang.devdata import names
+from xieshang.devdata import opinions as odemo
+from xieshang.devdata import proposals as pdemo
+from xieshang.devdata.demo import DEMO_PASSWORD
+from xieshang.devdata.indexing import index_committees
+from xieshang.duties import engine as duty_engine
+from xieshang.duties import services as duty_services
+from xieshang.duties.models import Score
+from xieshang.members import services as mservices
+from xieshang.members.models import HandlingUnit, Member, Sector
+from xieshang.members.services import NewMember, members_bulk_create
+from xieshang.opinions import workflow as opinion_workflow
+from xieshang.opinions.models import AuthorKind, OpinionEvent, OpinionReport, OpinionVersion
+from xieshang.proposals import services as pservices
+from xieshang.proposals import workflow as proposal_workflow
+from xieshang.proposals.models import Assignment, Feedback, Proposal, ProposalEvent, Reply
 
+# The kinds of record written with bulk_create, indexed once the committees are built (members
+# go through members_bulk_create, which sends post_save, so the index queues them itself).
+BULK_KINDS = ("proposal", "opinion", "activity")
 PREFIX = "sc"  # committee codes: sc-prov, sc-c01, sc-c01-03
 CITY_STEMS = ("青川", "白鹭", "金沙", "云台", "石林", "碧江", "玉溪", "龙泉", "临川", "松涛",
               "凤鸣", "雁荡", "秀峰", "桐柏", "明月", "清源", "翠屏", "丹霞", "华亭", "望江")
@@ -81,7 +103,6 @@ class Report:
     counts: Counter[str] = field(default_factory=Counter)
     timings: dict[str, float] = field(default_factory=dict)
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role, username, code)
-
     def add(self, phase: str, seconds: float) -> None:
         self.timings[phase] = self.timings.get(phase, 0.0) + seconds
 
@@ -90,10 +111,8 @@ class _Clock:
     def __init__(self, report: Report, log: Callable[[str], None]) -> None:
         self.report, self.log = report, log
         self.started = time.monotonic()
-
     def phase(self, name: str) -> _Phase:
         return _Phase(self, name)
-
     def elapsed(self) -> float:
         return time.monotonic() - self.started
 
@@ -101,10 +120,8 @@ class _Clock:
 class _Phase:
     def __init__(self, clock: _Clock, name: str) -> None:
         self.clock, self.name = clock, name
-
     def __enter__(self) -> None:
         self.t0 = time.monotonic()
-
     def __exit__(self, *exc: object) -> None:
         self.clock.report.add(self.name, time.monotonic() - self.t0)
 
@@ -136,20 +153,18 @@ def _steps_valid(table: dict[tuple[str, str], Any], start: str,
 class _Body:
     committee: Committee
     actor: Actor
-    level: Any  # members.demo.LevelSpec
+    level: mdemo.LevelSpec
     terms: list[Term] = field(default_factory=list)
     sessions: list[Session] = field(default_factory=list)
-    sectors: list[Any] = field(default_factory=list)
-    units: list[Any] = field(default_factory=list)
-    members: list[Any] = field(default_factory=list)
-    veterans: list[Any] = field(default_factory=list)  # served since the first term
+    sectors: list[Sector] = field(default_factory=list)
+    units: list[HandlingUnit] = field(default_factory=list)
+    members: list[Member] = field(default_factory=list)
+    veterans: list[Member] = field(default_factory=list)  # served since the first term
     staff: User | None = None
 
 
 def build_scale(spec: ScaleSpec, *, log: Callable[[str], None] = lambda s: None) -> Report:
     """Build the province described by ``spec``; prints progress through ``log``."""
-    from xieshang.members import demo as mdemo
-
     today = xclock.today()
     rng = random.Random(spec.seed)
     report = Report()
@@ -157,12 +172,11 @@ def build_scale(spec: ScaleSpec, *, log: Callable[[str], None] = lambda s: None)
     people = mdemo.People(rng)
     password = make_password(DEMO_PASSWORD)
     first_year = today.year - spec.years + 1
-
-    def lvl(template: Any, code: str, stem: str, place: str, members: int, units: Any) -> Any:
+    def lvl(template: mdemo.LevelSpec, code: str, stem: str, place: str, members: int,
+            units: Any) -> mdemo.LevelSpec:
         return replace(template, code=code, stem=stem, place=place, members=members,
                        units=units, name=f"中国人民政治协商会议{place}委员会",
                        short_name=f"{place}政协", term_start=dt.date(first_year, 1, 10))
-
     prov_t, city_t, county_t = mdemo.LEVELS
     with clock.phase("committees"):
         province = _committee(lvl(prov_t, f"{PREFIX}-prov", "云岭", "云岭省",
@@ -185,7 +199,6 @@ def build_scale(spec: ScaleSpec, *, log: Callable[[str], None] = lambda s: None)
                         spec.county_members, county_t.units), city.committee))
     report.counts["committees"] = len(bodies)
     log(f"  {len(bodies)} committees ({clock.elapsed():.0f} s)")
-
     first_county = next((b for b in bodies if b.committee.level == Committee.Level.COUNTY),
                         None)
     for n, b in enumerate(bodies, start=1):
@@ -206,15 +219,35 @@ def build_scale(spec: ScaleSpec, *, log: Callable[[str], None] = lambda s: None)
                 _opinions(b, rng, spec, today, report)
             with clock.phase("activities and attendance"):
                 _activities(b, rng, spec, today, report)
+            with clock.phase("duty rule sets and scores"):
+                _duty_scores(b, first_year, today, report)
         log(f"  [{n}/{len(bodies)}] {b.level.short_name}: {len(b.members)} members, "
             f"{time.monotonic() - t0:.1f} s, CPU {time.process_time() - cpu0:.1f} s "
             f"(total {clock.elapsed():.0f} s)")
+    # Proposals, opinion reports and activities went in with bulk_create, which the search
+    # index does not hear of: their entries are written here, for these committees.
+    with clock.phase("search index (rows written in bulk)"):
+        indexed = index_committees([b.committee.pk for b in bodies], BULK_KINDS)
+    report.counts["search entries"] = sum(indexed.values())
+    log(f"  search index: {indexed} ({clock.elapsed():.0f} s)")
     report.timings["total"] = clock.elapsed()
     report.timings["total CPU (this process)"] = time.process_time()
     return report
 
 
-def _committee(level: Any, parent: Committee | None) -> _Body:
+def _duty_scores(b: _Body, first_year: int, today: dt.date, report: Report) -> None:
+    """Each year's rule set (the standard template, through the service) and the scores of
+    what was written in bulk, computed now as the county demo does (the build is one
+    transaction per committee, so the queued recomputation would find nothing left to do)."""
+    for year in range(first_year, today.year + 1):
+        duty_services.ruleset_create_from_template(actor=b.actor, committee=b.committee,
+                                                   year=year)
+        if not duty_services.recompute_pending(b.committee.pk, year):
+            duty_engine.recompute(b.committee, year)
+    report.counts["duty scores"] += Score.objects.filter(committee=b.committee).count()
+
+
+def _committee(level: mdemo.LevelSpec, parent: Committee | None) -> _Body:
     committee = core_services.committee_create(
         actor=Actor.for_system(parent), name=level.name, code=level.code, level=level.level,
         parent=parent, short_name=level.short_name)
@@ -240,11 +273,7 @@ def _terms_sessions(b: _Body, first_year: int, years: int, today: dt.date) -> No
             proposal_window_start=dt.date(year - 1, 11, 1)))
 
 
-def _sectors_units(b: _Body, people: Any) -> None:
-    from xieshang.members import demo_names as names
-    from xieshang.members import services as mservices
-    from xieshang.members.models import Member
-
+def _sectors_units(b: _Body, people: mdemo.People) -> None:
     for order, spec in enumerate(names.SECTORS, start=1):
         b.sectors.append(mservices.sector_create(actor=b.actor, committee=b.committee,
                                                  name=spec.name, order=order, code=spec.code))
@@ -258,11 +287,8 @@ def _sectors_units(b: _Body, people: Any) -> None:
             address=people.address(b.level), keywords=keywords, order=order))
 
 
-def _members(b: _Body, people: Any, rng: random.Random, spec: ScaleSpec, report: Report) -> None:
-    from xieshang.members import demo as mdemo
-    from xieshang.members import demo_names as names
-    from xieshang.members.services import NewMember, members_bulk_create
-
+def _members(b: _Body, people: mdemo.People, rng: random.Random, spec: ScaleSpec,
+             report: Report) -> None:
     sector_of = {s.name: s for s in b.sectors}
     weights = [s.county for s in names.SECTORS]
     sector_names = [s.name for s in names.SECTORS]
@@ -282,7 +308,6 @@ def _members(b: _Body, people: Any, rng: random.Random, spec: ScaleSpec, report:
 
 def _logins(b: _Body, password: str, member_logins: int, report: Report) -> None:
     code = b.committee.code
-
     def user(username: str, name: str, role: str, **kw: Any) -> User:
         u = core_services.user_create(actor=b.actor, username=username, password=None,
                                       display_name=name)
@@ -291,7 +316,6 @@ def _logins(b: _Body, password: str, member_logins: int, report: Report) -> None
         core_services.role_grant(actor=b.actor, user=u, committee=b.committee, role=role, **kw)
         report.logins.append((role, username, code))
         return u
-
     b.staff = user(f"{code}-staff", "提案委工作人员", Role.STAFF_PROPOSAL)
     core_services.role_grant(actor=b.actor, user=b.staff, committee=b.committee,
                              role=Role.STAFF_OPINION)
@@ -316,11 +340,6 @@ def _scaled_mix(mix: Sequence[tuple[str, int]], total: int) -> list[tuple[str, i
 
 def _proposals(b: _Body, rng: random.Random, spec: ScaleSpec, today: dt.date,
                report: Report) -> None:
-    from xieshang.core.calendar import WorkCalendar
-    from xieshang.proposals import demo as pdemo
-    from xieshang.proposals import services as pservices
-    from xieshang.proposals import workflow
-    from xieshang.proposals.models import Assignment, Feedback, Proposal, ProposalEvent, Reply
 
     S = pdemo.S
     committee = b.committee
@@ -344,7 +363,7 @@ def _proposals(b: _Body, rng: random.Random, spec: ScaleSpec, today: dt.date,
         for status, count in mix:
             steps = pdemo.STEPS[status]
             if status not in validated:
-                _steps_valid(workflow.TRANSITIONS, S.DRAFT, steps)
+                _steps_valid(proposal_workflow.TRANSITIONS, S.DRAFT, steps)
                 validated.add(status)
             filed = any(a == "file" for a, _s in steps)
             for _n in range(count):
@@ -490,12 +509,8 @@ OPINION_STEPS: dict[str, list[tuple[str, str]]] = {
 
 def _opinions(b: _Body, rng: random.Random, spec: ScaleSpec, today: dt.date,
               report: Report) -> None:
-    from xieshang.opinions import demo as odemo
-    from xieshang.opinions import workflow
-    from xieshang.opinions.models import AuthorKind, OpinionEvent, OpinionReport, OpinionVersion
-
     for steps in OPINION_STEPS.values():
-        _steps_valid(workflow.TRANSITIONS, "submitted", steps)
+        _steps_valid(opinion_workflow.TRANSITIONS, "submitted", steps)
     committee = b.committee
     now = xclock.now()
     fks = ["committee", "author_member", "author_body", "sector", "submitted_by",
@@ -567,9 +582,6 @@ ACTIVITY_TITLES = ("常委会议", "主席会议", "专题协商会", "视察调
 
 def _activities(b: _Body, rng: random.Random, spec: ScaleSpec, today: dt.date,
                 report: Report) -> None:
-    from xieshang.activities import services as aservices
-    from xieshang.activities.models import Activity, Invitation
-
     committee = b.committee
     types = [t for t in aservices.activity_types_ensure(committee).values()
              if t.category not in aservices.UNITS_REQUIRED]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.core.management import call_command
 
-from tests.core.test_scale import tiny
+from tests.devdata.test_scale import tiny
 from xieshang.core.models import AuditLog, Committee
 
 
 def test_demo_command_builds_small_scale_into_an_empty_database(db, monkeypatch):
-    import xieshang.core.scale as scale
+    import xieshang.devdata.scale as scale
 
     monkeypatch.setattr(scale.ScaleSpec, "small", classmethod(lambda cls: tiny()))
     call_command("demo", "--scale", "small", verbosity=0)

@@ -9,12 +9,14 @@ same paths as the workflow table (one event per step, version = number of events
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 
 from xieshang.core import clock
 from xieshang.core.calendar import WorkCalendar
+from xieshang.core.permissions import actor_for
+from xieshang.devdata.demo import DemoContext
 from xieshang.proposals import services
 from xieshang.proposals.models import (
     Assignment,
@@ -24,9 +26,6 @@ from xieshang.proposals.models import (
     Reply,
     Status,
 )
-
-if TYPE_CHECKING:
-    from xieshang.core.demo import DemoContext
 
 S = Status
 TOPICS: dict[str, list[str]] = {
@@ -259,8 +258,6 @@ def build(ctx: DemoContext) -> None:
 def _through_services(ctx: DemoContext) -> None:
     """Two proposals of the demo member made through the services: one waits for the office's
     review, one has been filed and assigned to 县教育局 (waiting for its sign-for)."""
-    from xieshang.core.permissions import actor_for
-
     county = ctx.county
     member, staff = ctx.users.get("weiyuan"), ctx.users.get("tiweiban")
     unit = ctx.extra.get("unit_by_short", {}).get(county.code if county else "", {}).get("县教育局")

@@ -20,7 +20,6 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import STORY_DAY
-from xieshang.core.demo import DEMO_PASSWORD, DemoContext, Login
 from xieshang.core.models import (
     AuditLog,
     CalendarDay,
@@ -30,7 +29,8 @@ from xieshang.core.models import (
     User,
 )
 from xieshang.core.validators import validate_id_number, validate_mobile
-from xieshang.members import demo as members_demo
+from xieshang.devdata import members as members_demo
+from xieshang.devdata.demo import DEMO_PASSWORD, DemoContext, Login
 from xieshang.members.models import (
     CollectiveBody,
     HandlingUnit,

@@ -22,9 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from xieshang.core import audit
-from xieshang.core.demo import DEMO_PASSWORD, Login, build_demo
 from xieshang.core.models import AuditLog, Committee, User
 from xieshang.core.permissions import Actor
+from xieshang.devdata.demo import DEMO_PASSWORD, Login, build_demo
+from xieshang.devdata.scale import ScaleSpec, build_scale
 
 BUILD_ACTION = "demo.build"
 URL = "http://127.0.0.1:8000/"
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=("county", "province", "small"), default="county",
                             help="county: the demo county (default); province: 1 province, "
                                  "14 cities, 100 counties, ~30,000 members, 10 years of records "
-                                 "for load tests (xieshang/core/scale.py); small: the same at "
+                                 "for load tests (xieshang/devdata/scale.py); small: the same at "
                                  "2 cities x 2 counties x 1 year")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -76,8 +77,6 @@ class Command(BaseCommand):
         self._print_logins(ctx.logins)
 
     def _scale(self, scale: str, seed: int, verbose: bool) -> None:
-        from xieshang.core.scale import ScaleSpec, build_scale
-
         spec = ScaleSpec.province() if scale == "province" else ScaleSpec.small()
         spec.seed = seed
         self.stdout.write(f"Building the {scale}-scale data (seed {seed})…")

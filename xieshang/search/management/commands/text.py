@@ -6,7 +6,10 @@
     xieshang text hot-topics --csv F --text-column C [...] --time-column T [--support-column S]
                              [--id-column I] --top N
     xieshang text reindex [--kind K]
-Errors in the input are reported in one line (exit status 2), never as a traceback.
+Errors in the input are reported in one line (exit status 2), never as a traceback. The command
+is the search app's: it rebuilds the index and fits the proposals' models, both below search.
+The text-mining modules are imported inside each action on purpose: scikit-learn is heavy, and
+each action needs one of them.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from xieshang.core.models import Committee
+from xieshang.proposals import similar
+from xieshang.search.index import SOURCES, reindex
 from xieshang.textmining.csvio import InputError, joined_text, read_csv, require_columns
 
 
@@ -71,8 +77,6 @@ class Command(BaseCommand):
             raise CommandError(f"{type(exc).__name__}: {exc}", returncode=2) from None
 
     def reindex(self, options: dict[str, Any]) -> None:
-        from xieshang.search.index import SOURCES, reindex
-
         unknown = set(options["kind"] or []) - set(SOURCES)
         if unknown:
             raise InputError(f"unknown kind(s): {', '.join(sorted(unknown))}; "
@@ -84,9 +88,6 @@ class Command(BaseCommand):
         self.stdout.write(f"reindexed in {time.perf_counter() - started:.1f} s")
 
     def similar_fit(self, options: dict[str, Any]) -> None:
-        from xieshang.core.models import Committee
-        from xieshang.proposals import similar
-
         committees = Committee.objects.order_by("path")
         if options["committee"]:
             committees = committees.filter(code__in=options["committee"])

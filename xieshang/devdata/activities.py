@@ -25,9 +25,11 @@ from xieshang.activities.models import (
     Suggestion,
 )
 from xieshang.core.calendar import WorkCalendar
-from xieshang.core.demo import DemoContext
 from xieshang.core.models import Committee
+from xieshang.core.permissions import Actor
+from xieshang.devdata.demo import DemoContext
 from xieshang.members.models import ActivityGroup, HandlingUnit, Member, SpecialCommittee
+from xieshang.members.services import unit_create
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 # The seed report's four years, in the story's years (moved with ``ctx.date``).
@@ -103,8 +105,6 @@ def _when(rng: Any, year: int, until: dt.date | None = None) -> dt.datetime:
 
 def _units(ctx: DemoContext, committee: Committee) -> list[HandlingUnit]:
     """At least 27 government departments (topped up if the members demo made fewer)."""
-    from xieshang.members.services import unit_create
-
     units = list(HandlingUnit.objects.filter(committee=committee, is_active=True,
                                              kind=HandlingUnit.Kind.GOVERNMENT).order_by("id"))
     extra = ["县发展和改革局", "县教育局", "县科学技术局", "县工业和信息化局", "县民族宗教事务局",
@@ -293,9 +293,7 @@ def _invitations(ctx: DemoContext, committee: Committee, held: list[Activity],
                                       reason="外出学习，无法参加")
 
 
-def _member_actor(committee: Committee, member: Member) -> Any:
-    from xieshang.core.permissions import Actor
-
+def _member_actor(committee: Committee, member: Member) -> Actor:
     return Actor(user=member.user, committee=committee, roles=frozenset({"member"}),
                  member_id=member.pk)
 

@@ -10,10 +10,11 @@ from tests.factories import (
     SpecialCommitteeFactory,
     user_with_role,
 )
-from xieshang.activities import demo, selectors
+from xieshang.activities import selectors
 from xieshang.activities.models import Activity, Invitation, Suggestion
-from xieshang.core.demo import DemoContext
 from xieshang.core.models import Role, Term
+from xieshang.devdata import activities as demo
+from xieshang.devdata.demo import DemoContext
 from xieshang.members.models import Member
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,12 @@ scores and of open warnings.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
-from xieshang.core import audit
-from xieshang.core.demo import DemoContext
+from django.apps import apps
+
 from xieshang.core.permissions import actor_for
+from xieshang.devdata.demo import DemoContext
 from xieshang.duties import engine, services
 from xieshang.duties.facts import kind_matches, known_kinds
 from xieshang.duties.models import DutyWarning, RuleSet, Score, WarningRule
@@ -43,7 +45,17 @@ def _members_in(year: int, members: list[Member]) -> list[Member]:
 
 # A rule many committees add (一年内无故缺席政协活动两次的，予以提醒谈话), to show that staff
 # can write their own besides the defaults.
-ABSENCES = {
+class RuleSpec(TypedDict):
+    name: str
+    kinds: list[str]
+    period: str
+    comparison: str
+    threshold: int
+    from_month: int
+    message: str
+
+
+ABSENCES: RuleSpec = {
     "name": "本年度两次无故缺席政协活动", "kinds": ["activity.absent_unexcused:*"],
     "period": "year", "comparison": "at_least", "threshold": 2, "from_month": 1,
     "message": "您本年度已两次无故缺席政协组织的活动，请按时参加或事先请假。",
@@ -68,18 +80,13 @@ def _demo_warning_rules(ctx: DemoContext) -> None:
     county = ctx.county
     assert county is not None
     system = ctx.system(county)
-    rule, created = WarningRule.objects.get_or_create(
-        committee=county, name=ABSENCES["name"], defaults=dict(ABSENCES))
-    if created:
-        audit.record(system, "duty.warning_rule_create", rule, after=audit.snapshot(rule))
+    if not WarningRule.objects.filter(committee=county, name=ABSENCES["name"]).exists():
+        services.warning_rule_add(actor=system, committee=county, **ABSENCES)
     for rule in WarningRule.objects.filter(committee=county, is_active=True,
                                            comparison=WarningRule.Comparison.AT_MOST):
         missing = _unreported(list(rule.kinds))
         if missing:
-            rule.is_active = False
-            rule.save(update_fields=["is_active"])
-            audit.record(system, "duty.warning_rule_pause", rule,
-                         after={"is_active": False, "unreported_kinds": missing})
+            services.warning_rule_pause(actor=system, rule=rule, unreported_kinds=missing)
             ctx.log(f"  warning rule “{rule.name}” left inactive: nothing reports "
                     f"{', '.join(missing)} yet")
 
@@ -94,10 +101,9 @@ CO_SIGNERS = (1, 2, 2, 3, 3, 4)
 def _co_sign(ctx: DemoContext, members: list[Member]) -> int:
     """Co-signers for the county's submitted individual proposals, preferring the proposer's
     sector (as in practice: 联名 within a sector group), confirmed the day before submission."""
-    from importlib.util import find_spec
-
-    if find_spec("xieshang.proposals.models") is None:
+    if not apps.is_installed("xieshang.proposals"):
         return 0
+    # Imported here on purpose: the proposals app is optional beside duties.
     from xieshang.proposals.models import Proposal, ProposalCoProposer, Status
 
     county = ctx.county

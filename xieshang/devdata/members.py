@@ -2,7 +2,7 @@
 
 Builds 云岭省政协 (``demo-prov``) → 青川市政协 (``demo-city``) → 清河县政协 (``demo-county``),
 all through the services (so the audit log shows who made what), with ``ctx.rng`` so that one
-seed always gives the same county. Later apps' ``demo.py`` read what this fills in:
+seed always gives the same county. The later builders of this package read what this fills in:
 
 ``ctx.province`` / ``ctx.city`` / ``ctx.county``
     the three ``Committee`` rows.
@@ -46,13 +46,12 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 
-from xieshang.core import audit
 from xieshang.core import services as core_services
-from xieshang.core.demo import DEMO_PASSWORD, DemoContext, Login
 from xieshang.core.models import Committee, Role, Session, Term, User
 from xieshang.core.permissions import Actor
 from xieshang.core.validators import ID_CHECK, ID_WEIGHTS
-from xieshang.members import demo_names as names
+from xieshang.devdata import names
+from xieshang.devdata.demo import DEMO_PASSWORD, DemoContext, Login
 from xieshang.members import services
 from xieshang.members.models import (
     ActivityGroup,
@@ -323,12 +322,9 @@ def _committee(ctx: DemoContext, level: LevelSpec, parent: Committee | None,
         actor=Actor.for_system(parent), name=level.name, code=level.code, level=level.level,
         parent=parent, short_name=level.short_name)
     actor = ctx.system(committee)
-    # committee_create takes no contact details, so they are set here and audited the same way.
-    committee.contact_address = level.address
-    committee.contact_phone = people.landline(level.phone_area)
-    committee.save(update_fields=["contact_address", "contact_phone"])
-    audit.record(actor, "committee.update", committee, after=audit.snapshot(
-        committee, ["contact_address", "contact_phone"]))
+    committee = core_services.committee_contact_update(
+        actor=actor, committee=committee, contact_address=level.address,
+        contact_phone=people.landline(level.phone_area))
     return Built(level=level, committee=committee, actor=actor)
 
 
@@ -676,11 +672,7 @@ def _logins(ctx: DemoContext, county: Built, city: Built, province: Built,
     login("承办单位负责人", "jiaoyuju_ld", county, f"{name}，{unit.name} 分管副局长，签发答复")
     login("主席（领导）", "zhuxi", county, f"{chair.name}，县政协主席；主席会议、督办重点提案")
     admin = _user(ctx, county, "admin", "系统管理员", [(Role.ADMIN, {})])
-    # There is no service for the Django admin flags; set them and audit them like one would.
-    admin.is_staff = admin.is_superuser = True
-    admin.save(update_fields=["is_staff", "is_superuser"])
-    audit.record(county.actor, "user.superuser", admin,
-                 after={"is_staff": True, "is_superuser": True})
+    core_services.user_set_site_superuser(actor=county.actor, user=admin)
     login("系统管理员", "admin", county, "也是 Django 超级用户，可进入 /admin/")
     for b, username in ((city, "shi_admin"), (province, "sheng_admin")):
         name = staff_name()

@@ -30,9 +30,9 @@ from PIL import ImageDraw
 
 from xieshang.activities.models import ReadingRecord
 from xieshang.core import clock
-from xieshang.core.demo import DemoContext
 from xieshang.core.models import Committee
 from xieshang.core.permissions import Actor, actor_for
+from xieshang.devdata.demo import DemoContext
 from xieshang.members.models import Member
 from xieshang.portal import services, workflow
 from xieshang.portal.models import Article, ArticleEvent, Column, Image, Site

@@ -8,23 +8,18 @@ information office (代为录入), which is how paper reports reach the platform
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.db.models import F, Q
 from django.utils import timezone
 
 from xieshang.core import clock
 from xieshang.core import services as core_services
-from xieshang.core.demo import Login
-from xieshang.core.models import Role
+from xieshang.core.models import Committee, Role
 from xieshang.core.permissions import Actor, actor_for
+from xieshang.devdata.demo import DemoContext, Login
+from xieshang.members.models import Member
 from xieshang.opinions import services
 from xieshang.opinions.models import Category, OpinionReport, Topic
-
-if TYPE_CHECKING:
-    from xieshang.core.demo import DemoContext
-    from xieshang.core.models import Committee
-    from xieshang.members.models import Member
 
 SUBJECTS = [
     ("关于加快老旧小区加装电梯的建议", Category.SOCIETY,

@@ -1,0 +1,14 @@
+"""Each area registers its own figures in the core registry; reports only reads them."""
+
+from xieshang.core import figures
+
+
+def test_each_area_registers_its_own_figures_in_the_old_order():
+    sections = [name for name, _provider in figures.providers()]
+    assert sections == ["members", "activities", "duties", "opinions", "proposals",
+                        "attendance", "units"]
+    modules = {name: provider.__module__ for name, provider in figures.providers()}
+    for area in ("members", "activities", "duties", "opinions", "proposals"):
+        assert modules[area] == f"xieshang.{area}.figures"
+    assert modules["attendance"] == "xieshang.activities.figures"
+    assert modules["units"] == "xieshang.reports.units"

@@ -1,0 +1,162 @@
+"""The activities area's figures: activities held, suggestions, learning and attendance
+(registered in ``ActivitiesConfig.ready``; keys in docs/reports.md)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from xieshang.activities.models import Activity, Category, Invitation, ReadingRecord, Suggestion
+from xieshang.activities.selectors import PRESENT
+from xieshang.core.figures import Figure, Scope
+from xieshang.members.models import Member
+
+# Activity type code → (figure key, label, unit). The keys are the ones in docs/reports.md.
+ACTIVITY_FIGURES = [
+    ("plenary", "plenaries", gettext_noop("Plenary sessions"), "times"),
+    ("standing_meeting", "standing_meetings", gettext_noop("Standing committee meetings"), "times"),
+    ("chair_meeting", "chair_meetings", gettext_noop("Chair meetings"), "times"),
+    ("party_group", "party_group_meetings", gettext_noop("Party group meetings"), "times"),
+    (
+        "special_committee_meeting",
+        "special_committee_meetings",
+        gettext_noop("Special committee meetings"),
+        "times",
+    ),
+    ("learning", "learning_sessions", gettext_noop("Learning sessions"), "times"),
+    ("training", "training_courses", gettext_noop("Training courses"), "courses"),
+    (
+        "thematic_consultation",
+        "thematic_consultations",
+        gettext_noop("Thematic consultations"),
+        "times",
+    ),
+    (
+        "counterpart_consultation",
+        "counterpart_consultations",
+        gettext_noop("Counterpart consultations"),
+        "times",
+    ),
+    ("sector_consultation", "sector_consultations", gettext_noop("Sector consultations"), "times"),
+    (
+        "proposal_consultation",
+        "proposal_consultations",
+        gettext_noop("Proposal-handling consultations"),
+        "times",
+    ),
+    (
+        "grassroots_consultation",
+        "grassroots_consultations",
+        gettext_noop("Grassroots consultations"),
+        "times",
+    ),
+    ("research", "research_topics", gettext_noop("Research topics"), "topics"),
+    ("sector_research", "sector_research", gettext_noop("Sector research activities"), "times"),
+    ("inspection", "inspections", gettext_noop("Inspections"), "items"),
+    (
+        "democratic_supervision",
+        "supervisions",
+        gettext_noop("Democratic supervision activities"),
+        "times",
+    ),
+    ("forum", "forums", gettext_noop("Member forums"), "times"),
+    ("seminar", "seminars", gettext_noop("Seminars"), "times"),
+    ("cultural", "cultural_events", gettext_noop("Cultural events"), "items"),
+    ("visit", "visits", gettext_noop("Visits"), "times"),
+    ("volunteer", "volunteer_services", gettext_noop("Volunteer services"), "times"),
+]
+UNITS = {"times": "次", "courses": "期", "topics": "个", "items": "项"}
+
+
+def activities_figures(scope: Scope) -> list[Figure]:
+    """Held activities of the period, counted for all the scope's committees at once (a
+    province's hundred counties cost the same few queries as one county). The rules are those
+    of activities.selectors (held, starting in the period); sums over committees equal the
+    per-committee figures added up (departments and members are distinct per committee)."""
+    lo, hi = scope.bounds
+    ids = scope.committee_ids
+    held = Activity.objects.filter(committee_id__in=ids, start__gte=lo, start__lt=hi,
+                                   status=Activity.Status.HELD)
+    counts: Counter[str] = Counter({r["type__code"]: r["n"] for r in held.values(
+        "type__code").annotate(n=Count("id")).order_by()})
+    suggestions: Counter[str] = Counter({r["activity__type__code"]: r["n"] for r in
+                                         Suggestion.objects.filter(activity__in=held).values(
+        "activity__type__code").annotate(n=Count("id")).order_by()})
+    departments = (held.filter(type__category=Category.COUNTERPART).exclude(units=None)
+                   .values("committee_id", "units").distinct().count())
+    serving = Member.objects.filter(committee_id__in=ids, joined_on__lte=scope.end).filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=scope.start))
+    readers = ReadingRecord.objects.filter(committee_id__in=ids, opened_at__gte=lo,
+                                           opened_at__lt=hi).values("member_id")
+    attendees = Invitation.objects.filter(
+        activity__in=held.filter(type__category=Category.LEARNING),
+        attendance__in=PRESENT).values("member_id")
+    reached = serving.filter(Q(pk__in=readers) | Q(pk__in=attendees)).count()
+    total = serving.count()
+    period = f"from={scope.start}&to={scope.end}"
+    out = [
+        Figure(
+            f"activities.{key}",
+            _(label),
+            counts.get(code, 0),
+            UNITS[unit],
+            link=f"/activities/?type={code}&{period}",
+        )
+        for code, key, label, unit in ACTIVITY_FIGURES
+    ]
+    out += [
+        Figure(
+            "activities.counterpart_departments",
+            _("Departments met in counterpart consultations"),
+            departments,
+            "个",
+        ),
+        Figure(
+            "activities.learning_coverage",
+            _("Members reached by learning"),
+            round(100 * reached / total) if total else 0,
+            "%",
+        ),
+        Figure(
+            "activities.inspection_suggestions",
+            _("Suggestions from inspections"),
+            suggestions.get("inspection", 0),
+            "条",
+            link=f"/activities/ledger/?type=inspection&{period}",
+        ),
+        Figure(
+            "activities.forum_seminar_suggestions",
+            _("Suggestions from forums and seminars"),
+            suggestions.get("forum", 0) + suggestions.get("seminar", 0),
+            "条",
+        ),
+        Figure(
+            "activities.research_suggestions",
+            _("Suggestions from research"),
+            suggestions.get("research", 0) + suggestions.get("sector_research", 0),
+            "条",
+        ),
+        Figure(
+            "activities.suggestions",
+            _("Suggestions recorded in the ledger"),
+            sum(suggestions.values()),
+            "条",
+            link="/activities/ledger/",
+        ),
+    ]
+    return out
+
+
+def attendance_figures(scope: Scope) -> list[Figure]:
+    lo, hi = scope.bounds
+    invitations = Invitation.objects.filter(
+        committee_id__in=scope.committee_ids, activity__status=Activity.Status.HELD,
+        activity__start__gte=lo, activity__start__lt=hi)
+    recorded = invitations.exclude(attendance="")
+    present = recorded.filter(attendance__in=["attended", "late"]).count()
+    total = recorded.count()
+    return [Figure("duties.attendance_rate", _("Attendance rate at activities"),
+                   round(100 * present / total) if total else 0, "%")]

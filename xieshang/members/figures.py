@@ -1,0 +1,31 @@
+"""The members area's figures (registered in ``MembersConfig.ready``; keys in docs/reports.md)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from xieshang.core.figures import Figure, Scope
+from xieshang.members.models import Member
+
+
+def members_figures(scope: Scope) -> list[Figure]:
+    serving = Member.objects.filter(
+        committee_id__in=scope.committee_ids, joined_on__lte=scope.end
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=scope.start))
+    total = serving.count()
+    return [
+        Figure("members.serving", _("Members serving"), total, _("people"), link="/members/"),
+        Figure(
+            "members.standing",
+            _("Standing committee members"),
+            serving.filter(is_standing=True).count(),
+            _("people"),
+        ),
+        Figure(
+            "members.women_share",
+            _("Share of women"),
+            round(100 * serving.filter(gender="female").count() / total) if total else 0,
+            "%",
+        ),
+    ]

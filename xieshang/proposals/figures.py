@@ -1,0 +1,107 @@
+"""The proposals area's figures: submission, filing, replies, ratings, key proposals and
+routing (registered in ``ProposalsConfig.ready``; keys in docs/reports.md)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from xieshang.core.figures import Figure, Scope
+from xieshang.members.models import CollectiveBody
+from xieshang.proposals.models import Feedback, Proposal, Reply, RoutingRecord, Status
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0
+
+
+def proposals_figures(scope: Scope) -> list[Figure]:
+    lo, hi = scope.bounds
+    submitted = Proposal.objects.filter(committee_id__in=scope.committee_ids,
+                                        submitted_at__gte=lo, submitted_at__lt=hi).exclude(
+        status__in=[Status.DRAFT, Status.WITHDRAWN])
+    n = submitted.count()
+    filed = submitted.filter(filed_at__isnull=False)
+    n_filed = filed.count()
+    sent = Reply.objects.filter(proposal__in=filed, state=Reply.State.SENT)
+    n_sent = sent.count()
+    on_time = sent.filter(sent_at__date__lte=F("assignment__due_date")).count()
+    classes = Counter(sent.values_list("result_class", flat=True))
+    ratings = Counter(Feedback.objects.filter(proposal__in=filed).values_list("rating",
+                                                                                flat=True))
+    n_rated = sum(ratings.values())
+    kinds = Counter(submitted.values_list("kind", flat=True))
+    bodies = Counter(submitted.filter(body_proposer__isnull=False).values_list(
+        "body_proposer__kind", flat=True))
+    key_titles = list(filed.filter(is_key=True).order_by("serial_number", "id").values_list(
+        "title", flat=True)[:5])
+    categories = Counter(submitted.values_list("category__name", flat=True))
+    out = [
+        Figure("proposals.submitted", _("Proposals submitted"), n, "件", link="/proposals/"),
+        Figure("proposals.filed", _("Proposals filed"), n_filed, "件"),
+        Figure("proposals.filing_rate", _("Filing rate"), _pct(n_filed, n), "%"),
+        Figure("proposals.not_filed", _("Not filed"),
+               submitted.filter(status=Status.NOT_FILED).count(), "件"),
+        Figure("proposals.converted", _("Converted to other forms"),
+               submitted.filter(status=Status.CONVERTED).count(), "件"),
+        Figure("proposals.merged", _("Merged into others"),
+               submitted.filter(status=Status.MERGED).count(), "件"),
+        Figure("proposals.replied", _("Filed proposals replied"),
+               filed.filter(replied_at__isnull=False).count(), "件"),
+        Figure("proposals.on_time_rate", _("Replies sent on time"), _pct(on_time, n_sent), "%"),
+        Figure("proposals.class_a_share", _("Class A replies (solved or adopted)"),
+               _pct(classes.get("A", 0), n_sent), "%"),
+        Figure("proposals.class_b_share", _("Class B replies (being solved or planned)"),
+               _pct(classes.get("B", 0), n_sent), "%"),
+        Figure("proposals.class_c_share", _("Class C replies (kept for reference)"),
+               _pct(classes.get("C", 0), n_sent), "%"),
+        Figure("proposals.satisfied_rate", _("Satisfied or basically satisfied"),
+               _pct(ratings.get("satisfied", 0) + ratings.get("basically", 0), n_rated), "%"),
+        Figure("proposals.dissatisfied_share", _("Dissatisfied"),
+               _pct(ratings.get("dissatisfied", 0), n_rated), "%"),
+        Figure("proposals.members", _("Proposals of members (individual or joint)"),
+               kinds.get("individual", 0) + kinds.get("joint", 0), "件"),
+        Figure("proposals.collective", _("Proposals of parties, sectors and committees"),
+               kinds.get("collective", 0), "件"),
+        *[Figure(f"proposals.{cls.lower()}_class", _("Class %(c)s replies") % {"c": cls},
+                 classes.get(cls, 0), "件") for cls in ("A", "B", "C")],
+        Figure("proposals.sent_replies", _("Reply letters sent"), n_sent, "件"),
+        *[Figure(f"proposals.rated_{r}", label, ratings.get(r, 0), "件") for r, label in
+          (("satisfied", _("Rated satisfied")), ("basically", _("Rated basically satisfied")),
+           ("dissatisfied", _("Rated dissatisfied")))],
+        Figure("proposals.key", _("Key proposals"), filed.filter(is_key=True).count(), "件",
+               detail={"titles": key_titles}),
+        Figure("proposals.key_supervised", _("Key proposals supervised by leaders"),
+               filed.filter(is_key=True, key_leader__isnull=False).count(), "件"),
+        Figure("proposals.excellent", _("Excellent proposals"),
+               filed.filter(is_excellent=True).count(), "件"),
+        Figure("proposals.rehandled", _("Re-handled"), filed.filter(is_rehandled=True).count(),
+               "件"),
+    ]
+    def accuracy(ids: list[int]) -> tuple[int, int]:
+        # proposals.routing.accuracy(), for many committees in one query
+        rows = RoutingRecord.objects.filter(committee_id__in=ids, decided_at__isnull=False)
+        hits = total = 0
+        for suggested, decided in rows.values_list("suggested", "decided"):
+            total += 1
+            if suggested and decided and suggested[0][0] in decided:
+                hits += 1
+        return hits, total
+
+
+    hits, decisions = accuracy(scope.committee_ids)
+    out.append(Figure("proposals.routing_accuracy",
+                      _("Assignments where the first suggested unit was chosen"),
+                      _pct(hits, decisions), "%", detail={"decisions": decisions}))
+    out += [Figure(f"proposals.kind.{kind}",
+                   _("By proposer type: %(kind)s") % {"kind": Proposal.Kind(kind).label},
+                   count, "件") for kind, count in sorted(kinds.items())]
+    out += [Figure(f"proposals.body.{kind}",
+                   _("By collective proposer: %(kind)s")
+                   % {"kind": CollectiveBody.Kind(kind).label},
+                   count, "件") for kind, count in sorted(bodies.items()) if kind]
+    out += [Figure(f"proposals.category.{name}", _("Category: %(name)s") % {"name": name},
+                   count, "件") for name, count in sorted(categories.items()) if name]
+    return out
