@@ -13,6 +13,8 @@ class CoreConfig(AppConfig):
         from xieshang.core import checks, mfa, signals  # noqa: F401  (registers keys/checks)
         from xieshang.core.navigation import NavItem, register
         from xieshang.core.permissions import can_open_administration
+        from xieshang.core.refdata import may_manage_any
 
+        register(NavItem(_("Reference data"), "refdata-index", may_manage_any, order=880))
         register(NavItem(_("System administration"), "manage-home", can_open_administration,
                          order=900, icon="settings"))

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from xieshang.core import views
+from xieshang.core import refdata_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +16,10 @@ urlpatterns = [
     path("committee/switch/", views.switch_committee, name="switch-committee"),
     path("account/api-tokens/", include("xieshang.core.token_urls")),
     path("manage/", include("xieshang.core.admin_urls")),
+    path("reference/", refdata_views.index, name="refdata-index"),
+    path("reference/<slug:slug>/", refdata_views.kind_list, name="refdata-list"),
+    path("reference/<slug:slug>/new/", refdata_views.kind_edit, name="refdata-create"),
+    path("reference/<slug:slug>/<int:pk>/", refdata_views.kind_edit, name="refdata-edit"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
     path("notifications/read-all/", views.notification_read_all, name="notifications-read-all"),
