@@ -22,7 +22,7 @@ from xieshang.core.apiutils import ERRORS, ApiError, PageNumber, actor
 from xieshang.core.models import Role
 from xieshang.core.tenancy import get_scoped_or_404
 from xieshang.duties import permissions, selectors, services, workflow
-from xieshang.duties.models import SelfReport
+from xieshang.duties.models import ManualItem, SelfReport
 from xieshang.members.models import Member
 
 router = Router(tags=["duties"])
@@ -301,3 +301,97 @@ def self_reports_remind(request: HttpRequest,
     return {"reminded": services.self_reports_remind(actor=a, committee=a.committee,
                                                      year=year)}
 
+
+
+# --- items recorded by hand (其他履职事项) ---------------------------------------------------
+
+
+class ManualItemOut(Schema):
+    id: int
+    member_id: int
+    member: str
+    date: dt.date
+    kind: str
+    kind_label: str
+    description: str
+    has_evidence: bool
+    voided: bool
+    void_reason: str
+
+    @staticmethod
+    def resolve_member(obj: Any) -> str:
+        return str(obj.member.name)
+
+    @staticmethod
+    def resolve_kind(obj: Any) -> str:
+        return str(obj.code)
+
+    @staticmethod
+    def resolve_has_evidence(obj: Any) -> bool:
+        return bool(obj.evidence)
+
+    @staticmethod
+    def resolve_voided(obj: Any) -> bool:
+        return obj.voided_at is not None
+
+
+class ManualItemIn(Schema):
+    member_id: int
+    date: dt.date
+    kind: ManualItem.Kind
+    description: str = Field(..., min_length=1, max_length=300)
+
+
+class ManualItemUpdateIn(Schema):
+    date: dt.date
+    kind: ManualItem.Kind
+    description: str = Field(..., min_length=1, max_length=300)
+    reason: str = Field(..., min_length=1, max_length=300)
+
+
+class ManualItemVoidIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=300)
+
+
+@router.get("/manual-items", response={200: list[ManualItemOut], **ERRORS})
+@paginate(PageNumber)
+def manual_items(request: HttpRequest, year: int | None = Year,
+                 member_id: int | None = None) -> Any:
+    """Items the office recorded by hand: the office sees the committee's, a member their own."""
+    a = actor(request)
+    if not (permissions.can_manage(a) or a.member_id is not None):
+        raise PermissionDenied
+    rows = selectors.manual_items_visible(a).filter(date__year=_year(year))
+    if member_id is not None:
+        rows = rows.filter(member_id=member_id)
+    return rows.order_by("-date", "-id")
+
+
+@router.post("/manual-items", response={201: ManualItemOut, **ERRORS})
+def manual_item_create(request: HttpRequest, body: ManualItemIn) -> tuple[int, Any]:
+    a = actor(request)
+    if not permissions.can_manage(a):
+        raise PermissionDenied
+    member = get_scoped_or_404(a, Member, pk=body.member_id)
+    item = services.manual_item_add(actor=a, member=member, date=body.date, code=body.kind,
+                                    description=body.description)
+    return 201, item
+
+
+@router.put("/manual-items/{item_id}", response={200: ManualItemOut, **ERRORS})
+def manual_item_update(request: HttpRequest, item_id: int, body: ManualItemUpdateIn) -> Any:
+    a = actor(request)
+    if not permissions.can_manage(a):
+        raise PermissionDenied
+    item = get_scoped_or_404(a, selectors.manual_items_visible(a), pk=item_id)
+    return services.manual_item_update(actor=a, item=item, date=body.date, code=body.kind,
+                                       description=body.description, reason=body.reason)
+
+
+@router.post("/manual-items/{item_id}/void", response={200: ManualItemOut, **ERRORS})
+def manual_item_void(request: HttpRequest, item_id: int, body: ManualItemVoidIn) -> Any:
+    a = actor(request)
+    if not permissions.can_manage(a):
+        raise PermissionDenied
+    item = get_scoped_or_404(a, selectors.manual_items_visible(a), pk=item_id)
+    return services.manual_item_void(actor=a, item=item, reason=body.reason)

@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.duties.facts import known_kinds
-from xieshang.duties.models import Rule
+from xieshang.duties.models import ManualItem, Rule
 from xieshang.duties.templates_rules import TEMPLATES
+from xieshang.members.models import Member
 
 
 class TemplateForm(forms.Form):
@@ -37,3 +38,31 @@ class SelfReportForm(forms.Form):
                                    widget=forms.Textarea(attrs={"rows": 4}))
     plans = forms.CharField(label=_("Plans for next year"), required=False, max_length=20_000,
                             widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ManualItemForm(forms.Form):
+    """An award, outside duty, volunteer service or penalty recorded by the office."""
+
+    member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    code = forms.ChoiceField(label=_("Kind"), choices=ManualItem.Kind.choices)
+    description = forms.CharField(label=_("What was it"), max_length=300,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.FileField(label=_("Evidence (certificate, letter of appointment…)"),
+                               required=False)
+    reason = forms.CharField(label=_("Reason for the change"), max_length=300, required=False)
+
+    def __init__(self, *args: object, members: object, editing: bool = False,
+                 **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["member"].queryset = members  # type: ignore[attr-defined]
+        if editing:
+            self.fields["member"].disabled = True
+            self.fields["reason"].required = True
+        else:
+            del self.fields["reason"]
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the item withdrawn?"), max_length=300,
+                             widget=forms.Textarea(attrs={"rows": 2}))

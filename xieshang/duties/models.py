@@ -67,7 +67,17 @@ class Band(CommitteeOwned):
 
 
 class ManualItem(CommitteeOwned):
-    """A duty item staff record by hand (award, outside duty…) with evidence."""
+    """A duty item staff record by hand (award, outside duty…) with evidence.
+
+    Changed or voided only with a reason (audited); a voided item stays, struck through, and no
+    longer counts."""
+
+    class Kind(models.TextChoices):
+        AWARD = "award", _("Commendation or award")
+        OUTSIDE = "outside", _("Outside or invited duty")
+        VOLUNTEER = "volunteer", _("Volunteer service")
+        PENALTY = "penalty", _("Breach of discipline")
+        OTHER = "other", _("Other duty")
 
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT,
                                related_name="manual_duty_items", verbose_name=_("member"))
@@ -79,6 +89,10 @@ class ManualItem(CommitteeOwned):
     created_by = models.ForeignKey("core.User", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey("core.User", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    void_reason = models.CharField(_("reason for voiding"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("manual duty item")
@@ -87,6 +101,10 @@ class ManualItem(CommitteeOwned):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def kind_label(self) -> str:
+        return str(dict(self.Kind.choices).get(self.code, self.code))
 
 
 class Score(CommitteeOwned):

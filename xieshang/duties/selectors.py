@@ -8,9 +8,9 @@ from django.db.models import Q, QuerySet
 
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
-from xieshang.duties import workflow
+from xieshang.duties import permissions, workflow
 from xieshang.duties.facts import Fact, collect, known_kinds
-from xieshang.duties.models import DutyWarning, Score, ScoreLine, SelfReport
+from xieshang.duties.models import DutyWarning, ManualItem, Score, ScoreLine, SelfReport
 from xieshang.members.models import Member
 
 
@@ -110,3 +110,14 @@ def self_report_history(report: SelfReport) -> list[HistoryRow]:
     """The report's events, oldest first, each with the label of its workflow action."""
     return [HistoryRow(e.at, e.actor_name, str(workflow.ACTION_LABELS.get(e.action, e.action)),
                        e.note) for e in report.events.all()]
+
+
+def manual_items_visible(actor: Actor) -> QuerySet[ManualItem]:
+    """Items recorded by hand: the office sees the committee's, a member their own, no one
+    else any (pages, API and downloads fetch through this)."""
+    rows = scoped(actor, ManualItem).select_related("member", "created_by", "voided_by")
+    if permissions.can_manage(actor):
+        return rows
+    if actor.member_id is not None:
+        return rows.filter(member_id=actor.member_id)
+    return rows.none()

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.tasks import task
 from django.utils.translation import gettext as _
 
-from xieshang.core import audit, clock
+from xieshang.core import audit, clock, uploads
 from xieshang.core.models import Committee, Role, RoleAssignment, Term
 from xieshang.core.notifications import notify
 from xieshang.core.permissions import Actor, require
@@ -166,12 +166,69 @@ def manual_item_add(*, actor: Actor, member: Member, date: dt.date, code: str,
     item = ManualItem(committee=member.committee, member=member, date=date, code=code,
                       description=description, created_by=actor.user)
     if evidence is not None:
+        _check_evidence(evidence)
         item.evidence = evidence
     item.full_clean()
     item.save()
     audit.record(actor, "duty.manual_item_add", item, after=audit.snapshot(item))
     schedule_recompute(member.committee, date.year)
     return item
+
+
+MANUAL_FIELDS = ["date", "code", "description", "evidence"]
+EVIDENCE_TYPES = {".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".wps"}
+
+
+def _check_evidence(upload: UploadedFile) -> None:
+    uploads.check_upload(upload, allowed=EVIDENCE_TYPES, max_mb=20, field="evidence")
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the item is changed.")})
+    return reason
+
+
+@transaction.atomic
+def manual_item_update(*, actor: Actor, item: ManualItem, date: dt.date, code: str,
+                       description: str, reason: str,
+                       evidence: UploadedFile | None = None) -> ManualItem:
+    """Correct an item; the reason and the old values go into the audit log."""
+    _may_manage(actor, item.committee)
+    why = _reason(reason)
+    locked = ManualItem.objects.select_for_update().get(pk=item.pk)
+    if locked.voided_at is not None:
+        raise ValidationError(_("A voided item cannot be changed."))
+    before = audit.snapshot(locked, MANUAL_FIELDS)
+    old_year = locked.date.year
+    locked.date, locked.code, locked.description = date, code, description
+    if evidence is not None:
+        _check_evidence(evidence)
+        locked.evidence = evidence
+    locked.full_clean()
+    locked.save(update_fields=MANUAL_FIELDS)
+    changed_before, changed_after = audit.diff(before, audit.snapshot(locked, MANUAL_FIELDS))
+    audit.record(actor, "duty.manual_item_update", locked, before=changed_before,
+                 after={**changed_after, "reason": why})
+    for year in {old_year, date.year}:
+        schedule_recompute(locked.committee, year)
+    return locked
+
+
+@transaction.atomic
+def manual_item_void(*, actor: Actor, item: ManualItem, reason: str) -> ManualItem:
+    """Withdraw an item recorded in error: it stays on file, marked, and no longer counts."""
+    _may_manage(actor, item.committee)
+    why = _reason(reason)
+    locked = ManualItem.objects.select_for_update().get(pk=item.pk)
+    if locked.voided_at is not None:
+        raise ValidationError(_("This item is already voided."))
+    locked.voided_at, locked.voided_by, locked.void_reason = clock.now(), actor.user, why
+    locked.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    audit.record(actor, "duty.manual_item_void", locked, after={"reason": why})
+    schedule_recompute(locked.committee, locked.date.year)
+    return locked
 
 
 @transaction.atomic

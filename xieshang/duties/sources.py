@@ -18,9 +18,9 @@ from xieshang.duties.models import ManualItem
 
 
 def manual_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[Fact]:
-    rows = ManualItem.objects.filter(committee_id=committee_id, date__gte=start,
-                                     date__lte=end).values_list("id", "member_id", "date",
-                                                                "code", "description")
+    rows = ManualItem.objects.filter(
+        committee_id=committee_id, date__gte=start, date__lte=end, voided_at__isnull=True,
+    ).values_list("id", "member_id", "date", "code", "description")
     for pk, member_id, date, code, description in rows:
         yield Fact(member_id=member_id, kind=f"manual:{code}", date=date,
                    ref_type="duties.manualitem", ref_id=str(pk), label=description)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xieshang.duties import views
+from xieshang.duties import manual_views, views
 
 urlpatterns = [
     path("", views.my_record, name="duty-mine"),
@@ -14,4 +14,10 @@ urlpatterns = [
     path("self-report/", views.my_self_report, name="duty-my-self-report"),
     path("self-reports/", views.self_reports, name="duty-self-reports"),
     path("self-reports/<int:pk>/", views.self_report_detail, name="duty-self-report"),
+    path("manual/", manual_views.manual_list, name="duty-manual"),
+    path("manual/new/", manual_views.manual_create, name="duty-manual-create"),
+    path("manual/<int:pk>/edit/", manual_views.manual_edit, name="duty-manual-edit"),
+    path("manual/<int:pk>/void/", manual_views.manual_void, name="duty-manual-void"),
+    path("manual/<int:pk>/evidence/", manual_views.manual_evidence,
+         name="duty-manual-evidence"),
 ]
