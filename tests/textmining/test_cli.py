@@ -157,7 +157,8 @@ def test_hot_topics_says_how_many_times_could_not_be_read(tmp_path, capsys):
     rows, _planted = messages(seed=2, background=120, unreadable=3)
     write_csv(tmp_path / "m.csv", rows, encoding="gb18030")
     call_command("text", "hot-topics", "--csv", str(tmp_path / "m.csv"),
-                 "--text-column", "留言主题", "--text-column", "留言详情", "--time-column", "留言时间",
+                 "--text-column", "留言主题", "--text-column", "留言详情",
+                 "--time-column", "留言时间",
                  "--support-column", "点赞数", "--id-column", "留言编号", "--top", "5")
     captured = capsys.readouterr()
     assert f"{len(rows)} rows with text; 3 with a time that could not be read" in captured.err

@@ -56,7 +56,8 @@ def test_a_theme_spread_over_years_ranks_below_a_burst():
     ranks = {t.place: t.rank for t in topics if t.place}
     themes = [t for t in topics if t.peak_share < 0.5]
     assert themes, "the background themes appear below the issues"
-    assert max(ranks[k] for k in ("伊景园滨河苑", "丽发新城", "星沙中学")) < min(t.rank for t in themes)
+    bursts = ("伊景园滨河苑", "丽发新城", "星沙中学")
+    assert max(ranks[k] for k in bursts) < min(t.rank for t in themes)
 
 
 def test_the_time_range_and_busiest_window_are_reported():
@@ -70,7 +71,7 @@ def test_the_time_range_and_busiest_window_are_reported():
 def test_two_estates_with_the_same_problem_are_two_issues():
     texts = ([f"A市{name}开发商捆绑销售车位\n{name}买房必须买车位，不买不给签合同，请住建部门查处。"
               for name in ("伊景园滨河苑", "伊景园滨河苑", "伊景园滨河苑")]
-             + [f"A市金桂花园开发商捆绑销售车位\n金桂花园售楼部强制捆绑车位销售，业主负担不起。"
+             + ["A市金桂花园开发商捆绑销售车位\n金桂花园售楼部强制捆绑车位销售，业主负担不起。"
                 for _ in range(3)])
     labels = cluster(texts)
     assert len(set(labels[:3])) == 1 and len(set(labels[3:])) == 1
@@ -86,7 +87,8 @@ def test_one_estate_with_two_problems_is_two_issues():
 
 def test_a_committee_place_term_names_the_issue():
     dictionary = segment.UserDictionary((("滨河苑", "ns", 5),))
-    texts = ["滨河苑项目开发商捆绑销售车位\n不买车位不让买房", "投诉滨河苑捆绑车位销售\n捆绑销售车位违法",
+    texts = ["滨河苑项目开发商捆绑销售车位\n不买车位不让买房",
+             "投诉滨河苑捆绑车位销售\n捆绑销售车位违法",
              "滨河苑买房必须买车位\n强制捆绑车位"]
     with segment.using(dictionary):
         topics = hot_topics(texts, [None] * 3, ["1", "2", "3"], top=1)
