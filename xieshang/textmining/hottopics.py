@@ -49,9 +49,10 @@ COMMON_SHARE = 0.1  # an n-gram in more texts than this share (and than MIN_COMM
 MIN_COMMON = 30
 WINDOW_DAYS = 30
 NO_PLACE_FACTOR = 0.7
-RARE_IDF = 9.5  # jieba's IDF of a word rare enough to be part of a name (median 12)
+PLACE_CHARS = 12  # the longest place or body a label names
+PLACE_WITHIN = 160  # characters of a message searched for it
 COMPONENT_LIMIT = 5000  # larger components are split at a tighter threshold
-CHUNK = 1000
+CHUNK = 250
 
 # Endings of a place, an estate, a body or a case's subject: what a label's first half names.
 PLACE_ENDINGS = (
@@ -65,8 +66,10 @@ PLACE_ENDINGS = (
 _ENDING = re.compile("(?:" + "|".join(sorted(map(re.escape, PLACE_ENDINGS), key=len,
                                               reverse=True)) + ")$")
 # Leading words that belong to the message, not to the place ("投诉伊景园…", "关于…").
-_LEADING = re.compile(r"^(?:关于|投诉|反映|举报|请问|咨询|建议|我是|我们|我|在|的|对|有关)+")
+_LEADING = re.compile(r"^(?:关于|投诉|反映|举报|请问|咨询|建议|希望|我是|我们|我|在|的|对|有关)+")
 _MASKED = re.compile(r"^[A-Z]\d*[市区县省]")  # "A市", "A7县": masked names, kept as a prefix
+_NAME_FLAGS = frozenset({"m", "eng", "j", "x", "b", "s"})  # besides nouns (n…)
+_PROPER_FLAGS = frozenset({"ns", "nr", "nt", "nz", "nrt", "nrfg"})
 _CHINESE_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 _GENERIC_WORDS = frozenset(
@@ -262,12 +265,12 @@ def _cluster_rows(matrix: csr_matrix, rows: np.ndarray, threshold: float, labels
 
 # ------------------------------------------------------------------------------------ labels
 def _shared_phrases(texts: Sequence[str], min_share: float) -> list[tuple[str, int]]:
-    """Runs of 2–16 characters found in at least ``min_share`` of the texts (at least two),
-    longest first; a run inside a longer one found as often is left out."""
+    """Runs of 2 to PLACE_CHARS + 4 characters found in at least ``min_share`` of the texts
+    (at least two), longest first; a run inside a longer one found as often is left out."""
     docs: list[set[str]] = [set() for _ in texts]
     for d, text in zip(docs, texts, strict=True):
         for run in _CJK_RUN.findall(unicodedata.normalize("NFKC", text)):
-            for size in range(2, min(16, len(run)) + 1):
+            for size in range(2, min(PLACE_CHARS + 4, len(run)) + 1):
                 for i in range(len(run) - size + 1):
                     d.add(run[i:i + size])
     counts = Counter(g for d in docs for g in d)
@@ -292,7 +295,8 @@ def _place(texts: Sequence[str], common: set[str]) -> str:
         if named and named.most_common(1)[0][1] >= max(1, len(texts) // 2):
             return named.most_common(1)[0][0]
     subjects = [t.split("\n", 1)[0] for t in texts]
-    for source, share in ((subjects, 0.5), (texts, 0.5), (subjects, 0.3), (texts, 0.3)):
+    openings = [t[:PLACE_WITHIN] for t in texts]  # a message names its place early
+    for source, share in ((subjects, 0.5), (openings, 0.5), (subjects, 0.3), (openings, 0.3)):
         best = ""
         for phrase, _count in _shared_phrases(source, share):
             candidate = _place_prefix(_LEADING.sub("", phrase))
@@ -308,22 +312,31 @@ def _place(texts: Sequence[str], common: set[str]) -> str:
 
 
 def _names_something(phrase: str) -> bool:
-    """A proper name, not a phrase of common words ("附近的医院", "规划建设公共停车场"): some
-    word of it is unknown to jieba's dictionary or rare there, or it starts with a character
-    jieba leaves on its own (the "伊" of an unknown "伊景园")."""
-    idf = _jieba_idf()
-    words = segment.words(_MASKED.sub("", phrase), keep_stop=True)
-    if words and len(words[0]) == 1 and _CHINESE_WORD.match(words[0]) \
-            and words[0] not in segment.STOP_WORDS and not _ENDING.fullmatch(words[0]):
+    """A proper name, not a phrase ("附近的医院", "教育局合理调整学区", "车况差还经常不停站") nor a
+    common object ("公交线路"): every word a noun, a number or a letter code (no verb, adverb,
+    particle or preposition), and one of them a proper noun (jieba's ns, nr, nt, nz), a word
+    jieba's dictionary does not hold, or a character jieba leaves on its own at the start (the
+    "伊" of an unknown "伊景园")."""
+    import jieba
+    import jieba.posseg
+
+    pairs = [(p.word, p.flag) for p in jieba.posseg.lcut(_MASKED.sub("", phrase))]
+    if not pairs or any(not (flag.startswith("n") or flag in _NAME_FLAGS)
+                        for _word, flag in pairs):
+        return False
+    first = pairs[0][0]
+    if len(first) == 1 and _CHINESE_WORD.match(first) and not _ENDING.fullmatch(first):
         return True
-    return any(len(w) > 1 and _CHINESE_WORD.match(w) and (w not in idf or idf[w] >= RARE_IDF)
-               for w in words)
+    known = jieba.dt.FREQ
+    return any(flag in _PROPER_FLAGS or (len(w) > 1 and _CHINESE_WORD.match(w)
+                                         and not known.get(w))
+               for w, flag in pairs)
 
 
 def _place_prefix(phrase: str) -> str:
     """The longest start of ``phrase`` (at most 12 characters) that ends like a place or a
     body: "伊景园滨河苑开发商" -> "伊景园滨河苑"."""
-    for end in range(min(len(phrase), 12), 1, -1):
+    for end in range(min(len(phrase), PLACE_CHARS), 1, -1):
         if _ENDING.search(phrase[:end]):
             return phrase[:end]
     return ""
@@ -365,18 +378,21 @@ def _jieba_idf() -> dict[str, float]:
 
 
 # ----------------------------------------------------------------------------------- ranking
-def _peak(times: list[dt.datetime]) -> tuple[int, float]:
-    """(messages in the busiest window of WINDOW_DAYS, their share of all)."""
+def _peak(times: list[dt.datetime], supports: list[float]) -> tuple[int, float, float]:
+    """(messages in the busiest window of WINDOW_DAYS, their share of all, their support)."""
     if not times:
-        return 0, 0.0
-    ordered = sorted(times)
+        return 0, 0.0, 0.0
+    ordered = sorted(zip(times, supports, strict=True))
     window = dt.timedelta(days=WINDOW_DAYS)
-    best, lo = 0, 0
-    for hi, t in enumerate(ordered):
-        while t - ordered[lo] > window:
+    best: tuple[int, float] = (0, 0.0)  # (messages, support) of the busiest window
+    lo, running = 0, 0.0
+    for hi, (t, support) in enumerate(ordered):
+        running += support
+        while t - ordered[lo][0] > window:
+            running -= ordered[lo][1]
             lo += 1
-        best = max(best, hi - lo + 1)
-    return best, best / len(ordered)
+        best = max(best, (hi - lo + 1, running))
+    return best[0], best[0] / len(ordered), best[1]
 
 
 def hot_topics(
@@ -401,19 +417,28 @@ def hot_topics(
     if not candidates:
         return []
     common = _common_words(texts)
-    peaks = {id(g): _peak([t for i in g if (t := times[i]) is not None]) for g in candidates}
-    max_peak = max(count for count, _share in peaks.values()) or 1
+    known = [t for t in times if t is not None]
+    span_days = max(WINDOW_DAYS, (max(known) - min(known)).days) if known else WINDOW_DAYS
+    peaks = {id(g): _peak([t for i in g if (t := times[i]) is not None],
+                          [support[i] for i in g if times[i] is not None]) for g in candidates}
+    # the busiest window's messages beyond what the cluster's own rate would put there: a
+    # theme raised all year long has a busy month too, but no busier than its average
+    bursts = {id(g): max(0.0, peaks[id(g)][0] - len(g) * WINDOW_DAYS / span_days)
+              if peaks[id(g)][0] else float(len(g)) for g in candidates}
+    max_burst = max(bursts.values()) or 1.0
     max_size = max(len(g) for g in candidates)
-    max_support = max(sum(support[i] for i in g) for g in candidates)
+    backings = {id(g): peaks[id(g)][2] if peaks[id(g)][0] else sum(support[i] for i in g)
+                for g in candidates}
+    max_support = max(backings.values())
     scored = []
     for members in candidates:
         member_times = [t for i in members if (t := times[i]) is not None]
         total = sum(support[i] for i in members)
-        peak_count, peak = peaks[id(members)]
-        # hot = many messages close together (the busiest window), backed by many, and
-        # many in all; a theme that recurs all year has a small busiest window
-        burst = math.log1p(peak_count or len(members)) / math.log1p(max(max_peak, 1))
-        backing = math.log1p(total) / math.log1p(max_support) if max_support else 0.0
+        _count, peak, _support = peaks[id(members)]
+        # hot = many messages close together, many backing them then, and many in all
+        burst = math.log1p(bursts[id(members)]) / math.log1p(max_burst)
+        backing = (math.log1p(backings[id(members)]) / math.log1p(max_support)
+                   if max_support else 0.0)
         volume = math.log1p(len(members)) / math.log1p(max_size)
         score = 0.5 * burst + 0.3 * backing + 0.2 * volume
         place = _place([texts[i] for i in members], common)
