@@ -166,9 +166,18 @@ def hot_topic_panels(scope: Scope) -> list[Panel]:
     else:
         with segment.using(dictionary):  # committees' own terms
             topics = hot_topics(texts, times, ids, top=8)
-        rows = [(t.label, float(t.size)) for t in topics]
+        rows = [(_issue_label(t), float(t.size)) for t in topics]
     cache.set(latest_key, (fingerprint, clock.timestamp(), rows), HOT_TOPICS_CACHE_SECONDS)
     return _hot_topic_panel(rows)
+
+
+def _issue_label(topic: Any) -> str:
+    """"place · problem（first day—last day）": when the issue was raised."""
+    first, last = topic.first[:10], topic.last[:10]
+    if not first:
+        return str(topic.label)
+    span = first if first == last else f"{first}—{last}"
+    return f"{topic.label}（{span}）"
 
 
 def _hot_topic_panel(rows: list[tuple[str, float]]) -> list[Panel]:
