@@ -152,3 +152,21 @@ def test_pages_reuse_figures_for_a_minute_and_downloads_are_exact(client, activi
         response = client.get(reverse("reports-figures"), {**period, "format": "xlsx"})
     assert response.status_code == 200 and load_workbook(io.BytesIO(response.content))
     assert len(download) > len(page) + 20, (len(page), len(download))
+
+
+def test_hot_issues_name_the_place_the_problem_and_the_days(client, county, staff):
+    from xieshang.opinions.models import Topic
+
+    for i, (title, text) in enumerate([
+        ("伊景园滨河苑开发商捆绑销售车位", "伊景园滨河苑买房必须买车位，不买车位不给签合同。"),
+        ("投诉伊景园滨河苑捆绑销售车位", "伊景园滨河苑开发商捆绑销售车位，请住建部门查处。"),
+        ("伊景园滨河苑强制捆绑购买车位", "滨河苑售楼部说不买车位就不能买房。"),
+        ("小区停车难", "晚上回家找不到停车位。"),
+        ("农村饮水不稳定", "夏天经常停水。"),
+    ]):
+        Topic.objects.create(committee=county, title=title, description=text, name="居民",
+                             phone="13900000000", tracking_code=f"H{i:06d}")
+    client.force_login(staff)
+    body = client.get(reverse("reports-dashboard")).content.decode()
+    today = timezone.localdate().isoformat()
+    assert "伊景园滨河苑 · " in body and "车位" in body and f"（{today}）" in body

@@ -106,5 +106,60 @@ def test_hot_topics_prints_json_lines(tmp_path, capsys):
     assert len(lines) == 3
     topics = [json.loads(line) for line in lines]
     assert [t["rank"] for t in topics] == [1, 2, 3]
-    assert set(topics[0]) == {"rank", "label", "size", "score", "first", "last", "ids"}
+    assert set(topics[0]) == {"rank", "label", "size", "score", "first", "last", "ids",
+                              "place", "problem", "support", "peak_share"}
     assert topics[0]["size"] == len(topics[0]["ids"]) >= 2
+
+
+def test_similarity_streams_and_keeps_the_input_encoding_and_delimiter(tmp_path):
+    rows = [{"a": f"关于加强第{i % 7}号线路公交\"班次\"的建议", "b": "关于规范城区停车秩序的建议",
+             "note": str(i)} for i in range(50)]
+    with open(tmp_path / "pairs.csv", "w", newline="", encoding="gb18030") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["a", "b", "note"], delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+    call_command("text", "similarity", "--csv", str(tmp_path / "pairs.csv"), "--a-column", "a",
+                 "--b-column", "b", "--out", str(tmp_path / "out.csv"))
+    raw = (tmp_path / "out.csv").read_bytes()
+    text = raw.decode("gb18030")
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    out = list(csv.DictReader(text.splitlines(), delimiter=";"))
+    assert [r["note"] for r in out] == [str(i) for i in range(50)]
+    assert [r["a"] for r in out] == [r["a"] for r in rows]  # quotes inside a field survive
+    assert all(0 <= float(r["score"]) <= 1 for r in out)
+
+
+def test_similarity_bom_for_excel(tmp_path):
+    write_csv(tmp_path / "pairs.csv", [{"a": "农村饮水安全", "b": "农村饮水安全保障"}])
+    call_command("text", "similarity", "--csv", str(tmp_path / "pairs.csv"), "--a-column", "a",
+                 "--b-column", "b", "--out", str(tmp_path / "out.csv"), "--bom")
+    assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_a_quote_inside_a_text_does_not_cut_it_or_shift_the_label(tmp_path, capsys):
+    """Texts holding quotation marks (written doubled, as every spreadsheet does) are read
+    whole: guessing the dialect from a sample once cut them there and moved text into the
+    label column, which added made-up labels to the evaluation."""
+    rows = labelled_rows(120, seed=3)
+    for row in rows[::3]:
+        row["body"] = f'他说"这个{row["body"]}",还有"再说一次"。'
+    data = [{"text": f"{r['title']}{r['body']}", "unit": r["unit"]} for r in rows]
+    write_csv(tmp_path / "quoted.csv", data)
+    call_command("text", "router-train", "--csv", str(tmp_path / "quoted.csv"),
+                 "--text-column", "text", "--label-column", "unit",
+                 "--out", str(tmp_path / "m.joblib"))
+    assert "4 labels" in capsys.readouterr().out
+
+
+def test_hot_topics_says_how_many_times_could_not_be_read(tmp_path, capsys):
+    from benchmarks.hotgen import messages
+
+    rows, _planted = messages(seed=2, background=120, unreadable=3)
+    write_csv(tmp_path / "m.csv", rows, encoding="gb18030")
+    call_command("text", "hot-topics", "--csv", str(tmp_path / "m.csv"),
+                 "--text-column", "留言主题", "--text-column", "留言详情",
+                 "--time-column", "留言时间",
+                 "--support-column", "点赞数", "--id-column", "留言编号", "--top", "5")
+    captured = capsys.readouterr()
+    assert f"{len(rows)} rows with text; 3 with a time that could not be read" in captured.err
+    assert len(captured.out.strip().splitlines()) == 5

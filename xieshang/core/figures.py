@@ -59,6 +59,7 @@ class Figure:
     section: str = ""
     link: str = ""  # the list of records behind the figure
     detail: dict[str, Any] = field(default_factory=dict)
+    note: str = ""  # shown instead of the value while there is no meaningful value yet
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

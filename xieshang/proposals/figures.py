@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from xieshang.core.figures import Figure, Scope
 from xieshang.members.models import CollectiveBody
 from xieshang.proposals.models import Feedback, Proposal, Reply, RoutingRecord, Status
+from xieshang.proposals.routing import MIN_DECISIONS
 
 
 def _pct(part: int, whole: int) -> float:
@@ -92,9 +93,13 @@ def proposals_figures(scope: Scope) -> list[Figure]:
 
 
     hits, decisions = accuracy(scope.committee_ids)
-    out.append(Figure("proposals.routing_accuracy",
-                      _("Assignments where the first suggested unit was chosen"),
-                      _pct(hits, decisions), "%", detail={"decisions": decisions}))
+    enough = decisions >= MIN_DECISIONS
+    out.append(Figure(
+        "proposals.routing_accuracy", _("Assignments where the first suggested unit was chosen"),
+        _pct(hits, decisions) if enough else 0, "%", detail={"decisions": decisions},
+        note="" if enough else _(
+            "No data yet: %(n)s assignments decided with suggestions, shown from %(min)s"
+        ) % {"n": decisions, "min": MIN_DECISIONS}))
     out += [Figure(f"proposals.kind.{kind}",
                    _("By proposer type: %(kind)s") % {"kind": Proposal.Kind(kind).label},
                    count, "件") for kind, count in sorted(kinds.items())]

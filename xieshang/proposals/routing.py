@@ -25,6 +25,9 @@ from xieshang.textmining import segment
 
 logger = logging.getLogger("xieshang.proposals")
 MIN_HISTORY = 30
+# Below this many decided suggestions the share of first suggestions chosen says nothing yet;
+# the statistics page shows "no data" instead.
+MIN_DECISIONS = 20
 LEAD_ROLES = (Assignment.Role.SINGLE, Assignment.Role.SPLIT, Assignment.Role.LEAD)
 _LOADED: dict[int, tuple[float, object]] = {}
 
@@ -34,6 +37,7 @@ class Suggestion:
     unit: HandlingUnit
     confidence: float
     source: str  # "model" or "keywords"
+    words: tuple[str, ...] = ()  # the words of the proposal that led to this unit
 
 
 def model_path(committee_id: int) -> Path:
@@ -92,20 +96,21 @@ def suggest_units(proposal: Proposal, top: int = 3) -> list[Suggestion]:
     model = _model(proposal.committee_id)
     if model is not None:
         with segment.using(dictionary_for(proposal.committee_id)):
-            ranked = model.suggest(text, top=top + 2)  # type: ignore[attr-defined]
-        out = [Suggestion(units[int(label)], confidence, "model")
-               for label, confidence in ranked if int(label) in units]
+            ranked = model.explain(text, top=top + 2)  # type: ignore[attr-defined]
+        out = [Suggestion(units[int(s.label)], s.confidence, "model", s.words)
+               for s in ranked if int(s.label) in units]
         if out:
             return out[:top]
     scores = []
     for unit in units.values():
         words = [w for w in unit.keywords.split() if w]
-        hits = sum(text.count(w) for w in words)
+        found = [w for w in words if w in text]
+        hits = sum(text.count(w) for w in found)
         if hits:
-            scores.append((hits, unit))
-    total = sum(h for h, _u in scores) or 1
+            scores.append((hits, unit, tuple(sorted(found, key=lambda w: -text.count(w))[:4])))
+    total = sum(h for h, _u, _w in scores) or 1
     scores.sort(key=lambda x: -x[0])
-    return [Suggestion(u, round(h / total, 3), "keywords") for h, u in scores[:top]]
+    return [Suggestion(u, round(h / total, 3), "keywords", w) for h, u, w in scores[:top]]
 
 
 def record_suggestions(proposal: Proposal, suggestions: list[Suggestion]) -> None:

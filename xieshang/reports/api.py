@@ -21,6 +21,7 @@ class FigureOut(Schema):
     unit: str
     section: str
     link: str
+    note: str = ""
 
 
 class FiguresOut(Schema):

@@ -39,6 +39,7 @@ PanelProvider = Callable[[Scope], list[Panel]]
 
 HOT_TOPICS_CACHE_SECONDS = 6 * 3600
 HOT_TOPICS_FRESH_SECONDS = 300
+HOT_TOPICS_BODY_CHARS = 300
 PANELS: dict[str, PanelProvider] = {}
 
 
@@ -103,7 +104,9 @@ def tree_panels(scope: Scope) -> list[Panel]:
 
 
 def hot_topic_panels(scope: Scope) -> list[Panel]:
-    """Clusters of the period's proposals, public-opinion reports and residents' topics."""
+    """Hot issues of the period's proposals, public-opinion reports and residents' topics:
+    tight clusters about one place or object and one problem (textmining.hottopics), labelled
+    "place · problem", ranked by how many raised it within a month, and in all."""
     # Loaded here on purpose: hot topics bring scikit-learn.
     from xieshang.textmining.hottopics import hot_topics
 
@@ -126,7 +129,7 @@ def hot_topic_panels(scope: Scope) -> list[Panel]:
 
         sources.append(("p", Proposal.objects.filter(
             committee_id__in=scope.committee_ids, submitted_at__gte=lo, submitted_at__lt=hi)
-            .values_list("id", "title", "submitted_at")))
+            .values_list("id", "title", "body", "submitted_at")))
     except ImportError:
         pass
     try:
@@ -134,15 +137,16 @@ def hot_topic_panels(scope: Scope) -> list[Panel]:
 
         sources.append(("o", OpinionReport.objects.filter(
             committee_id__in=scope.committee_ids, origin__isnull=True, submitted_at__gte=lo,
-            submitted_at__lt=hi).values_list("id", "title", "submitted_at")))
+            submitted_at__lt=hi).values_list("id", "title", "body", "submitted_at")))
         sources.append(("t", Topic.objects.filter(
             committee_id__in=scope.committee_ids, created_at__gte=lo, created_at__lt=hi)
-            .values_list("id", "title", "created_at")))
+            .values_list("id", "title", "description", "created_at")))
     except ImportError:
         pass
     for prefix, rows in sources:
-        for pk, title, when in rows[:3000]:
-            texts.append(title)
+        for pk, title, body, when in rows[:3000]:
+            # the subject on the first line (it counts twice), then the opening of the text
+            texts.append(f"{title}\n{(body or '')[:HOT_TOPICS_BODY_CHARS]}".strip())
             times.append(timezone.localtime(when).replace(tzinfo=None) if when else None)
             ids.append(f"{prefix}{pk}")
     if len(texts) < 5:
@@ -158,9 +162,18 @@ def hot_topic_panels(scope: Scope) -> list[Panel]:
     else:
         with segment.using(dictionary):  # committees' own terms
             topics = hot_topics(texts, times, ids, top=8)
-        rows = [(t.label, float(t.size)) for t in topics]
+        rows = [(_issue_label(t), float(t.size)) for t in topics]
     cache.set(latest_key, (fingerprint, clock.timestamp(), rows), HOT_TOPICS_CACHE_SECONDS)
     return _hot_topic_panel(rows)
+
+
+def _issue_label(topic: Any) -> str:
+    """"place · problem（first day—last day）": when the issue was raised."""
+    first, last = topic.first[:10], topic.last[:10]
+    if not first:
+        return str(topic.label)
+    span = first if first == last else f"{first}—{last}"
+    return f"{topic.label}（{span}）"
 
 
 def _hot_topic_panel(rows: list[tuple[str, float]]) -> list[Panel]:

@@ -108,6 +108,31 @@ class SimilarityModel:
             out.append(float(min(1.0, max(0.0, s))))
         return out
 
+    def indexed_pair_scores(self, a: np.ndarray, b: np.ndarray,
+                            chunk: int = 20_000) -> np.ndarray:
+        """Scores of the pairs (texts[a[k]], texts[b[k]]) of the texts the model was fitted
+        on: the same scores as ``pair_scores``, from vectors computed once per distinct text
+        (a batch of many pairs over few texts costs a sparse row product per pair)."""
+        out = np.zeros(len(a), dtype=np.float32)
+        blank = np.array([not t.strip() for t in self.texts], dtype=bool)
+        for start in range(0, len(a), chunk):
+            ia, ib = a[start:start + chunk], b[start:start + chunk]
+            char_cos = np.asarray(self.char_matrix[ia].multiply(self.char_matrix[ib])
+                                  .sum(axis=1)).ravel()
+            word_cos = np.asarray(self.word_matrix[ia].multiply(self.word_matrix[ib])
+                                  .sum(axis=1)).ravel()
+            for k, (i, j) in enumerate(zip(ia.tolist(), ib.tolist(), strict=True)):
+                if blank[i] or blank[j]:
+                    continue
+                ga, gb = self._grams(i), self._grams(j)
+                if ga and gb:
+                    order = _dice(ga, gb)
+                else:
+                    order = 1.0 if prepare(self.texts[i]) == prepare(self.texts[j]) else 0.0
+                s = WEIGHTS[0] * char_cos[k] + WEIGHTS[1] * word_cos[k] + WEIGHTS[2] * order
+                out[start + k] = min(1.0, max(0.0, s))
+        return out
+
     def nearest(self, text: str, k: int = 5, shortlist: int = 30) -> list[tuple[int, float]]:
         """Indices of the ``k`` most similar corpus texts with their scores.
 

@@ -2,9 +2,9 @@
 
     xieshang text router-train --csv F --text-column C [--text-column C2] --label-column L --out M
     xieshang text router-evaluate --csv F --text-column C [...] --label-column L --model M
-    xieshang text similarity --csv F --a-column A --b-column B --out F2
+    xieshang text similarity --csv F --a-column A --b-column B --out F2 [--bom]
     xieshang text hot-topics --csv F --text-column C [...] --time-column T [--support-column S]
-                             [--id-column I] --top N
+                             [--id-column I] --top N   (hot issues: place or object + problem)
     xieshang text reindex [--kind K]
 Errors in the input are reported in one line (exit status 2), never as a traceback. The command
 is the search app's: it rebuilds the index and fits the proposals' models, both below search.
@@ -51,6 +51,8 @@ class Command(BaseCommand):
         sim.add_argument("--a-column", required=True)
         sim.add_argument("--b-column", required=True)
         sim.add_argument("--out", required=True)
+        sim.add_argument("--bom", action="store_true",
+                         help="write UTF-8 with a byte-order mark (for Excel)")
         hot = sub.add_parser("hot-topics", help="cluster texts and rank the topics")
         hot.add_argument("--csv", required=True)
         hot.add_argument("--text-column", action="append", required=True)
@@ -140,21 +142,48 @@ class Command(BaseCommand):
         self.stdout.write(f"macro_f1={result.macro_f1:.4f}")
 
     def similarity(self, options: dict[str, Any]) -> None:
+        """Two passes over the file, row by row: the first collects the distinct texts and
+        the pairs as indices into them, the second writes each row with its score. A text is
+        vectorised once however many pairs it is in; memory follows the distinct texts, not
+        the rows."""
+        from array import array
+
+        import numpy as np
+
+        from xieshang.textmining.csvio import open_stream
         from xieshang.textmining.similarity import SimilarityModel
 
-        table = read_csv(options["csv"])
+        started = time.perf_counter()
+        stream = open_stream(options["csv"])
         a_col, b_col = options["a_column"], options["b_column"]
-        require_columns(table, [a_col, b_col], options["csv"])
-        a = [(r.get(a_col) or "") for r in table.rows]
-        b = [(r.get(b_col) or "") for r in table.rows]
-        scores = SimilarityModel(a + b).pair_scores(a, b) if table.rows else []
-        header = [*table.header, "score"] if "score" not in table.header else table.header
-        with open(options["out"], "w", newline="", encoding="utf-8-sig") as fh:
-            writer = csv.DictWriter(fh, fieldnames=header, extrasaction="ignore")
+        require_columns(stream, [a_col, b_col], options["csv"])
+        distinct: dict[str, int] = {}
+        a_ids, b_ids = array("i"), array("i")
+        for _number, row in stream.rows():
+            a_ids.append(distinct.setdefault(row.get(a_col) or "", len(distinct)))
+            b_ids.append(distinct.setdefault(row.get(b_col) or "", len(distinct)))
+        texts = list(distinct)
+        del distinct
+        scores = (SimilarityModel(texts).indexed_pair_scores(
+            np.frombuffer(a_ids, dtype=np.int32), np.frombuffer(b_ids, dtype=np.int32))
+            if a_ids else np.zeros(0, dtype=np.float32))
+        header = stream.header if "score" in stream.header else [*stream.header, "score"]
+        encoding = stream.encoding
+        if options["bom"]:
+            encoding = "utf-16" if encoding == "utf-16" else "utf-8-sig"
+        elif encoding == "mixed":
+            encoding = "utf-8"
+        written = 0
+        with open(options["out"], "w", newline="", encoding=encoding) as fh:
+            writer = csv.DictWriter(fh, fieldnames=header, extrasaction="ignore",
+                                    dialect=stream.dialect, lineterminator="\r\n")
             writer.writeheader()
-            for row, score in zip(table.rows, scores, strict=True):
+            for (_number, row), score in zip(stream.rows(), scores.tolist(), strict=True):
                 writer.writerow({**row, "score": f"{score:.4f}"})
-        self.stdout.write(f"scored {len(scores)} pairs; written to {options['out']}")
+                written += 1
+        self.stdout.write(f"scored {written} pairs of {len(texts)} distinct texts in "
+                          f"{time.perf_counter() - started:.1f} s; written to {options['out']} "
+                          f"({encoding})")
 
     def hot_topics(self, options: dict[str, Any]) -> None:
         from xieshang.textmining.hottopics import hot_topics, parse_time
@@ -167,12 +196,16 @@ class Command(BaseCommand):
         if options["top"] < 1:
             raise InputError("--top must be at least 1")
         texts, times, ids, supports = [], [], [], []
+        unreadable: list[int] = []
         for row, number in zip(table.rows, table.line_numbers, strict=True):
             text = joined_text(row, options["text_column"])
             if not text:
                 continue
+            when = parse_time(row.get(options["time_column"], ""))
+            if when is None:
+                unreadable.append(number)
             texts.append(text)
-            times.append(parse_time(row.get(options["time_column"], "")))
+            times.append(when)
             ids.append(row[options["id_column"]] if options["id_column"] else str(number))
             total = 0.0
             for col in options["support_column"]:
@@ -181,5 +214,9 @@ class Command(BaseCommand):
             supports.append(total)
         if not texts:
             raise InputError(f"{options['csv']}: no row has text")
+        # The summary goes to stderr: stdout holds exactly one JSON line per issue.
+        shown = ", ".join(map(str, unreadable[:10])) + (" …" if len(unreadable) > 10 else "")
+        self.stderr.write(f"{len(texts)} rows with text; {len(unreadable)} with a time that "
+                          f"could not be read" + (f" (data rows {shown})" if unreadable else ""))
         for topic in hot_topics(texts, times, ids, supports, top=options["top"]):
             sys.stdout.write(json.dumps(topic.__dict__, ensure_ascii=False) + "\n")
