@@ -19,9 +19,10 @@ from xieshang.activities.models import (
     PlanItem,
     Suggestion,
 )
-from xieshang.core.apiutils import ApiError, actor
+from xieshang.core.apiutils import ERRORS, ApiError, actor
 from xieshang.core.permissions import require
 from xieshang.core.tenancy import get_scoped_or_404, scoped
+from xieshang.core.workflow_api import step_routes
 from xieshang.members.models import ActivityGroup, HandlingUnit, Member, SpecialCommittee
 
 router = Router(tags=["activities"])
@@ -125,7 +126,8 @@ class InvitationOut(Schema):
     attendance: str
     attendance_source: str
     signed_in_at: dt.datetime | None
-    actions: list[str]
+    version: int
+    actions: list[workflow.INVITATION.Action]  # type: ignore[name-defined]
 
     @staticmethod
     def of(i: Invitation, actions: list[str]) -> dict[str, Any]:
@@ -133,17 +135,7 @@ class InvitationOut(Schema):
                 "member_name": i.member.name, "status": i.status,
                 "leave_reason": i.leave_reason, "attendance": i.attendance,
                 "attendance_source": i.attendance_source, "signed_in_at": i.signed_in_at,
-                "actions": actions}
-
-
-class ReplyIn(Schema):
-    action: str
-    reason: str = ""
-
-
-class DecisionIn(Schema):
-    approve: bool
-    note: str = ""
+                "version": i.version, "actions": actions}
 
 
 class AttendanceIn(Schema):
@@ -179,13 +171,7 @@ class SuggestionIn(Schema):
     document_id: int | None = None
 
 
-class SuggestionActionIn(Schema):
-    sent_on: dt.date | None = None
-    recipient_unit_id: int | None = None
-    recipient_body: str | None = None
-    feedback: str = ""
-    feedback_on: dt.date | None = None
-    adoption: str = ""
+class FollowUpIn(Schema):
     follow_up: str = ""
 
 
@@ -202,6 +188,7 @@ class SuggestionOut(Schema):
     feedback: str
     adoption: str
     follow_up: str
+    version: int
 
 
 class CountsOut(Schema):
@@ -318,7 +305,7 @@ def _suggestion_out(s: Suggestion) -> dict[str, Any]:
     return {k: getattr(s, k) for k in ("id", "activity_id", "text", "recipient_unit_id",
                                        "recipient_body", "status", "sent_on", "deadline",
                                        "deadline_warnings", "feedback", "adoption",
-                                       "follow_up")}
+                                       "follow_up", "version")}
 
 
 # --- types and activities ------------------------------------------------------------------
@@ -426,13 +413,13 @@ def list_invitations(request: HttpRequest, pk: int) -> Any:
     qs = activity.invitations.select_related("member")
     if not permissions.can_view_all(a):
         qs = qs.filter(member_id=a.member_id or 0)
-    return [InvitationOut.of(i, workflow.allowed(a, i)) for i in qs]
+    return [InvitationOut.of(i, workflow.INVITATION.allowed_names(a, i)) for i in qs]
 
 
 @router.get("/my/invitations", response=list[InvitationOut])
 def my_invitations(request: HttpRequest) -> Any:
     a = actor(request)
-    return [InvitationOut.of(i, workflow.allowed(a, i))
+    return [InvitationOut.of(i, workflow.INVITATION.allowed_names(a, i))
             for i in selectors.my_invitations(a).select_related("member")[:200]]
 
 
@@ -441,20 +428,11 @@ def _invitation(request: HttpRequest, pk: int) -> Invitation:
         "activity", "member"), pk=pk)
 
 
-@router.post("/invitations/{int:pk}/reply", response=InvitationOut)
-def reply(request: HttpRequest, pk: int, data: ReplyIn) -> Any:
-    a = actor(request)
-    inv = services.invitation_reply(actor=a, invitation=_invitation(request, pk),
-                                    action=data.action, reason=data.reason)
-    return InvitationOut.of(inv, workflow.allowed(a, inv))
-
-
-@router.post("/invitations/{int:pk}/leave-decision", response=InvitationOut)
-def decide_leave(request: HttpRequest, pk: int, data: DecisionIn) -> Any:
-    a = actor(request)
-    inv = services.leave_decide(actor=a, invitation=_invitation(request, pk),
-                                approve=data.approve, note=data.note)
-    return InvitationOut.of(inv, workflow.allowed(a, inv))
+step_routes(router, workflow.INVITATION, path="/invitations/{int:pk}/actions",
+            fetch=_invitation,
+            out=lambda request, inv: InvitationOut.of(
+                inv, workflow.INVITATION.allowed_names(actor(request), inv)),
+            response=InvitationOut)
 
 
 @router.post("/invitations/{int:pk}/attendance", response=InvitationOut)
@@ -462,7 +440,7 @@ def record_attendance(request: HttpRequest, pk: int, data: AttendanceIn) -> Any:
     a = actor(request)
     inv = services.attendance_record(actor=a, invitation=_invitation(request, pk),
                                      attendance=data.attendance)
-    return InvitationOut.of(inv, workflow.allowed(a, inv))
+    return InvitationOut.of(inv, workflow.INVITATION.allowed_names(a, inv))
 
 
 @router.post("/{int:pk}/qr", response=QrOut)
@@ -517,31 +495,27 @@ def list_ledger(request: HttpRequest, status: str = "", overdue: bool = False,
     return [_suggestion_out(s) for s in qs[_window(offset, limit)]]
 
 
-@router.post("/suggestions/{int:pk}/{action}", response=SuggestionOut)
-def suggestion_action(request: HttpRequest, pk: int, action: str,
-                      data: SuggestionActionIn) -> Any:
+def _suggestion(request: HttpRequest, pk: int) -> Suggestion:
     a = actor(request)
-    s = get_scoped_or_404(a, scoped(a, Suggestion).select_related("activity__committee"), pk=pk)
-    if action == "send":
-        if data.sent_on is None:
-            raise ApiError("invalid", "请填写报送日期。")
-        s = services.suggestion_send(actor=a, suggestion=s, sent_on=data.sent_on,
-                                     recipient_unit=_opt(a, HandlingUnit,
-                                                         data.recipient_unit_id),
-                                     recipient_body=data.recipient_body)
-    elif action == "answer":
-        s = services.suggestion_answer(actor=a, suggestion=s, feedback=data.feedback,
-                                       feedback_on=data.feedback_on)
-    elif action == "assess":
-        s = services.suggestion_assess(actor=a, suggestion=s, adoption=data.adoption,
-                                       follow_up=data.follow_up)
-    elif action == "follow-up":
-        s = services.suggestion_follow_up(actor=a, suggestion=s, follow_up=data.follow_up)
-    elif action == "remind":
-        s = services.suggestion_remind(actor=a, suggestion=s)
-    else:
-        raise ApiError("not_found", "没有这个操作。", 404)
-    return _suggestion_out(s)
+    return get_scoped_or_404(a, scoped(a, Suggestion).select_related("activity__committee"),
+                             pk=pk)
+
+
+@router.post("/suggestions/{int:pk}/follow-up", response={200: SuggestionOut, **ERRORS})
+def suggestion_follow_up(request: HttpRequest, pk: int, data: FollowUpIn) -> Any:
+    return _suggestion_out(services.suggestion_follow_up(
+        actor=actor(request), suggestion=_suggestion(request, pk), follow_up=data.follow_up))
+
+
+@router.post("/suggestions/{int:pk}/remind", response={200: SuggestionOut, **ERRORS})
+def suggestion_remind(request: HttpRequest, pk: int) -> Any:
+    return _suggestion_out(services.suggestion_remind(actor=actor(request),
+                                                      suggestion=_suggestion(request, pk)))
+
+
+# Last: its hidden catch-all answers 404 for any other name under /suggestions/{id}/.
+step_routes(router, workflow.SUGGESTION, path="/suggestions/{int:pk}", fetch=_suggestion,
+            out=lambda request, s: _suggestion_out(s), response=SuggestionOut)
 
 
 # --- plan ----------------------------------------------------------------------------------
