@@ -20,7 +20,9 @@ from ninja.pagination import paginate
 from xieshang.core import clock
 from xieshang.core.apiutils import ERRORS, ApiError, PageNumber, actor
 from xieshang.core.models import Role
+from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404
+from xieshang.core.workflow_api import step_routes
 from xieshang.duties import permissions, selectors, services, workflow
 from xieshang.duties.models import SelfReport
 from xieshang.members.models import Member
@@ -129,7 +131,8 @@ class SelfReportOut(Schema):
     figures: dict[str, Any]
     submitted_at: dt.datetime | None
     return_note: str
-    actions: list[str]
+    version: int
+    actions: list[workflow.SELF_REPORT.Action]  # type: ignore[name-defined]
 
     @staticmethod
     def of(report: SelfReport, allowed: list[str]) -> dict[str, Any]:
@@ -139,7 +142,8 @@ class SelfReportOut(Schema):
                 "overview": report.overview, "achievements": report.achievements,
                 "shortcomings": report.shortcomings, "plans": report.plans,
                 "figures": report.figures, "submitted_at": report.submitted_at,
-                "return_note": report.return_note, "actions": allowed}
+                "return_note": report.return_note, "version": report.version,
+                "actions": allowed}
 
 
 class SelfReportIn(Schema):
@@ -150,8 +154,8 @@ class SelfReportIn(Schema):
     submit: bool = False
 
 
-class ActionIn(Schema):
-    note: str = Field("", max_length=500)
+def _report_out(a: Actor, report: SelfReport) -> dict[str, Any]:
+    return SelfReportOut.of(report, workflow.SELF_REPORT.allowed_names(a, report))
 
 
 class CollectionOut(Schema):
@@ -234,15 +238,14 @@ def self_reports(request: HttpRequest, year: int | None = Year) -> dict[str, Any
     if permissions.can_review_self_reports(a):
         done, missing = selectors.self_report_collection(a, y)
         return {"year": y,
-                "submitted": [SelfReportOut.of(r, workflow.allowed(a, r)) for _m, r in done],
+                "submitted": [_report_out(a, r) for _m, r in done],
                 "missing": [{"member_id": m.pk, "member": m.name,
                              "sector": m.sector.name if m.sector else "",
                              "status": r.status if r else ""} for m, r in missing]}
     if a.member_id is None:
         raise PermissionDenied
     own = selectors.self_reports(a, y).filter(member_id=a.member_id)
-    return {"year": y, "submitted": [SelfReportOut.of(r, workflow.allowed(a, r)) for r in own],
-            "missing": []}
+    return {"year": y, "submitted": [_report_out(a, r) for r in own], "missing": []}
 
 
 @router.get("/self-reports/{report_id}", response={200: SelfReportOut, **ERRORS})
@@ -251,7 +254,7 @@ def self_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
     report = get_scoped_or_404(a, SelfReport, pk=report_id)
     if not permissions.can_view_self_report(a, report):
         raise PermissionDenied
-    return SelfReportOut.of(report, workflow.allowed(a, report))
+    return _report_out(a, report)
 
 
 @router.put("/self-reports/mine/{year}", response={200: SelfReportOut, **ERRORS})
@@ -268,27 +271,21 @@ def self_report_save(request: HttpRequest, payload: SelfReportIn,
             achievements=payload.achievements, shortcomings=payload.shortcomings,
             plans=payload.plans)
         if payload.submit:
-            report = services.self_report_submit(actor=a, report=report)
-    return SelfReportOut.of(report, workflow.allowed(a, report))
+            report = services.self_report_submit(actor=a, report=report, version=report.version)
+    return _report_out(a, report)
 
 
-@router.post("/self-reports/{report_id}/{action}", response={200: SelfReportOut, **ERRORS})
-def self_report_action(request: HttpRequest, report_id: int, action: str, payload: ActionIn
-                       ) -> dict[str, Any]:
-    """``return`` (with a note) or ``accept`` a submitted report; ``submit`` your own."""
+def _self_report(request: HttpRequest, pk: int) -> SelfReport:
     a = actor(request)
-    report = get_scoped_or_404(a, SelfReport, pk=report_id)
+    report = get_scoped_or_404(a, SelfReport, pk=pk)
     if not permissions.can_view_self_report(a, report):
         raise PermissionDenied
-    if action == "return":
-        report = services.self_report_return(actor=a, report=report, note=payload.note)
-    elif action == "accept":
-        report = services.self_report_accept(actor=a, report=report)
-    elif action == "submit":
-        report = services.self_report_submit(actor=a, report=report)
-    else:
-        raise ApiError("unknown_action", _("Unknown action."), 404)
-    return SelfReportOut.of(report, workflow.allowed(a, report))
+    return report
+
+
+step_routes(router, workflow.SELF_REPORT, path="/self-reports/{int:pk}", fetch=_self_report,
+            out=lambda request, r: _report_out(actor(request), r),
+            response=SelfReportOut)
 
 
 @router.post("/self-reports-remind/{year}", response={200: RemindOut, **ERRORS})

@@ -14,4 +14,6 @@ urlpatterns = [
     path("self-report/", views.my_self_report, name="duty-my-self-report"),
     path("self-reports/", views.self_reports, name="duty-self-reports"),
     path("self-reports/<int:pk>/", views.self_report_detail, name="duty-self-report"),
+    path("self-reports/<int:pk>/act/<str:action>/", views.self_report_act,
+         name="duty-self-report-act"),
 ]

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.core import clock
+from xieshang.core import clock, workflow_views
 from xieshang.core.files import xlsx_response
 from xieshang.core.http import XRequest
 from xieshang.core.models import Term
@@ -20,6 +20,7 @@ from xieshang.duties import engine, permissions, selectors, services
 from xieshang.duties.facts import known_kinds
 from xieshang.duties.forms import RuleForm, SelfReportForm, TemplateForm
 from xieshang.duties.models import Rule, RuleSet, Score, SelfReport
+from xieshang.duties.workflow import SELF_REPORT
 from xieshang.members.models import Member, Sector
 
 
@@ -247,7 +248,8 @@ def my_self_report(request: XRequest) -> HttpResponse:
                     report = services.self_report_save(actor=actor, member=member, year=year,
                                                        **form.cleaned_data)
                     if request.POST.get("submit"):
-                        services.self_report_submit(actor=actor, report=report)
+                        services.self_report_submit(actor=actor, report=report,
+                                                    version=report.version)
             except ValidationError as exc:
                 if autosave:
                     return HttpResponse(" ".join(exc.messages), status=400)
@@ -300,32 +302,26 @@ def _missing_xlsx(missing: list[tuple[Member, SelfReport | None]], year: int) ->
         filename=f"self-reports-missing-{year}.xlsx", title=f"{year}")
 
 
+def _self_report(request: XRequest, pk: int) -> SelfReport:
+    report = get_scoped_or_404(request.actor, SelfReport, pk=pk)
+    if not permissions.can_view_self_report(request.actor, report):
+        raise PermissionDenied
+    return report
+
+
 @login_required
 def self_report_detail(request: XRequest, pk: int) -> HttpResponse:
-    from xieshang.duties import workflow
-
-    actor = request.actor
-    report = get_scoped_or_404(actor, SelfReport, pk=pk)
-    if not permissions.can_view_self_report(actor, report):
-        raise PermissionDenied
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "return":
-                services.self_report_return(actor=actor, report=report,
-                                            note=request.POST.get("note", ""))
-                messages.success(request, _("Returned for revision."))
-            elif action == "accept":
-                services.self_report_accept(actor=actor, report=report)
-                messages.success(request, _("Accepted."))
-            else:
-                messages.error(request, _("Unknown action."))
-        except ValidationError as exc:
-            _form_errors(request, exc)
-        return redirect("duty-self-report", pk=report.pk)
+    report = _self_report(request, pk)
+    # Submitting is done on the member's own page, with the text.
+    offers = [o for o in SELF_REPORT.offers(request.actor, report) if o.name != "submit"]
     return render(request, "duties/self_report_detail.html", {
         "report": report, "member": report.member, "figures": report.figures,
-        "actions": [(a, workflow.ACTION_LABELS[a]) for a in workflow.allowed(actor, report)
-                    if a != "submit"],
-        "events": report.events.all(),
+        "offers": offers, "events": report.events.all(),
     })
+
+
+@require_POST
+@login_required
+def self_report_act(request: XRequest, pk: int, action: str) -> HttpResponse:
+    """The forms of ``workflow.SELF_REPORT`` post here."""
+    return workflow_views.act(request, SELF_REPORT, _self_report(request, pk), action)
