@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from xieshang.core import clock
+from xieshang.core.models import WorkflowEvent
 from xieshang.core.tenancy import CommitteeOwned
 
 
@@ -84,8 +86,6 @@ class Image(CommitteeOwned):
 
     def public_url(self) -> str:
         """Served through the site (so it works wherever /media/ is not published)."""
-        from django.urls import reverse
-
         return reverse("portal-image", args=[self.committee.code, self.pk])
 
 
@@ -136,6 +136,9 @@ class Article(CommitteeOwned):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("portal-edit", args=[self.pk])
+
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= clock.now()
@@ -145,17 +148,8 @@ class Article(CommitteeOwned):
         return self.column.kind == Column.Kind.LEARNING
 
 
-class ArticleEvent(CommitteeOwned):
+class ArticleEvent(WorkflowEvent):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(max_length=20)
-    from_status = models.CharField(max_length=12)
-    to_status = models.CharField(max_length=12)
-    note = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.article_id} {self.action}"
+    class Meta(WorkflowEvent.Meta):
+        pass
