@@ -33,6 +33,7 @@ from django.db import models, transaction
 from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import Promise
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
@@ -190,7 +191,8 @@ _LIFECYCLES: list[Lifecycle[Any]] = []
 
 
 def lifecycles() -> list[Lifecycle[Any]]:
-    """Every lifecycle declared so far (each app's ``workflow`` module declares its own)."""
+    """Every lifecycle of the installed apps (each app's ``workflow`` module declares its own)."""
+    autodiscover_modules("workflow")
     return list(_LIFECYCLES)
 
 
@@ -213,6 +215,7 @@ class Lifecycle[M: models.Model]:
         describe: Callable[[M], str] = str,  # the first line of a notice's text
         event_labels: Mapping[str, Label] | None = None,
         after_commit: Callable[[M], None] | None = None,
+        register: bool = True,  # False: a lifecycle built by a test, known to nothing else
     ) -> None:
         self.name = name
         self.model = model
@@ -236,13 +239,14 @@ class Lifecycle[M: models.Model]:
             unknown = {*step.sources, *step.all_targets} - {*self.statuses, STAY}
             if unknown:
                 raise ValueError(f"{name}.{step.name}: unknown statuses {sorted(unknown)}")
-        event_model.action_labels = {**(event_labels or {}),
-                                     **{s.name: s.label for s in steps}}
-        event_model.status_labels = dict(self.statuses)
         # The action names as an enum, for the API's documentation ("ProposalAction", ...).
         self.Action = enum.StrEnum(f"{schema_prefix}Action",  # type: ignore[misc]
                                    {s.name.upper(): s.name for s in steps})
-        _LIFECYCLES.append(self)
+        if register:
+            event_model.action_labels = {**(event_labels or {}),
+                                         **{s.name: s.label for s in steps}}
+            event_model.status_labels = dict(self.statuses)
+            _LIFECYCLES.append(self)
 
     def __repr__(self) -> str:
         return f"<Lifecycle {self.name}>"

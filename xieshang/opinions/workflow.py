@@ -203,7 +203,7 @@ def _report_merge_choices(actor: Actor, report: OpinionReport) -> dict[str, Any]
 R = permissions
 REPORT: Lifecycle[OpinionReport] = Lifecycle(
     name="opinion_report", model=OpinionReport, event_model=OpinionEvent, event_field="report",
-    audit_prefix="opinion", schema_prefix="OpinionReport", url_name="opinions:report-act",
+    audit_prefix="opinion", schema_prefix="Opinion", url_name="opinions:report-act",
     describe=lambda report: "",  # the notices' titles name the report already
     event_labels={"submit": gettext_lazy("Submitted"), "edit": gettext_lazy("Text edited"),
                   "receive": gettext_lazy("Received from the committee below"),
