@@ -148,7 +148,7 @@ class QrOut(Schema):
     expires_at: dt.datetime
 
 
-class TokenIn(Schema):
+class QrTokenIn(Schema):
     token: str
 
 
@@ -453,7 +453,7 @@ def open_qr(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post("/sign-in", response=InvitationOut)
-def qr_sign_in(request: HttpRequest, data: TokenIn) -> Any:
+def qr_sign_in(request: HttpRequest, data: QrTokenIn) -> Any:
     a = actor(request)
     try:
         inv = services.qr_sign_in(actor=a, token=data.token)
