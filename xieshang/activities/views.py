@@ -38,13 +38,10 @@ from xieshang.activities.models import (
 )
 from xieshang.core import clock, workflow_views
 from xieshang.core.files import send_file, xlsx_response
+from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import ActivityGroup, HandlingUnit, Member, SpecialCommittee
-
-
-def _messages_of(exc: ValidationError) -> str:
-    return "；".join(str(m) for m in exc.messages)
 
 
 def _run(request: XRequest, fn: Callable[[], Any], ok: str) -> bool:
@@ -52,7 +49,7 @@ def _run(request: XRequest, fn: Callable[[], Any], ok: str) -> bool:
     try:
         fn()
     except ValidationError as exc:
-        messages.error(request, _messages_of(exc))
+        messages.error(request, error_text(exc))
         return False
     messages.success(request, ok)
     return True
@@ -162,7 +159,7 @@ def activity_create(request: XRequest) -> HttpResponse:
                 actor=actor, committee=actor.committee, units=list(form.cleaned_data["units"]),
                 materials=list(form.cleaned_data["materials"]), **form.service_kwargs())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The activity has been created."))
             return redirect("activities:detail", activity.pk)
@@ -174,7 +171,7 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
-        form.add_error(None, exc.messages)
+        form_errors(form, exc)
 
 
 @login_required
@@ -189,7 +186,7 @@ def activity_edit(request: XRequest, pk: int) -> HttpResponse:
                                      materials=list(form.cleaned_data["materials"]),
                                      **form.service_kwargs())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("activities:detail", activity.pk)
@@ -253,7 +250,7 @@ def activity_invite(request: XRequest, pk: int) -> HttpResponse:
                 special_committee_ids=[s.pk for s in d["special_committees"]],
                 group_ids=[g.pk for g in d["groups"]], everyone=d["everyone"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("%(n)s members invited.") % {"n": len(rows)})
             return redirect("activities:detail", pk)
@@ -364,7 +361,7 @@ def qr_display(request: XRequest, pk: int) -> HttpResponse:
     try:
         context = _qr_context(request, activity)
     except ValidationError as exc:
-        messages.error(request, _messages_of(exc))
+        messages.error(request, error_text(exc))
         return redirect("activities:detail", pk)
     return render(request, "activities/qr_display.html", context)
 
@@ -375,7 +372,7 @@ def qr_code(request: XRequest, pk: int) -> HttpResponse:
     try:
         context = _qr_context(request, activity)
     except ValidationError as exc:
-        return HttpResponse(_messages_of(exc), status=400)
+        return HttpResponse(error_text(exc), status=400)
     return render(request, "activities/_qr_code.html", context)
 
 
@@ -399,7 +396,7 @@ def qr_sign_in(request: XRequest, token: str) -> HttpResponse:
             invitation = services.qr_sign_in(actor=actor, token=token)
             context["done"] = invitation
     except services.QrRefused as exc:
-        context["refused"] = _messages_of(exc)
+        context["refused"] = error_text(exc)
         context["reason"] = exc.reason
         return render(request, "activities/qr_sign_in.html", context, status=403)
     return render(request, "activities/qr_sign_in.html", context)
@@ -629,7 +626,7 @@ def learning(request: XRequest) -> HttpResponse:
                                          title=d["title"], url=d["url"], text=d["text"],
                                          upload=d["upload"], audience=d["audience"])
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Material published."))
                 return redirect("activities:learning")

@@ -8,11 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.core import clock, workflow_views
 from xieshang.core.files import xlsx_response
+from xieshang.core.forms import error_text
 from xieshang.core.http import XRequest
 from xieshang.core.models import Term
 from xieshang.core.tenancy import get_scoped_or_404, scoped
@@ -143,8 +146,7 @@ def rules(request: XRequest) -> HttpResponse:
                             for error in errors:
                                 messages.error(request, str(error))
         except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
+            messages.error(request, error_text(exc))
         return redirect(f"{request.path}?year={year}")
     return render(request, "duties/rules.html", {
         "year": year, "rule_set": rule_set, "template_form": TemplateForm(),
@@ -162,7 +164,7 @@ def recompute(request: XRequest) -> HttpResponse:
     year = _year(request)
     result = engine.recompute(actor.committee, year)
     messages.success(request, _("Recomputed %(n)s members.") % {"n": result.members})
-    return redirect(f"/duties/ranking/?year={year}")
+    return redirect(reverse("duty-ranking") + "?" + urlencode({"year": year}))
 
 
 @require_POST
@@ -219,11 +221,6 @@ def member_record_print(request: XRequest, pk: int) -> HttpResponse:
 
 # --- yearly self-reports (述职) ----------------------------------------------------------------
 
-def _form_errors(request: XRequest, exc: ValidationError) -> None:
-    for error in exc.messages:
-        messages.error(request, error)
-
-
 @login_required
 def my_self_report(request: XRequest) -> HttpResponse:
     """Write, save, autosave and submit one's own report for a year, the record beside it."""
@@ -240,8 +237,8 @@ def my_self_report(request: XRequest) -> HttpResponse:
             if autosave:
                 return HttpResponse(_("Not saved: %(e)s") % {"e": " ".join(
                     str(e) for errs in form.errors.values() for e in errs)}, status=400)
-            _form_errors(request, ValidationError(
-                [str(e) for errs in form.errors.values() for e in errs]))
+            messages.error(request, error_text(ValidationError(
+                [str(e) for errs in form.errors.values() for e in errs])))
         else:
             try:
                 with transaction.atomic():
@@ -252,8 +249,8 @@ def my_self_report(request: XRequest) -> HttpResponse:
                                                     version=report.version)
             except ValidationError as exc:
                 if autosave:
-                    return HttpResponse(" ".join(exc.messages), status=400)
-                _form_errors(request, exc)
+                    return HttpResponse(error_text(exc), status=400)
+                messages.error(request, error_text(exc))
             else:
                 if autosave:
                     return HttpResponse(_("Draft saved at %(t)s.") % {

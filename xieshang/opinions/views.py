@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import workflow_views
 from xieshang.core.files import send_file, xlsx_response
+from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest
 from xieshang.core.models import Committee, User
 from xieshang.core.permissions import Actor
@@ -28,7 +29,6 @@ from xieshang.opinions.forms import (
     OutcomeForm,
     ReportForm,
     TopicForm,
-    apply_errors,
     form_text,
 )
 from xieshang.opinions.models import (
@@ -94,7 +94,7 @@ def submit(request: XRequest) -> HttpResponse:
             report = services.report_submit(actor=actor, **form_text(form),
                                             attachments=request.FILES.getlist("attachments"))
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Your report has been submitted."))
             return redirect("opinions:report-detail", report.pk)
@@ -178,7 +178,7 @@ def report_edit(request: XRequest, pk: int) -> HttpResponse:
                                  expected_version=form.cleaned_data["version"],
                                  note=form.cleaned_data["note"], **form_text(form))
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("opinions:report-detail", report.pk)
@@ -205,7 +205,7 @@ def report_attach(request: XRequest, pk: int) -> HttpResponse:
         try:
             services.attachment_add(actor=actor, report=report, upload=upload)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, error_text(exc))
     return redirect("opinions:report-detail", report.pk)
 
 
@@ -239,7 +239,7 @@ def report_outcome(request: XRequest, pk: int) -> HttpResponse:
                                 department=data["department"], reply=data["reply"],
                                 instruction=instruction)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Outcome recorded."))
     return redirect("opinions:report-detail", report.pk)
@@ -290,7 +290,7 @@ def bulletin_create(request: XRequest) -> HttpResponse:
             actor=actor, kind=form.cleaned_data["kind"], reports=reports,
             recipients=form.cleaned_data["recipients"] or None)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, error_text(exc))
         return redirect("opinions:inbox-to_publish")
     return redirect("opinions:bulletin-detail", bulletin.pk)
 
@@ -319,7 +319,7 @@ def bulletin_act(request: XRequest, pk: int, action: str) -> HttpResponse:
     try:
         funcs[action](actor=actor, bulletin=bulletin)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Done."))
         if action == "delete":
@@ -383,7 +383,7 @@ def correspondents(request: XRequest) -> HttpResponse:
                                               name=form.cleaned_data["name"],
                                               organisation=form.cleaned_data["organisation"])
             except ValidationError as exc:
-                apply_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("opinions:correspondents")
@@ -460,7 +460,7 @@ def public_topics(request: XRequest, code: str) -> HttpResponse:
                 place=data["place"], name=data["name"], phone=data["phone"],
                 ip=request.actor.ip)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form_errors(form, exc)
             status = 429 if exc.code == "rate_limited" else 200
         else:
             return render(request, "opinions/public_thanks.html",

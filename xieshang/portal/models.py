@@ -137,7 +137,8 @@ class Article(CommitteeOwned):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("portal-edit", args=[self.pk])
+        """The article on the committee's public site."""
+        return reverse("portal-article", args=[self.committee.code, self.pk])
 
     @property
     def is_live(self) -> bool:

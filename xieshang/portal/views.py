@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.activities import services as activities_services
 from xieshang.core import workflow_views
+from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest
 from xieshang.core.permissions import Actor, actor_for, committees_for_user
 from xieshang.core.tenancy import get_scoped_or_404, scoped
@@ -288,7 +289,7 @@ def edit(request: XRequest, pk: int | None = None) -> HttpResponse:
                     cover_alt=data["cover_alt"], remove_cover=data.get("remove_cover", False),
                     article=item, version=data["version"])
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("portal-edit", pk=item.pk)
@@ -314,7 +315,8 @@ def edit(request: XRequest, pk: int | None = None) -> HttpResponse:
 def act(request: XRequest, pk: int, action: str) -> HttpResponse:
     """The forms of ``workflow.ARTICLE`` post here (public pages change once it commits)."""
     item = get_scoped_or_404(request.actor, Article, pk=pk)
-    return workflow_views.act(request, workflow.ARTICLE, item, action)
+    return workflow_views.act(request, workflow.ARTICLE, item, action,
+                              next_url=reverse("portal-edit", args=[item.pk]))
 
 
 def _back_to(request: XRequest) -> str:
@@ -341,7 +343,7 @@ def image_upload(request: XRequest) -> HttpResponse:
                                         upload=form.cleaned_data["file"],
                                         alt=form.cleaned_data["alt"])
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            error = error_text(exc)
     else:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if wants_json:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from xieshang.core import clock
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.models import Committee
-from xieshang.core.notifications import notify
+from xieshang.core.notifications import notify_on_commit
 from xieshang.core.permissions import Actor
 from xieshang.proposals import policies, services
 from xieshang.proposals.models import Assignment, Proposal, Status
@@ -34,21 +34,23 @@ def run_reminders(today: dt.date | None = None, committee_code: str = "") -> dic
         for a in open_rows.filter(due_date__gte=today, due_date__lte=horizon,
                                   reminded_on__isnull=True):
             with transaction.atomic():
-                notify(recipients=services.unit_users([a.unit_id]), committee=committee,
-                       title=_("A proposal is due on %(d)s") % {"d": a.due_date.isoformat()},
-                       body=f"{a.proposal.number} {a.proposal.title}",
-                       url=f"/proposals/{a.proposal_id}/")
+                notify_on_commit(
+                    recipients=services.unit_users([a.unit_id]), committee=committee,
+                    title=_("A proposal is due on %(d)s") % {"d": a.due_date.isoformat()},
+                    body=f"{a.proposal.number} {a.proposal.title}",
+                    url=a.proposal.get_absolute_url())
                 Assignment.objects.filter(pk=a.pk).update(reminded_on=today)
             counts["reminded"] += 1
         for a in open_rows.filter(due_date__lt=today, overdue_notified_on__isnull=True):
             with transaction.atomic():
                 body = f"{a.unit.name}：{a.proposal.number} {a.proposal.title}"
-                notify(recipients=services.unit_users([a.unit_id]), committee=committee,
-                       title=_("A proposal is overdue"), body=body,
-                       url=f"/proposals/{a.proposal_id}/")
-                notify(recipients=services.staff_users(committee), committee=committee,
-                       title=_("A unit has missed a proposal deadline"), body=body,
-                       url=f"/proposals/{a.proposal_id}/")
+                notify_on_commit(recipients=services.unit_users([a.unit_id]),
+                                 committee=committee, title=_("A proposal is overdue"),
+                                 body=body, url=a.proposal.get_absolute_url())
+                notify_on_commit(recipients=services.staff_users(committee),
+                                 committee=committee,
+                                 title=_("A unit has missed a proposal deadline"), body=body,
+                                 url=a.proposal.get_absolute_url())
                 Assignment.objects.filter(pk=a.pk).update(overdue_notified_on=today)
             counts["overdue"] += 1
         system = Actor.for_system(committee)
