@@ -5,7 +5,8 @@
   they call a service or take a step);
 - people are told only through ``notify_on_commit()`` (nobody hears of a write that rolls back);
 - no URL is written as an f-string (``get_absolute_url`` on routed models, ``reverse`` elsewhere);
-- a view shows a service's refusal with ``form_errors(form, exc)`` or ``error_text(exc)``.
+- a view shows a service's refusal with ``form_errors(form, exc)`` or ``error_text(exc)``;
+- an API operation says what it returns (not ``Any``).
 
 Each rule is checked on the code base and, to show it can fail, on a bad example.
 Demo and generator modules (which write end states in bulk, and move to the devdata app) and
@@ -237,3 +238,30 @@ def test_the_refusal_rule_sees_a_handwritten_handler():
     bad = ("def v(r, form):\n    try:\n        s()\n    except ValidationError as exc:\n"
            "        form.add_error(None, exc.messages)\n")
     assert refusals_shown_by_hand(bad)
+
+
+# --- API operations are typed ----------------------------------------------------------------
+
+def untyped_operations(source: str) -> list[str]:
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        routed = any(isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+                     and isinstance(d.func.value, ast.Name) and d.func.value.id in ROUTERS
+                     for d in node.decorator_list)
+        if routed and (node.returns is None or ast.unparse(node.returns) == "Any"):
+            out.append(f"{node.lineno} {node.name}")
+    return out
+
+
+@pytest.mark.parametrize("path", [p for p in view_modules() if "api" in p.name], ids=_rel)
+def test_api_operations_say_what_they_return(path):
+    offenders = untyped_operations(path.read_text())
+    assert not offenders, f"{_rel(path)}: annotate the return type, not Any: " + ", ".join(
+        offenders)
+
+
+def test_the_typing_rule_sees_an_untyped_operation():
+    assert untyped_operations("@router.get('/x')\ndef x(request) -> Any:\n    return 1\n")
+    assert not untyped_operations("@router.get('/x')\ndef x(request) -> int:\n    return 1\n")

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Window
+from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404
 from xieshang.core.workflow_api import step_routes
 from xieshang.duties import permissions, selectors, services, workflow
-from xieshang.duties.models import SelfReport
+from xieshang.duties.models import DutyWarning, Score, SelfReport
 from xieshang.members.models import Member
 
 router = Router(tags=["duties"])
@@ -203,7 +203,7 @@ def record(request: HttpRequest, member_id: int | None = None, year: int | None 
 @router.get("/ranking", response={200: list[RankOut], **ERRORS})
 @paginate(PageNumber)
 def ranking(request: HttpRequest, year: int | None = Year, sector_id: int | None = None
-            ) -> Any:
+            ) -> QuerySet[Score]:
     """The committee's ranking (staff, leaders, admins; members when the committee publishes it)."""
     a = actor(request)
     if not permissions.can_view_all(a):
@@ -215,7 +215,7 @@ def ranking(request: HttpRequest, year: int | None = Year, sector_id: int | None
 
 @router.get("/warnings", response={200: list[WarningOut], **ERRORS})
 @paginate(PageNumber)
-def warnings(request: HttpRequest) -> Any:
+def warnings(request: HttpRequest) -> QuerySet[DutyWarning]:
     """Open warnings: all of them for staff, leaders and admins; a member's own for a member."""
     a = actor(request)
     qs = selectors.open_warnings(a)

@@ -5,6 +5,7 @@ lifecycle is ``POST /{id}/actions/<step>`` with the step's own input schema (gen
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -125,7 +126,7 @@ def _detail_out(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 @router.get("/", response=list[ProposalOut])
 @paginate(PageNumber)
-def list_proposals(request: HttpRequest, filters: Query[Filters]) -> Any:
+def list_proposals(request: HttpRequest, filters: Query[Filters]) -> QuerySet[Proposal]:
     """Proposals visible to the caller; ``worklist`` is one of the worklist names."""
     who = actor(request)
     require(permissions.can_use_proposals(who))
@@ -138,7 +139,7 @@ def list_proposals(request: HttpRequest, filters: Query[Filters]) -> Any:
 
 
 @router.get("/{int:pk}", response={200: ProposalDetailOut, **ERRORS})
-def get_proposal(request: HttpRequest, pk: int) -> Any:
+def get_proposal(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _detail_out(request, pk)
 
 
@@ -155,21 +156,21 @@ def _draft_args(request: HttpRequest, payload: DraftIn) -> dict[str, Any]:
 
 
 @router.post("/", response={201: ProposalDetailOut, **ERRORS})
-def create_draft(request: HttpRequest, payload: DraftIn) -> Any:
+def create_draft(request: HttpRequest, payload: DraftIn) -> tuple[int, dict[str, Any]]:
     """Create a draft (then ``POST /{id}/actions/submit``)."""
     p = services.proposal_save_draft(**_draft_args(request, payload))
     return 201, _detail_out(request, p.pk)
 
 
 @router.put("/{int:pk}", response={200: ProposalDetailOut, **ERRORS})
-def update_draft(request: HttpRequest, pk: int, payload: DraftIn) -> Any:
+def update_draft(request: HttpRequest, pk: int, payload: DraftIn) -> dict[str, Any]:
     p = _detail(request, pk)
     services.proposal_save_draft(proposal=p, **_draft_args(request, payload))
     return _detail_out(request, pk)
 
 
 @router.post("/{int:pk}/cosign", response={200: ProposalDetailOut, **ERRORS})
-def cosign(request: HttpRequest, pk: int, payload: CosignIn) -> Any:
+def cosign(request: HttpRequest, pk: int, payload: CosignIn) -> dict[str, Any]:
     p = _detail(request, pk)
     services.proposal_cosign(actor=actor(request), proposal=p, accept=payload.accept)
     return _detail_out(request, pk)
@@ -187,7 +188,7 @@ class SimilarOut(Schema):
 
 
 @router.get("/{int:pk}/similar", response={200: list[SimilarOut], **ERRORS})
-def similar(request: HttpRequest, pk: int) -> Any:
+def similar(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     who = actor(request)
     p = _detail(request, pk)
     require(permissions.can_view_all(who))
@@ -197,7 +198,7 @@ def similar(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/categories", response=list[dict[str, Any]])
-def categories(request: HttpRequest) -> Any:
+def categories(request: HttpRequest) -> list[dict[str, Any]]:
     who = actor(request)
     require(permissions.can_use_proposals(who))
     return [{"id": c.pk, "name": c.name} for c in scoped(who, ProposalCategory)]
