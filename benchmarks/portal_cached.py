@@ -53,10 +53,10 @@ def main() -> None:
         article = services.article_save(actor=actor, committee=committee, column=news,
                                         title=f"县政协召开第{i + 1}次常委会议",
                                         body="<p>" + "会议听取并审议了有关报告。" * 40 + "</p>")
-        article = workflow.transition(actor=actor, article=article, action="submit",
-                                      version=article.version)
-        article = workflow.transition(actor=actor, article=article, action="publish",
-                                      version=article.version)
+        article = workflow.ARTICLE.take(actor=actor, obj=article, step="submit",
+                                        data={"version": article.version})
+        article = workflow.ARTICLE.take(actor=actor, obj=article, step="publish",
+                                        data={"version": article.version})
     assert article is not None
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")

@@ -98,13 +98,17 @@ def test_member_replies_and_staff_decide_leave(client, county, staff):
     [inv] = invite(activity, member)
     r = call(client, "get", "/my/invitations", user)
     assert r.json()[0]["actions"] == ["confirm", "request_leave"]
-    r = call(client, "post", f"/invitations/{inv.pk}/reply", user,
-             json={"action": "request_leave", "reason": "出差"})
+    r = call(client, "post", f"/invitations/{inv.pk}/actions/request_leave", user,
+             json={"version": 0, "reason": "出差"})
     assert r.json()["status"] == "leave_requested"
-    assert call(client, "post", f"/invitations/{inv.pk}/leave-decision", user,
-                json={"approve": True}).status_code == 403
-    r = call(client, "post", f"/invitations/{inv.pk}/leave-decision", staff,
-             json={"approve": True})
+    version = r.json()["version"]
+    assert call(client, "post", f"/invitations/{inv.pk}/actions/approve_leave", user,
+                json={"version": version}).status_code == 403
+    stale = call(client, "post", f"/invitations/{inv.pk}/actions/approve_leave", staff,
+                 json={"version": 0})
+    assert stale.status_code == 409 and stale.json()["code"] == "conflict"
+    r = call(client, "post", f"/invitations/{inv.pk}/actions/approve_leave", staff,
+             json={"version": version})
     assert r.json()["status"] == "leave_approved"
 
 
@@ -128,10 +132,13 @@ def test_ledger_through_the_api(client, county, staff):
     r = call(client, "post", f"/{activity.pk}/suggestions", staff,
              json={"text": "视察建议", "recipient_body": "县政府"})
     pk = r.json()["id"]
-    r = call(client, "post", f"/suggestions/{pk}/send", staff, json={"sent_on": "2025-03-03"})
+    r = call(client, "post", f"/suggestions/{pk}/send", staff,
+             json={"version": 0, "sent_on": "2025-03-03"})
     assert r.json()["status"] == "sent" and r.json()["deadline"]
-    call(client, "post", f"/suggestions/{pk}/answer", staff, json={"feedback": "已采纳"})
-    r = call(client, "post", f"/suggestions/{pk}/assess", staff, json={"adoption": "adopted"})
+    r = call(client, "post", f"/suggestions/{pk}/answer", staff,
+             json={"version": r.json()["version"], "feedback": "已采纳"})
+    r = call(client, "post", f"/suggestions/{pk}/assess", staff,
+             json={"version": r.json()["version"], "adoption": "adopted"})
     assert (r.json()["status"], r.json()["adoption"]) == ("closed", "adopted")
     assert len(call(client, "get", "/ledger", staff).json()) == 1
 

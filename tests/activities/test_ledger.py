@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.activities.factories import at, make_activity, member_with_login
 from tests.factories import HandlingUnitFactory, user_with_role
 from xieshang.activities import selectors, services, workflow
-from xieshang.activities.models import Suggestion, WorkflowEvent
+from xieshang.activities.models import ActivityEvent, Suggestion
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.models import Notification, Role
 from xieshang.core.permissions import actor_for
@@ -36,7 +36,7 @@ def test_ledger_item_through_to_adoption(county, staff, item):
     closed = services.suggestion_assess(actor=actor, suggestion=answered, adoption="adopted",
                                         follow_up="回访：已落实")
     assert closed.status == "closed" and closed.adoption == "adopted"
-    assert list(WorkflowEvent.objects.filter(suggestion=item).values_list(
+    assert list(ActivityEvent.objects.filter(suggestion=item).values_list(
         "from_status", "to_status")) == [("recorded", "sent"), ("sent", "answered"),
                                          ("answered", "closed")]
     services.suggestion_follow_up(actor=actor, suggestion=closed, follow_up="二次回访：成效明显")
@@ -50,7 +50,7 @@ def test_the_department_it_was_sent_to_enters_feedback(county, staff, item):
     clerk = user_with_role(county, Role.UNIT_CLERK, unit=item.recipient_unit)
     other_clerk = user_with_role(county, Role.UNIT_CLERK)
     item.refresh_from_db()
-    assert workflow.allowed(actor_for(other_clerk, county), item) == []
+    assert workflow.SUGGESTION.allowed_names(actor_for(other_clerk, county), item) == []
     with pytest.raises(PermissionDenied):
         services.suggestion_answer(actor=actor_for(other_clerk, county), suggestion=item,
                                    feedback="x")
@@ -62,10 +62,12 @@ def test_the_department_it_was_sent_to_enters_feedback(county, staff, item):
                                    adoption="adopted")
 
 
-def test_sending_notifies_the_department(county, staff, item):
+def test_sending_notifies_the_department(county, staff, item,
+                                        django_capture_on_commit_callbacks):
     clerk = user_with_role(county, Role.UNIT_CLERK, unit=item.recipient_unit)
-    services.suggestion_send(actor=actor_for(staff, county), suggestion=item,
-                             sent_on=dt.date(2025, 4, 10))
+    with django_capture_on_commit_callbacks(execute=True):  # people are told after the commit
+        services.suggestion_send(actor=actor_for(staff, county), suggestion=item,
+                                 sent_on=dt.date(2025, 4, 10))
     assert Notification.objects.filter(recipient=clerk).exists()
 
 
@@ -110,7 +112,7 @@ def test_staff_of_another_committee_cannot_touch_the_ledger(county, other_county
     assert selectors.ledger(actor).count() == 0
 
 
-def test_overdue_items_are_reminded(county, staff, item):
+def test_overdue_items_are_reminded(county, staff, item, django_capture_on_commit_callbacks):
     clerk = user_with_role(county, Role.UNIT_CLERK, unit=item.recipient_unit)
     services.suggestion_send(actor=actor_for(staff, county), suggestion=item,
                              sent_on=dt.date(2025, 1, 6))
@@ -118,7 +120,8 @@ def test_overdue_items_are_reminded(county, staff, item):
     Notification.objects.all().delete()
     from xieshang.activities.tasks import remind_overdue_suggestions
 
-    remind_overdue_suggestions.enqueue()
+    with django_capture_on_commit_callbacks(execute=True):
+        remind_overdue_suggestions.enqueue()
     assert Notification.objects.filter(recipient=clerk, title__contains="2025").exists()
     assert Notification.objects.filter(recipient=staff).exists()
     # reminded once a week at most

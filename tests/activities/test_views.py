@@ -108,18 +108,18 @@ def test_member_replies_on_the_invitations_page(client, county, staff):
     client.force_login(user)
     page = client.get(reverse("activities:my-invitations")).content.decode()
     assert "常委会专题协商" in page and 'name="reason"' in page
-    r = client.post(reverse("activities:reply", args=[inv.pk]),
-                    {"action": "request_leave", "reason": ""})
+    leave = reverse("activities:invitation-act", args=[inv.pk, "request_leave"])
+    r = client.post(leave, {"version": inv.version, "reason": ""})
     assert r.status_code == 302
     inv.refresh_from_db()
     assert inv.status == "invited"
-    client.post(reverse("activities:reply", args=[inv.pk]),
-                {"action": "request_leave", "reason": "外出开会"})
+    client.post(leave, {"version": inv.version, "reason": "外出开会"})
     inv.refresh_from_db()
     assert inv.status == "leave_requested"
     client.force_login(staff)
     assert "外出开会" in client.get(reverse("activities:leave-requests")).content.decode()
-    client.post(reverse("activities:leave-decide", args=[inv.pk]), {"decision": "approve"})
+    client.post(reverse("activities:invitation-act", args=[inv.pk, "approve_leave"]),
+                {"version": inv.version})
     inv.refresh_from_db()
     assert inv.status == "leave_approved"
 
@@ -213,15 +213,16 @@ def test_ledger_page_walks_an_item_to_adoption(staff_client, county):
                       {"text": "视察建议一", "recipient_unit": unit.pk})
     s = Suggestion.objects.get()
     base = "activities:suggestion-action"
-    staff_client.post(reverse(base, args=[s.pk, "send"]), {"unit": unit.pk,
-                                                          "sent_on": "2026-11-02"})
+    staff_client.post(reverse(base, args=[s.pk, "send"]), {
+        "version": 0, "recipient_unit_id": unit.pk, "sent_on": "2026-11-02"})
     page = staff_client.get(reverse("activities:ledger")).content.decode()
     assert "视察建议一" in page and "2026" in page
-    staff_client.post(reverse(base, args=[s.pk, "answer"]), {"feedback": "已落实"})
-    staff_client.post(reverse(base, args=[s.pk, "assess"]), {"adoption": "adopted"})
+    staff_client.post(reverse(base, args=[s.pk, "answer"]), {"version": 1, "feedback": "已落实"})
+    staff_client.post(reverse(base, args=[s.pk, "assess"]), {"version": 2, "adoption": "adopted"})
     s.refresh_from_db()
     assert (s.status, s.adoption) == ("closed", "adopted")
-    r = staff_client.post(reverse(base, args=[s.pk, "send"]), {"unit": unit.pk})
+    r = staff_client.post(reverse(base, args=[s.pk, "send"]),
+                          {"version": 3, "recipient_unit_id": unit.pk})
     assert r.status_code == 302  # refused with a message, no error page
 
 

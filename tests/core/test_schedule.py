@@ -80,7 +80,7 @@ def test_each_firing_runs_once_per_committee_however_many_schedulers(county, oth
     assert tick([DAILY], now + dt.timedelta(minutes=5)) == []
     assert len(calls) == 4 and {day for _c, day in calls} == {dt.date(2026, 12, 7)}
     run = ScheduledRun.objects.get(job="test.daily", committee=county)
-    assert run.status == ScheduledRun.Status.DONE and run.result == {"reminded": 2}
+    assert run.state == ScheduledRun.State.DONE and run.result == {"reminded": 2}
     assert schedule.describe(DAILY, run.result) == "已提醒 2"
     # The next day's firing is a new one.
     assert len(tick([DAILY], at(2026, 12, 8, 7, 30))) == 4
@@ -97,7 +97,7 @@ def test_a_failing_job_is_recorded_and_not_retried_for_the_same_firing(county, t
     runs = tick([FAILING], now)
     assert runs
     failed = ScheduledRun.objects.get(job="test.failing", committee=county)
-    assert failed.status == ScheduledRun.Status.FAILED and "gateway down" in failed.error
+    assert failed.state == ScheduledRun.State.FAILED and "gateway down" in failed.error
     assert tick([FAILING], now + dt.timedelta(minutes=1)) == []
 
 
@@ -125,7 +125,7 @@ def test_command_once_queues_the_due_firings_and_lists_the_timetable(
             call_command("scheduler", "--once", stdout=out)
         assert "proposals.reminders" in out.getvalue()
         assert ScheduledRun.objects.filter(job="proposals.reminders", committee=county,
-                                           status=ScheduledRun.Status.DONE).exists()
+                                           state=ScheduledRun.State.DONE).exists()
         out = io.StringIO()
         call_command("scheduler", "--list", stdout=out)
         assert "duties.warnings" in out.getvalue() and "next 2026-12-08 06:00" in out.getvalue()
@@ -134,10 +134,10 @@ def test_command_once_queues_the_due_firings_and_lists_the_timetable(
 def test_the_admin_sees_the_timetable_of_the_committee(client, county, other_county, make_user):
     ScheduledRun.objects.create(job="proposals.reminders", scope=str(county.pk),
                                 committee=county, fired_at=at(2026, 12, 7, 7, 30),
-                                status=ScheduledRun.Status.DONE, result={"reminded": 3})
+                                state=ScheduledRun.State.DONE, result={"reminded": 3})
     ScheduledRun.objects.create(job="proposals.reminders", scope=str(other_county.pk),
                                 committee=other_county, fired_at=at(2026, 12, 7, 7, 30),
-                                status=ScheduledRun.Status.DONE, result={"reminded": 99})
+                                state=ScheduledRun.State.DONE, result={"reminded": 99})
     client.force_login(make_user(county, Role.ADMIN))
     body = client.get(reverse("manage-schedule")).content.decode()
     assert "提案办理期限提醒" in body and "每天 7:30" in body

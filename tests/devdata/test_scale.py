@@ -118,7 +118,7 @@ def test_proposal_states_are_consistent_with_their_events(built_db):
 
 def test_opinion_reports_follow_their_workflow(built_db):
     events: dict[int, list[OpinionEvent]] = defaultdict(list)
-    for e in OpinionEvent.objects.order_by("created_at", "pk"):
+    for e in OpinionEvent.objects.order_by("at", "pk"):
         events[e.report_id].append(e)
     for r in OpinionReport.objects.all():
         chain = events[r.pk]

@@ -114,7 +114,8 @@ def test_self_report_through_the_api(client, scored, county, staff):
     assert len(listing["missing"]) == 1
     assert listing["submitted"][0]["actions"] == ["return", "accept"]
     response = client.post(f"/api/duties/self-reports/{body['id']}/return",
-                           json.dumps({"note": "请补充"}), content_type="application/json")
+                           json.dumps({"version": body["version"], "note": "请补充"}),
+                           content_type="application/json")
     assert response.json()["status"] == "returned"
     reminded = client.post("/api/duties/self-reports-remind/2025").json()
     assert reminded == {"reminded": 1}  # the one who never wrote (no login for the other)
@@ -126,7 +127,8 @@ def test_self_report_refusals_on_the_api(client, scored, county, other_county):
     body = put(client, "/api/duties/self-reports/mine/2025", {**TEXT, "submit": True}).json()
     # The author may not accept their own report.
     response = client.post(f"/api/duties/self-reports/{body['id']}/accept",
-                           json.dumps({}), content_type="application/json")
+                           json.dumps({"version": body["version"]}),
+                           content_type="application/json")
     assert response.status_code == 403
     # Another member: refused; a leader: refused; staff elsewhere: 404.
     client.force_login(user_with_role(county, Role.MEMBER))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from tests.factories import user_with_role
 from xieshang.core.models import Committee, Role
 from xieshang.core.permissions import actor_for
-from xieshang.opinions import services
-from xieshang.opinions.models import OpinionReport
+from xieshang.opinions import services, workflow
+from xieshang.opinions.models import OpinionReport, Topic
 
 TEXT = {
     "situation": "县城老旧小区加装电梯进展缓慢，居民意见较大。",
@@ -26,10 +26,21 @@ def editor(committee: Committee):
     return actor_for(user_with_role(committee, Role.STAFF_OPINION), committee)
 
 
+def _inputs(version: int, kw: dict) -> dict:
+    return {"version": version, **{k: getattr(v, "pk", v) for k, v in kw.items()}}
+
+
 def act(actor, report: OpinionReport, action: str, **kw) -> OpinionReport:
+    """Take a step of a report as a page or the API would (the version just read)."""
     report.refresh_from_db()
-    return services.report_act(actor=actor, report=report, action=action,
-                               expected_version=report.version, **kw)
+    return workflow.REPORT.take(actor=actor, obj=report, step=action,
+                                data=_inputs(report.version, kw))
+
+
+def topic_act(actor, topic: Topic, action: str, **kw) -> Topic:
+    topic.refresh_from_db()
+    return workflow.TOPIC.take(actor=actor, obj=topic, step=action,
+                               data=_inputs(topic.version, kw))
 
 
 def signed_off(committee: Committee, **kw) -> OpinionReport:

@@ -9,6 +9,7 @@ from tests.factories import user_with_role
 from tests.opinions.factories import TEXT, act, editor, published, submit
 from xieshang.core.models import AuditLog, Role
 from xieshang.core.permissions import actor_for
+from xieshang.core.workflow import StaleVersion
 from xieshang.opinions import selectors, services, workflow
 from xieshang.opinions.models import OpinionEvent, OpinionReport
 
@@ -23,12 +24,12 @@ def test_concurrent_edit_is_refused_with_a_clear_message(county):
     seen = report.version
     services.report_edit(actor=a, report=report, expected_version=seen, title="关于甲的建议",
                          category="society", **TEXT)
-    with pytest.raises(workflow.StaleVersion) as exc:
+    with pytest.raises(StaleVersion) as exc:
         services.report_edit(actor=b, report=report, expected_version=seen, title="关于乙的建议",
                              category="society", **TEXT)
     assert "已被他人修改，请刷新后重试" in exc.value.messages[0]
-    with pytest.raises(workflow.StaleVersion):
-        services.report_act(actor=b, report=report, action="sign_off", expected_version=seen)
+    with pytest.raises(StaleVersion):
+        workflow.REPORT.take(actor=b, obj=report, step="sign_off", data={"version": seen})
     report.refresh_from_db()
     assert report.title == "关于甲的建议" and report.status == "editing"
 
@@ -94,7 +95,7 @@ def test_report_up_only_once_and_only_with_a_parent(county):
         act(ed, report, "report_up")
     province = county.parent.parent
     top = published(province)
-    assert not workflow.may(editor(province), top, "report_up")
+    assert not workflow.REPORT.may(editor(province), top, "report_up")
 
 
 def test_merged_report_gets_the_outcomes_of_the_report_it_joined(county):

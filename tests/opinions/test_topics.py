@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from tests.factories import user_with_role
+from tests.opinions.factories import topic_act
 from xieshang.core.models import Role
 from xieshang.core.permissions import actor_for
 from xieshang.opinions import services
@@ -93,9 +94,8 @@ def test_staff_screen_decline_with_reason_shown_to_resident(county, client, staf
     topic = raise_topic(county)
     actor = actor_for(staff, county)
     with pytest.raises(ValidationError):
-        services.topic_act(actor=actor, topic=topic, action="decline", expected_version=1)
-    services.topic_act(actor=actor, topic=topic, action="decline", expected_version=1,
-                       note="属于信访事项，请通过12345热线反映。")
+        topic_act(actor, topic, "decline")
+    topic_act(actor, topic, "decline", note="属于信访事项，请通过12345热线反映。")
     html = client.get(f"/opinions/public/county-a/topics/track/?code={topic.tracking_code}")
     assert "12345热线" in html.content.decode() and "不予受理" in html.content.decode()
 
@@ -103,11 +103,9 @@ def test_staff_screen_decline_with_reason_shown_to_resident(county, client, staf
 def test_accepted_topic_is_consulted_and_result_published(county, client, staff):
     topic = raise_topic(county)
     actor = actor_for(staff, county)
-    topic = services.topic_act(actor=actor, topic=topic, action="accept", expected_version=1)
-    topic = services.topic_act(actor=actor, topic=topic, action="start_consultation",
-                               expected_version=topic.version, note="12月3日在社区议事厅协商")
-    services.topic_act(actor=actor, topic=topic, action="publish_result",
-                       expected_version=topic.version, note="已更换路灯12盏。")
+    topic = topic_act(actor, topic, "accept")
+    topic = topic_act(actor, topic, "start_consultation", note="12月3日在社区议事厅协商")
+    topic_act(actor, topic, "publish_result", note="已更换路灯12盏。")
     html = client.get("/opinions/public/county-a/topics/").content.decode()
     assert "已更换路灯12盏。" in html
     assert [e.action for e in topic.events.all()] == ["accept", "start_consultation",
@@ -118,10 +116,8 @@ def test_merge_into_another_topic_of_the_same_committee(county, other_county, st
     a, b = raise_topic(county), raise_topic(county, title="路灯维修")
     actor = actor_for(staff, county)
     with pytest.raises(ValidationError):
-        services.topic_act(actor=actor, topic=a, action="merge", expected_version=1,
-                           into=raise_topic(other_county))
-    merged = services.topic_act(actor=actor, topic=a, action="merge", expected_version=1,
-                                into=b)
+        topic_act(actor, a, "merge", into=raise_topic(other_county))
+    merged = topic_act(actor, a, "merge", into=b)
     assert merged.status == "merged" and merged.merged_into == b
 
 
@@ -131,8 +127,7 @@ def test_staff_of_another_county_get_404_and_cannot_act(county, other_county, cl
     client.force_login(outsider)
     assert client.get(f"/opinions/topics/{topic.pk}/").status_code == 404
     with pytest.raises(PermissionDenied):
-        services.topic_act(actor=actor_for(outsider, other_county), topic=topic,
-                           action="accept", expected_version=None)
+        topic_act(actor_for(outsider, other_county), topic, "accept")
 
 
 def test_a_topic_can_be_linked_to_a_consultation_later(county, staff):

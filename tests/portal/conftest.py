@@ -35,10 +35,10 @@ def publish(committee, title, body="<p>正文</p>", audience="public", column="n
     col = Column.objects.get(committee=committee, slug=column)
     article = services.article_save(actor=actor, committee=committee, column=col, title=title,
                                     body=body, audience=audience, publish_at=when, **extra)
-    article = workflow.transition(actor=actor, article=article, action="submit",
-                                  version=article.version)
-    return workflow.transition(actor=actor, article=article, action="publish",
-                               version=article.version)
+    article = workflow.ARTICLE.take(actor=actor, obj=article, step="submit",
+                                    data={"version": article.version})
+    return workflow.ARTICLE.take(actor=actor, obj=article, step="publish",
+                                 data={"version": article.version})
 
 
 def picture(width=800, height=600, fmt="JPEG", mode="RGB", name=None, **save):

@@ -252,8 +252,8 @@ def test_scheduled_learning_article_becomes_a_material_only_when_due(county, sit
 
 def test_withdrawing_an_unread_learning_article_removes_its_material(county, learning):
     actor = Actor.for_system(county)
-    workflow.transition(actor=actor, article=learning, action="withdraw",
-                        version=learning.version)
+    workflow.ARTICLE.take(actor=actor, obj=learning, step="withdraw",
+                          data={"version": learning.version})
     learning.refresh_from_db()
     assert learning.learning_material is None and not LearningMaterial.objects.exists()
 
@@ -262,8 +262,8 @@ def test_withdrawing_a_read_learning_article_keeps_the_readings(county, learning
                                                                 client):
     open_as(client, make_user(county, Role.MEMBER), county, learning)
     learning.refresh_from_db()
-    workflow.transition(actor=Actor.for_system(county), article=learning, action="withdraw",
-                        version=learning.version)
+    workflow.ARTICLE.take(actor=Actor.for_system(county), obj=learning, step="withdraw",
+                          data={"version": learning.version})
     assert ReadingRecord.objects.count() == 1 and LearningMaterial.objects.count() == 1
 
 
@@ -271,16 +271,16 @@ def test_republishing_updates_the_material(county, learning):
     actor = Actor.for_system(county)
     from xieshang.portal import services
 
-    article = workflow.transition(actor=actor, article=learning, action="withdraw",
-                                  version=learning.version)
-    article = workflow.transition(actor=actor, article=article, action="reopen",
-                                  version=article.version)
+    article = workflow.ARTICLE.take(actor=actor, obj=learning, step="withdraw",
+                                    data={"version": learning.version})
+    article = workflow.ARTICLE.take(actor=actor, obj=article, step="reopen",
+                                    data={"version": article.version})
     article = services.article_save(actor=actor, committee=county, column=article.column,
                                     title="政协委员履职手册（修订）", body="<p>新版</p>",
                                     article=article)
     for action in ("submit", "publish"):
-        article = workflow.transition(actor=actor, article=article, action=action,
-                                      version=article.version)
+        article = workflow.ARTICLE.take(actor=actor, obj=article, step=action,
+                                        data={"version": article.version})
     material = LearningMaterial.objects.get()
     assert (material.title, material.text) == ("政协委员履职手册（修订）", "新版")
     assert article.learning_material == material

@@ -30,10 +30,10 @@ def publish(county, title, body="<p>正文</p>", audience="public", column="news
     col = Column.objects.get(committee=county, slug=column)
     article = services.article_save(actor=actor, committee=county, column=col, title=title,
                                     body=body, audience=audience, publish_at=when)
-    article = workflow.transition(actor=actor, article=article, action="submit",
-                                  version=article.version)
-    return workflow.transition(actor=actor, article=article, action="publish",
-                               version=article.version)
+    article = workflow.ARTICLE.take(actor=actor, obj=article, step="submit",
+                                    data={"version": article.version})
+    return workflow.ARTICLE.take(actor=actor, obj=article, step="publish",
+                                 data={"version": article.version})
 
 
 def test_home_shows_published_news(client, county, site):
@@ -107,12 +107,12 @@ def test_editor_cannot_publish_without_review_right(county, site, make_user):
     col = Column.objects.get(committee=county, slug="news")
     article = services.article_save(actor=actor, committee=county, column=col, title="稿",
                                     body="x")
-    article = workflow.transition(actor=actor, article=article, action="submit",
-                                  version=article.version)
-    assert workflow.allowed_actions(actor, article) == []
+    article = workflow.ARTICLE.take(actor=actor, obj=article, step="submit",
+                                    data={"version": article.version})
+    assert workflow.ARTICLE.allowed_names(actor, article) == []
     with pytest.raises(PermissionDenied):
-        workflow.transition(actor=actor, article=article, action="publish",
-                            version=article.version)
+        workflow.ARTICLE.take(actor=actor, obj=article, step="publish",
+                              data={"version": article.version})
 
 
 def test_stale_version_is_refused(county, site):
@@ -121,15 +121,16 @@ def test_stale_version_is_refused(county, site):
     article = services.article_save(actor=actor, committee=county, column=col, title="稿",
                                     body="x")
     with pytest.raises(ValidationError):
-        workflow.transition(actor=actor, article=article, action="submit", version=0)
+        workflow.ARTICLE.take(actor=actor, obj=article, step="submit",
+                              data={"version": 0})
 
 
 def test_staff_of_other_county_gets_404(client, county, other_county, site, make_user):
     article = publish(county, "本县新闻")
     client.force_login(make_user(other_county, Role.STAFF_OFFICE))
     assert client.get(reverse("portal-edit", args=[article.pk])).status_code == 404
-    assert client.post(reverse("portal-act", args=[article.pk]),
-                       {"action": "withdraw", "version": article.version}).status_code == 404
+    assert client.post(reverse("portal-act", args=[article.pk, "withdraw"]),
+                       {"version": article.version}).status_code == 404
 
 
 def test_renamed_executable_is_refused(county, site):
@@ -151,8 +152,8 @@ def test_editor_page_flow(client, county, site, staff):
     assert response.status_code == 302
     for action in ("submit", "publish"):
         article.refresh_from_db()
-        client.post(reverse("portal-act", args=[article.pk]),
-                    {"action": action, "version": article.version})
+        client.post(reverse("portal-act", args=[article.pk, action]),
+                    {"version": article.version})
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     client.logout()

@@ -39,7 +39,7 @@ def test_two_schedulers_send_each_deadline_reminder_once(world,
                                       title__contains=lead.due_date.isoformat())
     assert due.count() == 1
     run = ScheduledRun.objects.get(job="proposals.reminders", committee=world.committee)
-    assert run.status == ScheduledRun.Status.DONE and run.result["reminded"] >= 1
+    assert run.state == ScheduledRun.State.DONE and run.result["reminded"] >= 1
 
 
 def test_the_weekly_digest_lists_overdue_replies_by_unit(world,

@@ -14,7 +14,7 @@ from xieshang.core.models import Notification
 from xieshang.proposals import documents, services
 from xieshang.proposals.models import Assignment, Proposal, Reply, Status
 from xieshang.proposals.tasks import run_reminders
-from xieshang.proposals.workflow import allowed_actions
+from xieshang.proposals.workflow import PROPOSAL
 
 S = Status
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_detail_page_shows_exactly_the_allowed_actions(world, client):
         client.force_login(world.users[role])
         html = client.get(f"/proposals/{p.pk}/").content.decode()
         shown = {part.split('"')[0] for part in html.split('data-action="')[1:]}
-        assert shown == {a for a, _s in allowed_actions(world.actor(role), p)}, role
+        assert shown == set(PROPOSAL.allowed_names(world.actor(role), p)), role
 
 
 def test_submission_form_autosaves_and_submits(world, client):
@@ -168,16 +168,19 @@ def test_public_record_after_delay_without_personal_data(world, client):
     assert p.title in html and "王建国" not in html and "0771-1234567" not in html
 
 
-def test_reminders_before_deadline_and_escalation_on_overdue(world):
+def test_reminders_before_deadline_and_escalation_on_overdue(
+        world, django_capture_on_commit_callbacks):
     p = reach(world, S.HANDLING)
     lead = p.assignments.get(role="lead")
-    counts = run_reminders(today=lead.due_date - dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):  # units are told after the commit
+        counts = run_reminders(today=lead.due_date - dt.timedelta(days=1))
     assert counts["reminded"] >= 1
     assert Notification.objects.filter(recipient=world.users["clerk_a"],
                                        title__contains=lead.due_date.isoformat()).exists()
     Assignment.objects.filter(pk=lead.pk).update(due_date=dt.date(2026, 1, 5))
     before = Notification.objects.filter(recipient=world.users["staff"]).count()
-    counts = run_reminders()
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = run_reminders()
     assert counts["overdue"] >= 1
     assert Notification.objects.filter(recipient=world.users["staff"]).count() > before
     again = run_reminders()

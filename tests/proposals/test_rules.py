@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from tests.factories import user_with_role
 from tests.proposals.factories import ROLES, call, draft, reach
 from xieshang.core.models import ApiToken, Role
+from xieshang.core.workflow import StaleVersion
 from xieshang.proposals.models import Proposal, ProposalEvent, Status
-from xieshang.proposals.workflow import TRANSITIONS, StaleVersion
+from xieshang.proposals.workflow import TRANSITIONS
 
 S = Status
 pytestmark = pytest.mark.django_db
@@ -23,8 +24,8 @@ UNIT_ROLES = {"clerk_a", "leader_a", "clerk_b", "leader_b"}
 # Who may possibly take a step of each kind in these tests' committee (a superset: which unit
 # may act also depends on the assignment's state). Everyone else must always be refused.
 MAY = {
-    "proposer": {"member"},
-    "staff": {"staff"},
+    "proposer_rule": {"member"},
+    "staff_rule": {"staff"},
     "unit_to_sign": UNIT_ROLES,
     "unit_replier": UNIT_ROLES,
     "co_unit": UNIT_ROLES,
@@ -156,7 +157,8 @@ def test_stale_version_in_the_api_is_a_clear_error(world, client):
     response = client.post(f"/api/proposals/{p.pk}/actions/file", json.dumps({"version": stale}),
                            content_type="application/json",
                            headers={"Authorization": f"Bearer {key}"})
-    assert response.status_code == 400
+    assert response.status_code == 409  # the same answer as every lifecycle's stale version
+    assert response.json()["code"] == "conflict"
     assert "此提案已被他人修改" in response.json()["message"]
 
 

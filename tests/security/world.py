@@ -156,8 +156,8 @@ def _portal_records(committee: Committee) -> None:
     office = actor_for(user_with_role(committee, Role.STAFF_OFFICE), committee)
     for action in ("submit", "publish"):
         article.refresh_from_db()
-        portal_workflow.transition(actor=office, article=article, action=action,
-                                   version=article.version)
+        portal_workflow.ARTICLE.take(actor=office, obj=article, step=action,
+                                     data={"version": article.version})
 
 
 def attacker(committee: Committee) -> User:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
@@ -17,11 +19,13 @@ from xieshang.activities.models import (
     Invitation,
     LearningMaterial,
     PlanItem,
+    Speech,
     Suggestion,
 )
-from xieshang.core.apiutils import ApiError, actor
-from xieshang.core.permissions import require
+from xieshang.core.apiutils import ERRORS, ApiError, actor
+from xieshang.core.permissions import Actor, require
 from xieshang.core.tenancy import get_scoped_or_404, scoped
+from xieshang.core.workflow_api import step_routes
 from xieshang.members.models import ActivityGroup, HandlingUnit, Member, SpecialCommittee
 
 router = Router(tags=["activities"])
@@ -125,7 +129,8 @@ class InvitationOut(Schema):
     attendance: str
     attendance_source: str
     signed_in_at: dt.datetime | None
-    actions: list[str]
+    version: int
+    actions: list[workflow.INVITATION.Action]  # type: ignore[name-defined]
 
     @staticmethod
     def of(i: Invitation, actions: list[str]) -> dict[str, Any]:
@@ -133,17 +138,7 @@ class InvitationOut(Schema):
                 "member_name": i.member.name, "status": i.status,
                 "leave_reason": i.leave_reason, "attendance": i.attendance,
                 "attendance_source": i.attendance_source, "signed_in_at": i.signed_in_at,
-                "actions": actions}
-
-
-class ReplyIn(Schema):
-    action: str
-    reason: str = ""
-
-
-class DecisionIn(Schema):
-    approve: bool
-    note: str = ""
+                "version": i.version, "actions": actions}
 
 
 class AttendanceIn(Schema):
@@ -156,7 +151,7 @@ class QrOut(Schema):
     expires_at: dt.datetime
 
 
-class TokenIn(Schema):
+class QrTokenIn(Schema):
     token: str
 
 
@@ -179,13 +174,7 @@ class SuggestionIn(Schema):
     document_id: int | None = None
 
 
-class SuggestionActionIn(Schema):
-    sent_on: dt.date | None = None
-    recipient_unit_id: int | None = None
-    recipient_body: str | None = None
-    feedback: str = ""
-    feedback_on: dt.date | None = None
-    adoption: str = ""
+class FollowUpIn(Schema):
     follow_up: str = ""
 
 
@@ -202,6 +191,7 @@ class SuggestionOut(Schema):
     feedback: str
     adoption: str
     follow_up: str
+    version: int
 
 
 class CountsOut(Schema):
@@ -302,7 +292,7 @@ def _type(a: Any, code: str) -> ActivityType:
     return get_scoped_or_404(a, ActivityType, code=code)
 
 
-def _opt(a: Any, model: Any, pk: int | None) -> Any:
+def _opt[T: models.Model](a: Actor, model: type[T], pk: int | None) -> T | None:
     return get_scoped_or_404(a, model, pk=pk) if pk is not None else None
 
 
@@ -318,14 +308,14 @@ def _suggestion_out(s: Suggestion) -> dict[str, Any]:
     return {k: getattr(s, k) for k in ("id", "activity_id", "text", "recipient_unit_id",
                                        "recipient_body", "status", "sent_on", "deadline",
                                        "deadline_warnings", "feedback", "adoption",
-                                       "follow_up")}
+                                       "follow_up", "version")}
 
 
 # --- types and activities ------------------------------------------------------------------
 
 
 @router.get("/types", response=list[TypeOut])
-def list_types(request: HttpRequest) -> Any:
+def list_types(request: HttpRequest) -> QuerySet[ActivityType]:
     a = actor(request)
     if a.committee is None:
         raise ApiError("no_committee", "您没有所属政协。", 403)
@@ -334,7 +324,7 @@ def list_types(request: HttpRequest) -> Any:
 
 
 @router.patch("/types/{code}", response=TypeOut)
-def patch_type(request: HttpRequest, code: str, data: TypePatch) -> Any:
+def patch_type(request: HttpRequest, code: str, data: TypePatch) -> ActivityType:
     a = actor(request)
     return services.activity_type_update(actor=a, activity_type=_type(a, code),
                                          **data.model_dump())
@@ -343,7 +333,7 @@ def patch_type(request: HttpRequest, code: str, data: TypePatch) -> Any:
 @router.get("/", response=list[ActivityOut])
 def list_activities(request: HttpRequest, type: str = "", start: dt.date | None = None,
                     end: dt.date | None = None, organiser: str = "", status: str = "",
-                    q: str = "", limit: int = 100, offset: int = 0) -> Any:
+                    q: str = "", limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
     a = actor(request)
     qs = selectors.activity_list(a, type_code=type, start=start, end=end, organiser=organiser,
                                  status=status, q=q).prefetch_related("units")
@@ -351,7 +341,7 @@ def list_activities(request: HttpRequest, type: str = "", start: dt.date | None 
 
 
 @router.post("/", response={201: ActivityOut})
-def create_activity(request: HttpRequest, data: ActivityIn) -> Any:
+def create_activity(request: HttpRequest, data: ActivityIn) -> tuple[int, dict[str, Any]]:
     a = actor(request)
     require(permissions.can_manage_activities(a))
     assert a.committee is not None
@@ -368,7 +358,7 @@ def create_activity(request: HttpRequest, data: ActivityIn) -> Any:
 
 
 @router.get("/counts", response=CountsOut)
-def counts(request: HttpRequest, start: dt.date, end: dt.date) -> Any:
+def counts(request: HttpRequest, start: dt.date, end: dt.date) -> dict[str, Any]:
     a = actor(request)
     if not permissions.can_view_all(a) or a.committee is None:
         raise ApiError("forbidden", "您无权查看统计。", 403)
@@ -381,12 +371,12 @@ def counts(request: HttpRequest, start: dt.date, end: dt.date) -> Any:
 
 
 @router.get("/{int:pk}", response=ActivityOut)
-def get_activity(request: HttpRequest, pk: int) -> Any:
+def get_activity(request: HttpRequest, pk: int) -> dict[str, Any]:
     return ActivityOut.of(_visible(request, pk))
 
 
 @router.patch("/{int:pk}", response=ActivityOut)
-def patch_activity(request: HttpRequest, pk: int, data: ActivityPatch) -> Any:
+def patch_activity(request: HttpRequest, pk: int, data: ActivityPatch) -> dict[str, Any]:
     a = actor(request)
     activity = get_scoped_or_404(a, Activity, pk=pk)
     fields = data.model_dump(exclude_unset=True)
@@ -398,7 +388,7 @@ def patch_activity(request: HttpRequest, pk: int, data: ActivityPatch) -> Any:
 
 
 @router.post("/{int:pk}/status", response=ActivityOut)
-def set_status(request: HttpRequest, pk: int, data: StatusIn) -> Any:
+def set_status(request: HttpRequest, pk: int, data: StatusIn) -> dict[str, Any]:
     a = actor(request)
     activity = get_scoped_or_404(a, Activity, pk=pk)
     return ActivityOut.of(services.activity_set_status(actor=a, activity=activity,
@@ -409,7 +399,7 @@ def set_status(request: HttpRequest, pk: int, data: StatusIn) -> Any:
 
 
 @router.post("/{int:pk}/invitations", response=Done)
-def invite(request: HttpRequest, pk: int, data: InviteIn) -> Any:
+def invite(request: HttpRequest, pk: int, data: InviteIn) -> dict[str, Any]:
     a = actor(request)
     activity = get_scoped_or_404(a, Activity, pk=pk)
     rows = services.invitations_send(
@@ -420,19 +410,19 @@ def invite(request: HttpRequest, pk: int, data: InviteIn) -> Any:
 
 
 @router.get("/{int:pk}/invitations", response=list[InvitationOut])
-def list_invitations(request: HttpRequest, pk: int) -> Any:
+def list_invitations(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     a = actor(request)
     activity = _visible(request, pk)
     qs = activity.invitations.select_related("member")
     if not permissions.can_view_all(a):
         qs = qs.filter(member_id=a.member_id or 0)
-    return [InvitationOut.of(i, workflow.allowed(a, i)) for i in qs]
+    return [InvitationOut.of(i, workflow.INVITATION.allowed_names(a, i)) for i in qs]
 
 
 @router.get("/my/invitations", response=list[InvitationOut])
-def my_invitations(request: HttpRequest) -> Any:
+def my_invitations(request: HttpRequest) -> list[dict[str, Any]]:
     a = actor(request)
-    return [InvitationOut.of(i, workflow.allowed(a, i))
+    return [InvitationOut.of(i, workflow.INVITATION.allowed_names(a, i))
             for i in selectors.my_invitations(a).select_related("member")[:200]]
 
 
@@ -441,32 +431,23 @@ def _invitation(request: HttpRequest, pk: int) -> Invitation:
         "activity", "member"), pk=pk)
 
 
-@router.post("/invitations/{int:pk}/reply", response=InvitationOut)
-def reply(request: HttpRequest, pk: int, data: ReplyIn) -> Any:
-    a = actor(request)
-    inv = services.invitation_reply(actor=a, invitation=_invitation(request, pk),
-                                    action=data.action, reason=data.reason)
-    return InvitationOut.of(inv, workflow.allowed(a, inv))
-
-
-@router.post("/invitations/{int:pk}/leave-decision", response=InvitationOut)
-def decide_leave(request: HttpRequest, pk: int, data: DecisionIn) -> Any:
-    a = actor(request)
-    inv = services.leave_decide(actor=a, invitation=_invitation(request, pk),
-                                approve=data.approve, note=data.note)
-    return InvitationOut.of(inv, workflow.allowed(a, inv))
+step_routes(router, workflow.INVITATION, path="/invitations/{int:pk}/actions",
+            fetch=_invitation,
+            out=lambda request, inv: InvitationOut.of(
+                inv, workflow.INVITATION.allowed_names(actor(request), inv)),
+            response=InvitationOut)
 
 
 @router.post("/invitations/{int:pk}/attendance", response=InvitationOut)
-def record_attendance(request: HttpRequest, pk: int, data: AttendanceIn) -> Any:
+def record_attendance(request: HttpRequest, pk: int, data: AttendanceIn) -> dict[str, Any]:
     a = actor(request)
     inv = services.attendance_record(actor=a, invitation=_invitation(request, pk),
                                      attendance=data.attendance)
-    return InvitationOut.of(inv, workflow.allowed(a, inv))
+    return InvitationOut.of(inv, workflow.INVITATION.allowed_names(a, inv))
 
 
 @router.post("/{int:pk}/qr", response=QrOut)
-def open_qr(request: HttpRequest, pk: int) -> Any:
+def open_qr(request: HttpRequest, pk: int) -> dict[str, Any]:
     a = actor(request)
     window, token = services.qr_window_open(actor=a,
                                             activity=get_scoped_or_404(a, Activity, pk=pk))
@@ -475,7 +456,7 @@ def open_qr(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post("/sign-in", response=InvitationOut)
-def qr_sign_in(request: HttpRequest, data: TokenIn) -> Any:
+def qr_sign_in(request: HttpRequest, data: QrTokenIn) -> dict[str, Any]:
     a = actor(request)
     try:
         inv = services.qr_sign_in(actor=a, token=data.token)
@@ -488,7 +469,7 @@ def qr_sign_in(request: HttpRequest, data: TokenIn) -> Any:
 
 
 @router.post("/{int:pk}/speeches", response={201: SpeechOut})
-def submit_speech(request: HttpRequest, pk: int, data: SpeechIn) -> Any:
+def submit_speech(request: HttpRequest, pk: int, data: SpeechIn) -> tuple[int, Speech]:
     a = actor(request)
     speech = services.speech_submit(actor=a, activity=_visible(request, pk), title=data.title,
                                     text=data.text)
@@ -496,7 +477,8 @@ def submit_speech(request: HttpRequest, pk: int, data: SpeechIn) -> Any:
 
 
 @router.post("/{int:pk}/suggestions", response={201: SuggestionOut})
-def record_suggestion(request: HttpRequest, pk: int, data: SuggestionIn) -> Any:
+def record_suggestion(request: HttpRequest, pk: int,
+                      data: SuggestionIn) -> tuple[int, dict[str, Any]]:
     from xieshang.activities.models import ActivityFile
 
     a = actor(request)
@@ -509,7 +491,7 @@ def record_suggestion(request: HttpRequest, pk: int, data: SuggestionIn) -> Any:
 
 @router.get("/ledger", response=list[SuggestionOut])
 def list_ledger(request: HttpRequest, status: str = "", overdue: bool = False,
-                type: str = "", limit: int = 100, offset: int = 0) -> Any:
+                type: str = "", limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
     a = actor(request)
     if not permissions.can_view_ledger(a):
         raise ApiError("forbidden", "您无权查看意见建议台账。", 403)
@@ -517,31 +499,27 @@ def list_ledger(request: HttpRequest, status: str = "", overdue: bool = False,
     return [_suggestion_out(s) for s in qs[_window(offset, limit)]]
 
 
-@router.post("/suggestions/{int:pk}/{action}", response=SuggestionOut)
-def suggestion_action(request: HttpRequest, pk: int, action: str,
-                      data: SuggestionActionIn) -> Any:
+def _suggestion(request: HttpRequest, pk: int) -> Suggestion:
     a = actor(request)
-    s = get_scoped_or_404(a, scoped(a, Suggestion).select_related("activity__committee"), pk=pk)
-    if action == "send":
-        if data.sent_on is None:
-            raise ApiError("invalid", "请填写报送日期。")
-        s = services.suggestion_send(actor=a, suggestion=s, sent_on=data.sent_on,
-                                     recipient_unit=_opt(a, HandlingUnit,
-                                                         data.recipient_unit_id),
-                                     recipient_body=data.recipient_body)
-    elif action == "answer":
-        s = services.suggestion_answer(actor=a, suggestion=s, feedback=data.feedback,
-                                       feedback_on=data.feedback_on)
-    elif action == "assess":
-        s = services.suggestion_assess(actor=a, suggestion=s, adoption=data.adoption,
-                                       follow_up=data.follow_up)
-    elif action == "follow-up":
-        s = services.suggestion_follow_up(actor=a, suggestion=s, follow_up=data.follow_up)
-    elif action == "remind":
-        s = services.suggestion_remind(actor=a, suggestion=s)
-    else:
-        raise ApiError("not_found", "没有这个操作。", 404)
-    return _suggestion_out(s)
+    return get_scoped_or_404(a, scoped(a, Suggestion).select_related("activity__committee"),
+                             pk=pk)
+
+
+@router.post("/suggestions/{int:pk}/follow-up", response={200: SuggestionOut, **ERRORS})
+def suggestion_follow_up(request: HttpRequest, pk: int, data: FollowUpIn) -> dict[str, Any]:
+    return _suggestion_out(services.suggestion_follow_up(
+        actor=actor(request), suggestion=_suggestion(request, pk), follow_up=data.follow_up))
+
+
+@router.post("/suggestions/{int:pk}/remind", response={200: SuggestionOut, **ERRORS})
+def suggestion_remind(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _suggestion_out(services.suggestion_remind(actor=actor(request),
+                                                      suggestion=_suggestion(request, pk)))
+
+
+# Last: its hidden catch-all answers 404 for any other name under /suggestions/{id}/.
+step_routes(router, workflow.SUGGESTION, path="/suggestions/{int:pk}", fetch=_suggestion,
+            out=lambda request, s: _suggestion_out(s), response=SuggestionOut)
 
 
 # --- plan ----------------------------------------------------------------------------------
@@ -559,7 +537,7 @@ def _plan_out(a: Any, plan: AnnualPlan) -> dict[str, Any]:
 
 
 @router.get("/plans/{int:year}", response=PlanOut)
-def get_plan(request: HttpRequest, year: int) -> Any:
+def get_plan(request: HttpRequest, year: int) -> dict[str, Any]:
     a = actor(request)
     if not permissions.can_view_all(a):
         raise ApiError("forbidden", "您无权查看年度计划。", 403)
@@ -567,7 +545,7 @@ def get_plan(request: HttpRequest, year: int) -> Any:
 
 
 @router.post("/plans", response={201: PlanOut})
-def create_plan(request: HttpRequest, data: PlanIn) -> Any:
+def create_plan(request: HttpRequest, data: PlanIn) -> tuple[int, dict[str, Any]]:
     a = actor(request)
     require(permissions.can_manage_plan(a))
     assert a.committee is not None
@@ -576,7 +554,7 @@ def create_plan(request: HttpRequest, data: PlanIn) -> Any:
 
 
 @router.post("/plans/{int:pk}/items", response={201: PlanItemOut})
-def add_plan_item(request: HttpRequest, pk: int, data: PlanItemIn) -> Any:
+def add_plan_item(request: HttpRequest, pk: int, data: PlanItemIn) -> tuple[int, dict[str, Any]]:
     a = actor(request)
     item = services.plan_item_add(
         actor=a, plan=get_scoped_or_404(a, AnnualPlan, pk=pk), type=_type(a, data.type),
@@ -590,7 +568,7 @@ def add_plan_item(request: HttpRequest, pk: int, data: PlanItemIn) -> Any:
 
 
 @router.post("/plans/{int:pk}/approve", response=PlanOut)
-def approve_plan(request: HttpRequest, pk: int, data: ApproveIn) -> Any:
+def approve_plan(request: HttpRequest, pk: int, data: ApproveIn) -> dict[str, Any]:
     a = actor(request)
     plan = services.plan_approve(actor=a, plan=get_scoped_or_404(a, AnnualPlan, pk=pk),
                                  approved_on=data.approved_on,
@@ -599,7 +577,7 @@ def approve_plan(request: HttpRequest, pk: int, data: ApproveIn) -> Any:
 
 
 @router.post("/plan-items/{int:pk}/link", response=Done)
-def link_plan_item(request: HttpRequest, pk: int, data: LinkIn) -> Any:
+def link_plan_item(request: HttpRequest, pk: int, data: LinkIn) -> dict[str, Any]:
     a = actor(request)
     services.plan_item_link(actor=a, item=get_scoped_or_404(a, PlanItem, pk=pk),
                             activity=get_scoped_or_404(a, Activity, pk=data.activity_id))
@@ -607,7 +585,7 @@ def link_plan_item(request: HttpRequest, pk: int, data: LinkIn) -> Any:
 
 
 @router.post("/plan-items/{int:pk}/move", response=Done)
-def move_plan_item(request: HttpRequest, pk: int, data: MoveIn) -> Any:
+def move_plan_item(request: HttpRequest, pk: int, data: MoveIn) -> dict[str, Any]:
     a = actor(request)
     services.plan_item_move(actor=a, item=get_scoped_or_404(a, PlanItem, pk=pk),
                             to_month=data.to_month, note=data.note)
@@ -618,7 +596,7 @@ def move_plan_item(request: HttpRequest, pk: int, data: MoveIn) -> Any:
 
 
 @router.get("/materials", response=list[MaterialOut])
-def list_materials(request: HttpRequest) -> Any:
+def list_materials(request: HttpRequest) -> QuerySet[LearningMaterial]:
     a = actor(request)
     if not permissions.can_read_materials(a):
         raise ApiError("forbidden", "您无权查看学习材料。", 403)
@@ -626,7 +604,7 @@ def list_materials(request: HttpRequest) -> Any:
 
 
 @router.post("/materials", response={201: MaterialOut})
-def create_material(request: HttpRequest, data: MaterialIn) -> Any:
+def create_material(request: HttpRequest, data: MaterialIn) -> tuple[int, LearningMaterial]:
     a = actor(request)
     require(permissions.can_manage_activities(a))
     assert a.committee is not None
@@ -635,7 +613,7 @@ def create_material(request: HttpRequest, data: MaterialIn) -> Any:
 
 
 @router.post("/materials/{int:pk}/read", response=ReadOut)
-def read_material(request: HttpRequest, pk: int, data: ReadIn) -> Any:
+def read_material(request: HttpRequest, pk: int, data: ReadIn) -> dict[str, Any]:
     a = actor(request)
     row = services.reading_record(actor=a, material=get_scoped_or_404(a, LearningMaterial,
                                                                        pk=pk),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -103,7 +104,7 @@ def activities_figures(scope: Scope) -> list[Figure]:
             _(label),
             counts.get(code, 0),
             UNITS[unit],
-            link=f"/activities/?type={code}&{period}",
+            link=f"{reverse('activities:list')}?type={code}&{period}",
         )
         for code, key, label, unit in ACTIVITY_FIGURES
     ]
@@ -125,7 +126,7 @@ def activities_figures(scope: Scope) -> list[Figure]:
             _("Suggestions from inspections"),
             suggestions.get("inspection", 0),
             "条",
-            link=f"/activities/ledger/?type=inspection&{period}",
+            link=f"{reverse('activities:ledger')}?type=inspection&{period}",
         ),
         Figure(
             "activities.forum_seminar_suggestions",

@@ -14,10 +14,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import clock
+from xieshang.core.models import WorkflowEvent
 from xieshang.core.owned import CommitteeOwned
 
 
@@ -161,6 +163,9 @@ class Activity(CommitteeOwned):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("activities:detail", args=[self.pk])
+
     def clean(self) -> None:
         errors: dict[str, Any] = {}
         if self.start and self.end and self.end < self.start:
@@ -280,6 +285,7 @@ class Invitation(CommitteeOwned):
                                          default=Source.NONE, blank=True)
     signed_in_at = models.DateTimeField(_("signed in at"), null=True, blank=True)
     invited_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("invitation")
@@ -291,6 +297,9 @@ class Invitation(CommitteeOwned):
 
     def __str__(self) -> str:
         return f"{self.member} @ {self.activity}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:detail", args=[self.activity_id])
 
     @property
     def present(self) -> bool:
@@ -383,6 +392,7 @@ class Suggestion(CommitteeOwned):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("suggestion")
@@ -391,6 +401,9 @@ class Suggestion(CommitteeOwned):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:ledger")
 
     @property
     def recipient(self) -> str:
@@ -402,29 +415,16 @@ class Suggestion(CommitteeOwned):
             self.deadline < today
 
 
-class WorkflowEvent(CommitteeOwned):
-    """Immutable record of one status change of an invitation or a ledger item."""
+class ActivityEvent(WorkflowEvent):
+    """One status change of an invitation (reply, leave) or of a ledger item."""
 
     invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.CASCADE,
                                    related_name="events")
     suggestion = models.ForeignKey(Suggestion, null=True, blank=True, on_delete=models.CASCADE,
                                    related_name="events")
-    action = models.CharField(max_length=30)
-    from_status = models.CharField(max_length=20)
-    to_status = models.CharField(max_length=20)
-    note = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
-    actor_name = models.CharField(max_length=64, blank=True)
-    at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValidationError("Workflow events are append-only.")
-        super().save(*args, **kwargs)
+    class Meta(WorkflowEvent.Meta):
+        pass
 
 
 class AnnualPlan(CommitteeOwned):

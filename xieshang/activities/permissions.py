@@ -86,3 +86,8 @@ def can_approve_plan(actor: Actor) -> bool:
 
 def can_read_materials(actor: Actor) -> bool:
     return actor.committee is not None and (actor.member_id is not None or can_view_all(actor))
+
+
+def can_keep_suggestion(actor: Actor, suggestion: Suggestion) -> bool:
+    """Send a ledger item to its department and assess the answer: the committee's staff."""
+    return _here(actor, suggestion) and can_keep_ledger(actor)

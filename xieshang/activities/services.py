@@ -37,10 +37,10 @@ from xieshang.activities.models import (
     Suggestion,
 )
 from xieshang.core import audit, clock, policy, uploads
-from xieshang.core.calendar import WorkCalendar
-from xieshang.core.models import Committee, RoleAssignment, User
-from xieshang.core.notifications import notify
+from xieshang.core.models import Committee
+from xieshang.core.notifications import notify_on_commit
 from xieshang.core.permissions import Actor, require
+from xieshang.core.workflow import step_input, transition
 from xieshang.members.models import (
     ActivityGroup,
     HandlingUnit,
@@ -243,9 +243,9 @@ def activity_set_status(*, actor: Actor, activity: Activity, status: str) -> Act
     if status == Activity.Status.CANCELLED and before != status:
         users = [i.member.user for i in obj.invitations.select_related("member__user")
                  if i.member.user is not None]
-        notify(recipients=users, committee=obj.committee,
-               title=_("Cancelled: %(t)s") % {"t": obj.title},
-               url=reverse("activities:detail", args=[obj.pk]))
+        notify_on_commit(recipients=users, committee=obj.committee,
+                         title=_("Cancelled: %(t)s") % {"t": obj.title},
+                         url=obj.get_absolute_url())
     audit.record(actor, "activity.status", obj, before={"status": before},
                  after={"status": status})
     return obj
@@ -324,54 +324,31 @@ def invitations_send(*, actor: Actor, activity: Activity, members: Iterable[Memb
                         "special_committees": special_committee_ids, "groups": group_ids,
                         "everyone": everyone})
     if notify_members:
-        notify(recipients=[m.user for m in targets if m.user is not None],
-               committee=activity.committee,
-               title=_("Invitation: %(t)s") % {"t": activity.title},
-               body=_("%(when)s, %(place)s. Please confirm or ask for leave.")
-               % {"when": timezone.localtime(activity.start).strftime("%Y-%m-%d %H:%M"),
-                  "place": activity.place},
-               url=reverse("activities:my-invitations"), sms=True)
+        notify_on_commit(
+            recipients=[m.user for m in targets], committee=activity.committee,
+            title=_("Invitation: %(t)s") % {"t": activity.title},
+            body=_("%(when)s, %(place)s. Please confirm or ask for leave.")
+            % {"when": timezone.localtime(activity.start).strftime("%Y-%m-%d %H:%M"),
+               "place": activity.place},
+            url=reverse("activities:my-invitations"), sms=True)
     return rows
 
 
-@transaction.atomic
 def invitation_reply(*, actor: Actor, invitation: Invitation, action: str,
-                     reason: str = "") -> Invitation:
+                     reason: str = "", version: int | None = None) -> Invitation:
     """The member confirms (``confirm``) or asks for leave (``request_leave``, with a reason)."""
-    require(permissions.can_reply(actor, invitation))
     if action not in ("confirm", "request_leave"):
         raise ValidationError(_("Unknown reply."))
-    activity = invitation.activity
-    if activity.status != Activity.Status.PLANNED or activity.end < clock.now():
-        raise ValidationError(_("This activity is over or cancelled; replies are closed."))
-    fields: dict[str, Any] = {"replied_at": clock.now()}
-    if action == "request_leave":
-        reason = reason.strip()
-        if not reason:
-            raise ValidationError({"reason": _("Give the reason for your leave.")})
-        fields["leave_reason"] = reason[:300]
-    inv = workflow.transition(actor, invitation, action, note=reason, fields=fields)
-    if action == "request_leave" and activity.created_by is not None:
-        notify(recipients=[activity.created_by], committee=activity.committee,
-               title=_("Leave request: %(m)s for %(t)s") % {"m": inv.member,
-                                                            "t": activity.title},
-               body=reason, url=reverse("activities:leave-requests"))
-    return inv
+    schema = workflow.INVITATION.steps[action].input
+    return transition(workflow.INVITATION, actor=actor, obj=invitation, step=action,
+                      version=version, data=step_input(schema, reason=reason))
 
 
-@transaction.atomic
-def leave_decide(*, actor: Actor, invitation: Invitation, approve: bool,
-                 note: str = "") -> Invitation:
-    require(permissions.can_decide_leave(actor, invitation))
-    inv = workflow.transition(actor, invitation, "approve_leave" if approve else "refuse_leave",
-                              note=note)
-    user = inv.member.user
-    if user is not None:
-        title = (_("Leave approved: %(t)s") if approve else _("Leave refused: %(t)s")) % {
-            "t": inv.activity.title}
-        notify(recipients=[user], committee=inv.activity.committee, title=title, body=note,
-               url=reverse("activities:my-invitations"))
-    return inv
+def leave_decide(*, actor: Actor, invitation: Invitation, approve: bool, note: str = "",
+                 version: int | None = None) -> Invitation:
+    return transition(workflow.INVITATION, actor=actor, obj=invitation,
+                      step="approve_leave" if approve else "refuse_leave", version=version,
+                      data=step_input(workflow.InvitationNoteIn, note=note))
 
 
 @transaction.atomic
@@ -614,54 +591,29 @@ def suggestion_record(*, actor: Actor, activity: Activity, text: str,
     return row
 
 
-def suggestion_deadline(committee: Committee, sent_on: dt.date) -> tuple[dt.date, list[str]]:
-    days = int(policy.get(committee, "activities.feedback_working_days"))
-    deadline = WorkCalendar(committee).add_working_days(sent_on, days)
-    return deadline.date, list(deadline.warnings)
-
-
-@transaction.atomic
 def suggestion_send(*, actor: Actor, suggestion: Suggestion, sent_on: dt.date,
                     recipient_unit: HandlingUnit | None = None,
-                    recipient_body: str | None = None) -> Suggestion:
-    unit = recipient_unit or suggestion.recipient_unit
-    body = suggestion.recipient_body if recipient_body is None else recipient_body.strip()
-    _same_committee(suggestion.committee_id, unit)
-    if unit is None and not body:
-        raise ValidationError(_("Say which body or department the suggestion goes to."))
-    deadline, warnings = suggestion_deadline(suggestion.activity.committee, sent_on)
-    row = workflow.transition(actor, suggestion, "send", fields={
-        "sent_on": sent_on, "recipient_unit": unit, "recipient_body": body[:100],
-        "deadline": deadline, "deadline_warnings": warnings})
-    if unit is not None:
-        _notify_unit(row, unit, _("Suggestion for your reply: %(t)s") % {"t": row})
-    return row
+                    recipient_body: str | None = None, version: int | None = None) -> Suggestion:
+    return transition(workflow.SUGGESTION, actor=actor, obj=suggestion, step="send",
+                      version=version, data=step_input(
+                          workflow.SuggestionSendIn, sent_on=sent_on,
+                          recipient_unit_id=recipient_unit.pk if recipient_unit else None,
+                          recipient_body=recipient_body))
 
 
-def _notify_unit(row: Suggestion, unit: HandlingUnit, title: str) -> None:
-    users = User.objects.filter(pk__in=RoleAssignment.objects.filter(
-        committee_id=row.committee_id, unit=unit, is_active=True).values("user_id"))
-    notify(recipients=list(users), committee=row.activity.committee, title=title,
-           body=row.text[:300], url=reverse("activities:ledger"))
-
-
-@transaction.atomic
 def suggestion_answer(*, actor: Actor, suggestion: Suggestion, feedback: str,
-                      feedback_on: dt.date | None = None) -> Suggestion:
-    if not feedback.strip():
-        raise ValidationError({"feedback": _("Enter the feedback received.")})
-    return workflow.transition(actor, suggestion, "answer", note=feedback.strip()[:500], fields={
-        "feedback": feedback.strip(), "feedback_on": feedback_on or clock.today()})
+                      feedback_on: dt.date | None = None,
+                      version: int | None = None) -> Suggestion:
+    return transition(workflow.SUGGESTION, actor=actor, obj=suggestion, step="answer",
+                      version=version, data=step_input(workflow.SuggestionAnswerIn,
+                                                       feedback=feedback, feedback_on=feedback_on))
 
 
-@transaction.atomic
 def suggestion_assess(*, actor: Actor, suggestion: Suggestion, adoption: str,
-                      follow_up: str = "") -> Suggestion:
-    if adoption not in (Suggestion.Adoption.ADOPTED, Suggestion.Adoption.PARTLY,
-                        Suggestion.Adoption.NOT_ADOPTED):
-        raise ValidationError({"adoption": _("Say whether it was adopted, partly or not.")})
-    return workflow.transition(actor, suggestion, "assess", note=follow_up,
-                               fields={"adoption": adoption, "follow_up": follow_up.strip()})
+                      follow_up: str = "", version: int | None = None) -> Suggestion:
+    return transition(workflow.SUGGESTION, actor=actor, obj=suggestion, step="assess",
+                      version=version, data=step_input(workflow.SuggestionAssessIn,
+                                                       adoption=adoption, follow_up=follow_up))
 
 
 @transaction.atomic
@@ -689,12 +641,13 @@ def suggestion_remind(*, actor: Actor, suggestion: Suggestion) -> Suggestion:
     row.last_reminded_at = clock.now()
     row.save(update_fields=["last_reminded_at"])
     if row.recipient_unit is not None:
-        _notify_unit(row, row.recipient_unit,
-                     _("Reminder: feedback due %(d)s") % {"d": row.deadline})
-    if row.created_by is not None:
-        notify(recipients=[row.created_by], committee=row.activity.committee,
-               title=_("Ledger item overdue: %(t)s") % {"t": row},
-               url=reverse("activities:ledger"))
+        notify_on_commit(recipients=workflow.unit_users(row, row.recipient_unit),
+                         committee=row.activity.committee,
+                         title=_("Reminder: feedback due %(d)s") % {"d": row.deadline},
+                         body=row.text[:300], url=row.get_absolute_url())
+    notify_on_commit(recipients=[row.created_by], committee=row.activity.committee,
+                     title=_("Ledger item overdue: %(t)s") % {"t": row},
+                     url=row.get_absolute_url())
     audit.record(actor, "suggestion.remind", row)
     return row
 

@@ -36,16 +36,13 @@ from xieshang.activities.models import (
     PlanItem,
     Suggestion,
 )
-from xieshang.core import clock
+from xieshang.core import clock, workflow_views
 from xieshang.core.files import send_file, xlsx_response
+from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import ActivityGroup, HandlingUnit, Member, SpecialCommittee
 from xieshang.members.services import current_term
-
-
-def _messages_of(exc: ValidationError) -> str:
-    return "；".join(str(m) for m in exc.messages)
 
 
 def _run(request: XRequest, fn: Callable[[], Any], ok: str) -> bool:
@@ -53,7 +50,7 @@ def _run(request: XRequest, fn: Callable[[], Any], ok: str) -> bool:
     try:
         fn()
     except ValidationError as exc:
-        messages.error(request, _messages_of(exc))
+        messages.error(request, error_text(exc))
         return False
     messages.success(request, ok)
     return True
@@ -163,7 +160,7 @@ def activity_create(request: XRequest) -> HttpResponse:
                 actor=actor, committee=actor.committee, units=list(form.cleaned_data["units"]),
                 materials=list(form.cleaned_data["materials"]), **form.service_kwargs())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The activity has been created."))
             return redirect("activities:detail", activity.pk)
@@ -175,7 +172,7 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
-        form.add_error(None, exc.messages)
+        form_errors(form, exc)
 
 
 @login_required
@@ -190,7 +187,7 @@ def activity_edit(request: XRequest, pk: int) -> HttpResponse:
                                      materials=list(form.cleaned_data["materials"]),
                                      **form.service_kwargs())
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("activities:detail", activity.pk)
@@ -221,10 +218,11 @@ def activity_detail(request: XRequest, pk: int) -> HttpResponse:
     return render(request, "activities/activity_detail.html", {
         "a": activity, "can_edit": can_edit, "invitations": invitations if can_edit or
         permissions.can_view_all(actor) else [], "mine": mine,
-        "my_actions": workflow.allowed(actor, mine) if mine else [],
+        "my_offers": workflow.INVITATION.offers(actor, mine) if mine else [],
         "stats": selectors.attendance_by_activity(activity),
-        "leave_pending": [i for i in invitations
+        "leave_pending": [(i, workflow.INVITATION.offers(actor, i)) for i in invitations
                           if i.status == Invitation.Status.LEAVE_REQUESTED],
+        "step_next": request.get_full_path(),
         "speeches": list(activity.speeches.all()) if can_edit or permissions.can_view_all(actor)
         else [s for s in activity.speeches.all() if s.member_id == actor.member_id],
         "suggestions": list(activity.suggestions.all()),
@@ -253,7 +251,7 @@ def activity_invite(request: XRequest, pk: int) -> HttpResponse:
                 special_committee_ids=[s.pk for s in d["special_committees"]],
                 group_ids=[g.pk for g in d["groups"]], everyone=d["everyone"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("%(n)s members invited.") % {"n": len(rows)})
             return redirect("activities:detail", pk)
@@ -364,7 +362,7 @@ def qr_display(request: XRequest, pk: int) -> HttpResponse:
     try:
         context = _qr_context(request, activity)
     except ValidationError as exc:
-        messages.error(request, _messages_of(exc))
+        messages.error(request, error_text(exc))
         return redirect("activities:detail", pk)
     return render(request, "activities/qr_display.html", context)
 
@@ -375,7 +373,7 @@ def qr_code(request: XRequest, pk: int) -> HttpResponse:
     try:
         context = _qr_context(request, activity)
     except ValidationError as exc:
-        return HttpResponse(_messages_of(exc), status=400)
+        return HttpResponse(error_text(exc), status=400)
     return render(request, "activities/_qr_code.html", context)
 
 
@@ -399,7 +397,7 @@ def qr_sign_in(request: XRequest, token: str) -> HttpResponse:
             invitation = services.qr_sign_in(actor=actor, token=token)
             context["done"] = invitation
     except services.QrRefused as exc:
-        context["refused"] = _messages_of(exc)
+        context["refused"] = error_text(exc)
         context["reason"] = exc.reason
         return render(request, "activities/qr_sign_in.html", context, status=403)
     return render(request, "activities/qr_sign_in.html", context)
@@ -413,26 +411,19 @@ def my_invitations(request: XRequest) -> HttpResponse:
     actor = request.actor
     rows = list(selectors.my_invitations(actor)[:100])
     return render(request, "activities/my_invitations.html", {
-        "rows": [(i, workflow.allowed(actor, i)) for i in rows], "now": clock.now()})
+        "rows": [(i, workflow.INVITATION.offers(actor, i)) for i in rows], "now": clock.now(),
+        "step_next": request.get_full_path()})
 
 
 @require_POST
 @login_required
-def invitation_reply(request: XRequest, pk: int) -> HttpResponse:
+def invitation_act(request: XRequest, pk: int, action: str) -> HttpResponse:
+    """The forms of ``workflow.INVITATION`` (reply, leave, the decision on leave) post here."""
     actor = request.actor
-    invitation = get_scoped_or_404(actor, scoped(actor, Invitation).select_related("activity"),
-                                   pk=pk)
-    if not permissions.can_reply(actor, invitation):
-        raise PermissionDenied
-    action = request.POST.get("action", "")
-    ok = _("Thank you, your attendance is confirmed.") if action == "confirm" else \
-        _("Your leave request has been sent.")
-    _run(request, lambda: services.invitation_reply(
-        actor=actor, invitation=invitation, action=action,
-        reason=request.POST.get("reason", "")), ok)
-    return redirect(request.POST.get("next") == "detail" and
-                    reverse("activities:detail", args=[invitation.activity_id])
-                    or reverse("activities:my-invitations"))
+    invitation = get_scoped_or_404(actor, scoped(actor, Invitation).select_related(
+        "activity", "member"), pk=pk)
+    return workflow_views.act(request, workflow.INVITATION, invitation, action,
+                              next_url=reverse("activities:my-invitations"))
 
 
 @login_required
@@ -440,26 +431,10 @@ def leave_requests(request: XRequest) -> HttpResponse:
     actor = request.actor
     if not permissions.can_manage_activities(actor):
         raise PermissionDenied
-    return render(request, "activities/leave_requests.html",
-                  {"rows": selectors.leave_requests(actor)})
-
-
-@require_POST
-@login_required
-def leave_decide(request: XRequest, pk: int) -> HttpResponse:
-    actor = request.actor
-    invitation = get_scoped_or_404(
-        actor, scoped(actor, Invitation).select_related("activity", "member"), pk=pk)
-    if not permissions.can_decide_leave(actor, invitation):
-        raise PermissionDenied
-    approve = request.POST.get("decision") == "approve"
-    _run(request, lambda: services.leave_decide(actor=actor, invitation=invitation,
-                                                approve=approve,
-                                                note=request.POST.get("note", "")),
-         _("Leave approved.") if approve else _("Leave refused."))
-    return redirect(request.POST.get("next") == "detail" and
-                    reverse("activities:detail", args=[invitation.activity_id])
-                    or reverse("activities:leave-requests"))
+    return render(request, "activities/leave_requests.html", {
+        "rows": [(i, workflow.INVITATION.offers(actor, i))
+                 for i in selectors.leave_requests(actor)],
+        "step_next": request.get_full_path()})
 
 
 # --- ledger --------------------------------------------------------------------------------
@@ -475,7 +450,8 @@ def ledger(request: XRequest) -> HttpResponse:
                           type_code=g.get("type", "")[:40], unit=g.get("unit", "")[:10])
     page = Paginator(qs, 30).get_page(g.get("page"))
     return render(request, "activities/ledger.html", {
-        "page": page, "rows": [(s, workflow.allowed(actor, s)) for s in page], "f": g,
+        "page": page, "rows": [(s, workflow.SUGGESTION.offers(actor, s)) for s in page],
+        "f": g, "step_next": request.get_full_path(),
         "statuses": Suggestion.Status.choices, "types": scoped(actor, ActivityType),
         "units": scoped(actor, HandlingUnit).filter(is_active=True),
         "adoption_choices": ADOPTION_CHOICES, "today": clock.today(),
@@ -498,31 +474,22 @@ def ledger_export(request: XRequest) -> HttpResponse:
 @require_POST
 @login_required
 def suggestion_action(request: XRequest, pk: int, action: str) -> HttpResponse:
+    """The steps of ``workflow.SUGGESTION``, and the follow-up and reminder of an item."""
     actor = request.actor
     s = get_scoped_or_404(actor, scoped(actor, Suggestion).select_related("activity__committee"),
                           pk=pk)
-    p = request.POST
+    ledger = reverse("activities:ledger") + "?" + request.POST.get("query", "")
+    if action in workflow.SUGGESTION.steps:
+        return workflow_views.act(request, workflow.SUGGESTION, s, action, next_url=ledger)
     calls: dict[str, Callable[[], Any]] = {
-        "send": lambda: services.suggestion_send(
-            actor=actor, suggestion=s, sent_on=_date(p.get("sent_on", "")) or
-            clock.today(),
-            recipient_unit=get_scoped_or_404(actor, HandlingUnit, pk=p["unit"])
-            if p.get("unit") else None,
-            recipient_body=p.get("body") if p.get("body") else None),
-        "answer": lambda: services.suggestion_answer(
-            actor=actor, suggestion=s, feedback=p.get("feedback", ""),
-            feedback_on=_date(p.get("feedback_on", ""))),
-        "assess": lambda: services.suggestion_assess(
-            actor=actor, suggestion=s, adoption=p.get("adoption", ""),
-            follow_up=p.get("follow_up", "")),
-        "follow_up": lambda: services.suggestion_follow_up(actor=actor, suggestion=s,
-                                                           follow_up=p.get("follow_up", "")),
+        "follow_up": lambda: services.suggestion_follow_up(
+            actor=actor, suggestion=s, follow_up=request.POST.get("follow_up", "")),
         "remind": lambda: services.suggestion_remind(actor=actor, suggestion=s),
     }
     if action not in calls:
         raise PermissionDenied
     _run(request, calls[action], _("Saved."))
-    return redirect(reverse("activities:ledger") + "?" + p.get("query", ""))
+    return redirect(ledger)
 
 
 # --- annual plan ---------------------------------------------------------------------------
@@ -660,7 +627,7 @@ def learning(request: XRequest) -> HttpResponse:
                                          title=d["title"], url=d["url"], text=d["text"],
                                          upload=d["upload"], audience=d["audience"])
             except ValidationError as exc:
-                _form_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Material published."))
                 return redirect("activities:learning")

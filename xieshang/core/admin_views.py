@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST, require_safe
 from xieshang.core import admin_forms, clock, mfa, permissions, policy, services
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.files import xlsx_response
+from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest
 from xieshang.core.models import (
     AuditLog,
@@ -106,10 +107,6 @@ def _committee(request: XRequest) -> Committee:
     committee = request.actor.committee
     assert committee is not None  # every check above needs one
     return committee
-
-
-def _form_error(form: Form, exc: ValidationError) -> None:
-    form.add_error(None, ValidationError(exc.messages))
 
 
 # --- landing page -------------------------------------------------------------------------
@@ -277,7 +274,7 @@ def user_create(request: XRequest) -> HttpResponse:
                 phone=data["phone"], email=data["email"], password=data["password1"] or None,
                 role=data["role"], unit=data["unit"], member=data["member"], body=data["body"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The account %(u)s has been created.")
                              % {"u": account.user.username})
@@ -320,7 +317,7 @@ def user_edit(request: XRequest, pk: int) -> HttpResponse:
         try:
             services.user_update(actor=actor, user=user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("manage-user", pk=user.pk)
@@ -343,7 +340,7 @@ def role_grant(request: XRequest, pk: int) -> HttpResponse:
                                 role=data["role"], unit=data["unit"], member=data["member"],
                                 body=data["body"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The role has been granted."))
             return redirect("manage-user", pk=user.pk)
@@ -359,7 +356,7 @@ def role_revoke(request: XRequest, pk: int, role_pk: int) -> HttpResponse:
     try:
         services.role_revoke(actor=actor, assignment=assignment)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("The role has been revoked."))
     return redirect("manage-user", pk=user.pk)
@@ -410,7 +407,7 @@ def user_password(request: XRequest, pk: int) -> HttpResponse:
             password = services.user_set_password(
                 actor=request.actor, user=user, password=form.cleaned_data["password1"] or None)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The password of %(u)s has been reset; the account is "
                                         "logged out everywhere.") % {"u": user})
@@ -443,7 +440,7 @@ def term_create(request: XRequest) -> HttpResponse:
             term = services.term_create(actor=actor, committee=_committee(request),
                                         **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Term %(n)s has been created.") % {"n": term.label})
             return redirect("manage-terms")
@@ -459,7 +456,7 @@ def term_edit(request: XRequest, pk: int) -> HttpResponse:
         try:
             term = services.term_update(actor=actor, term=term, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Term %(n)s has been saved.") % {"n": term.label})
             return redirect("manage-terms")
@@ -476,7 +473,7 @@ def session_create(request: XRequest, term_pk: int) -> HttpResponse:
         try:
             session = services.session_create(actor=actor, term=term, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("%(s)s has been created.") % {"s": session.label})
             return redirect("manage-terms")
@@ -493,7 +490,7 @@ def session_edit(request: XRequest, pk: int) -> HttpResponse:
         try:
             session = services.session_update(actor=actor, session=session, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("%(s)s has been saved.") % {"s": session.label})
             return redirect("manage-terms")
@@ -563,7 +560,7 @@ def calendar_local_add(request: XRequest, year: int) -> HttpResponse:
             day = services.calendar_day_add(actor=request.actor, committee=committee,
                                             **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("%(date)s %(name)s has been added.")
                              % {"date": day.date.isoformat(), "name": day.name})
@@ -600,7 +597,7 @@ def calendar_national_import(request: XRequest) -> HttpResponse:
             services.calendar_year_import(actor=request.actor, year=data["year"],
                                           entries=data["entries"], source=data["source"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The national holidays of %(y)s have been saved "
                                         "(%(n)s days).") % {"y": data["year"],
@@ -663,7 +660,7 @@ def policy_edit(request: XRequest, key: str) -> HttpResponse:
             services.policy_set(actor=request.actor, committee=committee, key=key,
                                 value=form.cleaned_data["value"])
         except ValidationError as exc:
-            _form_error(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("“%(label)s” has been set for this committee.")
                              % {"label": label})

@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -13,7 +14,7 @@ from ninja.pagination import paginate
 from xieshang.core import notifications, tokens
 from xieshang.core.apiutils import ERRORS, ApiError, PageNumber, actor, used_token
 from xieshang.core.calendar import WorkCalendar
-from xieshang.core.models import Committee, Notification, Role, Session, Term
+from xieshang.core.models import ApiToken, Committee, Notification, Role, Session, Term
 from xieshang.core.permissions import can_view_directory, committees_for_user, require
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 
@@ -153,7 +154,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 # --- terms, sessions, calendar ---------------------------------------------------------------
 
 @router.get("/terms", response={200: list[TermOut], **ERRORS})
-def term_list(request: HttpRequest) -> Any:
+def term_list(request: HttpRequest) -> QuerySet[Term]:
     """The terms (届) of the acting committee, newest first."""
     who = actor(request)
     require(can_view_directory(who))
@@ -161,7 +162,7 @@ def term_list(request: HttpRequest) -> Any:
 
 
 @router.get("/sessions", response={200: list[SessionOut], **ERRORS})
-def session_list(request: HttpRequest, term: int | None = None) -> Any:
+def session_list(request: HttpRequest, term: int | None = None) -> QuerySet[Session]:
     """The plenary sessions of the acting committee (of one term with ``?term=<id>``)."""
     who = actor(request)
     require(can_view_directory(who))
@@ -172,7 +173,7 @@ def session_list(request: HttpRequest, term: int | None = None) -> Any:
 
 
 @router.get("/sessions/{int:pk}", response={200: SessionOut, **ERRORS})
-def session_detail(request: HttpRequest, pk: int) -> Any:
+def session_detail(request: HttpRequest, pk: int) -> Session:
     who = actor(request)
     require(can_view_directory(who))
     return get_scoped_or_404(who, scoped(who, Session).select_related("term"), pk=pk)
@@ -203,7 +204,8 @@ def deadline(request: HttpRequest, query: Query[DeadlineQuery]) -> dict[str, Any
 
 @router.get("/notifications", response={200: list[NotificationOut], **ERRORS})
 @paginate(PageNumber)
-def notification_list(request: HttpRequest, filters: Query[NotificationQuery]) -> Any:
+def notification_list(request: HttpRequest,
+                      filters: Query[NotificationQuery]) -> QuerySet[Notification]:
     """The user's notifications, newest first (``?unread=true`` for the unread ones)."""
     user = actor(request).user
     qs = Notification.objects.filter(recipient=user).select_related("committee")
@@ -213,7 +215,7 @@ def notification_list(request: HttpRequest, filters: Query[NotificationQuery]) -
 
 
 @router.post("/notifications/{int:pk}/read", response={200: NotificationOut, **ERRORS})
-def notification_read(request: HttpRequest, pk: int) -> Any:
+def notification_read(request: HttpRequest, pk: int) -> Notification:
     user = actor(request).user
     assert user is not None
     note = Notification.objects.select_related("committee").filter(
@@ -233,7 +235,7 @@ def notification_read_all(request: HttpRequest) -> dict[str, int]:
 # --- API tokens ------------------------------------------------------------------------------
 
 @router.get("/tokens", response={200: list[TokenOut], **ERRORS})
-def token_list(request: HttpRequest) -> Any:
+def token_list(request: HttpRequest) -> QuerySet[ApiToken]:
     """The user's own API tokens (active first); keys are never shown again."""
     user = actor(request).user
     assert user is not None
@@ -241,7 +243,7 @@ def token_list(request: HttpRequest) -> Any:
 
 
 @router.post("/tokens", response={201: TokenIssuedOut, **ERRORS})
-def token_issue(request: HttpRequest, payload: TokenIn) -> Any:
+def token_issue(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
     """Issue a token for the logged-in user. Only from a browser session: a token cannot mint
     further tokens, so a leaked one cannot make itself permanent."""
     if used_token(request) is not None:
@@ -251,7 +253,7 @@ def token_issue(request: HttpRequest, payload: TokenIn) -> Any:
 
 
 @router.delete("/tokens/{int:pk}", response={204: None, **ERRORS})
-def token_revoke(request: HttpRequest, pk: int) -> Any:
+def token_revoke(request: HttpRequest, pk: int) -> tuple[int, None]:
     """Revoke one of the user's own tokens (also the very token making this call)."""
     who = actor(request)
     tokens.token_revoke(actor=who, token=tokens.token_get_own_or_404(who, pk))

@@ -36,10 +36,12 @@ from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from xieshang.core import clock
+from xieshang.core.inputs import field_name, pydantic_message
 from xieshang.core.middleware import client_ip
 from xieshang.core.models import ApiToken, User
 from xieshang.core.permissions import Actor, actor_for, committees_for_user
 from xieshang.core.tenancy import scoped
+from xieshang.core.workflow import StaleVersion
 
 logger = logging.getLogger("xieshang.api")
 
@@ -237,54 +239,6 @@ class Utf8JSONRenderer(JSONRenderer):
 
 # --- errors ----------------------------------------------------------------------------------
 
-def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
-    # ninja puts the source first ("query", "body", "path"); the body's parameter name follows.
-    parts = [str(p) for p in loc]
-    if parts and parts[0] in {"query", "path", "body", "header", "cookie", "form", "file"}:
-        parts = parts[1:]
-        if len(parts) > 1 and parts[0] in {"payload", "data", "body"}:
-            parts = parts[1:]
-    return ".".join(parts) or "request"
-
-
-def _pydantic_message(error: dict[str, Any]) -> str:
-    """A Chinese message for one pydantic error (its own messages are English only)."""
-    kind = str(error.get("type", ""))
-    ctx = error.get("ctx") or {}
-    if kind == "nul_character":
-        return _("Must not contain NUL characters.")
-    if kind == "missing":
-        return _("This field is required.")
-    if kind in {"int_parsing", "int_type", "int_from_float"}:
-        return _("Enter a whole number.")
-    if kind in {"float_parsing", "float_type", "decimal_parsing"}:
-        return _("Enter a number.")
-    if kind in {"bool_parsing", "bool_type"}:
-        return _("Enter true or false.")
-    if kind in {"greater_than_equal", "greater_than"}:
-        return _("Must be at least %(limit)s.") % {"limit": ctx.get("ge", ctx.get("gt"))}
-    if kind in {"less_than_equal", "less_than"}:
-        return _("Must be at most %(limit)s.") % {"limit": ctx.get("le", ctx.get("lt"))}
-    if kind == "string_too_long":
-        return _("At most %(n)s characters.") % {"n": ctx.get("max_length")}
-    if kind == "string_too_short":
-        return _("At least %(n)s characters.") % {"n": ctx.get("min_length")}
-    if kind.startswith("date") or kind.startswith("datetime"):
-        return _("Enter a date as YYYY-MM-DD.")
-    if kind in {"enum", "literal_error"}:
-        choices = str(ctx.get("expected", "")).replace("' or '", "', '").replace("', '", "'、'")
-        return _("Choose one of: %(choices)s.") % {"choices": choices}
-    if kind in {"json_invalid", "model_attributes_type", "dict_type", "model_type"}:
-        return _("The request body is not a valid JSON object.")
-    if kind in {"list_type", "tuple_type", "set_type"}:
-        return _("Enter a list.")
-    if kind in {"string_type", "string_unicode"}:
-        return _("Enter text.")
-    if kind == "value_error" and ctx.get("error"):
-        return str(ctx["error"])
-    return _("This value is not valid.")
-
-
 def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message: str,
            errors: list[dict[str, str]] | None = None) -> HttpResponse:
     return api.create_response(
@@ -300,13 +254,18 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(NinjaValidationError)
     def bad_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        errors = [{"field": _field_name(e.get("loc", ())), "message": _pydantic_message(e)}
+        errors = [{"field": field_name(e.get("loc", ())), "message": pydantic_message(e)}
                   for e in exc.errors if isinstance(e, dict)]
         if not errors:
             errors = [{"field": "request", "message": _("This value is not valid.")}]
         summary = "；".join(f"{e['field']}：{e['message']}" for e in errors[:5])
         return _error(api, request, 422, "invalid",
                       _("The request is not valid: %(details)s") % {"details": summary}, errors)
+
+    @api.exception_handler(StaleVersion)
+    def stale(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
+        # The record changed since the client read it: read it again, then decide.
+        return _error(api, request, 409, "conflict", "；".join(exc.messages))
 
     @api.exception_handler(DjangoValidationError)
     def refused_by_rules(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:

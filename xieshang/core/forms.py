@@ -4,9 +4,25 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core.auth_backends import find_user
+
+
+def form_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's refusal on the form: each field's errors on that field (if the form has
+    it), everything else above the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def error_text(exc: ValidationError) -> str:
+    """A service's refusal as one line for a page's message."""
+    return "；".join(str(m) for m in exc.messages)
 
 
 class LoginForm(AuthenticationForm):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.core import clock
 from xieshang.core.fields import EncryptedTextField
 from xieshang.core.numerals import chinese_number
-from xieshang.core.owned import CommitteeOwned
+from xieshang.core.owned import CommitteeOwned, CommitteeQuerySet
 from xieshang.core.validators import mask_phone
 
 
@@ -442,7 +442,7 @@ class ScheduledRun(models.Model):
     so no reminder goes out twice for one firing however many schedulers run.
     """
 
-    class Status(models.TextChoices):
+    class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
@@ -457,8 +457,9 @@ class ScheduledRun(models.Model):
     claimed_at = models.DateTimeField(_("queued at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
-                              default=Status.QUEUED)
+    # A run's bookkeeping in the timetable (like a task's state in the queue), not a workflow.
+    state = models.CharField(_("state"), max_length=16, choices=State.choices,
+                             default=State.QUEUED)
     result = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
 
@@ -472,3 +473,68 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.fired_at:%Y-%m-%d %H:%M}"
+
+
+class AppendOnlyQuerySet(CommitteeQuerySet[Any]):
+    """Rows are added, never changed or removed through the ORM's bulk paths either."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValidationError("This record is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValidationError("This record is append-only.")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        raise ValidationError("This record is append-only.")
+
+
+class WorkflowEvent(CommitteeOwned):
+    """One step of a record's lifecycle: who, when, from which status to which, and a note.
+
+    Every lifecycle's event model subclasses this (adding the foreign key to its record);
+    ``core.workflow.transition`` appends exactly one per step. Append-only: saving an existing
+    row, deleting one and the queryset's ``update``/``delete`` are refused (deleting the record
+    itself still removes its events, through the database's cascade).
+    """
+
+    action = models.CharField(max_length=32)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[Any] = AppendOnlyQuerySet.as_manager()
+
+    # Filled by the record's Lifecycle: the words a page shows for an action and a status.
+    action_labels: ClassVar[dict[str, Any]] = {}
+    status_labels: ClassVar[dict[str, Any]] = {}
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValidationError("This record is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ValidationError("This record is append-only.")
+
+    @property
+    def action_label(self) -> str:
+        return str(self.action_labels.get(self.action, self.action))
+
+    @property
+    def to_status_label(self) -> str:
+        return str(self.status_labels.get(self.to_status, self.to_status))
+
+    @property
+    def from_status_label(self) -> str:
+        return str(self.status_labels.get(self.from_status, self.from_status))

@@ -1,4 +1,10 @@
-"""Sending notifications: in-app at once, email/SMS copies by a background task after commit."""
+"""Sending notifications: in-app rows after the writing transaction commits, email/SMS copies by a
+background task.
+
+Code that changes something calls ``notify_on_commit()``: the people are told only once the change
+is saved (a refused or rolled-back write tells nobody), and ``tests/core/test_write_rules.py``
+fails the build if anything but this module calls ``notify()``.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +39,30 @@ def notify(
         if note.want_email or note.want_sms:
             transaction.on_commit(partial(deliver_notification.enqueue, note.pk))
     return notes
+
+
+def notify_on_commit(
+    *,
+    recipients: Iterable[User | None],
+    committee: Committee,
+    title: str,
+    body: str = "",
+    url: str = "",
+    email: bool = True,
+    sms: bool = False,
+    skip: User | None = None,
+) -> None:
+    """Tell ``recipients`` once the current transaction commits (at once outside one).
+
+    ``None`` recipients (a member without an account) and ``skip`` (usually the person acting,
+    who knows already) are left out; nothing is queued when nobody is left.
+    """
+    users = [u for u in recipients if u is not None and (skip is None or u.pk != skip.pk)]
+    if not users:
+        return
+    title, body, url = str(title), str(body), str(url)
+    transaction.on_commit(partial(notify, recipients=users, committee=committee, title=title,
+                                  body=body, url=url, email=email, sms=sms))
 
 
 def unread_count(user: User) -> int:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from xieshang.core import refdata
+from xieshang.core.forms import form_errors
 from xieshang.core.http import XRequest
 
 
@@ -72,7 +73,7 @@ def kind_edit(request: XRequest, slug: str, pk: int | None = None) -> HttpRespon
             refdata.refdata_save(actor=request.actor, kind=k, row=row,
                                  cleaned=form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, ValidationError(exc.messages))
+            form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("refdata-list", k.slug)

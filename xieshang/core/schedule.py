@@ -170,9 +170,9 @@ def run_scheduled(run_id: int) -> str:
     from xieshang.core.models import ScheduledRun
 
     run = ScheduledRun.objects.select_related("committee").filter(pk=run_id).first()
-    if run is None or run.status != ScheduledRun.Status.QUEUED:
+    if run is None or run.state != ScheduledRun.State.QUEUED:
         return "skipped"
-    ScheduledRun.objects.filter(pk=run.pk).update(status=ScheduledRun.Status.RUNNING,
+    ScheduledRun.objects.filter(pk=run.pk).update(state=ScheduledRun.State.RUNNING,
                                                   started_at=clock.now())
     try:
         j = job(run.job)
@@ -181,12 +181,12 @@ def run_scheduled(run_id: int) -> str:
     except Exception as exc:
         logger.exception("scheduled job %s (%s) failed", run.job, run.scope or "install")
         ScheduledRun.objects.filter(pk=run.pk).update(
-            status=ScheduledRun.Status.FAILED, finished_at=clock.now(),
+            state=ScheduledRun.State.FAILED, finished_at=clock.now(),
             error=f"{type(exc).__name__}: {exc}"[:2000])
         return "failed"
     counts = _counts(result)
     ScheduledRun.objects.filter(pk=run.pk).update(
-        status=ScheduledRun.Status.DONE, finished_at=clock.now(), result=counts)
+        state=ScheduledRun.State.DONE, finished_at=clock.now(), result=counts)
     return "done"
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from xieshang.core import tokens
+from xieshang.core.forms import form_errors
 from xieshang.core.http import XRequest
 
 
@@ -34,8 +35,7 @@ def token_list(request: XRequest) -> HttpResponse:
             _token, issued_key = tokens.token_issue(actor=request.actor,
                                                     name=form.cleaned_data["name"])
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error("name" if hasattr(exc, "error_dict") else None, message)
+            form_errors(form, exc)
         else:
             # Shown in this response only (not by redirect and message): the key must never be
             # stored in the session or a cookie.

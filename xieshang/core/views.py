@@ -22,6 +22,7 @@ from xieshang.core.forms import CodeForm, LoginForm
 from xieshang.core.http import XRequest
 from xieshang.core.middleware import MFA_VERIFIED_KEY, SESSION_KEY, client_ip
 from xieshang.core.models import Notification, Role, User
+from xieshang.core.notifications import notification_mark_all_read, notification_mark_read
 from xieshang.core.permissions import Actor
 from xieshang.core.worklist import worklist_for
 
@@ -200,9 +201,8 @@ def notification_list(request: XRequest) -> HttpResponse:
 @login_required
 def notification_read(request: XRequest, pk: int) -> HttpResponse:
     note = Notification.objects.filter(recipient=request.user, pk=pk).first()
-    if note is not None and note.read_at is None:
-        note.read_at = clock.now()
-        note.save(update_fields=["read_at"])
+    if note is not None:
+        notification_mark_read(user=request.user, notification=note)
     target = note.url if note is not None and note.url else ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
@@ -212,7 +212,5 @@ def notification_read(request: XRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def notification_read_all(request: XRequest) -> HttpResponse:
-    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(
-        read_at=clock.now()
-    )
+    notification_mark_all_read(user=request.user)
     return redirect("notifications")

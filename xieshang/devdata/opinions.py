@@ -18,7 +18,7 @@ from xieshang.core.models import Committee, Role
 from xieshang.core.permissions import Actor, actor_for
 from xieshang.devdata.demo import DemoContext, Login
 from xieshang.members.models import Member
-from xieshang.opinions import services
+from xieshang.opinions import services, workflow
 from xieshang.opinions.models import Category, OpinionReport, Topic
 
 SUBJECTS = [
@@ -97,8 +97,8 @@ def _author_actor(ctx: DemoContext, county: Committee, member: Member, clerk: Ac
 
 def _act(actor: Actor, report: OpinionReport, action: str, **kw: object) -> OpinionReport:
     report.refresh_from_db()
-    return services.report_act(actor=actor, report=report, action=action,
-                               expected_version=report.version, **kw)  # type: ignore[arg-type]
+    return workflow.REPORT.take(actor=actor, obj=report, step=action,
+                                data={"version": report.version, **kw})
 
 
 def _publish(actor: Actor, reports: list[OpinionReport]) -> None:
@@ -244,21 +244,18 @@ def _topics(ctx: DemoContext, county: Committee) -> None:
         if fate == "new":
             continue
         if fate == "declined":
-            services.topic_act(actor=staff, topic=topic, action="decline", expected_version=1,
-                               note="不属于协商议事范围，已转相关部门处理。")
+            workflow.TOPIC.take(actor=staff, obj=topic, step="decline", data={
+                "version": 1, "note": "不属于协商议事范围，已转相关部门处理。"})
             continue
         if fate == "merged":
-            services.topic_act(actor=staff, topic=topic, action="merge", expected_version=1,
-                               into=topics[7])
+            workflow.TOPIC.take(actor=staff, obj=topic, step="merge",
+                                data={"version": 1, "into": topics[7].pk})
             continue
-        topic = services.topic_act(actor=staff, topic=topic, action="accept",
-                                   expected_version=1)
+        topic = workflow.TOPIC.take(actor=staff, obj=topic, step="accept", data={"version": 1})
         if fate in ("consulting", "concluded"):
-            topic = services.topic_act(actor=staff, topic=topic, action="start_consultation",
-                                       expected_version=topic.version,
-                                       note="在社区“有事好商量”议事室召开协商会")
+            topic = workflow.TOPIC.take(actor=staff, obj=topic, step="start_consultation", data={
+                "version": topic.version, "note": "在社区“有事好商量”议事室召开协商会"})
         if fate == "concluded":
-            services.topic_act(actor=staff, topic=topic, action="publish_result",
-                               expected_version=topic.version,
-                               note="经协商，相关部门已完成整改，群众表示满意。")
+            workflow.TOPIC.take(actor=staff, obj=topic, step="publish_result", data={
+                "version": topic.version, "note": "经协商，相关部门已完成整改，群众表示满意。"})
     assert Topic.objects.filter(committee=county).count() == len(TOPICS)

@@ -564,7 +564,7 @@ def _opinions(b: _Body, rng: random.Random, spec: ScaleSpec, today: dt.date,
                                        from_status=previous, to_status=to,
                                        actor=b.staff if office else r.submitted_by,
                                        actor_name="信息科" if office else r.author_name,
-                                       created_at=when))
+                                       at=when))
             previous, when = to, min(when + dt.timedelta(days=rng.randint(1, 4)), now)
     OpinionVersion.objects.bulk_create(versions, batch_size=1000)
     OpinionEvent.objects.bulk_create(events, batch_size=1000)

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Window
+from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -20,9 +20,11 @@ from ninja.pagination import paginate
 from xieshang.core import clock
 from xieshang.core.apiutils import ERRORS, ApiError, PageNumber, actor
 from xieshang.core.models import Role
+from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404
+from xieshang.core.workflow_api import step_routes
 from xieshang.duties import permissions, selectors, services, workflow
-from xieshang.duties.models import ManualItem, SelfReport
+from xieshang.duties.models import DutyWarning, ManualItem, Score, SelfReport
 from xieshang.members.models import Member
 
 router = Router(tags=["duties"])
@@ -129,7 +131,8 @@ class SelfReportOut(Schema):
     figures: dict[str, Any]
     submitted_at: dt.datetime | None
     return_note: str
-    actions: list[str]
+    version: int
+    actions: list[workflow.SELF_REPORT.Action]  # type: ignore[name-defined]
 
     @staticmethod
     def of(report: SelfReport, allowed: list[str]) -> dict[str, Any]:
@@ -139,7 +142,8 @@ class SelfReportOut(Schema):
                 "overview": report.overview, "achievements": report.achievements,
                 "shortcomings": report.shortcomings, "plans": report.plans,
                 "figures": report.figures, "submitted_at": report.submitted_at,
-                "return_note": report.return_note, "actions": allowed}
+                "return_note": report.return_note, "version": report.version,
+                "actions": allowed}
 
 
 class SelfReportIn(Schema):
@@ -150,8 +154,8 @@ class SelfReportIn(Schema):
     submit: bool = False
 
 
-class ActionIn(Schema):
-    note: str = Field("", max_length=500)
+def _report_out(a: Actor, report: SelfReport) -> dict[str, Any]:
+    return SelfReportOut.of(report, workflow.SELF_REPORT.allowed_names(a, report))
 
 
 class CollectionOut(Schema):
@@ -199,7 +203,7 @@ def record(request: HttpRequest, member_id: int | None = None, year: int | None 
 @router.get("/ranking", response={200: list[RankOut], **ERRORS})
 @paginate(PageNumber)
 def ranking(request: HttpRequest, year: int | None = Year, sector_id: int | None = None
-            ) -> Any:
+            ) -> QuerySet[Score]:
     """The committee's ranking (staff, leaders, admins; members when the committee publishes it)."""
     a = actor(request)
     if not permissions.can_view_all(a):
@@ -211,7 +215,7 @@ def ranking(request: HttpRequest, year: int | None = Year, sector_id: int | None
 
 @router.get("/warnings", response={200: list[WarningOut], **ERRORS})
 @paginate(PageNumber)
-def warnings(request: HttpRequest) -> Any:
+def warnings(request: HttpRequest) -> QuerySet[DutyWarning]:
     """Open warnings: all of them for staff, leaders and admins; a member's own for a member."""
     a = actor(request)
     qs = selectors.open_warnings(a)
@@ -234,15 +238,14 @@ def self_reports(request: HttpRequest, year: int | None = Year) -> dict[str, Any
     if permissions.can_review_self_reports(a):
         done, missing = selectors.self_report_collection(a, y)
         return {"year": y,
-                "submitted": [SelfReportOut.of(r, workflow.allowed(a, r)) for _m, r in done],
+                "submitted": [_report_out(a, r) for _m, r in done],
                 "missing": [{"member_id": m.pk, "member": m.name,
                              "sector": m.sector.name if m.sector else "",
                              "status": r.status if r else ""} for m, r in missing]}
     if a.member_id is None:
         raise PermissionDenied
     own = selectors.self_reports(a, y).filter(member_id=a.member_id)
-    return {"year": y, "submitted": [SelfReportOut.of(r, workflow.allowed(a, r)) for r in own],
-            "missing": []}
+    return {"year": y, "submitted": [_report_out(a, r) for r in own], "missing": []}
 
 
 @router.get("/self-reports/{report_id}", response={200: SelfReportOut, **ERRORS})
@@ -251,7 +254,7 @@ def self_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
     report = get_scoped_or_404(a, SelfReport, pk=report_id)
     if not permissions.can_view_self_report(a, report):
         raise PermissionDenied
-    return SelfReportOut.of(report, workflow.allowed(a, report))
+    return _report_out(a, report)
 
 
 @router.put("/self-reports/mine/{year}", response={200: SelfReportOut, **ERRORS})
@@ -268,27 +271,21 @@ def self_report_save(request: HttpRequest, payload: SelfReportIn,
             achievements=payload.achievements, shortcomings=payload.shortcomings,
             plans=payload.plans)
         if payload.submit:
-            report = services.self_report_submit(actor=a, report=report)
-    return SelfReportOut.of(report, workflow.allowed(a, report))
+            report = services.self_report_submit(actor=a, report=report, version=report.version)
+    return _report_out(a, report)
 
 
-@router.post("/self-reports/{report_id}/{action}", response={200: SelfReportOut, **ERRORS})
-def self_report_action(request: HttpRequest, report_id: int, action: str, payload: ActionIn
-                       ) -> dict[str, Any]:
-    """``return`` (with a note) or ``accept`` a submitted report; ``submit`` your own."""
+def _self_report(request: HttpRequest, pk: int) -> SelfReport:
     a = actor(request)
-    report = get_scoped_or_404(a, SelfReport, pk=report_id)
+    report = get_scoped_or_404(a, SelfReport, pk=pk)
     if not permissions.can_view_self_report(a, report):
         raise PermissionDenied
-    if action == "return":
-        report = services.self_report_return(actor=a, report=report, note=payload.note)
-    elif action == "accept":
-        report = services.self_report_accept(actor=a, report=report)
-    elif action == "submit":
-        report = services.self_report_submit(actor=a, report=report)
-    else:
-        raise ApiError("unknown_action", _("Unknown action."), 404)
-    return SelfReportOut.of(report, workflow.allowed(a, report))
+    return report
+
+
+step_routes(router, workflow.SELF_REPORT, path="/self-reports/{int:pk}", fetch=_self_report,
+            out=lambda request, r: _report_out(actor(request), r),
+            response=SelfReportOut)
 
 
 @router.post("/self-reports-remind/{year}", response={200: RemindOut, **ERRORS})
@@ -356,7 +353,7 @@ class ManualItemVoidIn(Schema):
 @router.get("/manual-items", response={200: list[ManualItemOut], **ERRORS})
 @paginate(PageNumber)
 def manual_items(request: HttpRequest, year: int | None = Year,
-                 member_id: int | None = None) -> Any:
+                 member_id: int | None = None) -> QuerySet[ManualItem]:
     """Items the office recorded by hand: the office sees the committee's, a member their own."""
     a = actor(request)
     if not (permissions.can_manage(a) or a.member_id is not None):
@@ -368,7 +365,7 @@ def manual_items(request: HttpRequest, year: int | None = Year,
 
 
 @router.post("/manual-items", response={201: ManualItemOut, **ERRORS})
-def manual_item_create(request: HttpRequest, body: ManualItemIn) -> tuple[int, Any]:
+def manual_item_create(request: HttpRequest, body: ManualItemIn) -> tuple[int, ManualItem]:
     a = actor(request)
     if not permissions.can_manage(a):
         raise PermissionDenied
@@ -379,7 +376,8 @@ def manual_item_create(request: HttpRequest, body: ManualItemIn) -> tuple[int, A
 
 
 @router.put("/manual-items/{item_id}", response={200: ManualItemOut, **ERRORS})
-def manual_item_update(request: HttpRequest, item_id: int, body: ManualItemUpdateIn) -> Any:
+def manual_item_update(request: HttpRequest, item_id: int, body: ManualItemUpdateIn
+                       ) -> ManualItem:
     a = actor(request)
     if not permissions.can_manage(a):
         raise PermissionDenied
@@ -389,7 +387,7 @@ def manual_item_update(request: HttpRequest, item_id: int, body: ManualItemUpdat
 
 
 @router.post("/manual-items/{item_id}/void", response={200: ManualItemOut, **ERRORS})
-def manual_item_void(request: HttpRequest, item_id: int, body: ManualItemVoidIn) -> Any:
+def manual_item_void(request: HttpRequest, item_id: int, body: ManualItemVoidIn) -> ManualItem:
     a = actor(request)
     if not permissions.can_manage(a):
         raise PermissionDenied

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
-from django.forms import Form
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -18,20 +17,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from xieshang.core import clock
 from xieshang.core.files import send_file
+from xieshang.core.forms import form_errors
 from xieshang.core.http import XRequest
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.duties import permissions, selectors, services
 from xieshang.duties.forms import ManualItemForm, VoidForm
 from xieshang.members.models import Member
-
-
-def _errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @require_safe
@@ -75,7 +67,7 @@ def manual_create(request: XRequest) -> HttpResponse:
                                      code=data["code"], description=data["description"],
                                      evidence=data["evidence"] or None)
         except ValidationError as exc:
-            _errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Recorded; the member's score is being updated."))
             return redirect(f"{reverse('duty-manual')}?year={data['date'].year}")
@@ -104,7 +96,7 @@ def manual_edit(request: XRequest, pk: int) -> HttpResponse:
                                         evidence=data["evidence"] or None,
                                         reason=data["reason"])
         except ValidationError as exc:
-            _errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Saved; the member's score is being updated."))
             return redirect("duty-manual")
@@ -124,7 +116,7 @@ def manual_void(request: XRequest, pk: int) -> HttpResponse:
             services.manual_item_void(actor=actor, item=item,
                                       reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Withdrawn; it no longer counts."))
             return redirect("duty-manual")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.models import WorkflowEvent
 from xieshang.core.owned import CommitteeOwned
 
 
@@ -255,6 +257,7 @@ class SelfReport(CommitteeOwned):
     return_note = models.CharField(_("reason for returning"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=0)
 
     SECTIONS = ("overview", "achievements", "shortcomings", "plans")
 
@@ -270,22 +273,14 @@ class SelfReport(CommitteeOwned):
     def __str__(self) -> str:
         return f"{self.member} {self.year}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("duty-self-report", args=[self.pk])
 
-class SelfReportEvent(CommitteeOwned):
-    """One step of a self-report's lifecycle (immutable)."""
+
+class SelfReportEvent(WorkflowEvent):
+    """One step of a self-report's lifecycle (append-only)."""
 
     report = models.ForeignKey(SelfReport, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=20)
-    from_status = models.CharField(max_length=10)
-    to_status = models.CharField(max_length=10)
-    note = models.CharField(max_length=500, blank=True)
-    actor = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    actor_name = models.CharField(max_length=150, blank=True)
-    at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.report_id} {self.action}"
+    class Meta(WorkflowEvent.Meta):
+        pass

@@ -1,16 +1,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
-from xieshang.duties import permissions, workflow
+from xieshang.duties import permissions
 from xieshang.duties.facts import Fact, collect, known_kinds
-from xieshang.duties.models import DutyWarning, ManualItem, Score, ScoreLine, SelfReport
+from xieshang.duties.models import (
+    DutyWarning,
+    ManualItem,
+    Score,
+    ScoreLine,
+    SelfReport,
+    SelfReportEvent,
+)
 from xieshang.members.models import Member
 
 
@@ -96,20 +102,9 @@ def self_report_collection(actor: Actor, year: int
 SUBMITTED_STATES = (SelfReport.Status.SUBMITTED, SelfReport.Status.ACCEPTED)
 
 
-@dataclass(frozen=True)
-class HistoryRow:
-    """One step of a self-report's history as the pages show it."""
-
-    at: dt.datetime
-    actor_name: str
-    action_label: str
-    note: str
-
-
-def self_report_history(report: SelfReport) -> list[HistoryRow]:
-    """The report's events, oldest first, each with the label of its workflow action."""
-    return [HistoryRow(e.at, e.actor_name, str(workflow.ACTION_LABELS.get(e.action, e.action)),
-                       e.note) for e in report.events.all()]
+def self_report_history(report: SelfReport) -> list[SelfReportEvent]:
+    """The report's events, oldest first (each labels its step: ``action_label``)."""
+    return list(report.events.all())
 
 
 def manual_items_visible(actor: Actor) -> QuerySet[ManualItem]:

@@ -6,18 +6,21 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 from functools import partial
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.tasks import task
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xieshang.core import audit, clock, uploads
 from xieshang.core.models import Committee, Role, RoleAssignment, Term
-from xieshang.core.notifications import notify
+from xieshang.core.notifications import notify_on_commit
 from xieshang.core.permissions import Actor, require
+from xieshang.core.workflow import step_input, transition
 from xieshang.duties import engine, workflow
 from xieshang.duties.facts import collect, kind_matches
 from xieshang.duties.models import (
@@ -31,7 +34,7 @@ from xieshang.duties.models import (
     WarningRule,
 )
 from xieshang.duties.permissions import can_edit_self_report, can_manage, can_review_self_reports
-from xieshang.duties.selectors import record_figures, self_report_collection
+from xieshang.duties.selectors import self_report_collection
 from xieshang.duties.templates_rules import TEMPLATES, WARNING_TEMPLATES
 from xieshang.members.models import Member
 
@@ -328,14 +331,11 @@ def warnings_check(*, actor: Actor, committee: Committee, today: dt.date | None 
                 row.save(update_fields=["resolved_at", "count"])
             raised.append(row)
             member = members[member_id]
-            recipients = [u for u in [member.user] if u is not None]
-            if recipients:
-                notify(recipients=recipients, committee=committee, title=rule.name,
-                       body=rule.message, sms=True)
-            if staff_users:
-                notify(recipients=staff_users, committee=committee,
-                       title=_("Duty warning: %(name)s") % {"name": member.name},
-                       body=rule.name, email=False)
+            notify_on_commit(recipients=[member.user], committee=committee, title=rule.name,
+                             body=rule.message, sms=True)
+            notify_on_commit(recipients=staff_users, committee=committee,
+                             title=_("Duty warning: %(name)s") % {"name": member.name},
+                             body=rule.name, email=False)
         for member_id, row in open_rows.items():
             if member_id not in holds and row.resolved_at is None:
                 row.resolved_at = clock.now()
@@ -386,44 +386,23 @@ def self_report_save(*, actor: Actor, member: Member, year: int, overview: str =
     return report
 
 
-@transaction.atomic
-def self_report_submit(*, actor: Actor, report: SelfReport) -> SelfReport:
+def self_report_submit(*, actor: Actor, report: SelfReport,
+                       version: int | None = None) -> SelfReport:
     """Submit: the record's figures of that moment are kept with the report."""
-    if not (report.overview.strip() and report.achievements.strip()):
-        raise ValidationError(_("Write at least how you performed your duties and the main "
-                                "results before submitting."))
-    report = workflow.transition(actor, report, "submit", fields={
-        "figures": record_figures(report.member, report.year),
-        "submitted_at": clock.now(), "return_note": ""})
-    reviewers = [ra.user for ra in RoleAssignment.objects.filter(
-        committee_id=report.committee_id, role__in=[Role.STAFF_OFFICE, Role.STAFF_COMMITTEE],
-        is_active=True).select_related("user")]
-    if reviewers:
-        notify(recipients=reviewers, committee=report.member.committee,
-               title=_("Self-report submitted: %(name)s %(year)s")
-               % {"name": report.member.name, "year": report.year},
-               url=f"/duties/self-reports/{report.pk}/", email=False)
-    return report
+    return transition(workflow.SELF_REPORT, actor=actor, obj=report, step="submit",
+                      version=version)
 
 
-@transaction.atomic
-def self_report_return(*, actor: Actor, report: SelfReport, note: str) -> SelfReport:
-    note = note.strip()
-    if not note:
-        raise ValidationError(_("Say what should be revised."))
-    report = workflow.transition(actor, report, "return", note=note,
-                                 fields={"return_note": note[:500]})
-    user = report.member.user
-    if user is not None:
-        notify(recipients=[user], committee=report.member.committee,
-               title=_("Your %(year)s self-report was returned for revision")
-               % {"year": report.year}, body=note, url=f"/duties/self-report/?year={report.year}")
-    return report
+def self_report_return(*, actor: Actor, report: SelfReport, note: str,
+                       version: int | None = None) -> SelfReport:
+    return transition(workflow.SELF_REPORT, actor=actor, obj=report, step="return",
+                      version=version, data=step_input(workflow.SelfReportNoteIn, note=note))
 
 
-@transaction.atomic
-def self_report_accept(*, actor: Actor, report: SelfReport) -> SelfReport:
-    return workflow.transition(actor, report, "accept")
+def self_report_accept(*, actor: Actor, report: SelfReport,
+                       version: int | None = None) -> SelfReport:
+    return transition(workflow.SELF_REPORT, actor=actor, obj=report, step="accept",
+                      version=version)
 
 
 @transaction.atomic
@@ -432,12 +411,12 @@ def self_reports_remind(*, actor: Actor, committee: Committee, year: int) -> int
     require(can_review_self_reports(actor) and actor.committee == committee)
     _done, missing = self_report_collection(actor, year)
     users = [m.user for m, _r in missing if m.user is not None]
-    if users:
-        notify(recipients=users, committee=committee,
-               title=_("Please submit your %(year)s self-report") % {"year": year},
-               body=_("Your duty record for %(year)s is filled in already: add your own "
-                      "account and submit it.") % {"year": year},
-               url=f"/duties/self-report/?year={year}", sms=True)
+    notify_on_commit(recipients=users, committee=committee,
+                     title=_("Please submit your %(year)s self-report") % {"year": year},
+                     body=_("Your duty record for %(year)s is filled in already: add your own "
+                            "account and submit it.") % {"year": year},
+                     url=reverse("duty-my-self-report") + "?" + urlencode({"year": year}),
+                     sms=True)
     audit.record(actor, "duty.self_reports_remind", None, committee=committee,
                  after={"year": year, "reminded": len(users), "missing": len(missing)})
     return len(users)

@@ -14,6 +14,8 @@ urlpatterns = [
     path("self-report/", views.my_self_report, name="duty-my-self-report"),
     path("self-reports/", views.self_reports, name="duty-self-reports"),
     path("self-reports/<int:pk>/", views.self_report_detail, name="duty-self-report"),
+    path("self-reports/<int:pk>/act/<str:action>/", views.self_report_act,
+         name="duty-self-report-act"),
     path("manual/", manual_views.manual_list, name="duty-manual"),
     path("manual/new/", manual_views.manual_create, name="duty-manual-create"),
     path("manual/<int:pk>/edit/", manual_views.manual_edit, name="duty-manual-edit"),

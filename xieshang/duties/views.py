@@ -8,18 +8,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.core import clock
+from xieshang.core import clock, workflow_views
 from xieshang.core.files import xlsx_response
+from xieshang.core.forms import error_text
 from xieshang.core.http import XRequest
 from xieshang.core.models import Term
 from xieshang.core.tenancy import get_scoped_or_404, scoped
-from xieshang.duties import documents, engine, permissions, selectors, services, workflow
+from xieshang.duties import documents, engine, permissions, selectors, services
 from xieshang.duties.facts import known_kinds
 from xieshang.duties.forms import RuleForm, SelfReportForm, TemplateForm
 from xieshang.duties.models import Rule, RuleSet, Score, SelfReport
+from xieshang.duties.workflow import SELF_REPORT
 from xieshang.members.models import Member, Sector
 
 
@@ -142,8 +146,7 @@ def rules(request: XRequest) -> HttpResponse:
                             for error in errors:
                                 messages.error(request, str(error))
         except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
+            messages.error(request, error_text(exc))
         return redirect(f"{request.path}?year={year}")
     return render(request, "duties/rules.html", {
         "year": year, "rule_set": rule_set, "template_form": TemplateForm(),
@@ -161,7 +164,7 @@ def recompute(request: XRequest) -> HttpResponse:
     year = _year(request)
     result = engine.recompute(actor.committee, year)
     messages.success(request, _("Recomputed %(n)s members.") % {"n": result.members})
-    return redirect(f"/duties/ranking/?year={year}")
+    return redirect(reverse("duty-ranking") + "?" + urlencode({"year": year}))
 
 
 @require_POST
@@ -216,11 +219,6 @@ def member_record_print(request: XRequest, pk: int) -> HttpResponse:
 
 # --- yearly self-reports (述职) ----------------------------------------------------------------
 
-def _form_errors(request: XRequest, exc: ValidationError) -> None:
-    for error in exc.messages:
-        messages.error(request, error)
-
-
 @login_required
 def my_self_report(request: XRequest) -> HttpResponse:
     """Write, save, autosave and submit one's own report for a year, the record beside it."""
@@ -237,19 +235,20 @@ def my_self_report(request: XRequest) -> HttpResponse:
             if autosave:
                 return HttpResponse(_("Not saved: %(e)s") % {"e": " ".join(
                     str(e) for errs in form.errors.values() for e in errs)}, status=400)
-            _form_errors(request, ValidationError(
-                [str(e) for errs in form.errors.values() for e in errs]))
+            messages.error(request, error_text(ValidationError(
+                [str(e) for errs in form.errors.values() for e in errs])))
         else:
             try:
                 with transaction.atomic():
                     report = services.self_report_save(actor=actor, member=member, year=year,
                                                        **form.cleaned_data)
                     if request.POST.get("submit"):
-                        services.self_report_submit(actor=actor, report=report)
+                        services.self_report_submit(actor=actor, report=report,
+                                                    version=report.version)
             except ValidationError as exc:
                 if autosave:
-                    return HttpResponse(" ".join(exc.messages), status=400)
-                _form_errors(request, exc)
+                    return HttpResponse(error_text(exc), status=400)
+                messages.error(request, error_text(exc))
             else:
                 if autosave:
                     return HttpResponse(_("Draft saved at %(t)s.") % {
@@ -298,30 +297,26 @@ def _missing_xlsx(missing: list[tuple[Member, SelfReport | None]], year: int) ->
         filename=f"self-reports-missing-{year}.xlsx", title=f"{year}")
 
 
+def _self_report(request: XRequest, pk: int) -> SelfReport:
+    report = get_scoped_or_404(request.actor, SelfReport, pk=pk)
+    if not permissions.can_view_self_report(request.actor, report):
+        raise PermissionDenied
+    return report
+
+
 @login_required
 def self_report_detail(request: XRequest, pk: int) -> HttpResponse:
-    actor = request.actor
-    report = get_scoped_or_404(actor, SelfReport, pk=pk)
-    if not permissions.can_view_self_report(actor, report):
-        raise PermissionDenied
-    if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "return":
-                services.self_report_return(actor=actor, report=report,
-                                            note=request.POST.get("note", ""))
-                messages.success(request, _("Returned for revision."))
-            elif action == "accept":
-                services.self_report_accept(actor=actor, report=report)
-                messages.success(request, _("Accepted."))
-            else:
-                messages.error(request, _("Unknown action."))
-        except ValidationError as exc:
-            _form_errors(request, exc)
-        return redirect("duty-self-report", pk=report.pk)
+    report = _self_report(request, pk)
+    # Submitting is done on the member's own page, with the text.
+    offers = [o for o in SELF_REPORT.offers(request.actor, report) if o.name != "submit"]
     return render(request, "duties/self_report_detail.html", {
         "report": report, "member": report.member, "figures": report.figures,
-        "actions": [(a, workflow.ACTION_LABELS[a]) for a in workflow.allowed(actor, report)
-                    if a != "submit"],
-        "events": selectors.self_report_history(report),
+        "offers": offers, "events": report.events.all(),
     })
+
+
+@require_POST
+@login_required
+def self_report_act(request: XRequest, pk: int, action: str) -> HttpResponse:
+    """The forms of ``workflow.SELF_REPORT`` post here."""
+    return workflow_views.act(request, SELF_REPORT, _self_report(request, pk), action)

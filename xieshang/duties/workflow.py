@@ -1,73 +1,65 @@
-"""The lifecycle of a yearly self-report (述职) as a table.
-
-``TRANSITIONS[(from_status, action)] = (to_status, who)``; ``who`` names a rule in
-``permissions``. ``transition`` checks the table and the actor, locks the row, saves with
-``update_fields``, appends a ``SelfReportEvent`` and an audit row (inside the caller's
-transaction).
-"""
+"""The lifecycle of a yearly self-report (述职), run by ``core.workflow``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from pydantic import Field
 
-from xieshang.core import audit
+from xieshang.core import clock
+from xieshang.core.models import Role, RoleAssignment
 from xieshang.core.permissions import Actor
+from xieshang.core.workflow import Changes, Lifecycle, Notice, Step, StepIn, require_text
 from xieshang.duties import permissions
 from xieshang.duties.models import SelfReport, SelfReportEvent
+from xieshang.duties.selectors import record_figures
 
 S = SelfReport.Status
 
-TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
-    (S.DRAFT, "submit"): (S.SUBMITTED, "author"),
-    (S.RETURNED, "submit"): (S.SUBMITTED, "author"),
-    (S.SUBMITTED, "return"): (S.RETURNED, "reviewer"),
-    (S.SUBMITTED, "accept"): (S.ACCEPTED, "reviewer"),
-    (S.ACCEPTED, "return"): (S.RETURNED, "reviewer"),
-}
 
-ACTION_LABELS = {
-    "submit": gettext_lazy("Submit"),
-    "return": gettext_lazy("Return for revision"),
-    "accept": gettext_lazy("Accept"),
-}
-
-RULES: dict[str, Callable[[Actor, SelfReport], bool]] = {
-    "author": permissions.is_self_report_author,
-    "reviewer": permissions.can_decide_self_report,
-}
+class SelfReportNoteIn(StepIn):
+    note: str = Field("", max_length=500)
 
 
-def allowed(actor: Actor, report: SelfReport) -> list[str]:
-    """The actions the table lets ``actor`` take on ``report`` now (what the UI shows)."""
-    return [action for (src, action), (_to, who) in TRANSITIONS.items()
-            if src == report.status and RULES[who](actor, report)]
+def _submit(actor: Actor, report: SelfReport, data: SelfReportNoteIn) -> Changes:
+    """Submit: the record's figures of that moment are kept with the report."""
+    if not (report.overview.strip() and report.achievements.strip()):
+        raise ValidationError(_("Write at least how you performed your duties and the main "
+                                "results before submitting."))
+    reviewers = [ra.user for ra in RoleAssignment.objects.filter(
+        committee_id=report.committee_id, role__in=[Role.STAFF_OFFICE, Role.STAFF_COMMITTEE],
+        is_active=True).select_related("user")]
+    return Changes(
+        fields={"figures": record_figures(report.member, report.year),
+                "submitted_at": clock.now(), "return_note": ""},
+        notices=[Notice(reviewers, _("Self-report submitted: %(name)s %(year)s")
+                        % {"name": report.member.name, "year": report.year}, body="",
+                        email=False)])
 
 
-def transition(actor: Actor, report: SelfReport, action: str, *, note: str = "",
-               fields: dict[str, Any] | None = None) -> SelfReport:
-    locked = SelfReport.objects.select_for_update().get(pk=report.pk)
-    key = (locked.status, action)
-    if key not in TRANSITIONS:
-        raise ValidationError(_("This cannot be done now (status: %(s)s).")
-                              % {"s": locked.get_status_display()})
-    to, who = TRANSITIONS[key]
-    if not RULES[who](actor, locked):
-        raise PermissionDenied(_("You are not allowed to do this."))
-    before = locked.status
-    locked.status = to
-    changed = ["status", "updated_at"]
-    for name, value in (fields or {}).items():
-        setattr(locked, name, value)
-        changed.append(name)
-    locked.save(update_fields=changed)
-    SelfReportEvent.objects.create(
-        committee_id=locked.committee_id, report=locked, action=action, from_status=before,
-        to_status=to, note=note[:500], actor=actor.user, actor_name=str(actor.user or "system"))
-    audit.record(actor, f"duty.self_report_{action}", locked, before={"status": before},
-                 after={"status": to, "note": note})
-    return locked
+def _return(actor: Actor, report: SelfReport, data: SelfReportNoteIn) -> Changes:
+    note = require_text(data.note, "note", _("Say what should be revised."))
+    url = reverse("duty-my-self-report") + "?" + urlencode({"year": report.year})
+    return Changes(fields={"return_note": note[:500]}, note=note, notices=[Notice(
+        [report.member.user], _("Your %(year)s self-report was returned for revision")
+        % {"year": report.year}, body=note, url=url)])
+
+
+SELF_REPORT: Lifecycle[SelfReport] = Lifecycle(
+    name="self_report", model=SelfReport, event_model=SelfReportEvent, event_field="report",
+    audit_prefix="duty.self_report", schema_prefix="SelfReport", url_name="duty-self-report-act",
+    steps=[
+        Step("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, permissions.is_self_report_author,
+             gettext_lazy("Submit"), input=SelfReportNoteIn, run=_submit,
+             done=gettext_lazy("Self-report submitted.")),
+        Step("return", (S.SUBMITTED, S.ACCEPTED), S.RETURNED, permissions.can_decide_self_report,
+             gettext_lazy("Return for revision"), input=SelfReportNoteIn, run=_return,
+             done=gettext_lazy("Returned for revision.")),
+        Step("accept", S.SUBMITTED, S.ACCEPTED, permissions.can_decide_self_report,
+             gettext_lazy("Accept"), input=SelfReportNoteIn, done=gettext_lazy("Accepted.")),
+    ])
+TRANSITIONS = SELF_REPORT.table

@@ -6,6 +6,7 @@ Mounted at /api/members/ by xieshang/api.py; the rules are those of the pages
 import datetime as dt
 from typing import Any, Literal
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
@@ -200,7 +201,7 @@ def _member_fields(who: Actor, data: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/members", response={200: list[MemberBriefOut], **ERRORS})
 @paginate(PageNumber)
-def member_list(request: HttpRequest, filters: Query[MemberQuery]) -> Any:
+def member_list(request: HttpRequest, filters: Query[MemberQuery]) -> QuerySet[Member]:
     """The member directory of the acting committee (serving members unless ``status``)."""
     who = _directory_actor(request)
     return selectors.member_list(
@@ -209,7 +210,7 @@ def member_list(request: HttpRequest, filters: Query[MemberQuery]) -> Any:
 
 
 @router.get("/members/{int:pk}", response={200: MemberOut, **ERRORS})
-def member_detail(request: HttpRequest, pk: int) -> Any:
+def member_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     who = actor(request)
     member = get_scoped_or_404(who, scoped(who, Member).select_related("sector"), pk=pk)
     require(permissions.can_view_member(who, member))
@@ -217,7 +218,7 @@ def member_detail(request: HttpRequest, pk: int) -> Any:
 
 
 @router.post("/members", response={201: MemberOut, **ERRORS})
-def member_create(request: HttpRequest, payload: MemberIn) -> Any:
+def member_create(request: HttpRequest, payload: MemberIn) -> tuple[int, dict[str, Any]]:
     """Add a member to the roster (office staff and admins)."""
     who = actor(request)
     require(permissions.can_edit_organisation(who))
@@ -232,7 +233,7 @@ def member_create(request: HttpRequest, payload: MemberIn) -> Any:
 
 
 @router.patch("/members/{int:pk}", response={200: MemberOut, **ERRORS})
-def member_update(request: HttpRequest, pk: int, payload: MemberPatch) -> Any:
+def member_update(request: HttpRequest, pk: int, payload: MemberPatch) -> dict[str, Any]:
     """Change the fields sent (a new sector or standing status starts a new tenure)."""
     who = actor(request)
     member = get_scoped_or_404(who, Member, pk=pk)
@@ -244,7 +245,7 @@ def member_update(request: HttpRequest, pk: int, payload: MemberPatch) -> Any:
 
 
 @router.post("/members/{int:pk}/leave", response={200: MemberOut, **ERRORS})
-def member_leave(request: HttpRequest, pk: int, payload: LeaveIn) -> Any:
+def member_leave(request: HttpRequest, pk: int, payload: LeaveIn) -> dict[str, Any]:
     """The member leaves the committee; their records stay."""
     who = actor(request)
     member = get_scoped_or_404(who, Member, pk=pk)
@@ -257,40 +258,40 @@ def member_leave(request: HttpRequest, pk: int, payload: LeaveIn) -> Any:
 # --- organisation ----------------------------------------------------------------------------
 
 @router.get("/sectors", response={200: list[SectorOut], **ERRORS})
-def sector_list(request: HttpRequest) -> Any:
+def sector_list(request: HttpRequest) -> QuerySet[Sector]:
     who = _directory_actor(request)
     return scoped(who, Sector).order_by("order", "id")
 
 
 @router.get("/special-committees", response={200: list[SpecialCommitteeOut], **ERRORS})
-def special_committee_list(request: HttpRequest) -> Any:
+def special_committee_list(request: HttpRequest) -> QuerySet[SpecialCommittee]:
     """Special committees, the dissolved ones too (``merged_into_id`` says where they went)."""
     who = _directory_actor(request)
     return scoped(who, SpecialCommittee).order_by("established_on", "id")
 
 
 @router.get("/collective-bodies", response={200: list[CollectiveBodyOut], **ERRORS})
-def collective_body_list(request: HttpRequest) -> Any:
+def collective_body_list(request: HttpRequest) -> QuerySet[CollectiveBody]:
     who = _directory_actor(request)
     return scoped(who, CollectiveBody).order_by("kind", "name")
 
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS})
 @paginate(PageNumber)
-def unit_list(request: HttpRequest, filters: Query[UnitQuery]) -> Any:
+def unit_list(request: HttpRequest, filters: Query[UnitQuery]) -> QuerySet[HandlingUnit]:
     """The active handling units (承办单位) of the acting committee."""
     who = _directory_actor(request)
     return selectors.unit_list(who, q=filters.q.strip(), kind=filters.kind)
 
 
 @router.get("/units/{int:pk}", response={200: UnitOut, **ERRORS})
-def unit_detail(request: HttpRequest, pk: int) -> Any:
+def unit_detail(request: HttpRequest, pk: int) -> HandlingUnit:
     who = _directory_actor(request)
     return get_scoped_or_404(who, HandlingUnit, pk=pk)
 
 
 @router.post("/units", response={201: UnitOut, **ERRORS})
-def unit_create(request: HttpRequest, payload: UnitIn) -> Any:
+def unit_create(request: HttpRequest, payload: UnitIn) -> tuple[int, HandlingUnit]:
     who = actor(request)
     require(permissions.can_edit_organisation(who))
     assert who.committee is not None
@@ -298,7 +299,7 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> Any:
 
 
 @router.patch("/units/{int:pk}", response={200: UnitOut, **ERRORS})
-def unit_update(request: HttpRequest, pk: int, payload: UnitPatch) -> Any:
+def unit_update(request: HttpRequest, pk: int, payload: UnitPatch) -> HandlingUnit:
     who = actor(request)
     unit = get_scoped_or_404(who, HandlingUnit, pk=pk)
     require(permissions.can_edit_organisation(who))

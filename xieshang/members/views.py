@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import clock
 from xieshang.core.files import xlsx_response
+from xieshang.core.forms import form_errors
 from xieshang.core.http import XRequest
 from xieshang.core.models import Committee
 from xieshang.core.permissions import Actor
@@ -88,7 +89,7 @@ def member_create(request: XRequest) -> HttpResponse:
             member = services.member_create(actor=actor, committee=committee,
                                             **form.member_fields())
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Member %(name)s added.") % {"name": member.name})
             return redirect("member-detail", member.pk)
@@ -109,7 +110,7 @@ def member_edit(request: XRequest, pk: int) -> HttpResponse:
         try:
             services.member_update(actor=actor, member=member, **changed)
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            form_errors(form, exc)
         else:
             messages.success(request, _("The member's record was saved."))
             return redirect("member-detail", member.pk)
@@ -161,7 +162,7 @@ def unit_create(request: XRequest) -> HttpResponse:
             unit = services.unit_create(actor=actor, committee=committee,
                                         **form.unit_fields())
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Unit %(name)s added.") % {"name": unit.name})
             return redirect("unit-list")
@@ -182,7 +183,7 @@ def unit_edit(request: XRequest, pk: int) -> HttpResponse:
         try:
             services.unit_update(actor=actor, unit=unit, **changed)
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Unit %(name)s saved.") % {"name": unit.name})
             return redirect("unit-list")

@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from xieshang.core.apiutils import ApiError, actor
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404, scoped
+from xieshang.core.workflow_api import step_routes
 from xieshang.opinions import documents, permissions, selectors, services, workflow
 from xieshang.opinions.models import (
     Bulletin,
@@ -58,13 +59,6 @@ class EditIn(ReportIn):
     note: str = ""
 
 
-class ActionIn(Schema):
-    version: int | None = None
-    note: str = ""
-    reason: str = ""
-    into: int | None = None
-
-
 class ReportOut(Schema):
     id: int
     committee: str
@@ -80,7 +74,7 @@ class ReportOut(Schema):
     origin_id: int | None
     root_id: int | None
     submitted_at: dt.datetime
-    actions: list[str]
+    actions: list[workflow.REPORT.Action]  # type: ignore[name-defined]
 
 
 class OutcomeIn(Schema):
@@ -153,12 +147,6 @@ class CorrespondentOut(Schema):
     is_active: bool
 
 
-class TopicActionIn(Schema):
-    version: int | None = None
-    note: str = ""
-    into: int | None = None
-
-
 class TopicOut(Schema):
     id: int
     title: str
@@ -186,7 +174,7 @@ def _out(a: Actor, r: OpinionReport) -> dict[str, object]:
         "id", "title", "category", "status", "version", "author_name", "situation", "analysis",
         "suggestion", "body", "origin_id", "root_id", "submitted_at")},
         "committee": r.committee.code,
-        "actions": [name for name, _label in workflow.allowed_actions(a, r)]}
+        "actions": workflow.REPORT.allowed_names(a, r)}
 
 
 def _outcome_out(o: OpinionOutcome) -> dict[str, object]:
@@ -249,21 +237,9 @@ def attach(request: HttpRequest, pk: int,
     return {"id": row.pk, "name": row.name, "size": row.size}
 
 
-@router.post("/reports/{pk}/actions/{action}", response=ReportOut)
-def report_action(request: HttpRequest, pk: int, action: str,
-                  payload: ActionIn) -> dict[str, object]:
-    a = _actor(request)
-    report = _report(a, pk)
-    if action not in workflow.ACTIONS:
-        raise ApiError("unknown_action", _("Unknown action."), 404)
-    into = get_scoped_or_404(a, OpinionReport, pk=payload.into) if payload.into else None
-    try:
-        result = services.report_act(actor=a, report=report, action=action,
-                                     expected_version=payload.version, note=payload.note,
-                                     reason=payload.reason, into=into)
-    except workflow.StaleVersion as exc:
-        raise ApiError("conflict", exc.messages[0], 409) from exc
-    return _out(a, result)
+step_routes(router, workflow.REPORT, path="/reports/{int:pk}/actions",
+            fetch=lambda request, pk: _report(_actor(request), pk),
+            out=lambda request, r: _out(_actor(request), r), response=ReportOut, acting=_actor)
 
 
 @router.get("/reports/{pk}/versions", response=list[VersionOut])
@@ -400,16 +376,15 @@ def list_topics(request: HttpRequest, status: str = "", q: str = "") -> list[Top
     return list(selectors.topic_list(a, status=status, q=q)[:500])
 
 
-@router.post("/topics/{pk}/actions/{action}", response=TopicOut)
-def topic_action(request: HttpRequest, pk: int, action: str, payload: TopicActionIn) -> Topic:
-    a = _actor(request)
-    topic = get_scoped_or_404(a, Topic, pk=pk)
-    into = get_scoped_or_404(a, Topic, pk=payload.into) if payload.into else None
-    try:
-        return services.topic_act(actor=a, topic=topic, action=action,
-                                  expected_version=payload.version, note=payload.note, into=into)
-    except workflow.StaleVersion as exc:
-        raise ApiError("conflict", exc.messages[0], 409) from exc
+def _topic(a: Actor, pk: int) -> Topic:
+    if not permissions.can_screen_topics(a):
+        raise PermissionDenied
+    return get_scoped_or_404(a, Topic, pk=pk)
+
+
+step_routes(router, workflow.TOPIC, path="/topics/{int:pk}/actions",
+            fetch=lambda request, pk: _topic(_actor(request), pk),
+            out=lambda request, topic: topic, response=TopicOut, acting=_actor)
 
 
 class PublicTopicIn(Schema):

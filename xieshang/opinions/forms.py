@@ -78,15 +78,6 @@ class CorrespondentForm(forms.Form):
     organisation = forms.CharField(label=_("Organisation"), max_length=100, required=False)
 
 
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError onto the form (field errors where the field exists)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def form_text(form: forms.Form) -> dict[str, Any]:
     return {k: form.cleaned_data.get(k, "") for k in
             ("title", "category", "situation", "analysis", "suggestion", "body")}

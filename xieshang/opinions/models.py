@@ -14,10 +14,12 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import clock
+from xieshang.core.models import WorkflowEvent
 from xieshang.core.owned import CommitteeOwned
 
 
@@ -106,6 +108,9 @@ class OpinionReport(CommitteeOwned):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("opinions:report-detail", args=[self.pk])
+
     @property
     def full_text(self) -> str:
         parts = [self.situation, self.analysis, self.suggestion, self.body]
@@ -165,24 +170,14 @@ class OpinionVersion(CommitteeOwned, AppendOnly):
         return f"{self.report_id} v{self.number}"
 
 
-class OpinionEvent(CommitteeOwned, AppendOnly):
-    report = models.ForeignKey(OpinionReport, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16, blank=True)
-    actor = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    actor_name = models.CharField(max_length=100, blank=True)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+class OpinionEvent(WorkflowEvent):
+    """A step of a report's lifecycle, or another thing done to it (edited, an outcome, …)."""
 
-    class Meta:
+    report = models.ForeignKey(OpinionReport, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
-        ordering = ["report", "created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.report_id} {self.action}"
 
 
 def attachment_path(instance: OpinionAttachment, filename: str) -> str:
@@ -245,6 +240,9 @@ class Bulletin(CommitteeOwned):
 
     def __str__(self) -> str:
         return self.label
+
+    def get_absolute_url(self) -> str:
+        return reverse("opinions:bulletin-detail", args=[self.pk])
 
     @property
     def label(self) -> str:
@@ -388,20 +386,12 @@ class Topic(CommitteeOwned):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("opinions:topic-detail", args=[self.pk])
 
-class TopicEvent(CommitteeOwned, AppendOnly):
+
+class TopicEvent(WorkflowEvent):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16, blank=True)
-    actor = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    actor_name = models.CharField(max_length=100, blank=True)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["topic", "created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.topic_id} {self.action}"
+    class Meta(WorkflowEvent.Meta):
+        pass

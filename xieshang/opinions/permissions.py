@@ -100,9 +100,11 @@ def can_act_on_topic(actor: Actor, topic: Topic) -> bool:
     return _here(actor, topic.committee_id) and can_screen_topics(actor)
 
 
-RULES = {
-    "author": is_author,
-    "editor": lambda a, r: _here(a, r.committee_id) and is_editor(a),
-    "signer": lambda a, r: _here(a, r.committee_id) and a.committee is not None
-    and a.has(*SIGNER_ROLES),
-}
+def can_edit_reports(actor: Actor, report: OpinionReport) -> bool:
+    """Edit, decline, merge, publish and send on a report of the actor's own committee."""
+    return _here(actor, report.committee_id) and is_editor(actor)
+
+
+def can_sign_off(actor: Actor, report: OpinionReport) -> bool:
+    """签发: the information office head or a leader of the report's committee."""
+    return _here(actor, report.committee_id) and actor.has(*SIGNER_ROLES)

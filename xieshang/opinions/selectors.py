@@ -113,7 +113,7 @@ def report_for_page(actor: Actor, pk: int) -> OpinionReport:
 
 
 def events_of(report: OpinionReport) -> list[OpinionEvent]:
-    return list(report.events.select_related("actor").order_by("created_at", "id"))
+    return list(report.events.select_related("actor").order_by("at", "id"))
 
 
 def versions_of(report: OpinionReport) -> list[OpinionVersion]:

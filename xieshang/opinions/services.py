@@ -9,17 +9,17 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xieshang.core import audit, clock, policy, uploads
-from xieshang.core.models import Committee, Role, RoleAssignment, User
-from xieshang.core.notifications import notify
+from xieshang.core.models import Committee, Role, User
+from xieshang.core.notifications import notify_on_commit
 from xieshang.core.permissions import Actor, require
+from xieshang.core.workflow import StaleVersion, actor_label, step_input, transition
 from xieshang.members.models import CollectiveBody, Member
 from xieshang.opinions import permissions, workflow
 from xieshang.opinions.models import (
@@ -33,7 +33,6 @@ from xieshang.opinions.models import (
     OpinionEvent,
     OpinionOutcome,
     OpinionReport,
-    OpinionVersion,
     Topic,
     text_length,
 )
@@ -43,33 +42,19 @@ from xieshang.opinions.policies import (
     MAX_LENGTH,
     TOPICS_PER_IP_HOUR,
 )
+from xieshang.opinions.workflow import (  # re-exported: callers reach them through services
+    add_event,
+    author_users,
+    lineage_ids,
+    role_users,
+    save_version,
+)
 
 S = OpinionReport.Status
 TEXT_FIELDS = ("title", "category", "situation", "analysis", "suggestion", "body")
 
 
 # --- helpers ------------------------------------------------------------------
-
-def role_users(committee: Committee, *roles: str) -> list[User]:
-    ids = RoleAssignment.objects.filter(committee=committee, role__in=roles,
-                                        is_active=True).values_list("user_id", flat=True)
-    return list(User.objects.filter(pk__in=ids, is_active=True))
-
-
-def author_users(report: OpinionReport) -> list[User]:
-    """The people to tell about the original report (its submitter and the member's login)."""
-    root = report.root or report
-    users: list[User] = []
-    if root.submitted_by is not None:
-        users.append(root.submitted_by)
-    if root.author_member is not None and root.author_member.user is not None:
-        users.append(root.author_member.user)
-    return users
-
-
-def report_url(report: OpinionReport) -> str:
-    return reverse("opinions:report-detail", args=[report.pk])
-
 
 def _clean_text(committee: Committee, data: dict[str, str]) -> dict[str, str]:
     out = {k: (data.get(k) or "").strip() for k in TEXT_FIELDS}
@@ -97,32 +82,6 @@ def _check_attachment(committee: Committee, upload: UploadedFile) -> None:
     uploads.check_upload(upload, allowed={f".{e}" for e in ALLOWED_ATTACHMENT_TYPES},
                          max_mb=int(policy.get(committee, ATTACHMENT_MAX_MB)),
                          field="attachments")
-
-
-def _save_version(report: OpinionReport, actor: Actor, note: str = "") -> OpinionVersion:
-    last = report.versions.aggregate(n=Max("number"))["n"] or 0
-    return OpinionVersion.objects.create(
-        committee=report.committee, report=report, number=last + 1, title=report.title,
-        situation=report.situation, analysis=report.analysis, suggestion=report.suggestion,
-        body=report.body, editor=actor.user, editor_name=workflow.actor_label(actor), note=note,
-    )
-
-
-def _event(report: OpinionReport, actor: Actor, action: str, note: str = "",
-           actor_name: str | None = None) -> OpinionEvent:
-    return OpinionEvent.objects.create(
-        committee=report.committee, report=report, action=action, from_status=report.status,
-        to_status=report.status, actor=actor.user,
-        actor_name=actor_name if actor_name is not None else workflow.actor_label(actor),
-        note=note)
-
-
-def _notify_on_commit(users: Sequence[User], committee: Committee, title: str, body: str = "",
-                      url: str = "") -> None:
-    if users:
-        recipients = list(users)
-        transaction.on_commit(lambda: notify(recipients=recipients, committee=committee,
-                                             title=title, body=body, url=url))
 
 
 # --- reports --------------------------------------------------------------------
@@ -167,18 +126,18 @@ def report_submit(
     )
     report.root = report
     report.save(update_fields=["root"])
-    _save_version(report, actor, _("As submitted"))
+    save_version(report, actor, _("As submitted"))
     OpinionEvent.objects.create(committee=committee, report=report, action="submit",
                                 to_status=report.status, actor=actor.user,
-                                actor_name=workflow.actor_label(actor))
+                                actor_name=actor_label(actor))
     for upload in files:
         OpinionAttachment.objects.create(committee=committee, report=report, file=upload,
                                          name=(upload.name or "")[:200], size=upload.size or 0,
                                          uploaded_by=actor.user)
     audit.record(actor, "opinion.submit", report, after=audit.snapshot(report))
-    _notify_on_commit(role_users(committee, Role.STAFF_OPINION), committee,
-                      _("New public-opinion report: %(t)s") % {"t": report.title},
-                      url=report_url(report))
+    notify_on_commit(recipients=role_users(committee, Role.STAFF_OPINION), committee=committee,
+                     title=_("New public-opinion report: %(t)s") % {"t": report.title},
+                     url=report.get_absolute_url())
     return report
 
 
@@ -193,7 +152,7 @@ def report_edit(
         pk=report.pk)
     require(permissions.can_edit_text(actor, locked))
     if locked.version != expected_version:
-        raise workflow.StaleVersion()
+        raise StaleVersion()
     text = _clean_text(locked.committee, {
         "title": title, "category": category, "situation": situation, "analysis": analysis,
         "suggestion": suggestion, "body": body})
@@ -204,8 +163,8 @@ def report_edit(
         setattr(locked, key, value)
     locked.version += 1
     locked.save(update_fields=[*TEXT_FIELDS, "version", "updated_at"])
-    version = _save_version(locked, actor, note[:200])
-    _event(locked, actor, "edit", note or _("Version %(n)s") % {"n": version.number})
+    version = save_version(locked, actor, note[:200])
+    add_event(locked, actor, "edit", note or _("Version %(n)s") % {"n": version.number})
     audit.record(actor, "opinion.edit", locked, before=before,
                  after=audit.snapshot(locked, list(TEXT_FIELDS)))
     return locked
@@ -223,120 +182,6 @@ def attachment_add(*, actor: Actor, report: OpinionReport,
     return row
 
 
-def report_act(
-    *, actor: Actor, report: OpinionReport, action: str, expected_version: int | None,
-    note: str = "", reason: str = "", into: OpinionReport | None = None,
-) -> OpinionReport:
-    """Take one workflow action on a report (the pages and the API call this)."""
-    if action == "report_up":
-        return report_report_up(actor=actor, report=report, expected_version=expected_version,
-                                note=note)
-    if action == "merge":
-        if into is None:
-            raise ValidationError({"into": _("Choose the report to merge into.")})
-        return report_merge(actor=actor, report=report, into=into,
-                            expected_version=expected_version, note=note)
-    if action == "publish":
-        if not workflow.may(actor, report, action):
-            raise PermissionDenied(_("You are not allowed to do this."))
-        raise ValidationError(_("A report is published by publishing a bulletin that contains it."))
-    if action not in workflow.ACTIONS:
-        raise ValidationError(_("Unknown action."))
-    changes: dict[str, Any] = {}
-    users: list[User] = []
-    title = ""
-    now = clock.now()
-    if action == "decline":
-        reason = reason.strip() or note.strip()
-        if permissions.RULES["editor"](actor, report) and not reason:
-            raise ValidationError({"reason": _("Give the reason the report is not used.")})
-        changes = {"not_used_reason": reason}
-        note = reason
-        users = author_users(report) if report.is_root else []
-        title = _("Your report “%(t)s” was not used") % {"t": report.title}
-    elif action == "sign_off":
-        changes = {"signed_off_at": now, "signed_off_by": actor.user}
-        users = author_users(report) if report.is_root else []
-        title = _("Your report “%(t)s” was signed off") % {"t": report.title}
-    elif action == "send_leaders":
-        changes = {"sent_to_leaders_at": now}
-        users = role_users(report.committee, Role.LEADER)
-        title = _("Public-opinion report for your attention: %(t)s") % {"t": report.title}
-    with transaction.atomic():
-        return workflow.transition(
-            actor=actor, report=report, action=action, expected_version=expected_version,
-            note=note, changes=changes, notify_users=users, notify_title=title,
-            notify_url=report_url(report))
-
-
-@transaction.atomic
-def report_report_up(*, actor: Actor, report: OpinionReport, expected_version: int | None,
-                     note: str = "") -> OpinionReport:
-    """Report upward: a new report arrives in the parent committee's inbox, linked to this one."""
-    sent = workflow.transition(actor=actor, report=report, action="report_up",
-                               expected_version=expected_version, note=note,
-                               changes={"reported_up_at": clock.now()})
-    parent = sent.committee.parent
-    assert parent is not None
-    system = Actor.for_system(parent)
-    author_name = (sent.author_name if sent.author_kind == AuthorKind.COMMITTEE
-                   else f"{sent.committee.name} {sent.author_name}")
-    copy = OpinionReport.objects.create(
-        committee=parent, title=sent.title, category=sent.category, situation=sent.situation,
-        analysis=sent.analysis, suggestion=sent.suggestion, body=sent.body,
-        author_kind=AuthorKind.COMMITTEE, author_name=author_name[:200],
-        source_committee=sent.committee, origin=sent, root=sent.root or sent,
-    )
-    sender = f"{workflow.actor_label(actor)}（{sent.committee.name}）"
-    _save_version(copy, system, _("As received from %(c)s") % {"c": sent.committee.name})
-    OpinionVersion.objects.filter(report=copy).update(editor_name=sender, editor=None)
-    OpinionEvent.objects.create(committee=parent, report=copy, action="receive",
-                                to_status=copy.status, actor=actor.user, actor_name=sender,
-                                note=note)
-    audit.record(system, "opinion.receive", copy, after={
-        **audit.snapshot(copy, ["title", "origin", "root", "source_committee"]),
-        "reported_by": actor.user.pk if actor.user else None, "reported_by_name": sender})
-    _notify_on_commit(role_users(parent, Role.STAFF_OPINION), parent,
-                      _("Report received from %(c)s: %(t)s") % {"c": sent.committee.name,
-                                                                "t": copy.title},
-                      url=report_url(copy))
-    return sent
-
-
-def lineage_ids(report: OpinionReport) -> set[int]:
-    """This report, the reports below it in the chain, and reports merged into any of them."""
-    seen: set[int] = set()
-    todo = [report.pk]
-    while todo:
-        pk = todo.pop()
-        if pk in seen:
-            continue
-        seen.add(pk)
-        row = OpinionReport.objects.filter(pk=pk).values("origin_id").first()
-        if row and row["origin_id"]:
-            todo.append(row["origin_id"])
-        todo.extend(OpinionReport.objects.filter(merged_into_id=pk).values_list("pk", flat=True))
-    return seen
-
-
-@transaction.atomic
-def report_merge(*, actor: Actor, report: OpinionReport, into: OpinionReport,
-                 expected_version: int | None, note: str = "") -> OpinionReport:
-    if into.committee_id != report.committee_id or into.pk == report.pk:
-        raise ValidationError({"into": _("Choose another report of this committee.")})
-    if into.status not in (S.SUBMITTED, S.EDITING, S.SIGNED_OFF, S.PUBLISHED, S.SENT):
-        raise ValidationError({"into": _("That report cannot take in another one.")})
-    merged = workflow.transition(actor=actor, report=report, action="merge",
-                                 expected_version=expected_version,
-                                 note=note or _("Merged into “%(t)s”") % {"t": into.title},
-                                 changes={"merged_into": into})
-    _event(into, actor, "absorb", _("“%(t)s” was merged into this report") % {"t": report.title})
-    ids = lineage_ids(merged)
-    for outcome in OpinionOutcome.objects.filter(lineage=into):
-        outcome.lineage.add(*ids)
-    return merged
-
-
 OUTCOME_REQUIRED: dict[str, tuple[str, ...]] = {
     OpinionOutcome.Kind.ADOPTED: (),
     OpinionOutcome.Kind.INSTRUCTION: ("person", "text"),
@@ -351,15 +196,16 @@ def _create_outcome(*, actor: Actor, report: OpinionReport, kind: str, date: dt.
         committee=report.committee, report=report, kind=kind, level=report.committee.level,
         date=date, recorded_by=actor.user, **fields)
     outcome.lineage.set(lineage_ids(report))
-    _event(report, actor, "outcome", f"{outcome.get_kind_display()} {fields.get('text', '')}"
-           .strip())
+    add_event(report, actor, "outcome",
+              f"{outcome.get_kind_display()} {fields.get('text', '')}".strip())
     audit.record(actor, "opinion.outcome", report, after=audit.snapshot(outcome))
     users = author_users(report)
-    _notify_on_commit(users, (report.root or report).committee,
-                      _("News on your report “%(t)s”: %(k)s") % {
-                          "t": (report.root or report).title, "k": outcome.get_kind_display()},
-                      body=f"{report.committee.name} {outcome.get_kind_display()}",
-                      url=report_url(report.root or report))
+    root = report.root or report
+    notify_on_commit(recipients=users, committee=root.committee,
+                     title=_("News on your report “%(t)s”: %(k)s") % {
+                         "t": root.title, "k": outcome.get_kind_display()},
+                     body=f"{report.committee.name} {outcome.get_kind_display()}",
+                     url=root.get_absolute_url())
     return outcome
 
 
@@ -426,7 +272,7 @@ def bulletin_create(
             committee=committee, is_active=True).values_list("name", flat=True))
     bulletin = Bulletin.objects.create(
         committee=committee, year=year, number=last + 1, kind=kind, recipients=recipients,
-        editor_name=editor_name or workflow.actor_label(actor), created_by=actor.user)
+        editor_name=editor_name or actor_label(actor), created_by=actor.user)
     BulletinItem.objects.bulk_create([
         BulletinItem(committee=committee, bulletin=bulletin, report=r, order=i)
         for i, r in enumerate(reports)])
@@ -456,9 +302,9 @@ def bulletin_publish(*, actor: Actor, bulletin: Bulletin) -> Bulletin:
         raise ValidationError(_("This bulletin has already been published."))
     now = clock.now()
     for item in locked.items.select_related("report__committee", "report__root"):
-        report = workflow.transition(
-            actor=actor, report=item.report, action="publish", expected_version=None,
-            note=locked.label, changes={"published_at": now})
+        report = transition(workflow.REPORT, actor=actor, obj=item.report, step="publish",
+                            version=None,
+                            data=step_input(workflow.OpinionNoteIn, note=locked.label))
         _create_outcome(actor=actor, report=report, kind=OpinionOutcome.Kind.ADOPTED,
                         date=clock.today(), bulletin=locked, publication=locked.label)
     locked.status = Bulletin.Status.PUBLISHED
@@ -483,9 +329,9 @@ def bulletin_send(*, actor: Actor, bulletin: Bulletin) -> Bulletin:
         raise ValidationError(_("No recipients with an account are configured."))
     bulletin.sent_at = clock.now()
     bulletin.save(update_fields=["sent_at"])
-    _notify_on_commit(users, bulletin.committee, bulletin.label,
-                      body="；".join(bulletin.reports.values_list("title", flat=True)),
-                      url=reverse("opinions:bulletin-detail", args=[bulletin.pk]))
+    notify_on_commit(recipients=users, committee=bulletin.committee, title=bulletin.label,
+                     body="；".join(bulletin.reports.values_list("title", flat=True)),
+                     url=bulletin.get_absolute_url())
     audit.record(actor, "bulletin.send", bulletin, after={"recipients": [u.pk for u in users]})
     return bulletin
 
@@ -586,43 +432,11 @@ def topic_raise(
                                  **values)
     system = Actor(user=None, committee=committee, ip=ip, system=True)
     audit.record(system, "topic.raise", topic, after=audit.snapshot(topic, ["title", "place"]))
-    _notify_on_commit(role_users(committee, Role.STAFF_OFFICE, Role.STAFF_COMMITTEE), committee,
-                      _("New topic from the public: %(t)s") % {"t": topic.title},
-                      url=reverse("opinions:topic-detail", args=[topic.pk]))
+    notify_on_commit(recipients=role_users(committee, Role.STAFF_OFFICE, Role.STAFF_COMMITTEE),
+                     committee=committee,
+                     title=_("New topic from the public: %(t)s") % {"t": topic.title},
+                     url=topic.get_absolute_url())
     return topic
-
-
-def topic_act(
-    *, actor: Actor, topic: Topic, action: str, expected_version: int | None, note: str = "",
-    into: Topic | None = None,
-) -> Topic:
-    """Screen a topic or move it on: accept, merge, decline, start_consultation,
-    publish_result (``note`` is the reason, the arrangements or the result)."""
-    note = note.strip()
-    changes: dict[str, Any] = {}
-    if action not in workflow.TOPIC_ACTIONS:
-        raise ValidationError(_("Unknown action."))
-    allowed = permissions.can_act_on_topic(actor, topic)
-    if action == "merge":
-        if allowed and (into is None or into.committee_id != topic.committee_id
-                        or into.pk == topic.pk
-                        or into.status in (Topic.Status.MERGED, Topic.Status.DECLINED)):
-            raise ValidationError({"into": _("Choose another open topic of this committee.")})
-        changes = {"merged_into": into}
-        note = note or _("Merged into “%(t)s”") % {"t": into.title if into else ""}
-    elif action == "decline":
-        if allowed and not note:
-            raise ValidationError({"note": _("Give the reason; the resident will see it.")})
-        changes = {"decline_reason": note}
-    elif action == "start_consultation":
-        changes = {"consultation_note": note}
-    elif action == "publish_result":
-        if allowed and not note:
-            raise ValidationError({"note": _("Write the result to publish.")})
-        changes = {"result": note, "result_published_at": clock.now()}
-    return workflow.topic_transition(actor=actor, topic=topic, action=action,
-                                     expected_version=expected_version, note=note,
-                                     changes=changes)
 
 
 @transaction.atomic

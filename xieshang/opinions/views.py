@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from xieshang.core import workflow_views
 from xieshang.core.files import DOCX, PDF, download, send_file, xlsx_response
+from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest
 from xieshang.core.models import Committee, User
 from xieshang.core.permissions import Actor
@@ -27,7 +29,6 @@ from xieshang.opinions.forms import (
     OutcomeForm,
     ReportForm,
     TopicForm,
-    apply_errors,
     form_text,
 )
 from xieshang.opinions.models import (
@@ -59,13 +60,6 @@ def acting(request: XRequest) -> Actor:
             actor = Actor(user=actor.user, committee=corr.committee, ip=actor.ip)
             request.actor = actor
     return actor
-
-
-def _version(request: XRequest) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
 
 
 # --- reports ------------------------------------------------------------------------
@@ -100,7 +94,7 @@ def submit(request: XRequest) -> HttpResponse:
             report = services.report_submit(actor=actor, **form_text(form),
                                             attachments=request.FILES.getlist("attachments"))
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Your report has been submitted."))
             return redirect("opinions:report-detail", report.pk)
@@ -154,24 +148,17 @@ def _report_or_404(actor: Actor, pk: int) -> OpinionReport:
 def report_detail(request: XRequest, pk: int) -> HttpResponse:
     actor = acting(request)
     report = _report_or_404(actor, pk)
-    versions = selectors.versions_of(report)
-    merge_targets = (scoped(actor, OpinionReport).filter(
-        status__in=[OpinionReport.Status.SUBMITTED, OpinionReport.Status.EDITING,
-                    OpinionReport.Status.SIGNED_OFF]).exclude(pk=report.pk).only("id", "title")
-        if workflow.may(actor, report, "merge") else [])
+    outcomes = selectors.outcomes_visible_on(report)
     return render(request, "opinions/report_detail.html", {
-        "report": report, "events": selectors.events_of(report), "versions": versions,
-        "outcomes": selectors.outcomes_visible_on(report),
+        "report": report, "events": selectors.events_of(report),
+        "versions": selectors.versions_of(report), "outcomes": outcomes,
         "chain": selectors.upward_chain(report),
         "attachments": report.attachments.all(),
-        "buttons": [(a, label) for a, label in workflow.allowed_actions(actor, report)
-                    if a in workflow.BUTTON_ACTIONS],
-        "can_decline": workflow.may(actor, report, "decline"),
-        "can_merge": bool(merge_targets), "merge_targets": merge_targets,
+        "offers": workflow.REPORT.offers(actor, report),
         "can_edit": permissions.can_edit_text(actor, report),
         "can_outcome": permissions.can_record_outcome(actor, report),
         "outcome_form": OutcomeForm(),
-        "instructions": [o for o in selectors.outcomes_visible_on(report)
+        "instructions": [o for o in outcomes
                          if o.kind == OpinionOutcome.Kind.INSTRUCTION and o.report_id == report.pk],
     })
 
@@ -191,7 +178,7 @@ def report_edit(request: XRequest, pk: int) -> HttpResponse:
                                  expected_version=form.cleaned_data["version"],
                                  note=form.cleaned_data["note"], **form_text(form))
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("opinions:report-detail", report.pk)
@@ -201,23 +188,9 @@ def report_edit(request: XRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_act(request: XRequest, pk: int, action: str) -> HttpResponse:
+    """Every step's form posts here: ``action`` names the step of ``workflow.REPORT``."""
     actor = acting(request)
-    report = _report_or_404(actor, pk)
-    into = None
-    if action == "merge":
-        into_id = request.POST.get("into", "")
-        into = (scoped(actor, OpinionReport).filter(pk=into_id).first()
-                if into_id.isdigit() else None)
-    try:
-        services.report_act(actor=actor, report=report, action=action,
-                            expected_version=_version(request),
-                            note=request.POST.get("note", "")[:2000],
-                            reason=request.POST.get("reason", "")[:2000], into=into)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("Done."))
-    return redirect("opinions:report-detail", report.pk)
+    return workflow_views.act(request, workflow.REPORT, _report_or_404(actor, pk), action)
 
 
 @login_required
@@ -232,7 +205,7 @@ def report_attach(request: XRequest, pk: int) -> HttpResponse:
         try:
             services.attachment_add(actor=actor, report=report, upload=upload)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, error_text(exc))
     return redirect("opinions:report-detail", report.pk)
 
 
@@ -266,7 +239,7 @@ def report_outcome(request: XRequest, pk: int) -> HttpResponse:
                                 department=data["department"], reply=data["reply"],
                                 instruction=instruction)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Outcome recorded."))
     return redirect("opinions:report-detail", report.pk)
@@ -317,7 +290,7 @@ def bulletin_create(request: XRequest) -> HttpResponse:
             actor=actor, kind=form.cleaned_data["kind"], reports=reports,
             recipients=form.cleaned_data["recipients"] or None)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, error_text(exc))
         return redirect("opinions:inbox-to_publish")
     return redirect("opinions:bulletin-detail", bulletin.pk)
 
@@ -346,7 +319,7 @@ def bulletin_act(request: XRequest, pk: int, action: str) -> HttpResponse:
     try:
         funcs[action](actor=actor, bulletin=bulletin)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Done."))
         if action == "delete":
@@ -400,7 +373,7 @@ def correspondents(request: XRequest) -> HttpResponse:
                                               name=form.cleaned_data["name"],
                                               organisation=form.cleaned_data["organisation"])
             except ValidationError as exc:
-                apply_errors(form, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("opinions:correspondents")
@@ -435,36 +408,24 @@ def topic_list(request: XRequest) -> HttpResponse:
 @login_required
 def topic_detail(request: XRequest, pk: int) -> HttpResponse:
     actor = acting(request)
-    if not permissions.can_screen_topics(actor):
-        raise PermissionDenied
-    topic = get_scoped_or_404(actor, scoped(actor, Topic).select_related("merged_into"), pk=pk)
-    actions = workflow.topic_allowed_actions(actor, topic)
-    targets = (scoped(actor, Topic).exclude(pk=topic.pk).exclude(
-        status__in=[Topic.Status.MERGED, Topic.Status.DECLINED]).only("id", "title")
-        if any(a == "merge" for a, _l in actions) else [])
+    topic = _topic_or_404(actor, pk)
     return render(request, "opinions/topic_detail.html", {
-        "topic": topic, "actions": [(a, label) for a, label in actions if a != "merge"],
-        "can_merge": bool(targets), "targets": targets,
+        "topic": topic, "offers": workflow.TOPIC.offers(actor, topic),
         "events": topic.events.select_related("actor")})
 
 
 @login_required
 @require_POST
 def topic_act(request: XRequest, pk: int, action: str) -> HttpResponse:
+    """Every step's form posts here: ``action`` names the step of ``workflow.TOPIC``."""
     actor = acting(request)
-    topic = get_scoped_or_404(actor, Topic, pk=pk)
-    into = None
-    if action == "merge" and request.POST.get("into", "").isdigit():
-        into = scoped(actor, Topic).filter(pk=request.POST["into"]).first()
-    try:
-        services.topic_act(actor=actor, topic=topic, action=action,
-                           expected_version=_version(request),
-                           note=request.POST.get("note", "")[:2000], into=into)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("Done."))
-    return redirect("opinions:topic-detail", topic.pk)
+    return workflow_views.act(request, workflow.TOPIC, _topic_or_404(actor, pk), action)
+
+
+def _topic_or_404(actor: Actor, pk: int) -> Topic:
+    if not permissions.can_screen_topics(actor):
+        raise PermissionDenied
+    return get_scoped_or_404(actor, scoped(actor, Topic).select_related("merged_into"), pk=pk)
 
 
 # --- topics (public, no login) -------------------------------------------------------
@@ -489,7 +450,7 @@ def public_topics(request: XRequest, code: str) -> HttpResponse:
                 place=data["place"], name=data["name"], phone=data["phone"],
                 ip=request.actor.ip)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            form_errors(form, exc)
             status = 429 if exc.code == "rate_limited" else 200
         else:
             return render(request, "opinions/public_thanks.html",

@@ -1,214 +1,308 @@
-"""The lifecycles of a public-opinion report and of a public topic, as tables.
-
-Every status change goes through ``transition()`` (reports) or ``topic_transition()`` (topics):
-look the (status, action) pair up in the table, check who may take it, lock the row, check the
-version the user saw, save with ``update_fields``, append one event, audit, and queue the
-notifications for after the commit.
-"""
+"""The lifecycles of a public-opinion report and of a public topic (``core.workflow``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xieshang.core import audit, clock
-from xieshang.core.models import User
-from xieshang.core.notifications import notify
+from xieshang.core.models import Committee, Role, RoleAssignment, User
 from xieshang.core.permissions import Actor
+from xieshang.core.tenancy import scoped
+from xieshang.core.workflow import (
+    Changes,
+    Lifecycle,
+    Notice,
+    Step,
+    StepIn,
+    actor_label,
+    related,
+    require_text,
+)
 from xieshang.opinions import permissions
-from xieshang.opinions.models import OpinionEvent, OpinionReport, Topic, TopicEvent
+from xieshang.opinions.models import (
+    AuthorKind,
+    OpinionEvent,
+    OpinionOutcome,
+    OpinionReport,
+    OpinionVersion,
+    Topic,
+    TopicEvent,
+)
 
 S = OpinionReport.Status
 T = Topic.Status
 
 
-class StaleVersion(ValidationError):
-    """The row changed since the user loaded it (optimistic locking)."""
+# --- helpers the steps and the services share -------------------------------------------------
 
-    def __init__(self) -> None:
-        super().__init__(_("Someone else has changed this; please refresh and try again."),
-                         code="stale")
-
-
-@dataclass(frozen=True)
-class Step:
-    to: str
-    who: str  # a key of permissions.RULES (reports) or "screener" (topics)
-    label: Any
+def role_users(committee: Committee, *roles: str) -> list[User]:
+    ids = RoleAssignment.objects.filter(committee=committee, role__in=roles,
+                                        is_active=True).values_list("user_id", flat=True)
+    return list(User.objects.filter(pk__in=ids, is_active=True))
 
 
-TRANSITIONS: dict[tuple[str, str], Step] = {
-    (S.SUBMITTED, "start_edit"): Step(S.EDITING, "editor", gettext_lazy("Start editing")),
-    (S.SUBMITTED, "withdraw"): Step(S.WITHDRAWN, "author", gettext_lazy("Withdraw")),
-    (S.SUBMITTED, "decline"): Step(S.NOT_USED, "editor", gettext_lazy("Do not use")),
-    (S.SUBMITTED, "merge"): Step(S.MERGED, "editor", gettext_lazy("Merge into another report")),
-    (S.EDITING, "sign_off"): Step(S.SIGNED_OFF, "signer", gettext_lazy("Sign off")),
-    (S.EDITING, "decline"): Step(S.NOT_USED, "editor", gettext_lazy("Do not use")),
-    (S.EDITING, "merge"): Step(S.MERGED, "editor", gettext_lazy("Merge into another report")),
-    (S.SIGNED_OFF, "reopen"): Step(S.EDITING, "editor", gettext_lazy("Reopen for editing")),
-    (S.NOT_USED, "reopen"): Step(S.EDITING, "editor", gettext_lazy("Reopen for editing")),
-    # Publishing happens when a bulletin that contains the report is published.
-    (S.SIGNED_OFF, "publish"): Step(S.PUBLISHED, "editor", gettext_lazy("Publish")),
-    (S.PUBLISHED, "send_leaders"): Step(S.SENT, "editor", gettext_lazy("Send to leaders")),
-    (S.PUBLISHED, "report_up"): Step(S.SENT, "editor",
-                                     gettext_lazy("Report to the parent committee")),
-    (S.SENT, "send_leaders"): Step(S.SENT, "editor", gettext_lazy("Send to leaders")),
-    (S.SENT, "report_up"): Step(S.SENT, "editor", gettext_lazy("Report to the parent committee")),
-}
-
-# Actions the report page offers as buttons; "publish" and "merge" have their own forms.
-BUTTON_ACTIONS = ("start_edit", "sign_off", "reopen", "send_leaders", "report_up", "withdraw")
-ACTIONS = sorted({action for _status, action in TRANSITIONS})
+def author_users(report: OpinionReport) -> list[User]:
+    """The people to tell about the original report (its submitter and the member's login)."""
+    root = report.root or report
+    users: list[User] = []
+    if root.submitted_by is not None:
+        users.append(root.submitted_by)
+    if root.author_member is not None and root.author_member.user is not None:
+        users.append(root.author_member.user)
+    return users
 
 
-def _guard(report: OpinionReport, action: str) -> str | None:
-    """A reason the action cannot be taken now even though the table allows it."""
-    if action == "report_up":
-        if report.committee.parent_id is None:
-            return _("This committee has no parent committee to report to.")
-        if report.reported_up_at is not None:
-            return _("This report has already been reported to the parent committee.")
-    if action == "send_leaders" and report.sent_to_leaders_at is not None:
+def save_version(report: OpinionReport, actor: Actor, note: str = "") -> OpinionVersion:
+    last = report.versions.aggregate(n=Max("number"))["n"] or 0
+    return OpinionVersion.objects.create(
+        committee=report.committee, report=report, number=last + 1, title=report.title,
+        situation=report.situation, analysis=report.analysis, suggestion=report.suggestion,
+        body=report.body, editor=actor.user, editor_name=actor_label(actor), note=note,
+    )
+
+
+def add_event(report: OpinionReport, actor: Actor, action: str, note: str = "",
+              actor_name: str | None = None) -> OpinionEvent:
+    """Something done to a report that is not a step of its lifecycle (edited, an outcome…)."""
+    return OpinionEvent.objects.create(
+        committee=report.committee, report=report, action=action, from_status=report.status,
+        to_status=report.status, actor=actor.user,
+        actor_name=actor_name if actor_name is not None else actor_label(actor), note=note)
+
+
+def lineage_ids(report: OpinionReport) -> set[int]:
+    """This report, the reports below it in the chain, and reports merged into any of them."""
+    seen: set[int] = set()
+    todo = [report.pk]
+    while todo:
+        pk = todo.pop()
+        if pk in seen:
+            continue
+        seen.add(pk)
+        row = OpinionReport.objects.filter(pk=pk).values("origin_id").first()
+        if row and row["origin_id"]:
+            todo.append(row["origin_id"])
+        todo.extend(OpinionReport.objects.filter(merged_into_id=pk).values_list("pk", flat=True))
+    return seen
+
+
+# --- report inputs ----------------------------------------------------------------------------
+
+class OpinionNoteIn(StepIn):
+    note: str = ""
+
+
+class OpinionDeclineIn(StepIn):
+    reason: str = ""
+    note: str = ""
+
+
+class OpinionMergeIn(StepIn):
+    into: int | None = None
+    note: str = ""
+
+
+# --- report guards and runs -------------------------------------------------------------------
+
+def _can_report_up(actor: Actor, report: OpinionReport) -> str | None:
+    if report.committee.parent_id is None:
+        return _("This committee has no parent committee to report to.")
+    if report.reported_up_at is not None:
+        return _("This report has already been reported to the parent committee.")
+    return None
+
+
+def _not_sent_to_leaders(actor: Actor, report: OpinionReport) -> str | None:
+    if report.sent_to_leaders_at is not None:
         return _("This report has already been sent to the leaders.")
     return None
 
 
-def may(actor: Actor, report: OpinionReport, action: str) -> bool:
-    step = TRANSITIONS.get((report.status, action))
-    if step is None:
-        return False
-    return bool(permissions.RULES[step.who](actor, report)) and _guard(report, action) is None
+def _to_author(report: OpinionReport, title: str) -> list[Notice]:
+    return [Notice(author_users(report), title)] if report.is_root else []
 
 
-def allowed_actions(actor: Actor, report: OpinionReport) -> list[tuple[str, str]]:
-    return [(action, str(step.label)) for (status, action), step in TRANSITIONS.items()
-            if status == report.status and may(actor, report, action)]
+def _decline(actor: Actor, report: OpinionReport, data: OpinionDeclineIn) -> Changes:
+    reason = require_text(data.reason or data.note, "reason",
+                          _("Give the reason the report is not used."))
+    return Changes(fields={"not_used_reason": reason}, note=reason,
+                   notices=_to_author(report, _("Your report “%(t)s” was not used")
+                                      % {"t": report.title}))
 
 
-def actor_label(actor: Actor) -> str:
-    if actor.user is not None:
-        return str(actor.user)
-    return "system" if actor.system else ""
+def _sign_off(actor: Actor, report: OpinionReport, data: OpinionNoteIn) -> Changes:
+    return Changes(fields={"signed_off_at": clock.now(), "signed_off_by": actor.user},
+                   notices=_to_author(report, _("Your report “%(t)s” was signed off")
+                                      % {"t": report.title}))
 
 
-def transition(
-    *,
-    actor: Actor,
-    report: OpinionReport,
-    action: str,
-    expected_version: int | None,
-    note: str = "",
-    changes: dict[str, Any] | None = None,
-    notify_users: Iterable[User] = (),
-    notify_title: str = "",
-    notify_url: str = "",
-    on_behalf_of: Actor | None = None,
-) -> OpinionReport:
-    """Take ``action`` on ``report``; returns the saved row (a fresh instance).
-
-    ``on_behalf_of`` is the real person when the platform acts for them (a system actor of the
-    parent committee receiving a report): the event names them.
-    """
-    with transaction.atomic():
-        locked = (OpinionReport.objects.select_for_update(of=("self",))
-                  .select_related("committee").get(pk=report.pk))
-        step = TRANSITIONS.get((locked.status, action))
-        if step is None:
-            raise ValidationError(_("This action is not possible while the report is “%(s)s”.")
-                                  % {"s": locked.get_status_display()}, code="invalid_state")
-        if not permissions.RULES[step.who](actor, locked):
-            raise PermissionDenied(_("You are not allowed to do this."))
-        if expected_version is not None and locked.version != expected_version:
-            raise StaleVersion()
-        reason = _guard(locked, action)
-        if reason:
-            raise ValidationError(reason, code="guard")
-        before = audit.snapshot(locked, ["status", "version", *(changes or {})])
-        from_status = locked.status
-        for field, value in (changes or {}).items():
-            setattr(locked, field, value)
-        locked.status = step.to
-        locked.version += 1
-        locked.save(update_fields=["status", "version", "updated_at", *(changes or {})])
-        who = on_behalf_of or actor
-        OpinionEvent.objects.create(
-            committee=locked.committee, report=locked, action=action, from_status=from_status,
-            to_status=step.to, actor=who.user, actor_name=actor_label(who), note=note,
-        )
-        audit.record(actor, f"opinion.{action}", locked, before=before,
-                     after=audit.snapshot(locked, list(before)))
-        users = [u for u in notify_users if u is not None]
-        if users and notify_title:
-            committee = locked.committee
-            transaction.on_commit(lambda: notify(recipients=users, committee=committee,
-                                                 title=notify_title, body=note,
-                                                 url=notify_url))
-    return locked
+def _send_leaders(actor: Actor, report: OpinionReport, data: OpinionNoteIn) -> Changes:
+    return Changes(fields={"sent_to_leaders_at": clock.now()}, notices=[Notice(
+        role_users(report.committee, Role.LEADER),
+        _("Public-opinion report for your attention: %(t)s") % {"t": report.title})])
 
 
-# --- topics -----------------------------------------------------------------
-
-TOPIC_TRANSITIONS: dict[tuple[str, str], Step] = {
-    (T.NEW, "accept"): Step(T.ACCEPTED, "screener", gettext_lazy("Accept")),
-    (T.NEW, "merge"): Step(T.MERGED, "screener", gettext_lazy("Merge into another topic")),
-    (T.NEW, "decline"): Step(T.DECLINED, "screener", gettext_lazy("Decline")),
-    (T.ACCEPTED, "start_consultation"): Step(T.CONSULTING, "screener",
-                                             gettext_lazy("Schedule the consultation")),
-    (T.ACCEPTED, "publish_result"): Step(T.CONCLUDED, "screener",
-                                         gettext_lazy("Publish the result")),
-    (T.CONSULTING, "publish_result"): Step(T.CONCLUDED, "screener",
-                                           gettext_lazy("Publish the result")),
-}
-TOPIC_ACTIONS = sorted({action for _status, action in TOPIC_TRANSITIONS})
-
-TOPIC_RULES: dict[str, Callable[[Actor, Topic], bool]] = {
-    "screener": permissions.can_act_on_topic,
-}
+def _publish(actor: Actor, report: OpinionReport, data: OpinionNoteIn) -> Changes:
+    return Changes(fields={"published_at": clock.now()})
 
 
-def topic_allowed_actions(actor: Actor, topic: Topic) -> list[tuple[str, str]]:
-    return [(action, str(step.label)) for (status, action), step in TOPIC_TRANSITIONS.items()
-            if status == topic.status and TOPIC_RULES[step.who](actor, topic)]
+def _report_up(actor: Actor, report: OpinionReport, data: OpinionNoteIn) -> Changes:
+    """Report upward: a new report arrives in the parent committee's inbox, linked to this one."""
+    parent = report.committee.parent
+    assert parent is not None
+    system = Actor.for_system(parent)
+    author_name = (report.author_name if report.author_kind == AuthorKind.COMMITTEE
+                   else f"{report.committee.name} {report.author_name}")
+    copy = OpinionReport.objects.create(
+        committee=parent, title=report.title, category=report.category,
+        situation=report.situation, analysis=report.analysis, suggestion=report.suggestion,
+        body=report.body, author_kind=AuthorKind.COMMITTEE, author_name=author_name[:200],
+        source_committee=report.committee, origin=report, root=report.root or report,
+    )
+    sender = f"{actor_label(actor)}（{report.committee.name}）"
+    save_version(copy, system, _("As received from %(c)s") % {"c": report.committee.name})
+    OpinionVersion.objects.filter(report=copy).update(editor_name=sender, editor=None)
+    OpinionEvent.objects.create(committee=parent, report=copy, action="receive",
+                                to_status=copy.status, actor=actor.user, actor_name=sender,
+                                note=data.note)
+    audit.record(system, "opinion.receive", copy, after={
+        **audit.snapshot(copy, ["title", "origin", "root", "source_committee"]),
+        "reported_by": actor.user.pk if actor.user else None, "reported_by_name": sender})
+    return Changes(fields={"reported_up_at": clock.now()}, notices=[Notice(
+        role_users(parent, Role.STAFF_OPINION),
+        _("Report received from %(c)s: %(t)s") % {"c": report.committee.name, "t": copy.title},
+        body="", url=copy.get_absolute_url(), committee=parent)])
 
 
-def topic_transition(
-    *, actor: Actor, topic: Topic, action: str, expected_version: int | None, note: str = "",
-    changes: dict[str, Any] | None = None,
-) -> Topic:
-    with transaction.atomic():
-        locked = (Topic.objects.select_for_update(of=("self",)).select_related("committee")
-                  .get(pk=topic.pk))
-        if not TOPIC_RULES["screener"](actor, locked):
-            raise PermissionDenied(_("You are not allowed to do this."))
-        step = TOPIC_TRANSITIONS.get((locked.status, action))
-        if step is None:
-            raise ValidationError(_("This action is not possible while the topic is “%(s)s”.")
-                                  % {"s": locked.get_status_display()}, code="invalid_state")
-        if not TOPIC_RULES[step.who](actor, locked):
-            raise PermissionDenied(_("You are not allowed to do this."))
-        if expected_version is not None and locked.version != expected_version:
-            raise StaleVersion()
-        before = audit.snapshot(locked, ["status", "version", *(changes or {})])
-        from_status = locked.status
-        for field, value in (changes or {}).items():
-            setattr(locked, field, value)
-        locked.status = step.to
-        locked.version += 1
-        fields = ["status", "version", *(changes or {})]
-        if from_status == T.NEW:
-            locked.screened_by = actor.user
-            locked.screened_at = clock.now()
-            fields += ["screened_by", "screened_at"]
-        locked.save(update_fields=fields)
-        TopicEvent.objects.create(committee=locked.committee, topic=locked, action=action,
-                                  from_status=from_status, to_status=step.to, actor=actor.user,
-                                  actor_name=actor_label(actor), note=note)
-        audit.record(actor, f"topic.{action}", locked, before=before,
-                     after=audit.snapshot(locked, list(before)))
-    return locked
+def _merge(actor: Actor, report: OpinionReport, data: OpinionMergeIn) -> Changes:
+    into = related(actor, OpinionReport, data.into, "into")
+    if into.pk == report.pk:
+        raise ValidationError({"into": _("Choose another report of this committee.")})
+    if into.status not in (S.SUBMITTED, S.EDITING, S.SIGNED_OFF, S.PUBLISHED, S.SENT):
+        raise ValidationError({"into": _("That report cannot take in another one.")})
+    add_event(into, actor, "absorb", _("“%(t)s” was merged into this report")
+              % {"t": report.title})
+    ids = lineage_ids(report)
+    for outcome in OpinionOutcome.objects.filter(lineage=into):
+        outcome.lineage.add(*ids)
+    return Changes(fields={"merged_into": into},
+                   note=data.note.strip() or _("Merged into “%(t)s”") % {"t": into.title})
+
+
+def _report_merge_choices(actor: Actor, report: OpinionReport) -> dict[str, Any]:
+    return {"merge_targets": scoped(actor, OpinionReport).filter(
+        status__in=[S.SUBMITTED, S.EDITING, S.SIGNED_OFF]).exclude(pk=report.pk)
+        .only("id", "title")}
+
+
+R = permissions
+REPORT: Lifecycle[OpinionReport] = Lifecycle(
+    name="opinion_report", model=OpinionReport, event_model=OpinionEvent, event_field="report",
+    audit_prefix="opinion", schema_prefix="Opinion", url_name="opinions:report-act",
+    describe=lambda report: "",  # the notices' titles name the report already
+    event_labels={"submit": gettext_lazy("Submitted"), "edit": gettext_lazy("Text edited"),
+                  "receive": gettext_lazy("Received from the committee below"),
+                  "absorb": gettext_lazy("Took in a merged report"),
+                  "outcome": gettext_lazy("Outcome recorded")},
+    steps=[
+        Step("start_edit", S.SUBMITTED, S.EDITING, R.can_edit_reports,
+             gettext_lazy("Start editing"), input=OpinionNoteIn),
+        Step("sign_off", S.EDITING, S.SIGNED_OFF, R.can_sign_off, gettext_lazy("Sign off"),
+             input=OpinionNoteIn, run=_sign_off),
+        Step("reopen", (S.SIGNED_OFF, S.NOT_USED), S.EDITING, R.can_edit_reports,
+             gettext_lazy("Reopen for editing"), input=OpinionNoteIn),
+        Step("send_leaders", (S.PUBLISHED, S.SENT), S.SENT, R.can_edit_reports,
+             gettext_lazy("Send to leaders"), guard=_not_sent_to_leaders, input=OpinionNoteIn,
+             run=_send_leaders),
+        Step("report_up", (S.PUBLISHED, S.SENT), S.SENT, R.can_edit_reports,
+             gettext_lazy("Report to the parent committee"), guard=_can_report_up,
+             input=OpinionNoteIn, run=_report_up),
+        Step("withdraw", S.SUBMITTED, S.WITHDRAWN, R.is_author, gettext_lazy("Withdraw"),
+             input=OpinionNoteIn),
+        Step("decline", (S.SUBMITTED, S.EDITING), S.NOT_USED, R.can_edit_reports,
+             gettext_lazy("Do not use"), input=OpinionDeclineIn, run=_decline),
+        Step("merge", (S.SUBMITTED, S.EDITING), S.MERGED, R.can_edit_reports,
+             gettext_lazy("Merge into another report"), input=OpinionMergeIn, run=_merge,
+             choices=_report_merge_choices),
+        # Publishing happens when a bulletin that contains the report is published.
+        Step("publish", S.SIGNED_OFF, S.PUBLISHED, R.can_edit_reports, gettext_lazy("Publish"),
+             input=OpinionNoteIn, run=_publish, only_via=gettext_lazy(
+                 "A report is published by publishing a bulletin that contains it.")),
+    ])
+TRANSITIONS = REPORT.table
+
+
+# --- topics -----------------------------------------------------------------------------------
+
+class TopicNoteIn(StepIn):
+    note: str = ""
+
+
+class TopicMergeIn(StepIn):
+    into: int | None = None
+    note: str = ""
+
+
+def _screened(actor: Actor, topic: Topic) -> dict[str, Any]:
+    if topic.status != T.NEW:
+        return {}
+    return {"screened_by": actor.user, "screened_at": clock.now()}
+
+
+def _accept(actor: Actor, topic: Topic, data: TopicNoteIn) -> Changes:
+    return Changes(fields=_screened(actor, topic), note=data.note.strip())
+
+
+def _topic_merge(actor: Actor, topic: Topic, data: TopicMergeIn) -> Changes:
+    into = related(actor, Topic, data.into, "into")
+    if into.pk == topic.pk or into.status in (T.MERGED, T.DECLINED):
+        raise ValidationError({"into": _("Choose another open topic of this committee.")})
+    return Changes(fields={"merged_into": into, **_screened(actor, topic)},
+                   note=data.note.strip() or _("Merged into “%(t)s”") % {"t": into.title})
+
+
+def _topic_decline(actor: Actor, topic: Topic, data: TopicNoteIn) -> Changes:
+    note = require_text(data.note, "note", _("Give the reason; the resident will see it."))
+    return Changes(fields={"decline_reason": note, **_screened(actor, topic)}, note=note)
+
+
+def _start_consultation(actor: Actor, topic: Topic, data: TopicNoteIn) -> Changes:
+    note = data.note.strip()
+    return Changes(fields={"consultation_note": note}, note=note)
+
+
+def _publish_result(actor: Actor, topic: Topic, data: TopicNoteIn) -> Changes:
+    note = require_text(data.note, "note", _("Write the result to publish."))
+    return Changes(fields={"result": note, "result_published_at": clock.now()}, note=note)
+
+
+def _topic_merge_choices(actor: Actor, topic: Topic) -> dict[str, Any]:
+    return {"targets": scoped(actor, Topic).exclude(pk=topic.pk).exclude(
+        status__in=[T.MERGED, T.DECLINED]).only("id", "title")}
+
+
+TOPIC: Lifecycle[Topic] = Lifecycle(
+    name="topic", model=Topic, event_model=TopicEvent, event_field="topic",
+    audit_prefix="topic", schema_prefix="Topic", url_name="opinions:topic-act",
+    template_prefix="topic_",
+    steps=[
+        Step("accept", T.NEW, T.ACCEPTED, R.can_act_on_topic, gettext_lazy("Accept"),
+             input=TopicNoteIn, run=_accept),
+        Step("merge", T.NEW, T.MERGED, R.can_act_on_topic,
+             gettext_lazy("Merge into another topic"), input=TopicMergeIn, run=_topic_merge,
+             choices=_topic_merge_choices),
+        Step("decline", T.NEW, T.DECLINED, R.can_act_on_topic, gettext_lazy("Decline"),
+             input=TopicNoteIn, run=_topic_decline),
+        Step("start_consultation", T.ACCEPTED, T.CONSULTING, R.can_act_on_topic,
+             gettext_lazy("Schedule the consultation"), input=TopicNoteIn,
+             run=_start_consultation),
+        Step("publish_result", (T.ACCEPTED, T.CONSULTING), T.CONCLUDED, R.can_act_on_topic,
+             gettext_lazy("Publish the result"), input=TopicNoteIn, run=_publish_result),
+    ])
+TOPIC_TRANSITIONS = TOPIC.table
+TOPIC_ACTIONS = sorted(TOPIC.steps)

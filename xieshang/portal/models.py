@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from xieshang.core import clock
+from xieshang.core.models import WorkflowEvent
 from xieshang.core.owned import CommitteeOwned
 
 
@@ -135,6 +136,10 @@ class Article(CommitteeOwned):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        """The article on the committee's public site."""
+        return reverse("portal-article", args=[self.committee.code, self.pk])
+
     @property
     def is_live(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.publish_at <= clock.now()
@@ -144,17 +149,8 @@ class Article(CommitteeOwned):
         return self.column.kind == Column.Kind.LEARNING
 
 
-class ArticleEvent(CommitteeOwned):
+class ArticleEvent(WorkflowEvent):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL, related_name="+")
-    action = models.CharField(max_length=20)
-    from_status = models.CharField(max_length=12)
-    to_status = models.CharField(max_length=12)
-    note = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.article_id} {self.action}"
+    class Meta(WorkflowEvent.Meta):
+        pass

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -20,6 +21,17 @@ from xieshang.portal.sanitize import clean_html, images_in, paragraphs_text
 
 ATTACHMENT_TYPES = frozenset({".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png"})
 MAX_ATTACHMENT_MB = 20
+
+
+GENERATION_KEY = "portal:generation"
+
+
+def public_pages_changed() -> None:
+    """Retire every cached public page (their keys carry the generation number)."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, None)
 
 
 def check_attachment(upload: UploadedFile) -> None:

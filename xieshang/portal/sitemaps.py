@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from xieshang.core import clock
 from xieshang.portal.models import Article, Site
@@ -14,7 +15,7 @@ class SiteSitemap(Sitemap):
         return Site.objects.filter(is_public=True).select_related("committee")
 
     def location(self, item: Site) -> str:
-        return f"/c/{item.committee.code}/"
+        return reverse("portal-home", args=[item.committee.code])
 
 
 class ArticleSitemap(Sitemap):
@@ -26,9 +27,6 @@ class ArticleSitemap(Sitemap):
                                        audience=Article.Audience.PUBLIC,
                                        publish_at__lte=clock.now())
                 .select_related("committee").order_by("-publish_at"))
-
-    def location(self, item: Article) -> str:
-        return f"/c/{item.committee.code}/a/{item.pk}/"
 
     def lastmod(self, item: Article):
         return item.updated_at

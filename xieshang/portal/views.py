@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xieshang.activities import services as activities_services
+from xieshang.core import workflow_views
+from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest
 from xieshang.core.permissions import Actor, actor_for, committees_for_user
 from xieshang.core.tenancy import get_scoped_or_404, scoped
@@ -30,15 +32,7 @@ from xieshang.portal.permissions import can_edit
 from xieshang.portal.sanitize import plain_text
 
 PUBLIC_CACHE_SECONDS = 60
-GENERATION_KEY = "portal:generation"
-
-
-def _public_pages_changed() -> None:
-    """Retire every cached public page (their keys carry the generation number)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 1, None)
+GENERATION_KEY = services.GENERATION_KEY
 
 
 def public_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -295,7 +289,7 @@ def edit(request: XRequest, pk: int | None = None) -> HttpResponse:
                     cover_alt=data["cover_alt"], remove_cover=data.get("remove_cover", False),
                     article=item, version=data["version"])
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("portal-edit", pk=item.pk)
@@ -311,30 +305,18 @@ def edit(request: XRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "portal/edit.html", {
         "form": form, "article": item, "image_form": ImageForm(prefix="img"),
         "images": scoped(actor, Image).select_related("committee")[:12],
-        "actions": [(a, workflow.LABELS[a]) for a in workflow.allowed_actions(actor, item)]
-        if item else [],
+        "offers": workflow.ARTICLE.offers(actor, item) if item else [],
         "events": item.events.select_related("actor") if item else [],
     })
 
 
 @require_POST
 @login_required
-def act(request: XRequest, pk: int) -> HttpResponse:
-    actor = request.actor
-    item = get_scoped_or_404(actor, Article, pk=pk)
-    try:
-        version = int(request.POST.get("version", "-1"))
-    except ValueError:
-        version = -1
-    try:
-        workflow.transition(actor=actor, article=item, action=request.POST.get("action", ""),
-                            version=version, note=request.POST.get("note", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        _public_pages_changed()  # public pages show the change at once
-        messages.success(request, _("Done."))
-    return redirect("portal-edit", pk=pk)
+def act(request: XRequest, pk: int, action: str) -> HttpResponse:
+    """The forms of ``workflow.ARTICLE`` post here (public pages change once it commits)."""
+    item = get_scoped_or_404(request.actor, Article, pk=pk)
+    return workflow_views.act(request, workflow.ARTICLE, item, action,
+                              next_url=reverse("portal-edit", args=[item.pk]))
 
 
 def _back_to(request: XRequest) -> str:
@@ -361,7 +343,7 @@ def image_upload(request: XRequest) -> HttpResponse:
                                         upload=form.cleaned_data["file"],
                                         alt=form.cleaned_data["alt"])
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            error = error_text(exc)
     else:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if wants_json:
@@ -389,7 +371,7 @@ def site_settings(request: XRequest) -> HttpResponse:
         site = services.site_update(actor=actor, site=site, **{
             name: form.cleaned_data[name] for name in SiteForm.Meta.fields})
         selectors.forget_host(old_host, site.host_name)
-        _public_pages_changed()
+        services.public_pages_changed()
         messages.success(request, _("Saved."))
         return redirect("portal-manage")
     return render(request, "portal/site_settings.html", {"form": form, "site": site})

@@ -1,9 +1,11 @@
-"""JSON API of proposals, mounted at /api/proposals/. Same rules as the pages: every workflow
-action goes through ``actions.perform`` → the services → ``workflow.transition``."""
+"""JSON API of proposals, mounted at /api/proposals/. Same rules as the pages: every step of the
+lifecycle is ``POST /{id}/actions/<step>`` with the step's own input schema (generated from
+``workflow.PROPOSAL`` by ``core.workflow_api.step_routes``)."""
 
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -12,9 +14,10 @@ from ninja.pagination import paginate
 from xieshang.core.apiutils import ERRORS, ApiError, PageNumber, actor, pick
 from xieshang.core.permissions import require
 from xieshang.core.tenancy import scoped
-from xieshang.proposals import actions, permissions, selectors, services
+from xieshang.core.workflow_api import step_routes
+from xieshang.proposals import permissions, selectors, services
 from xieshang.proposals.models import Proposal, ProposalCategory
-from xieshang.proposals.workflow import ACTIONS, allowed_actions
+from xieshang.proposals.workflow import PROPOSAL
 
 router = Router(tags=["proposals"])
 
@@ -66,7 +69,7 @@ class ProposalOut(Schema):
 
 class ProposalDetailOut(ProposalOut):
     body: str
-    actions: list[str]
+    actions: list[PROPOSAL.Action]  # type: ignore[name-defined]
 
 
 class DraftIn(Schema):
@@ -77,39 +80,6 @@ class DraftIn(Schema):
     co_proposer_ids: list[int] = []
     consent_disclosure: bool = True
     nondisclosure_reason: str = Field("", max_length=200)
-
-
-class ActionIn(Schema):
-    """The inputs of an action; which fields are needed depends on the action."""
-
-    version: int
-    note: str = ""
-    reason: str = ""
-    message: str = ""
-    target: str = ""
-    into: int | None = None
-    kind: str = ""
-    unit_ids: list[int] = []
-    co_unit_ids: list[int] = []
-    urgent: bool = False
-    assignment: int | None = None
-    unit: int | None = None
-    date: str = ""
-    way: str = ""
-    notes: str = ""
-    opinion: str = ""
-    result_class: str = ""
-    body: str = ""
-    contact_person: str = ""
-    contact_phone: str = ""
-    rating: str = ""
-    comments: str = ""
-    how_heard: str = ""
-    attitude: str = ""
-    agrees_with_result: bool | None = None
-    visited: bool | None = None
-    on_point: bool | None = None
-    leader: int | None = None
 
 
 class CosignIn(Schema):
@@ -151,12 +121,12 @@ def _detail(request: HttpRequest, pk: int) -> Proposal:
 def _detail_out(request: HttpRequest, pk: int) -> dict[str, Any]:
     p = _detail(request, pk)
     return {**_out(p), "body": p.body,
-            "actions": [name for name, _step in allowed_actions(actor(request), p)]}
+            "actions": PROPOSAL.allowed_names(actor(request), p)}
 
 
 @router.get("/", response=list[ProposalOut])
 @paginate(PageNumber)
-def list_proposals(request: HttpRequest, filters: Query[Filters]) -> Any:
+def list_proposals(request: HttpRequest, filters: Query[Filters]) -> QuerySet[Proposal]:
     """Proposals visible to the caller; ``worklist`` is one of the worklist names."""
     who = actor(request)
     require(permissions.can_use_proposals(who))
@@ -169,7 +139,7 @@ def list_proposals(request: HttpRequest, filters: Query[Filters]) -> Any:
 
 
 @router.get("/{int:pk}", response={200: ProposalDetailOut, **ERRORS})
-def get_proposal(request: HttpRequest, pk: int) -> Any:
+def get_proposal(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _detail_out(request, pk)
 
 
@@ -186,39 +156,28 @@ def _draft_args(request: HttpRequest, payload: DraftIn) -> dict[str, Any]:
 
 
 @router.post("/", response={201: ProposalDetailOut, **ERRORS})
-def create_draft(request: HttpRequest, payload: DraftIn) -> Any:
+def create_draft(request: HttpRequest, payload: DraftIn) -> tuple[int, dict[str, Any]]:
     """Create a draft (then ``POST /{id}/actions/submit``)."""
     p = services.proposal_save_draft(**_draft_args(request, payload))
     return 201, _detail_out(request, p.pk)
 
 
 @router.put("/{int:pk}", response={200: ProposalDetailOut, **ERRORS})
-def update_draft(request: HttpRequest, pk: int, payload: DraftIn) -> Any:
+def update_draft(request: HttpRequest, pk: int, payload: DraftIn) -> dict[str, Any]:
     p = _detail(request, pk)
     services.proposal_save_draft(proposal=p, **_draft_args(request, payload))
     return _detail_out(request, pk)
 
 
 @router.post("/{int:pk}/cosign", response={200: ProposalDetailOut, **ERRORS})
-def cosign(request: HttpRequest, pk: int, payload: CosignIn) -> Any:
+def cosign(request: HttpRequest, pk: int, payload: CosignIn) -> dict[str, Any]:
     p = _detail(request, pk)
     services.proposal_cosign(actor=actor(request), proposal=p, accept=payload.accept)
     return _detail_out(request, pk)
 
 
-@router.post("/{int:pk}/actions/{action}", response={200: ProposalDetailOut, **ERRORS})
-def act(request: HttpRequest, pk: int, action: str, payload: ActionIn) -> Any:
-    """Any action of the workflow: submit, start_review, pass_round, file, not_file, convert,
-    merge, return, assign, sign, request_return, reassign, refuse_return, extend,
-    record_contact, countersign, draft_reply, approve, send_back, release, rate,
-    close_feedback, mark_key, record_meeting. A stale ``version`` answers 400 with code
-    "invalid" and the message "此提案已被他人修改，请刷新后重试"."""
-    if action not in ACTIONS:
-        raise ApiError("not_found", _("Unknown action."), 404)
-    p = _detail(request, pk)
-    data = {k: v for k, v in payload.dict().items() if v is not None}
-    actions.perform(actor(request), p, action, data)
-    return _detail_out(request, pk)
+step_routes(router, PROPOSAL, path="/{int:pk}/actions", fetch=_detail,
+            out=lambda request, p: _detail_out(request, p.pk), response=ProposalDetailOut)
 
 
 class SimilarOut(Schema):
@@ -229,7 +188,7 @@ class SimilarOut(Schema):
 
 
 @router.get("/{int:pk}/similar", response={200: list[SimilarOut], **ERRORS})
-def similar(request: HttpRequest, pk: int) -> Any:
+def similar(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     who = actor(request)
     p = _detail(request, pk)
     require(permissions.can_view_all(who))
@@ -239,7 +198,7 @@ def similar(request: HttpRequest, pk: int) -> Any:
 
 
 @router.get("/categories", response=list[dict[str, Any]])
-def categories(request: HttpRequest) -> Any:
+def categories(request: HttpRequest) -> list[dict[str, Any]]:
     who = actor(request)
     require(permissions.can_use_proposals(who))
     return [{"id": c.pk, "name": c.name} for c in scoped(who, ProposalCategory)]

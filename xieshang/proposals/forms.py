@@ -45,3 +45,11 @@ class ProposalForm(forms.Form):
             status=Member.Status.ACTIVE).exclude(pk=actor.member_id or 0)
         if not actor.member_id:
             del self.fields["co_proposers"]
+
+
+class SupervisionForm(forms.Form):
+    """A supervision record of a key proposal (the service checks the kind and the notes)."""
+
+    kind = forms.CharField(label=_("Kind"), required=False, max_length=20)
+    date = forms.DateField(label=_("Date"), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)

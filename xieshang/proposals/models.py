@@ -1,20 +1,20 @@
 """Proposals (提案): the proposal, its co-proposers, review, assignment to handling units,
 replies, member feedback, key-proposal supervision and the yearly excellent list.
 
-The lifecycle itself (statuses, who may take which step) is in ``workflow.py``; every status
-change goes through ``workflow.transition()``, which appends one ``ProposalEvent``.
+The lifecycle itself (statuses, who may take which step) is ``workflow.PROPOSAL``; every status
+change goes through ``core.workflow.transition()``, which appends one ``ProposalEvent``.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import clock
+from xieshang.core.models import WorkflowEvent
 from xieshang.core.owned import CommitteeOwned
 
 DEFAULT_CATEGORIES = (
@@ -189,6 +189,9 @@ class Proposal(CommitteeOwned):
     def __str__(self) -> str:
         return f"{self.number} {self.title}" if self.serial_number else self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("proposal-detail", args=[self.pk])
+
     @property
     def number(self) -> str:
         return proposal_number(self.serial_number)
@@ -253,34 +256,14 @@ class ProposalAttachment(CommitteeOwned):
         return self.name
 
 
-class ProposalEvent(CommitteeOwned):
+class ProposalEvent(WorkflowEvent):
     """One step of a proposal's life. Append-only: the timeline is the record."""
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    actor_name = models.CharField(max_length=100, blank=True)
-    action = models.CharField(max_length=32)
-    from_status = models.CharField(max_length=20, choices=Status.choices)
-    to_status = models.CharField(max_length=20, choices=Status.choices)
-    note = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(WorkflowEvent.Meta):
         verbose_name = _("proposal event")
         verbose_name_plural = _("proposal events")
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise ValidationError("Proposal events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValidationError("Proposal events are append-only.")
 
 
 class Assignment(CommitteeOwned):

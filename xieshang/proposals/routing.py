@@ -113,21 +113,21 @@ def suggest_units(proposal: Proposal, top: int = 3) -> list[Suggestion]:
     return [Suggestion(u, round(h / total, 3), "keywords", w) for h, u, w in scores[:top]]
 
 
-def record_suggestions(proposal: Proposal, suggestions: list[Suggestion]) -> None:
-    """Keep what was suggested when staff looked at the proposal to assign it."""
-    if not suggestions:
-        return
-    RoutingRecord.objects.update_or_create(
-        proposal=proposal, decided_at__isnull=True,
-        defaults={"committee_id": proposal.committee_id, "source": suggestions[0].source,
-                  "suggested": [[s.unit.pk, s.confidence] for s in suggestions]})
-
-
 def record_decision(proposal: Proposal, unit_ids: list[int]) -> None:
-    """Called when staff assign: close the open record with their choice, retrain later."""
+    """Called inside the assignment step: keep what the platform suggested for the proposal and
+    the units staff chose (the accuracy in real use), and retrain after the commit.
 
-    RoutingRecord.objects.filter(proposal=proposal, decided_at__isnull=True).update(
-        decided=unit_ids, decided_at=clock.now())
+    The suggestion is computed here rather than kept when the page showed it, so that reading a
+    page writes nothing; it is the same text and the same model, so it is what staff saw.
+    """
+    suggestions = suggest_units(proposal)
+    if suggestions:
+        now = clock.now()
+        RoutingRecord.objects.create(
+            committee_id=proposal.committee_id, proposal=proposal,
+            source=suggestions[0].source,
+            suggested=[[s.unit.pk, s.confidence] for s in suggestions],
+            decided=list(unit_ids), created_at=now, decided_at=now)
     committee_id = proposal.committee_id
     transaction.on_commit(lambda: retrain.enqueue(committee_id))
 

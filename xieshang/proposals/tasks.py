@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from xieshang.core import clock
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.models import Committee
-from xieshang.core.notifications import notify
+from xieshang.core.notifications import notify_on_commit
 from xieshang.core.permissions import Actor
 from xieshang.proposals import policies, routing, services, similar
 from xieshang.proposals.models import Assignment, Proposal, Status
@@ -44,21 +44,23 @@ def remind_committee(committee: Committee, today: dt.date | None = None) -> dict
     for a in open_rows.filter(due_date__gte=today, due_date__lte=horizon,
                               reminded_on__isnull=True):
         with transaction.atomic():
-            notify(recipients=services.unit_users([a.unit_id]), committee=committee,
-                   title=_("A proposal is due on %(d)s") % {"d": a.due_date.isoformat()},
-                   body=f"{a.proposal.number} {a.proposal.title}",
-                   url=f"/proposals/{a.proposal_id}/")
+            notify_on_commit(
+                recipients=services.unit_users([a.unit_id]), committee=committee,
+                title=_("A proposal is due on %(d)s") % {"d": a.due_date.isoformat()},
+                body=f"{a.proposal.number} {a.proposal.title}",
+                url=a.proposal.get_absolute_url())
             Assignment.objects.filter(pk=a.pk).update(reminded_on=today)
         counts["reminded"] += 1
     for a in open_rows.filter(due_date__lt=today, overdue_notified_on__isnull=True):
         with transaction.atomic():
             body = f"{a.unit.name}：{a.proposal.number} {a.proposal.title}"
-            notify(recipients=services.unit_users([a.unit_id]), committee=committee,
-                   title=_("A proposal is overdue"), body=body,
-                   url=f"/proposals/{a.proposal_id}/")
-            notify(recipients=services.staff_users(committee), committee=committee,
-                   title=_("A unit has missed a proposal deadline"), body=body,
-                   url=f"/proposals/{a.proposal_id}/")
+            notify_on_commit(recipients=services.unit_users([a.unit_id]),
+                             committee=committee, title=_("A proposal is overdue"),
+                             body=body, url=a.proposal.get_absolute_url())
+            notify_on_commit(recipients=services.staff_users(committee),
+                             committee=committee,
+                             title=_("A unit has missed a proposal deadline"), body=body,
+                             url=a.proposal.get_absolute_url())
             Assignment.objects.filter(pk=a.pk).update(overdue_notified_on=today)
         counts["overdue"] += 1
     system = Actor.for_system(committee)
@@ -83,10 +85,10 @@ def overdue_digest(committee: Committee, today: dt.date | None = None) -> dict[s
         by_unit[a.unit.name] = by_unit.get(a.unit.name, 0) + 1
     lines = [_("%(unit)s: %(n)s overdue") % {"unit": unit, "n": n}
              for unit, n in sorted(by_unit.items(), key=lambda kv: (-kv[1], kv[0]))]
-    notify(recipients=services.staff_users(committee), committee=committee,
-           title=_("%(n)s proposals are past their reply deadline") % {"n": len(overdue)},
-           body="\n".join(lines), url=reverse("proposals-overdue"),
-           email=True)
+    notify_on_commit(recipients=services.staff_users(committee), committee=committee,
+                     title=_("%(n)s proposals are past their reply deadline")
+                     % {"n": len(overdue)},
+                     body="\n".join(lines), url=reverse("proposals-overdue"), email=True)
     return {"overdue": len(overdue), "units": len(by_unit)}
 
 

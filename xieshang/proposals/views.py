@@ -16,29 +16,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.core import clock
+from xieshang.core import clock, workflow_views
 from xieshang.core.files import send_file, xlsx_response
+from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest
-from xieshang.core.models import Committee, Role, RoleAssignment, Session
+from xieshang.core.models import Committee, Session
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import HandlingUnit, Sector
-from xieshang.proposals import (
-    actions,
-    documents,
-    permissions,
-    policies,
-    routing,
-    selectors,
-    services,
-)
+from xieshang.proposals import documents, permissions, policies, routing, selectors, services
 from xieshang.proposals import similar as similar_models
-from xieshang.proposals.forms import ProposalForm
+from xieshang.proposals.forms import ProposalForm, SupervisionForm
 from xieshang.proposals.models import (
-    Assignment,
-    ContactRecord,
-    ConversionTarget,
-    Feedback,
-    NotFiledReason,
     Proposal,
     ProposalAttachment,
     ProposalCategory,
@@ -46,11 +34,7 @@ from xieshang.proposals.models import (
     ResultClass,
     Status,
 )
-from xieshang.proposals.workflow import allowed_actions
-
-
-def _errors(exc: ValidationError) -> str:
-    return "；".join(str(m) for m in exc.messages)
+from xieshang.proposals.workflow import PROPOSAL
 
 
 def _params(request: XRequest) -> dict[str, str]:
@@ -144,11 +128,7 @@ def proposal_edit(request: XRequest, pk: int | None = None) -> HttpResponse:
                 messages.success(request, _("The draft was saved."))
                 return redirect("proposal-edit", proposal.pk)
             except ValidationError as exc:
-                if hasattr(exc, "error_dict"):
-                    for field, errs in exc.message_dict.items():
-                        form.add_error(field if field in form.fields else None, errs)
-                else:
-                    form.add_error(None, exc.messages)
+                form_errors(form, exc)
         if request.POST.get("autosave"):
             return render(request, "proposals/_autosave.html",
                           {"proposal": proposal, "form": form}, status=200)
@@ -219,48 +199,24 @@ def proposal_detail(request: XRequest, pk: int) -> HttpResponse:
     routing_suggestions: list[routing.Suggestion] = []
     if permissions.is_staff(actor) and proposal.status == Status.FILED:
         routing_suggestions = routing.suggest_units(proposal)
-        routing.record_suggestions(proposal, routing_suggestions)
-    assignments = list(proposal.assignments.all())
     return render(request, "proposals/detail.html", {
-        "p": proposal, "actions": allowed_actions(actor, proposal),
-        "assignments": assignments, "similar": similar, "similar_pending": similar_pending,
-        "routing_suggestions": routing_suggestions,
+        "p": proposal, "offers": PROPOSAL.offers(actor, proposal),
+        "assignments": list(proposal.assignments.all()), "similar": similar,
+        "similar_pending": similar_pending, "routing_suggestions": routing_suggestions,
         "class_labels": policies.class_labels(committee),
         "show_proposer": True,
         "can_cosign": permissions.can_cosign(actor, proposal),
         "can_edit": permissions.can_edit_draft(actor, proposal),
         "can_supervise": permissions.can_supervise(actor, proposal),
-        "is_staff": permissions.is_staff(actor),
-        "not_filed_reasons": NotFiledReason.choices, "conversion_targets": ConversionTarget.choices,
-        "ways": ContactRecord.Way.choices, "ratings": Rating.choices,
-        "heard": Feedback.Heard.choices, "classes": ResultClass.choices,
-        "units": scoped(request.actor, HandlingUnit).filter(is_active=True),
-        "leaders": [r.user for r in scoped(actor, RoleAssignment).filter(
-            role=Role.LEADER, is_active=True).select_related("user")],
-        "merge_targets": scoped(actor, Proposal).filter(
-            status__in=services.MERGE_TARGETS, merged_into__isnull=True,
-            session_id=proposal.session_id or 0,
-        ).exclude(pk=proposal.pk).order_by("serial_number")[:200],
-        "requested": [a for a in assignments if a.state == Assignment.State.RETURN_REQUESTED],
-        "approved": [a for a in assignments if a.state == Assignment.State.APPROVED],
-        "open_assignments": [a for a in assignments if a.state in Assignment.OPEN_STATES],
-        "today": clock.today(),
+        "is_staff": permissions.is_staff(actor), "today": clock.today(),
     })
 
 
 @require_POST
 @login_required
 def proposal_act(request: XRequest, pk: int, action: str) -> HttpResponse:
-    """Every action button posts here; the workflow decides whether it is allowed."""
-    actor = request.actor
-    proposal = _viewable(request, pk)
-    try:
-        actions.perform(actor, proposal, action, request.POST)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("Done."))
-    return redirect("proposal-detail", pk)
+    """Every step's form posts here: ``action`` names the step of ``workflow.PROPOSAL``."""
+    return workflow_views.act(request, PROPOSAL, _viewable(request, pk), action)
 
 
 @require_POST
@@ -271,22 +227,26 @@ def proposal_cosign(request: XRequest, pk: int) -> HttpResponse:
         services.proposal_cosign(actor=request.actor, proposal=proposal,
                                  accept=request.POST.get("accept") == "1")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    return redirect("proposal-detail", pk)
+        messages.error(request, error_text(exc))
+    return redirect(proposal)
 
 
 @require_POST
 @login_required
 def proposal_supervise(request: XRequest, pk: int) -> HttpResponse:
     proposal = _viewable(request, pk)
+    form = SupervisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(ValidationError(form.errors)))
+        return redirect(proposal)
     try:
         services.supervision_record(actor=request.actor, proposal=proposal,
-                                    kind=request.POST.get("kind", ""),
-                                    date=actions._date(request.POST, "date"),
-                                    notes=request.POST.get("notes", ""))
+                                    kind=form.cleaned_data["kind"],
+                                    date=form.cleaned_data["date"] or clock.today(),
+                                    notes=form.cleaned_data["notes"])
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    return redirect("proposal-detail", pk)
+        messages.error(request, error_text(exc))
+    return redirect(proposal)
 
 
 # --- documents --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -200,7 +201,7 @@ def units_figures(scope: Scope) -> list[Figure]:
     period = f"from={scope.start}&to={scope.end}"
     return [
         Figure("units.with_parts", _("Handling units with proposals"), len(lines), "个",
-               link=f"/reports/units/?{period}"),
+               link=f"{reverse('reports-units')}?{period}"),
         Figure("units.assigned", _("Parts assigned to handling units"), total, "件"),
         Figure("units.signed_on_time_rate", _("Parts signed for on time"),
                UnitLine._rate(sum(x.signed_on_time for x in lines), total), "%"),

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.core.forms import form_errors
 from xieshang.core.http import XRequest
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.search import dictionary, permissions
@@ -59,9 +60,7 @@ def dictionary_page(request: XRequest) -> HttpResponse:
                                        part_of_speech=d["part_of_speech"] or "",
                                        weight=d["weight"] or 5)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [
-                    (None, exc.messages)]:
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors(form, exc)
         else:
             messages.success(request, _("“%(word)s” was added.") % {"word": term.word})
             return redirect("search-dictionary")

@@ -36,3 +36,12 @@ document.addEventListener("change", function (event) {
     target.form.submit();
   }
 });
+
+// A workflow step marked data-confirm asks before its form is sent (without JavaScript the form
+// is simply sent).
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('duties', '0003_self_reports_and_recompute_requests'),
+        ('duties', '0004_engine_versions_and_events'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
