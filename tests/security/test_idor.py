@@ -42,19 +42,24 @@ OK_STATUSES = {204, 301, 302, 303, 400, 401, 403, 404, 405, 409, 422}
 # id in the URL is looked up: the likely value for a field first, then each of a few kinds.
 BODY_GUESSES: dict[str, object] = {
     "version": 1, "approve": True, "approved_on": "2026-03-01", "left_on": "2026-03-01",
-    "planned_month": 6, "attendance": "attended", "status": "held", "kind": "report",
+    "planned_month": 6, "attendance": "attended", "status": "held", "kind": ("report", "award"),
     "action": "x", "to_month": 7}
 BODY_KINDS: tuple[object, ...] = ("x", 1, True, "2026-03-01", [])
 UPLOAD = object()  # a body field the API wants as an uploaded file (sent as multipart)
 # Values for one route, where the generic ones stop the request before the id is looked up.
 ROUTE_VALUES: dict[str, dict[str, object]] = {
     "api/proposals/<int:pk>/actions/<action>": {"action": "submit"},  # unknown action: 404 first
+    "reference/<slug:slug>/<int:pk>/": {"slug": "sectors"},  # unknown kind: 404 first
 }
 # Routes with a parameter in the URL that are not probed, and why. A route missing here fails
 # the test (a new page whose id is never looked up, or a model the victim has no row of, must
 # be looked at); an entry for a route that is probed now fails it too (the list stays true).
 PUBLIC_BY_CODE = "public page of a committee by its code (no row id); tenancy by that code"
 EXPLAINED: dict[str, str] = {
+    "reference/<slug:slug>/": "a kind of reference data; its rows are those of the actor's "
+                              "committee (core.refdata.rows)",
+    "reference/<slug:slug>/new/": "a kind of reference data; a new row belongs to the actor's "
+                                  "committee",
     "activities/sign-in/<str:token>/": "a signed, expiring QR token, not a row id; another "
                                        "committee's code is refused (tests/activities/test_qr)",
     "api/activities/plans/<int:year>": "a year, read in the actor's committee (a leak of the "
@@ -132,7 +137,8 @@ class Sweep:
                     body[name] = UPLOAD
                     tried[name] = len(BODY_KINDS) + 1
                     continue
-                guesses = [BODY_GUESSES[name]] if name in BODY_GUESSES else []
+                known = BODY_GUESSES.get(name, ())
+                guesses = list(known) if isinstance(known, tuple) else [known]
                 guesses += list(BODY_KINDS)
                 body[name] = guesses[min(tried.get(name, 0), len(guesses) - 1)]
                 tried[name] = tried.get(name, 0) + 1

@@ -20,6 +20,7 @@ from tests.factories import (
     MemberFactory,
     NotificationFactory,
     RoleAssignmentFactory,
+    SectorFactory,
     UserFactory,
     user_with_role,
 )
@@ -130,6 +131,11 @@ def _self_report(committee: Committee) -> None:
     _user, member, actor = member_with_login(committee, name="受害述职委员")
     duty_services.self_report_save(actor=actor, member=member, year=2026,
                                    overview="受害述职VICTIM", achievements="受害VICTIM")
+    duty_services.manual_item_add(actor=Actor.for_system(committee), member=member,
+                                  date=dt.date(2026, 5, 6), code="award",
+                                  description="受害表彰VICTIM",
+                                  evidence=_file("victim.pdf", b"%PDF-1.4\n"))
+    SectorFactory(committee=committee, name="受害界别VICTIM")
 
 
 def _opinion_records(committee: Committee) -> None:
