@@ -154,9 +154,10 @@ def _portal_records(committee: Committee) -> None:
         body="<p>受害正文VICTIM</p>", attachment=_file("victim.pdf", b"%PDF-1.4\n"),
         cover=cover, cover_alt="受害图片VICTIM")
     office = actor_for(user_with_role(committee, Role.STAFF_OFFICE), committee)
-    for action in ("submit", "publish"):
+    leader = actor_for(user_with_role(committee, Role.LEADER), committee)  # four eyes
+    for who, action in ((office, "submit"), (leader, "publish")):
         article.refresh_from_db()
-        portal_workflow.transition(actor=office, article=article, action=action,
+        portal_workflow.transition(actor=who, article=article, action=action,
                                    version=article.version)
 
 

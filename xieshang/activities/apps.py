@@ -8,9 +8,10 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Consultations, meetings and activities")
 
     def ready(self) -> None:
-        from xieshang.activities import permissions, selectors
+        from xieshang.activities import permissions, search_source, selectors
         from xieshang.core import navigation, worklist
 
+        search_source.register_source()
         navigation.register(navigation.NavItem(
             _("Meetings and activities"), "activities:list",
             lambda a: permissions.can_view_all(a) or a.member_id is not None, order=40))

@@ -51,7 +51,7 @@ ACTION_LABELS = {
 RULES: dict[str, Callable[[Actor, Any], bool]] = {
     "member": permissions.can_reply,
     "staff": lambda a, o: (permissions.can_decide_leave(a, o) if isinstance(o, Invitation)
-                           else permissions.can_keep_ledger(a) and permissions._here(a, o)),
+                           else permissions.can_keep_ledger(a) and a.acts_in(o)),
     "answerer": permissions.can_answer_suggestion,
 }
 

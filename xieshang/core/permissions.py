@@ -39,6 +39,13 @@ class Actor:
     def is_unit(self) -> bool:
         return self.has(*UNIT_ROLES)
 
+    def acts_in(self, obj: object) -> bool:
+        """The row belongs to the committee the actor is acting in (a Committee counts too)."""
+        if self.committee is None:
+            return False
+        committee_id = obj.pk if isinstance(obj, Committee) else getattr(obj, "committee_id", None)
+        return committee_id is not None and committee_id == self.committee.pk
+
     @classmethod
     def for_system(cls, committee: Committee | None) -> Actor:
         """The platform itself (demo loader, scheduled tasks), audited as "system"."""

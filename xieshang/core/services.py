@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from xieshang.core import audit, policy
+from xieshang.core import audit, policy, tokens
 from xieshang.core.models import (
     UNIT_ROLES,
+    ApiToken,
     CalendarDay,
     CalendarYear,
     Committee,
@@ -142,6 +143,18 @@ def user_logout_everywhere(*, actor: Actor) -> None:
     user.session_salt = secrets.token_hex(16)
     user.save(update_fields=["session_salt"])
     audit.record(actor, "user.logout_everywhere", user)
+    tokens.revoke_all(actor=actor, user=user, reason=ApiToken.Revoked.SESSIONS)
+
+
+@transaction.atomic
+def user_password_changed(*, actor: Actor) -> None:
+    """The user changed their own password (Django's form saved it): audited, and every API
+    token issued before stops working."""
+    user = actor.user
+    require(user is not None)
+    assert user is not None
+    audit.record(actor, "user.password_change", user)
+    tokens.revoke_all(actor=actor, user=user, reason=ApiToken.Revoked.PASSWORD)
 
 
 # --- administration pages (core/admin_views.py) -----------------------------
@@ -254,6 +267,7 @@ def user_set_password(*, actor: Actor, user: User, password: str | None = None) 
                              "session_salt"])
     audit.record(actor, "user.set_password", user,
                  after={"generated": generated, "sessions_ended": True})
+    tokens.revoke_all(actor=actor, user=user, reason=ApiToken.Revoked.PASSWORD)
     return password
 
 
@@ -278,6 +292,7 @@ def user_end_sessions(*, actor: Actor, user: User) -> None:
     user.session_salt = secrets.token_hex(16)
     user.save(update_fields=["session_salt"])
     audit.record(actor, "user.end_sessions", user)
+    tokens.revoke_all(actor=actor, user=user, reason=ApiToken.Revoked.SESSIONS)
 
 
 def _may_edit_reference(actor: Actor, committee: Committee) -> None:

@@ -23,6 +23,7 @@ from xieshang.core.models import Role
 from xieshang.core.tenancy import get_scoped_or_404
 from xieshang.duties import permissions, selectors, services, workflow
 from xieshang.duties.models import SelfReport
+from xieshang.members import selectors as member_selectors
 from xieshang.members.models import Member
 
 router = Router(tags=["duties"])
@@ -176,9 +177,7 @@ def record(request: HttpRequest, member_id: int | None = None, year: int | None 
         if a.member_id is None:
             raise ApiError("no_member", _("Your account is not tied to a member record."), 404)
         member_id = a.member_id
-    member = get_scoped_or_404(a, Member, pk=member_id)
-    if not permissions.can_view_record(a, member):
-        raise PermissionDenied
+    member = get_scoped_or_404(a, member_selectors.visible(a), pk=member_id)
     y = _year(year)
     score = selectors.score_of(a, member, y)
     return {
@@ -248,9 +247,7 @@ def self_reports(request: HttpRequest, year: int | None = Year) -> dict[str, Any
 @router.get("/self-reports/{report_id}", response={200: SelfReportOut, **ERRORS})
 def self_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
     a = actor(request)
-    report = get_scoped_or_404(a, SelfReport, pk=report_id)
-    if not permissions.can_view_self_report(a, report):
-        raise PermissionDenied
+    report = get_scoped_or_404(a, selectors.visible_self_reports(a), pk=report_id)
     return SelfReportOut.of(report, workflow.allowed(a, report))
 
 
@@ -277,9 +274,7 @@ def self_report_action(request: HttpRequest, report_id: int, action: str, payloa
                        ) -> dict[str, Any]:
     """``return`` (with a note) or ``accept`` a submitted report; ``submit`` your own."""
     a = actor(request)
-    report = get_scoped_or_404(a, SelfReport, pk=report_id)
-    if not permissions.can_view_self_report(a, report):
-        raise PermissionDenied
+    report = get_scoped_or_404(a, selectors.visible_self_reports(a), pk=report_id)
     if action == "return":
         report = services.self_report_return(actor=a, report=report, note=payload.note)
     elif action == "accept":

@@ -15,9 +15,10 @@ from django.tasks import task
 from django.utils.translation import gettext as _
 
 from xieshang.core import audit, clock
-from xieshang.core.models import Committee, Role, RoleAssignment, Term
+from xieshang.core.models import Committee, Role, Term
 from xieshang.core.notifications import notify
 from xieshang.core.permissions import Actor, require
+from xieshang.core.selectors import users_with_role
 from xieshang.duties import engine
 from xieshang.duties.facts import collect, kind_matches
 from xieshang.duties.models import (
@@ -206,9 +207,7 @@ def warnings_check(*, actor: Actor, committee: Committee, today: dt.date | None 
     members = {m.id: m for m in Member.objects.filter(committee=committee,
                                                        status=Member.Status.ACTIVE)
                .select_related("user")}
-    staff_users = [ra.user for ra in RoleAssignment.objects.filter(
-        committee=committee, role__in=[Role.STAFF_OFFICE, Role.ADMIN], is_active=True
-    ).select_related("user")]
+    staff_users = list(users_with_role(committee, Role.STAFF_OFFICE, Role.ADMIN))
     for rule in WarningRule.objects.filter(committee=committee, is_active=True):
         period = _period(rule, committee, today)
         if period is None:
@@ -282,7 +281,7 @@ def self_report_save(*, actor: Actor, member: Member, year: int, overview: str =
     from xieshang.duties.permissions import can_edit_self_report
 
     require(actor.member_id is not None and actor.member_id == member.pk
-            and actor.committee is not None and actor.committee.pk == member.committee_id)
+            and actor.acts_in(member))
     if not 2000 <= year <= 2100:
         raise ValidationError(_("Choose a year between 2000 and 2100."))
     texts = _texts(overview, achievements, shortcomings, plans)
@@ -312,9 +311,8 @@ def self_report_submit(*, actor: Actor, report: SelfReport) -> SelfReport:
     report = workflow.transition(actor, report, "submit", fields={
         "figures": record_figures(report.member, report.year),
         "submitted_at": clock.now(), "return_note": ""})
-    reviewers = [ra.user for ra in RoleAssignment.objects.filter(
-        committee_id=report.committee_id, role__in=[Role.STAFF_OFFICE, Role.STAFF_COMMITTEE],
-        is_active=True).select_related("user")]
+    reviewers = list(users_with_role(report.committee_id, Role.STAFF_OFFICE,
+                                     Role.STAFF_COMMITTEE))
     if reviewers:
         notify(recipients=reviewers, committee=report.member.committee,
                title=_("Self-report submitted: %(name)s %(year)s")

@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import clock
 from xieshang.core.files import xlsx_response
-from xieshang.core.http import XRequest
+from xieshang.core.http import XRequest, as_id
 from xieshang.core.models import Term
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.duties import engine, permissions, selectors, services
 from xieshang.duties.facts import known_kinds
 from xieshang.duties.forms import RuleForm, SelfReportForm, TemplateForm
 from xieshang.duties.models import Rule, RuleSet, Score, SelfReport
+from xieshang.members import selectors as member_selectors
 from xieshang.members.models import Member, Sector
 
 
@@ -60,10 +61,7 @@ def my_record(request: XRequest) -> HttpResponse:
 @login_required
 def member_record(request: XRequest, pk: int) -> HttpResponse:
     actor = request.actor
-    member = get_scoped_or_404(actor, Member, pk=pk)
-    if not permissions.can_view_record(actor, member):
-        raise PermissionDenied
-    return _record(request, member)
+    return _record(request, get_scoped_or_404(actor, member_selectors.visible(actor), pk=pk))
 
 
 def _distribution(scores: list[Decimal]) -> list[dict[str, object]]:
@@ -183,9 +181,9 @@ def _print(request: XRequest, member: Member) -> HttpResponse:
 
     term_id = request.GET.get("term", "")
     if term_id:
-        if not term_id.isdigit():
+        if as_id(term_id) is None:
             raise Http404
-        term = get_scoped_or_404(request.actor, Term, pk=int(term_id))
+        term = get_scoped_or_404(request.actor, Term, pk=as_id(term_id))
         start, end, label = documents.term_period(term)
     else:
         start, end, label = documents.year_period(_year(request))
@@ -210,10 +208,7 @@ def my_record_print(request: XRequest) -> HttpResponse:
 @login_required
 def member_record_print(request: XRequest, pk: int) -> HttpResponse:
     actor = request.actor
-    member = get_scoped_or_404(actor, Member, pk=pk)
-    if not permissions.can_view_record(actor, member):
-        raise PermissionDenied
-    return _print(request, member)
+    return _print(request, get_scoped_or_404(actor, member_selectors.visible(actor), pk=pk))
 
 
 # --- yearly self-reports (述职) ----------------------------------------------------------------
@@ -305,9 +300,7 @@ def self_report_detail(request: XRequest, pk: int) -> HttpResponse:
     from xieshang.duties import workflow
 
     actor = request.actor
-    report = get_scoped_or_404(actor, SelfReport, pk=pk)
-    if not permissions.can_view_self_report(actor, report):
-        raise PermissionDenied
+    report = get_scoped_or_404(actor, selectors.visible_self_reports(actor), pk=pk)
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:

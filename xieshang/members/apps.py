@@ -9,8 +9,9 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from xieshang.core.navigation import NavItem, register
-        from xieshang.members import permissions
+        from xieshang.members import permissions, search_source
 
+        search_source.register_sources()
         register(NavItem(_("Members"), "member-list", permissions.can_view_directory, order=80))
         register(NavItem(_("Handling units"), "unit-list", permissions.can_view_directory,
                          order=85))

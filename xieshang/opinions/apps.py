@@ -9,8 +9,9 @@ class OpinionsConfig(AppConfig):
 
     def ready(self) -> None:
         from xieshang.core import navigation, worklist
-        from xieshang.opinions import permissions, policies, selectors  # noqa: F401
+        from xieshang.opinions import permissions, policies, search_source, selectors  # noqa: F401
 
+        search_source.register_sources()
         navigation.register(navigation.NavItem(
             _("Public opinion"), "opinions:home",
             lambda a: a.committee is not None and bool(a.roles), order=40, icon="opinion"))

@@ -7,7 +7,6 @@ import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
@@ -15,10 +14,11 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from xieshang.core import audit, clock, policy, uploads
-from xieshang.core.models import Committee, Role, RoleAssignment, User
+from xieshang.core import audit, clock, counters, policy, uploads
+from xieshang.core.models import Committee, Role, User
 from xieshang.core.notifications import notify
 from xieshang.core.permissions import Actor, require
+from xieshang.core.selectors import users_with_role
 from xieshang.members.models import CollectiveBody, Member
 from xieshang.opinions import permissions, workflow
 from xieshang.opinions.models import (
@@ -50,9 +50,7 @@ TEXT_FIELDS = ("title", "category", "situation", "analysis", "suggestion", "body
 # --- helpers ------------------------------------------------------------------
 
 def role_users(committee: Committee, *roles: str) -> list[User]:
-    ids = RoleAssignment.objects.filter(committee=committee, role__in=roles,
-                                        is_active=True).values_list("user_id", flat=True)
-    return list(User.objects.filter(pk__in=ids, is_active=True))
+    return list(users_with_role(committee, *roles))
 
 
 def author_users(report: OpinionReport) -> list[User]:
@@ -436,8 +434,7 @@ def bulletin_create(
 
 @transaction.atomic
 def bulletin_delete(*, actor: Actor, bulletin: Bulletin) -> None:
-    require(permissions.can_manage_bulletins(actor) and actor.committee is not None
-            and bulletin.committee_id == actor.committee.pk)
+    require(permissions.can_manage_bulletins(actor) and actor.acts_in(bulletin))
     if bulletin.status != Bulletin.Status.DRAFT:
         raise ValidationError(_("A published bulletin cannot be deleted."))
     audit.record(actor, "bulletin.delete", bulletin, before=audit.snapshot(bulletin))
@@ -448,8 +445,7 @@ def bulletin_delete(*, actor: Actor, bulletin: Bulletin) -> None:
 @transaction.atomic
 def bulletin_publish(*, actor: Actor, bulletin: Bulletin) -> Bulletin:
     """Publish: each report becomes published and is recorded as adopted at this level."""
-    require(permissions.can_manage_bulletins(actor) and actor.committee is not None
-            and bulletin.committee_id == actor.committee.pk)
+    require(permissions.can_manage_bulletins(actor) and actor.acts_in(bulletin))
     locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if locked.status != Bulletin.Status.DRAFT:
         raise ValidationError(_("This bulletin has already been published."))
@@ -470,8 +466,7 @@ def bulletin_publish(*, actor: Actor, bulletin: Bulletin) -> Bulletin:
 @transaction.atomic
 def bulletin_send(*, actor: Actor, bulletin: Bulletin) -> Bulletin:
     """Send a published bulletin to the configured recipients and the committee's leaders."""
-    require(permissions.can_manage_bulletins(actor) and actor.committee is not None
-            and bulletin.committee_id == actor.committee.pk)
+    require(permissions.can_manage_bulletins(actor) and actor.acts_in(bulletin))
     if bulletin.status != Bulletin.Status.PUBLISHED:
         raise ValidationError(_("Publish the bulletin before sending it."))
     users = [r.user for r in BulletinRecipient.objects.filter(
@@ -523,8 +518,7 @@ def correspondent_create(*, actor: Actor, user: User, name: str,
 @transaction.atomic
 def correspondent_set_active(*, actor: Actor, correspondent: Correspondent,
                              active: bool) -> Correspondent:
-    require(permissions.can_manage_correspondents(actor) and actor.committee is not None
-            and correspondent.committee_id == actor.committee.pk)
+    require(permissions.can_manage_correspondents(actor) and actor.acts_in(correspondent))
     before = audit.snapshot(correspondent, ["is_active"])
     correspondent.is_active = active
     correspondent.save(update_fields=["is_active"])
@@ -543,8 +537,8 @@ def new_tracking_code() -> str:
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
 
 
-def _rate_key(ip: str | None) -> str:
-    return f"opinions:topics:{ip or 'unknown'}"
+def _rate_key(committee: Committee, ip: str | None) -> str:
+    return f"opinions:topics:{committee.pk}:{ip or 'unknown'}"
 
 
 @transaction.atomic
@@ -554,9 +548,8 @@ def topic_raise(
 ) -> Topic:
     """A resident raises a topic on the public page (no login; limited per address)."""
     limit = int(policy.get(committee, TOPICS_PER_IP_HOUR))
-    key = _rate_key(ip)
-    cache.add(key, 0, timeout=3600)
-    if int(cache.get(key) or 0) >= limit:
+    key = _rate_key(committee, ip)
+    if counters.get(key) >= limit:
         raise ValidationError(_("Too many topics from your network in the last hour; please try "
                                 "again later."), code="rate_limited")
     values = {"title": title.strip(), "description": description.strip(), "name": name.strip(),
@@ -574,10 +567,11 @@ def topic_raise(
         errors["phone"] = _("Enter a phone number we can reach you at.")
     if errors:
         raise ValidationError(errors)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
+    # Counted in the database, shared by every worker process, in this transaction (a topic
+    # that is not saved is not counted); the row lock makes two requests at once wait.
+    if counters.add(key, seconds=3600) > limit:
+        raise ValidationError(_("Too many topics from your network in the last hour; please try "
+                                "again later."), code="rate_limited")
     code = new_tracking_code()
     while Topic.objects.filter(tracking_code=code).exists():  # pragma: no cover - 2**-60
         code = new_tracking_code()

@@ -30,8 +30,9 @@ from PIL import ImageDraw
 
 from xieshang.activities.models import ReadingRecord
 from xieshang.core.demo import DemoContext
-from xieshang.core.models import Committee
+from xieshang.core.models import Committee, Role
 from xieshang.core.permissions import Actor, actor_for
+from xieshang.core.selectors import users_with_role
 from xieshang.members.models import Member
 from xieshang.portal import services, workflow
 from xieshang.portal.models import Article, ArticleEvent, Column, Image, Site
@@ -591,7 +592,10 @@ def _publish(actor: Actor, site: Site, item: Item, columns: dict[str, Column],
         article = workflow.transition(actor=actor, article=article, action="submit",
                                       version=article.version)
     if item.state in ("published", "scheduled"):
-        article = workflow.transition(actor=actor, article=article, action="publish",
+        # Four eyes: the office writes, a leader (or the platform) approves and publishes.
+        leader = users_with_role(committee, Role.LEADER).first()
+        reviewer = actor_for(leader, committee) if leader is not None else ctx.system(committee)
+        article = workflow.transition(actor=reviewer, article=article, action="publish",
                                       version=article.version)
     # The demo writes years of history today: date the rows as the office would have.
     written = min(item.when - dt.timedelta(hours=2),

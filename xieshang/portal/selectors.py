@@ -11,6 +11,7 @@ from django.http import Http404
 from xieshang.activities.models import ReadingRecord
 from xieshang.core import clock
 from xieshang.core.models import Committee
+from xieshang.core.permissions import Actor
 from xieshang.portal.models import Article, Column, Image, Site
 
 
@@ -20,6 +21,16 @@ def site_for(code: str) -> Site:
     if site is None:
         raise Http404
     return site
+
+
+def visible(actor: Actor) -> QuerySet[Article]:
+    """Articles the actor may read (the website's article page, the inside search): published
+    ones whose time has come; the members-only ones for those holding a role in the committee.
+    Drafts, scheduled and withdrawn articles are for the editors' pages, which check
+    ``permissions.can_edit`` instead."""
+    if actor.committee is None:
+        return Article.objects.none()
+    return live_articles(actor.committee, members=bool(actor.roles))
 
 
 def live_articles(committee: Committee, *, members: bool) -> QuerySet[Article]:
@@ -135,12 +146,12 @@ def search_articles(site: Site, query: str, *, members: bool, limit: int = 50) -
     Members of the committee also find members-only items; scheduled items appear once due.
     """
     from xieshang.core.models import Role
-    from xieshang.core.permissions import Actor
     from xieshang.search.query import search
 
+    # The search shows only what ``visible`` gives this reader: public articles to visitors.
     actor = Actor(user=None, committee=site.committee,
                   roles=frozenset({Role.MEMBER}) if members else frozenset())
-    hits = search(actor, query, kind="article", limit=limit, public_only=not members).hits
+    hits = search(actor, query, kind="article", limit=limit).hits
     ids = [int(h.entry.object_id) for h in hits]
     live = {a.pk: a for a in live_articles(site.committee, members=members).filter(pk__in=ids)}
     return [live[i] for i in ids if i in live]

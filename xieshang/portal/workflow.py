@@ -12,14 +12,14 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from xieshang.core import audit
 from xieshang.core.permissions import Actor
 from xieshang.portal.models import Article, ArticleEvent, Column
-from xieshang.portal.permissions import can_edit, can_review
+from xieshang.portal.permissions import can_edit, can_publish, can_review
 
 S = Article.Status
 Rule = Callable[[Actor, Article], bool]
 
 TRANSITIONS: dict[tuple[str, str], tuple[str, Rule]] = {
     (S.DRAFT, "submit"): (S.REVIEW, lambda a, o: can_edit(a)),
-    (S.REVIEW, "publish"): (S.PUBLISHED, lambda a, o: can_review(a)),
+    (S.REVIEW, "publish"): (S.PUBLISHED, can_publish),
     (S.REVIEW, "return"): (S.DRAFT, lambda a, o: can_review(a)),
     (S.PUBLISHED, "withdraw"): (S.WITHDRAWN, lambda a, o: can_review(a)),
     (S.WITHDRAWN, "reopen"): (S.DRAFT, lambda a, o: can_edit(a)),

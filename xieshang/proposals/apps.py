@@ -10,8 +10,9 @@ class ProposalsConfig(AppConfig):
     def ready(self) -> None:
         from xieshang.core import worklist
         from xieshang.core.navigation import NavItem, register
-        from xieshang.proposals import permissions, policies, selectors  # noqa: F401
+        from xieshang.proposals import permissions, policies, search_source, selectors  # noqa: F401
 
+        search_source.register_source()
         register(NavItem(_("Proposals"), "proposals-home", permissions.can_use_proposals,
                          order=20, icon="file"))
         for wl in selectors.WORKLISTS.values():

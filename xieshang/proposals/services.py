@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from xieshang.core import audit, clock, uploads
 from xieshang.core.calendar import Deadline, WorkCalendar
-from xieshang.core.models import Committee, Role, RoleAssignment, Session, User
+from xieshang.core.models import Committee, Role, Session, User
 from xieshang.core.notifications import notify
 from xieshang.core.permissions import Actor, require
+from xieshang.core.selectors import users_with_role
 from xieshang.members.models import CollectiveBody, HandlingUnit, Member
 from xieshang.proposals import permissions, policies
 from xieshang.proposals.models import (
@@ -78,9 +79,7 @@ def unit_users(unit_ids: Iterable[int], roles: Sequence[str] = (Role.UNIT_CLERK,
 
 
 def staff_users(committee: Committee) -> list[User]:
-    return list(User.objects.filter(
-        roles__committee=committee, roles__role=Role.STAFF_PROPOSAL, roles__is_active=True,
-        is_active=True).distinct())
+    return list(users_with_role(committee, Role.STAFF_PROPOSAL))
 
 
 def proposer_users(proposal: Proposal) -> list[User]:
@@ -848,15 +847,13 @@ def feedback_close(*, actor: Actor, proposal: Proposal, version: int | None) -> 
 # --- key and excellent ------------------------------------------------------------------------
 
 def leaders(committee: Committee) -> list[User]:
-    return list(User.objects.filter(roles__committee=committee, roles__role=Role.LEADER,
-                                    roles__is_active=True, is_active=True).distinct())
+    return list(users_with_role(committee, Role.LEADER))
 
 
 def proposal_mark_key(*, actor: Actor, proposal: Proposal, version: int | None,
                       leader: User, note: str = "") -> Proposal:
     """重点提案, decided by the chair meeting, with the leader who supervises it."""
-    if not RoleAssignment.objects.filter(user=leader, committee=proposal.committee,
-                                         role=Role.LEADER, is_active=True).exists():
+    if not users_with_role(proposal.committee, Role.LEADER).filter(pk=leader.pk).exists():
         raise ValidationError({"leader": _("Choose a leader of this committee.")})
     return transition(actor=actor, proposal=proposal, action="mark_key", expected_version=version,
                       note=_("Supervised by %(name)s") % {"name": leader} + (
@@ -888,10 +885,10 @@ def excellent_nominate(*, actor: Actor, year: int, proposal: Proposal | None = N
     assert actor.committee is not None
     if (proposal is None) == (unit is None):
         raise ValidationError(_("Nominate either a proposal or a unit."))
-    if proposal is not None and (proposal.committee_id != actor.committee.pk
+    if proposal is not None and (not actor.acts_in(proposal)
                                  or proposal.status not in (S.REPLIED, S.CLOSED)):
         raise ValidationError({"proposal": _("Only answered proposals can be nominated.")})
-    if unit is not None and unit.committee_id != actor.committee.pk:
+    if unit is not None and not actor.acts_in(unit):
         raise ValidationError({"unit": _("No such record in this committee.")})
     kind = ExcellentNomination.Kind.PROPOSAL if proposal else ExcellentNomination.Kind.UNIT
     if ExcellentNomination.objects.filter(committee=actor.committee, year=year, proposal=proposal,
@@ -908,8 +905,7 @@ def excellent_nominate(*, actor: Actor, year: int, proposal: Proposal | None = N
 def excellent_decide(*, actor: Actor, nomination: ExcellentNomination,
                      selected: bool) -> ExcellentNomination:
     """The final list: selected proposals get the "excellent" flag."""
-    require(permissions.can_manage_excellent(actor)
-            and actor.committee is not None and nomination.committee_id == actor.committee.pk)
+    require(permissions.can_manage_excellent(actor) and actor.acts_in(nomination))
     before = audit.snapshot(nomination, ["selected"])
     nomination.selected, nomination.decided_at = selected, clock.now()
     nomination.save(update_fields=["selected", "decided_at"])

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from xieshang.core import clock
 from xieshang.core.files import send_file, xlsx_response
 from xieshang.core.http import XRequest
-from xieshang.core.models import Committee, Role, RoleAssignment, Session
+from xieshang.core.models import Committee, Role, Session
+from xieshang.core.selectors import users_with_role
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import HandlingUnit, Sector
 from xieshang.proposals import (
@@ -173,10 +174,8 @@ def attachment_download(request: XRequest, pk: int, att: int) -> FileResponse:
 
 
 def _viewable(request: XRequest, pk: int) -> Proposal:
-    proposal = selectors.proposal_detail(request.actor, pk)
-    if not permissions.can_view(request.actor, proposal):
-        raise PermissionDenied
-    return proposal
+    """The fetch is the check: 404 unless the proposal is in ``selectors.visible``."""
+    return selectors.proposal_detail(request.actor, pk)
 
 
 SIMILAR_TEXT_LIMIT = 3000  # characters of title + text compared; the rest adds little
@@ -223,6 +222,7 @@ def proposal_detail(request: XRequest, pk: int) -> HttpResponse:
     assignments = list(proposal.assignments.all())
     return render(request, "proposals/detail.html", {
         "p": proposal, "actions": allowed_actions(actor, proposal),
+        "replies": selectors.replies_for_page(actor, proposal),
         "assignments": assignments, "similar": similar, "similar_pending": similar_pending,
         "routing_suggestions": routing_suggestions,
         "class_labels": policies.class_labels(committee),
@@ -235,8 +235,7 @@ def proposal_detail(request: XRequest, pk: int) -> HttpResponse:
         "ways": ContactRecord.Way.choices, "ratings": Rating.choices,
         "heard": Feedback.Heard.choices, "classes": ResultClass.choices,
         "units": scoped(request.actor, HandlingUnit).filter(is_active=True),
-        "leaders": [r.user for r in scoped(actor, RoleAssignment).filter(
-            role=Role.LEADER, is_active=True).select_related("user")],
+        "leaders": list(users_with_role(committee, Role.LEADER)),
         "merge_targets": scoped(actor, Proposal).filter(
             status__in=services.MERGE_TARGETS, merged_into__isnull=True,
             session_id=proposal.session_id or 0,
@@ -311,7 +310,7 @@ def document(request: XRequest, pk: int, kind: str, sub: int | None = None) -> H
             raise PermissionDenied
         return _docx(documents.assignment_notice(a), "notice")
     if kind == "reply":
-        r = get_object_or_404(proposal.replies.all(), pk=sub)
+        r = get_object_or_404(selectors.replies_for_page(actor, proposal), pk=sub)
         return _docx(documents.reply_letter(r), "reply")
     raise Http404
 

@@ -9,9 +9,9 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from xieshang.core.navigation import NavItem, register
-        from xieshang.search import index, permissions, sources
+        from xieshang.search import index, permissions
 
-        sources.register_all()
+        # The kinds are registered by their own apps (xieshang.core.searchable).
         index.connect_signals()
         register(NavItem(_("Search"), "search", lambda a: a.committee is not None, order=95))
         register(NavItem(_("Committee dictionary"), "search-dictionary",
