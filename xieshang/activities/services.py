@@ -541,7 +541,7 @@ def qr_sign_in(*, actor: Actor, token: str) -> Invitation:
     """
     window = _qr_window(token)
     activity = window.activity
-    if actor.committee is None or actor.committee.pk != activity.committee_id:
+    if not actor.acts_in(activity):
         raise QrRefused("other_committee", _("This code belongs to another committee; switch "
                                              "to it first."))
     if actor.member_id is None:

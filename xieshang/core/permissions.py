@@ -145,7 +145,7 @@ def can_grant_role(actor: Actor, committee: Committee, role: str) -> bool:
     """Roles are granted by an admin of that committee; the admin role only by an admin too."""
     if actor.system:
         return True
-    if actor.committee is None or actor.committee.pk != committee.pk:
+    if not actor.acts_in(committee):
         return False
     if role == Role.ADMIN:
         return actor.is_admin

@@ -60,7 +60,7 @@ def term_create(
     *, actor: Actor, committee: Committee, number: int, start_date: dt.date,
     end_date: dt.date | None = None,
 ) -> Term:
-    require(actor.system or (actor.is_admin and actor.committee == committee))
+    require(actor.system or (actor.is_admin and actor.acts_in(committee)))
     term = Term(committee=committee, number=number, start_date=start_date, end_date=end_date)
     term.full_clean()
     term.save()
@@ -73,7 +73,7 @@ def session_create(
     *, actor: Actor, term: Term, number: int, start_date: dt.date, end_date: dt.date,
     proposal_window_start: dt.date | None = None,
 ) -> Session:
-    require(actor.system or (actor.is_admin and actor.committee == term.committee))
+    require(actor.system or (actor.is_admin and actor.acts_in(term.committee)))
     session = Session(committee=term.committee, term=term, number=number, start_date=start_date,
                       end_date=end_date, proposal_window_start=proposal_window_start)
     session.full_clean()
@@ -102,7 +102,7 @@ def role_grant(
     unit: HandlingUnit | None = None, member: Member | None = None,
     body: CollectiveBody | None = None,
 ) -> RoleAssignment:
-    require(actor.system or (actor.is_admin and actor.committee == committee))
+    require(actor.system or (actor.is_admin and actor.acts_in(committee)))
     if role == Role.ADMIN and not actor.system:
         require(actor.is_admin)
     _check_role_target(user=user, committee=committee, role=role, unit=unit, member=member,
@@ -121,7 +121,7 @@ def role_grant(
 
 @transaction.atomic
 def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
-    require(actor.system or (actor.is_admin and actor.committee == assignment.committee))
+    require(actor.system or (actor.is_admin and actor.acts_in(assignment.committee)))
     if assignment.role == Role.ADMIN and assignment.is_active and not actor.system:
         others = RoleAssignment.objects.filter(
             committee=assignment.committee, role=Role.ADMIN, is_active=True,
@@ -296,7 +296,7 @@ def user_end_sessions(*, actor: Actor, user: User) -> None:
 
 
 def _may_edit_reference(actor: Actor, committee: Committee) -> None:
-    require(actor.system or (can_manage_reference_data(actor) and actor.committee == committee))
+    require(actor.system or (can_manage_reference_data(actor) and actor.acts_in(committee)))
 
 
 @transaction.atomic

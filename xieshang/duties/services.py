@@ -37,7 +37,7 @@ from xieshang.members.models import Member
 
 
 def _may_manage(actor: Actor, committee: Committee) -> None:
-    require(actor.system or (can_manage(actor) and actor.committee == committee))
+    require(actor.system or (can_manage(actor) and actor.acts_in(committee)))
 
 
 # A burst of writes (a rule page saved field by field, a roster of manual items) should cost
@@ -351,7 +351,7 @@ def self_reports_remind(*, actor: Actor, committee: Committee, year: int) -> int
     from xieshang.duties.permissions import can_review_self_reports
     from xieshang.duties.selectors import self_report_collection
 
-    require(can_review_self_reports(actor) and actor.committee == committee)
+    require(can_review_self_reports(actor) and actor.acts_in(committee))
     _done, missing = self_report_collection(actor, year)
     users = [m.user for m, _r in missing if m.user is not None]
     if users:

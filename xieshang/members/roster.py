@@ -515,7 +515,7 @@ def _read_rows(workbook: Any, kind: Kind) -> tuple[Sheet | None, list[RowError]]
 
 
 def _require_office(actor: Actor, committee: Committee) -> None:
-    require(actor.system or (can_edit_organisation(actor) and actor.committee == committee))
+    require(actor.system or (can_edit_organisation(actor) and actor.acts_in(committee)))
 
 
 def roster_import(*, actor: Actor, committee: Committee, data: bytes, kind: Kind,

@@ -34,7 +34,7 @@ DEFAULT_COLUMNS = [("news", "政协新闻", "news"), ("notices", "通知公告",
 
 @transaction.atomic
 def site_ensure(*, actor: Actor, committee: Committee) -> Site:
-    require(actor.system or (can_edit(actor) and actor.committee == committee))
+    require(actor.system or (can_edit(actor) and actor.acts_in(committee)))
     site, created = Site.objects.get_or_create(
         committee=committee, defaults={"title": committee.name,
                                        "contact": committee.contact_address})
@@ -69,7 +69,7 @@ def site_update(*, actor: Actor, site: Site, title: str, banner_text: str = "",
 
 
 def _may_write(actor: Actor, committee: Committee) -> None:
-    require(actor.system or (can_edit(actor) and actor.committee == committee))
+    require(actor.system or (can_edit(actor) and actor.acts_in(committee)))
 
 
 @transaction.atomic
