@@ -21,6 +21,9 @@ venv: $(BIN)/.installed
 messages: venv
 	$(PY) manage.py compilemessages -v0 --ignore=.venv
 
+# The demo runs with the public demo keys and says so on every page (XIESHANG_DEMO=1); any
+# other install refuses to start without its own XIESHANG_SECRET_KEY (docs/configuration.md).
+demo: export XIESHANG_DEMO = 1
 demo: venv messages
 	$(PY) manage.py migrate -v0
 	$(PY) manage.py collectstatic --noinput -v0
@@ -31,9 +34,11 @@ demo: venv messages
 	  $(BIN)/xieshang scheduler >var/scheduler.log 2>&1 & \
 	  $(BIN)/xieshang runserver --noreload $(HOST):$(PORT)
 
+serve: export XIESHANG_DEMO = 1
 serve: venv
 	$(BIN)/xieshang runserver $(HOST):$(PORT)
 
+worker: export XIESHANG_DEMO = 1
 worker: venv
 	$(BIN)/xieshang db_worker
 
@@ -67,6 +72,7 @@ check-deploy: venv
 	XIESHANG_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend \
 	XIESHANG_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	XIESHANG_FIELD_KEY="$$($(PY) -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')" \
+	XIESHANG_AUDIT_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')" \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

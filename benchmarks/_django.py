@@ -40,6 +40,7 @@ def setup(name: str, *, reuse: bool = False) -> str:
         os.environ["XIESHANG_VAR_DIR"] = str(tmp)
         where = f"SQLite {tmp / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xieshang.settings")
+    os.environ.setdefault("XIESHANG_DEMO", "1")  # a throwaway database with the demo keys
     os.environ.setdefault("XIESHANG_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
     import django
 

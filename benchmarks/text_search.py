@@ -4,6 +4,11 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/x .venv/bin/python benchmarks/text_search.py
 
 Checks too that every 2-character query finds every document that contains it.
+
+Every match passes the kind's ``visible(actor)`` selector (``search.query.Gate``). The documents
+here are registered as a kind of their own whose records are the index entries themselves:
+"all visible" (an office that reads everything) and "1 in 10 visible" (a member who may open a
+tenth of what matches, so the newest window has to widen) are both timed.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -37,16 +43,21 @@ def main() -> None:
     args = parser.parse_args()
     where = setup("search", reuse=args.reuse)
     from django.db import connection, transaction
+    from django.db.models import CharField, F
+    from django.db.models.functions import Cast
 
     from benchmarks.textgen import message, messages  # noqa: F401
     from xieshang.core.models import Committee, Role
     from xieshang.core.permissions import Actor
+    from xieshang.core.searchable import SOURCES, Source
+    from xieshang.core.tenancy import scoped
     from xieshang.search.index import Document, entry_fields
     from xieshang.search.models import SearchEntry
     from xieshang.search.query import search
 
     committee = Committee.objects.filter(code="bench").first()
-    loaded = bool(committee) and SearchEntry.objects.filter(committee=committee).count() == args.n
+    loaded = bool(committee) and SearchEntry.objects.filter(
+        committee=committee, kind="bench").count() == args.n
     if committee is None:
         committee = Committee.objects.create(name="基准县政协", code="bench", level="county")
     elif not loaded:
@@ -75,22 +86,35 @@ def main() -> None:
             batch = []
     with transaction.atomic():
         SearchEntry.objects.bulk_create(batch)
+        # Each document's "record" is its own index entry (see the module's docstring).
+        SearchEntry.objects.filter(committee=committee, kind="opinion").update(
+            kind="bench", object_id=Cast("id", CharField()))
     load_s = time.perf_counter() - started
     if connection.vendor == "postgresql" and not loaded:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE search_searchentry")
+    def every(a: Actor) -> Any:
+        return scoped(a, SearchEntry)
+
+    def one_in_ten(a: Actor) -> Any:
+        return scoped(a, SearchEntry).annotate(m=F("id") % 10).filter(m=0)
+
     actor = Actor(user=None, committee=committee, roles=frozenset({Role.ADMIN}))
     print(f"database={where} documents={args.n} load_seconds={load_s:.0f}")
-    for label, queries in QUERIES.items():
-        times = []
-        for _ in range(args.repeat):
-            for q in queries:
-                t0 = time.perf_counter()
-                search(actor, q, limit=20)
-                times.append((time.perf_counter() - t0) * 1000)
-        times.sort()
-        p95 = times[max(0, int(len(times) * 0.95) - 1)]
-        print(f"{label}: p50_ms={statistics.median(times):.1f} p95_ms={p95:.1f}")
+    for gate, visible in (("all visible", every), ("1 in 10 visible", one_in_ten)):
+        SOURCES["bench"] = Source("bench", SearchEntry, lambda e: None, visible)
+        for label, queries in QUERIES.items():
+            times = []
+            for _ in range(args.repeat):
+                for q in queries:
+                    t0 = time.perf_counter()
+                    search(actor, q, limit=20)
+                    times.append((time.perf_counter() - t0) * 1000)
+            times.sort()
+            p95 = times[max(0, int(len(times) * 0.95) - 1)]
+            print(f"{gate} · {label}: p50_ms={statistics.median(times):.1f} "
+                  f"p95_ms={p95:.1f}")
+    SOURCES["bench"] = Source("bench", SearchEntry, lambda e: None, every)
     for q in ("饮用", "校车", "物业"):
         expected = sum(q in t.lower() for t in texts)
         found = search(actor, q, limit=1, exact=True).total

@@ -57,6 +57,12 @@ def member_user(county):
 
 
 @pytest.fixture(autouse=True)
+def _audit_checkpoints(tmp_path_factory, settings):
+    """Each test writes the audit checkpoints (files outside the database) to its own folder."""
+    settings.XIESHANG_AUDIT_CHECKPOINT_DIR = tmp_path_factory.mktemp("audit-checkpoints")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_process_caches(tmp_path_factory, monkeypatch):
     """Caches keyed by committee id: a rolled-back test's committee id is reused by the next
     test's, which must not see the other's fitted models or cached figures."""

@@ -60,6 +60,7 @@ def fill(entry: polib.POEntry, source: polib.POEntry) -> None:
     if "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
     entry.previous_msgid = None
+    entry.previous_msgid_plural = None
     entry.previous_msgctxt = None
 
 

@@ -35,11 +35,19 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("XIESHANG_DEBUG", False)
+# A demo install (`make demo`): may run with the public demo secret key and derive the field and
+# audit keys from it, and says so on every page. Any other install refuses to start with the
+# demo key (xieshang.core.crypto.demo_key_refusal, system check xieshang.E004).
+XIESHANG_DEMO = env_bool("XIESHANG_DEMO", False)
 SECRET_KEY = os.environ.get(
     "XIESHANG_SECRET_KEY", "insecure-demo-key-change-me-in-production-0123456789"
 )
-ALLOWED_HOSTS = env_list("XIESHANG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+ALLOWED_HOSTS = env_list("XIESHANG_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("XIESHANG_CSRF_TRUSTED_ORIGINS")
+# The host names of the platform itself (never a committee site's own host; default: every
+# ALLOWED_HOSTS entry). Set it when committee sites have host names of their own, which are
+# then listed in ALLOWED_HOSTS but not here (docs/configuration.md).
+XIESHANG_PLATFORM_HOSTS = env_list("XIESHANG_PLATFORM_HOSTS")
 
 # Our apps first: their translations and templates take precedence over Django's own.
 INSTALLED_APPS = [
@@ -162,9 +170,15 @@ SINGLE_SESSION = env_bool("XIESHANG_SINGLE_SESSION", False)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# API tokens end after at most this many days (a user may choose fewer).
+XIESHANG_API_TOKEN_DAYS = env_int("XIESHANG_API_TOKEN_DAYS", 90)
 # Lock an account for LOCKOUT_MINUTES after LOCKOUT_THRESHOLD failed logins in a row.
+# Each new lock within a day lasts twice as long; a device the user logged in from before still
+# gets in (xieshang.core.throttle). One address may fail XIESHANG_LOGIN_IP_THRESHOLD times in 15
+# minutes before it must wait (a minute, then twice as long each time within a day).
 LOCKOUT_THRESHOLD = env_int("XIESHANG_LOCKOUT_THRESHOLD", 5)
 LOCKOUT_MINUTES = env_int("XIESHANG_LOCKOUT_MINUTES", 15)
+XIESHANG_LOGIN_IP_THRESHOLD = env_int("XIESHANG_LOGIN_IP_THRESHOLD", 20)
 # Idle sessions end after SESSION_COOKIE_AGE seconds (refreshed on each request).
 SESSION_COOKIE_AGE = env_int("XIESHANG_SESSION_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
@@ -285,3 +299,12 @@ LOGGING = {
 # Field-level encryption keys for ID numbers and TOTP secrets (comma-separated Fernet keys,
 # newest first; see xieshang.core.crypto). Derived from SECRET_KEY only on a demo install.
 XIESHANG_FIELD_KEY = os.environ.get("XIESHANG_FIELD_KEY", "")
+# The audit log's HMAC key(s) (comma-separated, newest first; see xieshang.core.audit), kept out
+# of the database; derived from SECRET_KEY only on a demo install. Signed checkpoints of each
+# chain's head are written to XIESHANG_AUDIT_CHECKPOINT_DIR (kept by `xieshang backup`).
+XIESHANG_AUDIT_KEY = os.environ.get("XIESHANG_AUDIT_KEY", "")
+XIESHANG_AUDIT_CHECKPOINT_DIR = Path(os.environ.get("XIESHANG_AUDIT_CHECKPOINT_DIR",
+                                                    VAR_DIR / "audit-checkpoints"))
+# The day's checkpoint is written after the first audited change of the day (the suite turns
+# it off; its tests write checkpoints themselves).
+XIESHANG_AUDIT_CHECKPOINTS = True

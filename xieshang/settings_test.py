@@ -11,3 +11,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+# The suite runs as a demo install (the demo secret key, derived field and audit keys).
+XIESHANG_DEMO = True
+# No checkpoint file after each test's first audited change (tests/security writes its own).
+XIESHANG_AUDIT_CHECKPOINTS = False

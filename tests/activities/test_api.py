@@ -2,6 +2,7 @@ import datetime as dt
 from importlib.util import find_spec
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
@@ -158,7 +159,10 @@ def test_plan_and_learning_through_the_api(client, county, staff):
     r = call(client, "post", "/materials", staff, json={"title": "材料", "text": "t"})
     mid = r.json()["id"]
     user, _m, _a = member_with_login(county)
-    r = call(client, "post", f"/materials/{mid}/read", user,
-             json={"seconds": 90, "marked_read": True})
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        token = call(client, "post", f"/materials/{mid}/open", user).json()["token"]
+        traveller.shift(dt.timedelta(minutes=2))
+        r = call(client, "post", f"/materials/{mid}/read", user,
+                 json={"token": token, "seconds": 90, "marked_read": True})
     assert r.json() == {"material_id": mid, "seconds": 90, "marked_read": True}
     assert dt.date.today()

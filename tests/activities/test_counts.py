@@ -1,11 +1,12 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 
 from tests.activities.factories import at, invite, make_activity, member_with_login, system
 from tests.factories import HandlingUnitFactory, MemberFactory
-from xieshang.activities import selectors, services
+from xieshang.activities import reading, selectors, services
 from xieshang.core.models import Term
 from xieshang.core.permissions import actor_for
 from xieshang.members.models import Member
@@ -69,10 +70,13 @@ def test_learning_coverage_counts_readers_and_course_attendees(county, staff):
                   status=Member.Status.LEFT)  # did not serve in 2025
     material = services.material_create(actor=actor_for(staff, county), committee=county,
                                         title="学习材料", text="正文")
-    record = services.reading_record(actor=reader_actor, material=material, seconds=120)
-    record.opened_at = at(2025, 3, 3)
-    record.save()
-    services.reading_record(actor=reader_actor, material=material, seconds=60, marked_read=True)
+    with time_machine.travel(at(2025, 3, 3), tick=False) as traveller:
+        token = reading.token_for(material.pk, reader_actor.member_id)
+        record = services.reading_record(actor=reader_actor, material=material)
+        traveller.shift(dt.timedelta(minutes=5))
+        services.reading_report(actor=reader_actor, material=material, token=token, seconds=120)
+        services.reading_report(actor=reader_actor, material=material, token=token, seconds=60,
+                                marked_read=True)
     record.refresh_from_db()
     assert record.seconds == 180 and record.marked_read
     course = make_activity(county, "training", start=at(2025, 6, 1), status="held")

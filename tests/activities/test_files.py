@@ -63,7 +63,7 @@ def test_member_not_invited_is_refused(county, client, files):
     _activity, _photo, report = files
     user, _member, _ = member_with_login(county)
     client.force_login(user)
-    assert client.get(_url(report)).status_code == 403
+    assert client.get(_url(report)).status_code == 404
 
 
 def test_other_committee_and_anonymous_are_refused(county, other_county, client, files):
@@ -83,7 +83,7 @@ def test_learning_material_file_only_for_members_and_staff(county, other_county,
     client.force_login(member_with_login(county)[0])
     assert b"".join(client.get(url).streaming_content) == PDF
     client.force_login(user_with_role(county, Role.UNIT_CLERK))
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
     client.force_login(user_with_role(other_county, Role.MEMBER))
     assert client.get(url).status_code == 404
     client.force_login(staff)

@@ -50,7 +50,7 @@ def test_member_not_invited_cannot_open_the_activity(client, county):
     user, _member, _ = member_with_login(county)
     activity = make_activity(county)
     client.force_login(user)
-    assert client.get(reverse("activities:detail", args=[activity.pk])).status_code == 403
+    assert client.get(reverse("activities:detail", args=[activity.pk])).status_code == 404
 
 
 def test_staff_of_another_committee_get_404(client, county, other_county):

@@ -17,8 +17,14 @@ pytestmark = pytest.mark.django_db
 
 
 def entry(committee, action="test.thing", **fields):
+    """A row with the given fields, appended to the committee's chain (the viewer's tests do
+    not check the chain's seals)."""
     fields.setdefault("actor_name", "张三")
-    return AuditLog.objects.create(committee=committee, action=action, **fields)
+    chain = committee.pk if committee is not None else 0
+    seq = (AuditLog.objects.filter(chain=chain).order_by("-seq").values_list("seq", flat=True)
+           .first() or 0) + 1
+    return AuditLog.objects.create(committee=committee, action=action, chain=chain, seq=seq,
+                                   **fields)
 
 
 def at(year, month, day):

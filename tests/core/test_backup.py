@@ -20,6 +20,7 @@ def manage(env, *args):
 def make_env(tmp_path, name, url=None):
     env = dict(os.environ)
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env["XIESHANG_DEMO"] = "1"  # a throwaway install with the demo keys
     env["XIESHANG_VAR_DIR"] = str(tmp_path / name)
     env["XIESHANG_MEDIA_ROOT"] = str(tmp_path / name / "media")
     env["DATABASE_URL"] = url or f"sqlite:///{tmp_path / name / 'db.sqlite3'}"

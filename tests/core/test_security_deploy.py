@@ -16,6 +16,7 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "xieshang.settings",
     "XIESHANG_SECRET_KEY": "k9#Vw2@pL7!qZx4&Rm8^Tn3*Yb6(Hc1)Jd5-Fs0+Gu%Ea" + "Qi7Wo2",
     "XIESHANG_FIELD_KEY": Fernet.generate_key().decode(),
+    "XIESHANG_AUDIT_KEY": "audit-" + Fernet.generate_key().decode(),
     "XIESHANG_HTTPS": "true",
     "XIESHANG_ALLOWED_HOSTS": "zx.example.gov.cn",
     "XIESHANG_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -41,6 +42,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
     ("XIESHANG_FIELD_KEY", "xieshang.E002"),
     ("XIESHANG_SECRET_KEY", "xieshang.E001"),
     ("XIESHANG_HTTPS", "security.W004"),
+    ("XIESHANG_AUDIT_KEY", "xieshang.E005"),
 ])
 def test_check_deploy_names_what_is_missing(tmp_path, missing, code):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}

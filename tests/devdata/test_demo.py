@@ -316,7 +316,7 @@ MAY_LIE_AHEAD = {
     ("Session", "proposal_window_start"), ("Proposal", "feedback_due"),
     ("Assignment", "due_date"), ("Suggestion", "deadline"), ("Activity", "start"),
     ("Activity", "end"), ("Article", "publish_at"), ("ApiToken", "expires_at"),
-    ("CalendarDay", "date"),
+    ("CalendarDay", "date"), ("Counter", "expires_at"),
 }
 
 

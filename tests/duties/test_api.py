@@ -54,7 +54,7 @@ def test_member_is_refused_another_record_and_the_ranking(client, scored, county
     user, _member, other = scored
     client.force_login(user)
     response = client.get("/api/duties/record", {"member_id": other.pk, "year": 2025})
-    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
     assert client.get("/api/duties/ranking", {"year": 2025}).status_code == 403
 
 
@@ -66,7 +66,7 @@ def test_published_ranking_opens_to_members_but_not_records(client, scored, coun
     rows = client.get("/api/duties/ranking", {"year": 2025}).json()["items"]
     assert rows[0] == {"rank": 1, "member_id": member.pk, "member": member.name,
                        "sector": member.sector.name, "score": 5.0, "band": "不合格"}
-    assert client.get("/api/duties/record", {"member_id": other.pk}).status_code == 403
+    assert client.get("/api/duties/record", {"member_id": other.pk}).status_code == 404
 
 
 def test_staff_read_any_record_other_county_gets_404(client, scored, county, other_county,
@@ -130,13 +130,13 @@ def test_self_report_refusals_on_the_api(client, scored, county, other_county):
                            json.dumps({"version": body["version"]}),
                            content_type="application/json")
     assert response.status_code == 403
-    # Another member: refused; a leader: refused; staff elsewhere: 404.
+    # Another member, a leader, staff elsewhere: not found (the fetch is the check).
     client.force_login(user_with_role(county, Role.MEMBER))
-    assert client.get(f"/api/duties/self-reports/{body['id']}").status_code == 403
+    assert client.get(f"/api/duties/self-reports/{body['id']}").status_code == 404
     own = client.get("/api/duties/self-reports", {"year": 2025}).json()
     assert own == {"year": 2025, "submitted": [], "missing": []}
     client.force_login(user_with_role(county, Role.LEADER))
-    assert client.get(f"/api/duties/self-reports/{body['id']}").status_code == 403
+    assert client.get(f"/api/duties/self-reports/{body['id']}").status_code == 404
     assert client.get("/api/duties/self-reports").status_code == 403
     assert client.post("/api/duties/self-reports-remind/2025").status_code == 403
     client.force_login(user_with_role(other_county, Role.STAFF_OFFICE))

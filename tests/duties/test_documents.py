@@ -100,7 +100,7 @@ def test_a_member_cannot_print_another_members_record(client, recorded, county):
     _user, member = recorded
     other = user_with_role(county, Role.MEMBER)
     client.force_login(other)
-    assert client.get(reverse("duty-member-print", args=[member.pk])).status_code == 403
+    assert client.get(reverse("duty-member-print", args=[member.pk])).status_code == 404
     # Their own print is theirs only: no member record of someone else leaks into it.
     text = docx_text(client.get(reverse("duty-mine-print"), {"year": 2025}).content)
     assert member.name not in text
@@ -120,5 +120,5 @@ def test_other_county_gets_404_and_a_foreign_term_too(client, recorded, county, 
 def test_unit_clerk_is_refused(client, county):
     member = MemberFactory(committee=county)
     client.force_login(user_with_role(county, Role.UNIT_CLERK))
-    assert client.get(reverse("duty-member-print", args=[member.pk])).status_code == 403
+    assert client.get(reverse("duty-member-print", args=[member.pk])).status_code == 404
     assert client.get(reverse("duty-mine-print")).status_code == 403

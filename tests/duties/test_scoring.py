@@ -171,7 +171,7 @@ def test_member_sees_own_record_not_others(client, county, make_user, system):
     other = MemberFactory(committee=county)
     client.force_login(user)
     assert client.get(reverse("duty-mine")).status_code == 200
-    assert client.get(reverse("duty-member", args=[other.pk])).status_code == 403
+    assert client.get(reverse("duty-member", args=[other.pk])).status_code == 404
     assert client.get(reverse("duty-member", args=[me.pk])).status_code == 200
     assert client.get(reverse("duty-ranking")).status_code == 403
 
@@ -183,7 +183,7 @@ def test_published_rankings_let_members_see_scores_but_not_records(client, count
     other = MemberFactory(committee=county)
     client.force_login(user)
     assert client.get(reverse("duty-ranking")).status_code == 200
-    assert client.get(reverse("duty-member", args=[other.pk])).status_code == 403
+    assert client.get(reverse("duty-member", args=[other.pk])).status_code == 404
 
 
 def test_staff_ranking_export_and_other_county_404(client, county, other_county, staff, system):

@@ -188,16 +188,16 @@ def test_a_member_cannot_read_another_members_report(client, county):
     _user, _member, report = written(county, submit=True)
     other, _ = member_login(county)
     client.force_login(other)
-    assert client.get(reverse("duty-self-report", args=[report.pk])).status_code == 403
+    assert client.get(reverse("duty-self-report", args=[report.pk])).status_code == 404
     response = client.post(reverse("duty-self-report", args=[report.pk]), {"action": "accept"})
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert SelfReport.objects.get(pk=report.pk).status == SelfReport.Status.SUBMITTED
 
 
 def test_leader_is_refused_a_report_and_other_county_gets_404(client, county, other_county):
     _user, _member, report = written(county, submit=True)
     client.force_login(user_with_role(county, Role.LEADER))
-    assert client.get(reverse("duty-self-report", args=[report.pk])).status_code == 403
+    assert client.get(reverse("duty-self-report", args=[report.pk])).status_code == 404
     client.force_login(user_with_role(other_county, Role.STAFF_OFFICE))
     assert client.get(reverse("duty-self-report", args=[report.pk])).status_code == 404
 

@@ -48,6 +48,7 @@ def base_env(var_dir: Path, url: str) -> dict[str, str]:
         "XIESHANG_MEDIA_ROOT": str(var_dir / "media"),
         "DATABASE_URL": url,
         "XIESHANG_DEBUG": "0",
+        "XIESHANG_DEMO": "1",  # a throwaway install with the demo keys
         "PYTHONUNBUFFERED": "1",
     })
     return env

@@ -25,7 +25,7 @@ def test_member_cannot_open_another_members_record(client, county, make_user):
     user = make_user(county, Role.MEMBER)
     other = MemberFactory(committee=county)
     client.force_login(user)
-    assert client.get(reverse("member-detail", args=[other.pk])).status_code == 403
+    assert client.get(reverse("member-detail", args=[other.pk])).status_code == 404
 
 
 def test_member_sees_own_record_with_masked_id(client, county, make_user):

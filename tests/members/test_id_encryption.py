@@ -126,6 +126,7 @@ def test_dumpdata_writes_the_token_and_loaddata_restores_the_number(county, tmp_
 def test_missing_key_in_production_is_a_clear_error(settings):
     settings.DEBUG = False
     settings.SECRET_KEY = "a-real-production-secret-key-" + "x" * 40
+    settings.XIESHANG_DEMO = False
     settings.XIESHANG_FIELD_KEY = ""
     with pytest.raises(ImproperlyConfigured, match="XIESHANG_FIELD_KEY"):
         crypto.encrypt(NUMBER)

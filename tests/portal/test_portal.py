@@ -142,7 +142,7 @@ def test_renamed_executable_is_refused(county, site):
     assert not Article.objects.filter(title="年鉴").exists()
 
 
-def test_editor_page_flow(client, county, site, staff):
+def test_editor_page_flow(client, county, site, staff, make_user):
     client.force_login(staff)
     col = Column.objects.get(committee=county, slug="notices")
     response = client.post(reverse("portal-new"), {
@@ -150,10 +150,12 @@ def test_editor_page_flow(client, county, site, staff):
         "audience": "public"})
     article = Article.objects.get(title="关于召开常委会议的通知")
     assert response.status_code == 302
-    for action in ("submit", "publish"):
-        article.refresh_from_db()
-        client.post(reverse("portal-act", args=[article.pk, action]),
-                    {"version": article.version})
+    article.refresh_from_db()
+    client.post(reverse("portal-act", args=[article.pk, "submit"]), {"version": article.version})
+    # Four eyes: who wrote it does not publish it; a second person (a leader) does.
+    client.force_login(make_user(county, Role.LEADER))
+    article.refresh_from_db()
+    client.post(reverse("portal-act", args=[article.pk, "publish"]), {"version": article.version})
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
     client.logout()

@@ -56,7 +56,7 @@ def test_another_member_cannot_fetch_the_attachment_of_a_proposal_not_yet_filed(
         world, client, submitted):
     p, att = submitted
     client.force_login(world.users["other_member"])
-    assert client.get(_url(p, att)).status_code == 403
+    assert client.get(_url(p, att)).status_code == 404
 
 
 def test_a_unit_clerk_without_the_proposal_is_refused(world, client, submitted):

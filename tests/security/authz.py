@@ -88,6 +88,42 @@ def transitions() -> list[Transition]:
     return out
 
 
+@dataclass(frozen=True)
+class Visible:
+    app: str
+    name: str
+    func: Callable[..., Any]
+    kinds: tuple[str, ...]  # the search kinds that filter through it
+
+    @property
+    def model(self) -> str:
+        found = re.search(r"\[(\w+)\]", str(inspect.signature(self.func).return_annotation))
+        return found.group(1) if found else "?"
+
+    @property
+    def doc(self) -> str:
+        return " ".join((inspect.getdoc(self.func) or "").split("\n\n")[0].split())
+
+
+def visible_selectors() -> list[Visible]:
+    """Each kind's one ``visible(actor)`` queryset: ``visible`` / ``visible_*`` in each app's
+    ``selectors.py``, with the search kinds registered with it."""
+    from xieshang.core.searchable import SOURCES
+
+    out = []
+    for config in _apps():
+        module_name = f"{config.name}.selectors"
+        if find_spec(module_name) is None:
+            continue
+        module = import_module(module_name)
+        for name, func in sorted(vars(module).items()):
+            if (name == "visible" or name.startswith("visible_")) and inspect.isfunction(func) \
+                    and func.__module__ == module_name:
+                kinds = tuple(k for k, s in SOURCES.items() if s.visible is func)
+                out.append(Visible(config.label, name, func, kinds))
+    return out
+
+
 def _describe(who: Any) -> str:
     if callable(who) and getattr(who, "__name__", "") == "<lambda>":
         source = inspect.getsource(who)
@@ -133,6 +169,18 @@ def render(committee: Committee) -> str:
     ]
     for name, row in matrix.items():
         lines.append(f"| `{name}` | " + " | ".join("✔" if row[r] else "·" for r in roles) + " |")
+    lines += ["", "## Who may open what: one `visible(actor)` per kind", "",
+              "Each kind of record has exactly one queryset of what an actor may open, in its "
+              "app's `selectors.py`. The page, the API, the lists, the exports, the documents and "
+              "the search all fetch through it (`get_scoped_or_404(actor, visible(actor), "
+              "pk=…)`: the fetch is the check, and a record the actor may not open is not found "
+              "— 404, never 403). The search keeps a match only when its record is in the "
+              "kind's selector (tests/security/test_search_access.py checks, for random users, "
+              "that search results are exactly what the pages open).", "",
+              "| selector | model | searched as | who may open |", "|---|---|---|---|"]
+    for v in visible_selectors():
+        kinds = ", ".join(f"`{k}`" for k in v.kinds) or "—"
+        lines.append(f"| `{v.app}.{v.name}` | {v.model} | {kinds} | {v.doc} |")
     lines += ["", "## Object rules (role × object state × committee, checked per app)", "",
               "| rule | object | what it says |", "|---|---|---|"]
     for r in rules():

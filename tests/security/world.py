@@ -160,9 +160,10 @@ def _portal_records(committee: Committee) -> None:
         body="<p>受害正文VICTIM</p>", attachment=_file("victim.pdf", b"%PDF-1.4\n"),
         cover=cover, cover_alt="受害图片VICTIM")
     office = actor_for(user_with_role(committee, Role.STAFF_OFFICE), committee)
-    for action in ("submit", "publish"):
+    leader = actor_for(user_with_role(committee, Role.LEADER), committee)  # four eyes
+    for who, action in ((office, "submit"), (leader, "publish")):
         article.refresh_from_db()
-        portal_workflow.ARTICLE.take(actor=office, obj=article, step=action,
+        portal_workflow.ARTICLE.take(actor=who, obj=article, step=action,
                                      data={"version": article.version})
 
 

@@ -9,9 +9,10 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
 
-from xieshang.activities import permissions, selectors, services, workflow
+from xieshang.activities import permissions, reading, selectors, services, workflow
 from xieshang.activities.models import (
     Activity,
     ActivityType,
@@ -269,8 +270,14 @@ class MaterialOut(Schema):
 
 
 class ReadIn(Schema):
-    seconds: int = 0
+    token: str = Field("", max_length=500)
+    seconds: int | None = Field(None, ge=0, le=86400)
     marked_read: bool = False
+
+
+class OpenOut(Schema):
+    material_id: int
+    token: str
 
 
 class ReadOut(Schema):
@@ -298,10 +305,7 @@ def _opt[T: models.Model](a: Actor, model: type[T], pk: int | None) -> T | None:
 
 def _visible(request: HttpRequest, pk: int) -> Activity:
     a = actor(request)
-    activity = get_scoped_or_404(a, scoped(a, Activity).select_related("type"), pk=pk)
-    if not permissions.can_view_activity(a, activity):
-        raise ApiError("forbidden", "您无权查看此活动。", 403)
-    return activity
+    return get_scoped_or_404(a, selectors.visible(a).select_related("type"), pk=pk)
 
 
 def _suggestion_out(s: Suggestion) -> dict[str, Any]:
@@ -599,7 +603,7 @@ def move_plan_item(request: HttpRequest, pk: int, data: MoveIn) -> dict[str, Any
 def list_materials(request: HttpRequest) -> QuerySet[LearningMaterial]:
     a = actor(request)
     if not permissions.can_read_materials(a):
-        raise ApiError("forbidden", "您无权查看学习材料。", 403)
+        raise ApiError("forbidden", _("You may not read learning materials."), 403)
     return selectors.materials_for(a)[:200]
 
 
@@ -612,14 +616,27 @@ def create_material(request: HttpRequest, data: MaterialIn) -> tuple[int, Learni
                                          url=data.url, text=data.text, audience=data.audience)
 
 
+@router.post("/materials/{int:pk}/open", response=OpenOut)
+def open_material(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """Record that you opened a material; the token it returns is what ``/read`` credits
+    reading time against (once, at most the time since this opening)."""
+    a = actor(request)
+    material = get_scoped_or_404(a, selectors.visible_materials(a), pk=pk)
+    services.reading_record(actor=a, material=material)
+    assert a.member_id is not None
+    return {"material_id": material.pk, "token": reading.token_for(material.pk, a.member_id)}
+
+
 @router.post("/materials/{int:pk}/read", response=ReadOut)
 def read_material(request: HttpRequest, pk: int, data: ReadIn) -> dict[str, Any]:
+    """Report reading time against the token of ``/open`` (``seconds``: what you read; left
+    out, all the time since opening) and/or mark the material as read."""
     a = actor(request)
-    row = services.reading_record(actor=a, material=get_scoped_or_404(a, LearningMaterial,
-                                                                       pk=pk),
+    material = get_scoped_or_404(a, selectors.visible_materials(a), pk=pk)
+    row = services.reading_report(actor=a, material=material, token=data.token,
                                   seconds=data.seconds, marked_read=data.marked_read)
-    return {"material_id": row.material_id, "seconds": row.seconds,
-            "marked_read": row.marked_read}
+    return {"material_id": material.pk, "seconds": row.seconds if row else 0,
+            "marked_read": bool(row and row.marked_read)}
 
 
 def _window(offset: int, limit: int) -> slice:

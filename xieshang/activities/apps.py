@@ -10,12 +10,13 @@ class ActivitiesConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: these modules load models, which exist only once the
         # app registry is ready.
-        from xieshang.activities import figures, permissions, selectors
+        from xieshang.activities import figures, permissions, search_source, selectors
         from xieshang.core import figures as figure_registry
         from xieshang.core import navigation, worklist
 
         figure_registry.register("activities", figures.activities_figures, order=20)
         figure_registry.register("attendance", figures.attendance_figures, order=60)
+        search_source.register_source()
         navigation.register(navigation.NavItem(
             _("Meetings and activities"), "activities:list",
             lambda a: permissions.can_view_all(a) or a.member_id is not None, order=40))

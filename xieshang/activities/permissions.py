@@ -12,11 +12,6 @@ ACTIVITY_STAFF = (Role.STAFF_OFFICE, Role.STAFF_COMMITTEE, Role.ADMIN)
 READERS = (*ACTIVITY_STAFF, Role.LEADER, Role.STAFF_PROPOSAL, Role.STAFF_OPINION)
 
 
-def _here(actor: Actor, obj: object) -> bool:
-    committee_id = getattr(obj, "committee_id", None)
-    return actor.committee is not None and committee_id == actor.committee.pk
-
-
 def can_manage_activities(actor: Actor) -> bool:
     """Create, edit, invite, record attendance, decide leave, keep the ledger and materials."""
     return actor.committee is not None and actor.has(*ACTIVITY_STAFF)
@@ -30,28 +25,18 @@ def can_view_all(actor: Actor) -> bool:
     return actor.committee is not None and actor.has(*READERS)
 
 
-def can_view_activity(actor: Actor, activity: Activity) -> bool:
-    if not _here(actor, activity):
-        return False
-    if can_view_all(actor):
-        return True
-    if actor.member_id is not None:
-        return activity.invitations.filter(member_id=actor.member_id).exists()
-    return False
-
-
 def can_edit_activity(actor: Actor, activity: Activity) -> bool:
-    return _here(actor, activity) and can_manage_activities(actor)
+    return actor.acts_in(activity) and can_manage_activities(actor)
 
 
 def can_reply(actor: Actor, invitation: Invitation) -> bool:
     """Confirm or ask for leave: only the invited member, before the activity is over."""
-    return (_here(actor, invitation) and actor.member_id is not None
+    return (actor.acts_in(invitation) and actor.member_id is not None
             and invitation.member_id == actor.member_id)
 
 
 def can_decide_leave(actor: Actor, invitation: Invitation) -> bool:
-    return _here(actor, invitation) and can_manage_activities(actor)
+    return actor.acts_in(invitation) and can_manage_activities(actor)
 
 
 def can_submit_speech(actor: Actor, invitation: Invitation | None) -> bool:
@@ -68,7 +53,7 @@ def can_view_ledger(actor: Actor) -> bool:
 
 def can_answer_suggestion(actor: Actor, suggestion: Suggestion) -> bool:
     """Feedback is entered by the staff, or by the department the item was sent to."""
-    if not _here(actor, suggestion):
+    if not actor.acts_in(suggestion):
         return False
     if can_keep_ledger(actor):
         return True
@@ -90,4 +75,4 @@ def can_read_materials(actor: Actor) -> bool:
 
 def can_keep_suggestion(actor: Actor, suggestion: Suggestion) -> bool:
     """Send a ledger item to its department and assess the answer: the committee's staff."""
-    return _here(actor, suggestion) and can_keep_ledger(actor)
+    return actor.acts_in(suggestion) and can_keep_ledger(actor)

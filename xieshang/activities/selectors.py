@@ -14,6 +14,7 @@ from django.utils import timezone
 from xieshang.activities import permissions
 from xieshang.activities.models import (
     Activity,
+    ActivityType,
     AnnualPlan,
     Category,
     Invitation,
@@ -23,8 +24,9 @@ from xieshang.activities.models import (
     Speech,
     Suggestion,
 )
-from xieshang.activities.services import activity_types_ensure
+from xieshang.activities.types import DEFAULT_CODES
 from xieshang.core import clock
+from xieshang.core.http import as_id
 from xieshang.core.models import Committee, Term
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404, scoped
@@ -40,18 +42,44 @@ def _day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]
             dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
 
 
+# --- who may open what (the one definition per kind; pages, API, lists, search) -----------
+
+
+def visible(actor: Actor) -> QuerySet[Activity]:
+    """Activities the actor may open: every one for the staff and leaders who read them all
+    (``permissions.READERS``); a member those they are invited to."""
+    qs = scoped(actor, Activity)
+    if actor.committee is None:
+        return qs.none()
+    if permissions.can_view_all(actor):
+        return qs
+    if actor.member_id is None:
+        return qs.none()
+    return qs.filter(pk__in=Invitation.objects.filter(member_id=actor.member_id)
+                     .values("activity_id"))
+
+
+def visible_materials(actor: Actor) -> QuerySet[LearningMaterial]:
+    """Learning materials the actor may read: those for all members; those for the standing
+    committee only to its members; every one for the staff and leaders."""
+    qs = scoped(actor, LearningMaterial)
+    if not permissions.can_read_materials(actor):
+        return qs.none()
+    if permissions.can_view_all(actor):
+        return qs
+    standing = actor.member_id is not None and Member.objects.filter(
+        pk=actor.member_id, committee=actor.committee, is_standing=True).exists()
+    return qs if standing else qs.filter(audience=LearningMaterial.Audience.ALL)
+
+
 # --- lists ---------------------------------------------------------------------------------
 
 
 def activity_list(actor: Actor, *, type_code: str = "", start: dt.date | None = None,
                   end: dt.date | None = None, organiser: str = "", status: str = "",
                   q: str = "") -> QuerySet[Activity]:
-    """Activities the actor may see: everything for staff and leaders, a member's own invites."""
-    qs = scoped(actor, Activity).select_related("type", "special_committee", "group", "lead")
-    if not permissions.can_view_all(actor):
-        if actor.member_id is None:
-            return qs.none()
-        qs = qs.filter(invitations__member_id=actor.member_id)
+    """Activities the actor may see (:func:`visible`), filtered."""
+    qs = visible(actor).select_related("type", "special_committee", "group", "lead")
     if type_code:
         qs = qs.filter(type__code=type_code)
     if start or end:
@@ -61,10 +89,10 @@ def activity_list(actor: Actor, *, type_code: str = "", start: dt.date | None = 
         kind, _sep, pk = organiser.partition(":")
         if kind == "office":
             qs = qs.filter(organiser=Activity.Organiser.OFFICE)
-        elif kind == "sc" and pk.isdigit():
-            qs = qs.filter(special_committee_id=int(pk))
-        elif kind == "group" and pk.isdigit():
-            qs = qs.filter(group_id=int(pk))
+        elif kind == "sc" and as_id(pk) is not None:
+            qs = qs.filter(special_committee_id=as_id(pk))
+        elif kind == "group" and as_id(pk) is not None:
+            qs = qs.filter(group_id=as_id(pk))
     if status:
         qs = qs.filter(status=status)
     if q:
@@ -77,7 +105,8 @@ def activity_list(actor: Actor, *, type_code: str = "", start: dt.date | None = 
 
 
 def activity_for_page(actor: Actor, pk: int) -> Activity:
-    qs = scoped(actor, Activity).select_related(
+    """The activity page's fetch: 404 unless the actor may open it (:func:`visible`)."""
+    qs = visible(actor).select_related(
         "type", "special_committee", "group", "lead", "committee", "created_by",
     ).prefetch_related(  # type: ignore[type-var]
         "units", "materials", "files",
@@ -140,8 +169,8 @@ def ledger(actor: Actor, *, status: str = "", overdue: bool = False, type_code: 
         qs = qs.filter(status=Suggestion.Status.SENT, deadline__lt=clock.today())
     if type_code:
         qs = qs.filter(activity__type__code=type_code)
-    if unit.isdigit():
-        qs = qs.filter(recipient_unit_id=int(unit))
+    if (unit_id := as_id(unit)) is not None:
+        qs = qs.filter(recipient_unit_id=unit_id)
     return qs.order_by("-created_at", "-id")
 
 
@@ -177,7 +206,8 @@ def count_by_type(committee: Committee, start: dt.date, end: dt.date, *,
     Every type of the committee appears, with 0 when none was held; cancelled activities never
     count, planned ones only with ``include_planned``.
     """
-    out = dict.fromkeys(activity_types_ensure(committee), 0)
+    codes = ActivityType.objects.filter(committee=committee).values_list("code", flat=True)
+    out = dict.fromkeys([*DEFAULT_CODES, *codes], 0)
     rows = (_counted(committee, start, end, include_planned).values("type__code")
             .annotate(n=Count("id")))
     out.update({r["type__code"]: r["n"] for r in rows})
@@ -285,6 +315,6 @@ def attendance_by_member(committee: Committee, start: dt.date, end: dt.date
 
 
 def materials_for(actor: Actor) -> QuerySet[LearningMaterial]:
-    qs = scoped(actor, LearningMaterial).annotate(
+    qs = visible_materials(actor).annotate(
         n_readers=Count("readings", distinct=True))
     return qs.order_by("-published_on", "-id")

@@ -19,14 +19,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xieshang.activities import permissions, workflow
+from xieshang.activities import permissions, reading, selectors, workflow
 from xieshang.activities.models import (
     UNITS_REQUIRED,
     Activity,
     ActivityFile,
     ActivityType,
     AnnualPlan,
-    Category,
     Invitation,
     LearningMaterial,
     PlanItem,
@@ -36,7 +35,8 @@ from xieshang.activities.models import (
     Speech,
     Suggestion,
 )
-from xieshang.core import audit, clock, policy, uploads
+from xieshang.activities.types import DEFAULT_TYPES
+from xieshang.core import audit, clock, policy, spreadsheets, uploads
 from xieshang.core.models import Committee
 from xieshang.core.notifications import notify_on_commit
 from xieshang.core.permissions import Actor, require
@@ -55,39 +55,6 @@ policy.register("activities.late_minutes", 15,
 policy.register("activities.feedback_working_days", 30,
                 gettext_lazy("Working days a body has to answer a suggestion"))
 policy.register("activities.max_upload_mb", 20, gettext_lazy("Largest activity file (MB)"))
-
-# (code, label, category, counts for duty, points). Labels are stored in the committee's
-# language when seeded and may then be renamed by the committee.
-DEFAULT_TYPES: list[tuple[str, Any, str, bool, float]] = [
-    ("plenary", gettext_lazy("Plenary session"), Category.MEETING, True, 2),
-    ("standing_meeting", gettext_lazy("Standing committee meeting"), Category.MEETING, True, 2),
-    ("chair_meeting", gettext_lazy("Chair meeting"), Category.MEETING, False, 0),
-    ("party_group", gettext_lazy("Party group meeting"), Category.MEETING, False, 0),
-    ("special_committee_meeting", gettext_lazy("Special committee meeting"), Category.MEETING,
-     True, 1),
-    ("thematic_consultation", gettext_lazy("Thematic consultation"), Category.CONSULTATION,
-     True, 2),
-    ("counterpart_consultation", gettext_lazy("Counterpart consultation"), Category.COUNTERPART,
-     True, 2),
-    ("sector_consultation", gettext_lazy("Sector consultation"), Category.CONSULTATION, True, 2),
-    ("proposal_consultation", gettext_lazy("Proposal-handling consultation"),
-     Category.CONSULTATION, True, 2),
-    ("grassroots_consultation", gettext_lazy("Grassroots consultation (有事好商量)"),
-     Category.CONSULTATION, True, 2),
-    ("research", gettext_lazy("Research"), Category.RESEARCH, True, 2),
-    ("sector_research", gettext_lazy("Sector research"), Category.RESEARCH, True, 2),
-    ("inspection", gettext_lazy("Inspection"), Category.INSPECTION, True, 2),
-    ("democratic_supervision", gettext_lazy("Democratic supervision"), Category.SUPERVISION,
-     True, 2),
-    ("forum", gettext_lazy("Forum"), Category.DISCUSSION, True, 1),
-    ("seminar", gettext_lazy("Seminar"), Category.DISCUSSION, True, 1),
-    ("learning", gettext_lazy("Learning session"), Category.LEARNING, True, 1),
-    ("training", gettext_lazy("Training course"), Category.LEARNING, True, 1),
-    ("cultural", gettext_lazy("Cultural event"), Category.CULTURE, True, 1),
-    ("visit", gettext_lazy("Visit"), Category.SERVICE, True, 1),
-    ("volunteer", gettext_lazy("Volunteer service"), Category.SERVICE, True, 1),
-    ("other", gettext_lazy("Other"), Category.OTHER, False, 0),
-]
 
 PHOTO_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp"}
 DOCUMENT_EXTENSIONS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".txt", ".wps", ".ofd",
@@ -377,20 +344,25 @@ ATTENDANCE_WORDS = {
 }
 
 
-@transaction.atomic
+ATTENDANCE_LIMITS = spreadsheets.Limits(compressed_bytes=5 * 1024 * 1024,
+                                       unpacked_bytes=20 * 1024 * 1024, rows=5_000,
+                                       columns=20, seconds=10.0)
+
+
 def attendance_import(*, actor: Actor, activity: Activity, fh: IO[bytes]) -> int:
     """Import attendance from an .xlsx sheet with columns 姓名, 手机 (optional), 出勤.
 
-    All rows or none: any unknown member or value stops the import with every problem listed.
+    The file is read first, through the one spreadsheet reader (``core.spreadsheets``: size,
+    unpacked size, rows, columns and time limited), outside any transaction; then all rows are
+    written in one transaction, or none: any unknown member or value stops the import with
+    every problem listed.
     """
-    import openpyxl  # loaded on the first import of a sheet, not by every process
-
     require(permissions.can_edit_activity(actor, activity) or actor.system)
     try:
-        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
-    except Exception as exc:
-        raise ValidationError(_("This is not an Excel (.xlsx) file.")) from exc
-    rows = list(wb.active.iter_rows(values_only=True)) if wb.active is not None else []
+        rows = spreadsheets.read_rows(
+            fh.read(ATTENDANCE_LIMITS.compressed_bytes + 1), ATTENDANCE_LIMITS)
+    except spreadsheets.Refused as exc:
+        raise ValidationError(exc.message) from None
     if not rows:
         raise ValidationError(_("The sheet is empty."))
     header = [str(c or "").strip() for c in rows[0]]
@@ -419,9 +391,10 @@ def attendance_import(*, actor: Actor, activity: Activity, fh: IO[bytes]) -> int
             updates.append((matches[0], found))
     if errors:
         raise ValidationError(errors)
-    for inv, value in updates:
-        attendance_record(actor=actor, invitation=inv, attendance=value,
-                          source=Invitation.Source.IMPORT)
+    with transaction.atomic():
+        for inv, value in updates:
+            attendance_record(actor=actor, invitation=inv, attendance=value,
+                              source=Invitation.Source.IMPORT)
     return len(updates)
 
 
@@ -438,14 +411,23 @@ class QrRefused(ValidationError):  # noqa: N818 - a refusal, shown to the member
         self.reason = reason
 
 
+# A rotated code still signs in for this long (a member who scanned just before the change).
+QR_GRACE = dt.timedelta(seconds=60)
+
+
 @transaction.atomic
 def qr_window_open(*, actor: Actor, activity: Activity) -> tuple[QrWindow, str]:
-    """Show a new sign-in code (the display rotates by opening a new window every minute)."""
+    """Show a new sign-in code (the display rotates by opening a new window every minute).
+
+    Rotating ends the codes shown before, after QR_GRACE: a photo of an old code passed
+    around does not sign anyone in for the rest of its window."""
     require(permissions.can_edit_activity(actor, activity))
     if activity.status == Activity.Status.CANCELLED:
         raise ValidationError(_("The activity is cancelled."))
     minutes = int(policy.get(activity.committee, "activities.qr_minutes"))
     now = clock.now()
+    QrWindow.objects.filter(activity=activity, closed_at__isnull=True,
+                            expires_at__gt=now + QR_GRACE).update(expires_at=now + QR_GRACE)
     window = QrWindow.objects.create(committee_id=activity.committee_id, activity=activity,
                                      nonce=secrets.token_urlsafe(16), opened_by=actor.user,
                                      created_at=now,
@@ -502,7 +484,7 @@ def qr_sign_in(*, actor: Actor, token: str) -> Invitation:
     """
     window = _qr_window(token)
     activity = window.activity
-    if actor.committee is None or actor.committee.pk != activity.committee_id:
+    if not actor.acts_in(activity):
         raise QrRefused("other_committee", _("This code belongs to another committee; switch "
                                              "to it first."))
     if actor.member_id is None:
@@ -575,7 +557,7 @@ def speech_mark_oral(*, actor: Actor, speech: Speech, is_oral: bool = True) -> S
 def suggestion_record(*, actor: Actor, activity: Activity, text: str,
                       recipient_unit: HandlingUnit | None = None, recipient_body: str = "",
                       document: ActivityFile | None = None) -> Suggestion:
-    require((permissions.can_keep_ledger(actor) and permissions._here(actor, activity))
+    require((permissions.can_keep_ledger(actor) and actor.acts_in(activity))
             or actor.system)
     text = text.strip()
     if not text:
@@ -618,7 +600,7 @@ def suggestion_assess(*, actor: Actor, suggestion: Suggestion, adoption: str,
 
 @transaction.atomic
 def suggestion_follow_up(*, actor: Actor, suggestion: Suggestion, follow_up: str) -> Suggestion:
-    require(permissions.can_keep_ledger(actor) and permissions._here(actor, suggestion))
+    require(permissions.can_keep_ledger(actor) and actor.acts_in(suggestion))
     if suggestion.status not in (Suggestion.Status.ANSWERED, Suggestion.Status.CLOSED):
         raise ValidationError(_("Follow-up is recorded after the feedback has come."))
     row = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
@@ -634,7 +616,7 @@ def suggestion_follow_up(*, actor: Actor, suggestion: Suggestion, follow_up: str
 def suggestion_remind(*, actor: Actor, suggestion: Suggestion) -> Suggestion:
     """Remind the department of a sent item that has had no feedback."""
     require(actor.system or (permissions.can_keep_ledger(actor)
-                             and permissions._here(actor, suggestion)))
+                             and actor.acts_in(suggestion)))
     if suggestion.status != Suggestion.Status.SENT:
         raise ValidationError(_("Only items waiting for feedback can be reminded."))
     row = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
@@ -689,7 +671,7 @@ def plan_item_add(*, actor: Actor, plan: AnnualPlan, type: ActivityType, topic: 
                   planned_month: int, lead_special_committee: SpecialCommittee | None = None,
                   lead: Member | None = None,
                   units: Sequence[HandlingUnit] = ()) -> PlanItem:
-    require((permissions.can_manage_plan(actor) and permissions._here(actor, plan))
+    require((permissions.can_manage_plan(actor) and actor.acts_in(plan))
             or actor.system)
     if plan.status == AnnualPlan.Status.APPROVED:
         raise ValidationError(_("The plan is approved; items can only be moved or linked."))
@@ -709,7 +691,7 @@ def plan_item_add(*, actor: Actor, plan: AnnualPlan, type: ActivityType, topic: 
 def plan_approve(*, actor: Actor, plan: AnnualPlan, approved_on: dt.date,
                  meeting: Activity | None = None) -> AnnualPlan:
     """Record that the chair meeting approved the plan (a leader records it)."""
-    require((permissions.can_approve_plan(actor) and permissions._here(actor, plan))
+    require((permissions.can_approve_plan(actor) and actor.acts_in(plan))
             or actor.system)
     row = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
     if row.status == AnnualPlan.Status.APPROVED:
@@ -733,7 +715,7 @@ def plan_approve(*, actor: Actor, plan: AnnualPlan, approved_on: dt.date,
 @transaction.atomic
 def plan_item_link(*, actor: Actor, item: PlanItem, activity: Activity) -> PlanItem:
     """The activity that carries out the item; done once the activity has been held."""
-    require((permissions.can_manage_plan(actor) and permissions._here(actor, item))
+    require((permissions.can_manage_plan(actor) and actor.acts_in(item))
             or actor.system)
     _same_committee(item.committee_id, activity)
     row = PlanItem.objects.select_for_update().get(pk=item.pk)
@@ -748,7 +730,7 @@ def plan_item_link(*, actor: Actor, item: PlanItem, activity: Activity) -> PlanI
 
 @transaction.atomic
 def plan_item_move(*, actor: Actor, item: PlanItem, to_month: int | None, note: str) -> PlanItem:
-    require(permissions.can_manage_plan(actor) and permissions._here(actor, item))
+    require(permissions.can_manage_plan(actor) and actor.acts_in(item))
     if not note.strip():
         raise ValidationError({"note": _("Say where the item moved and why.")})
     row = PlanItem.objects.select_for_update().get(pk=item.pk)
@@ -790,25 +772,62 @@ def material_create(*, actor: Actor, committee: Committee, title: str, url: str 
     return row
 
 
-@transaction.atomic
-def reading_record(*, actor: Actor, material: LearningMaterial, seconds: int = 0,
-                   marked_read: bool = False) -> ReadingRecord:
-    """A member opened (and maybe finished) a material; time adds up on one row per member."""
-    require(actor.member_id is not None and permissions._here(actor, material),
+def _reader(actor: Actor, material: LearningMaterial) -> int:
+    """The member id of an actor who may read ``material`` (its visible selector decides)."""
+    require(actor.member_id is not None and actor.acts_in(material),
             _("Only members keep reading records."))
+    if not selectors.visible_materials(actor).filter(pk=material.pk).exists():
+        raise PermissionDenied(_("This material is not for you."))
     assert actor.member_id is not None
-    seconds = max(0, min(int(seconds), 4 * 3600))
+    return actor.member_id
+
+
+@transaction.atomic
+def reading_record(*, actor: Actor, material: LearningMaterial,
+                   marked_read: bool = False) -> ReadingRecord:
+    """A member opened (or marked as read) a material: one row per member. Time is added only
+    by :func:`reading_report`."""
+    member_id = _reader(actor, material)
     row, created = ReadingRecord.objects.select_for_update().get_or_create(
-        material=material, member_id=actor.member_id,
-        defaults={"committee_id": material.committee_id, "seconds": seconds,
-                  "marked_read": marked_read})
-    if not created:
-        row.seconds += seconds
-        row.marked_read = row.marked_read or marked_read
-        row.save(update_fields=["seconds", "marked_read"])
+        material=material, member_id=member_id,
+        defaults={"committee_id": material.committee_id, "marked_read": marked_read})
+    if marked_read and not row.marked_read:
+        row.marked_read = True
+        row.save(update_fields=["marked_read"])
     if created or marked_read:
         audit.record(actor, "material.read", row, after={"seconds": row.seconds,
                                                           "marked_read": row.marked_read})
+    return row
+
+
+@transaction.atomic
+def reading_report(*, actor: Actor, material: LearningMaterial, token: str,
+                   seconds: int | None = None, marked_read: bool = False
+                   ) -> ReadingRecord | None:
+    """Reading time (and "mark as read") reported by the reader's page or an API client.
+
+    Time counts only against the signed token of the actor's own opening of this material
+    (``reading.token_for``), at most the time since that opening and only once per opening
+    (``reading.credit``), and a member's total on one material stops at
+    ``reading.MAX_MATERIAL_SECONDS``. A forged, stale or replayed token adds nothing;
+    "mark as read" still counts. Returns the member's record (None: nothing recorded)."""
+    member_id = _reader(actor, material)
+    row = ReadingRecord.objects.select_for_update().filter(material=material,
+                                                           member_id=member_id).first()
+    added = 0
+    opened = reading.opening(token, material_id=material.pk, member_id=member_id)
+    if opened is not None:
+        room = max(0, reading.MAX_MATERIAL_SECONDS - (row.seconds if row else 0))
+        added = reading.credit(opened, room if seconds is None else min(max(seconds, 0), room))
+    if not added and not (marked_read and not (row and row.marked_read)):
+        return row
+    if row is None:
+        row = reading_record(actor=actor, material=material)
+    row.seconds += added
+    row.marked_read = row.marked_read or marked_read
+    row.save(update_fields=["seconds", "marked_read"])
+    audit.record(actor, "material.read", row, after={"seconds": row.seconds,
+                                                      "marked_read": row.marked_read})
     return row
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
@@ -17,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.activities import documents, permissions, selectors, services, workflow
+from xieshang.activities import documents, permissions, reading, selectors, services, workflow
 from xieshang.activities.forms import (
     ADOPTION_CHOICES,
     ActivityForm,
@@ -32,14 +31,13 @@ from xieshang.activities.models import (
     ActivityType,
     AnnualPlan,
     Invitation,
-    LearningMaterial,
     PlanItem,
     Suggestion,
 )
 from xieshang.core import clock, workflow_views
 from xieshang.core.files import send_file, xlsx_response
 from xieshang.core.forms import error_text, form_errors
-from xieshang.core.http import XRequest
+from xieshang.core.http import XRequest, query_date, query_month
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import ActivityGroup, HandlingUnit, Member, SpecialCommittee
 from xieshang.members.services import current_term
@@ -57,26 +55,24 @@ def _run(request: XRequest, fn: Callable[[], Any], ok: str) -> bool:
 
 
 def _activity(request: XRequest, pk: int) -> Activity:
-    activity = get_scoped_or_404(request.actor,
-                                 scoped(request.actor, Activity).select_related("type"), pk=pk)
-    if not permissions.can_view_activity(request.actor, activity):
-        raise PermissionDenied
-    return activity
+    """The fetch is the check: 404 unless the activity is in ``selectors.visible``."""
+    return get_scoped_or_404(request.actor,
+                             selectors.visible(request.actor).select_related("type"), pk=pk)
 
 
 @login_required
 def activity_file(request: XRequest, pk: int) -> FileResponse:
     """A file of an activity, only for those who may see the activity (not from /media/)."""
-    row = get_scoped_or_404(request.actor, ActivityFile, pk=pk)
-    _activity(request, row.activity_id)
+    actor = request.actor
+    row = get_scoped_or_404(actor, scoped(actor, ActivityFile).filter(
+        activity__in=selectors.visible(actor).values("pk")), pk=pk)
     return send_file(row.file)
 
 
 @login_required
 def material_file(request: XRequest, pk: int) -> FileResponse:
-    material = get_scoped_or_404(request.actor, LearningMaterial, pk=pk)
-    if not permissions.can_read_materials(request.actor):
-        raise PermissionDenied
+    material = get_scoped_or_404(request.actor, selectors.visible_materials(request.actor),
+                                 pk=pk)
     return send_file(material.file)
 
 
@@ -89,16 +85,13 @@ def _editable(request: XRequest, pk: int) -> Activity:
 
 
 def _date(value: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    return query_date({"d": value}, "d")
 
 
 def _filters(request: XRequest) -> dict[str, Any]:
     g = request.GET
-    return {"type_code": g.get("type", "")[:40], "start": _date(g.get("from", "")),
-            "end": _date(g.get("to", "")), "organiser": g.get("organiser", "")[:30],
+    return {"type_code": g.get("type", "")[:40], "start": query_date(g, "from"),
+            "end": query_date(g, "to"), "organiser": g.get("organiser", "")[:30],
             "q": g.get("q", "").strip()[:50], "status": g.get("status", "")[:12]}
 
 
@@ -113,11 +106,7 @@ def activity_list(request: XRequest) -> HttpResponse:
     services.activity_types_ensure(actor.committee)
     filters = _filters(request)
     today = clock.today()
-    try:
-        year, month = (int(x) for x in request.GET.get("month", "").split("-"))
-        dt.date(year, month, 1)
-    except ValueError:
-        year, month = today.year, today.month
+    year, month = query_month(request.GET, "month") or (today.year, today.month)
     cal_filters = {k: v for k, v in filters.items() if k not in ("start", "end")}
     weeks = selectors.month_calendar(actor, year, month, **cal_filters)
     prev_month = (dt.date(year, month, 1) - dt.timedelta(days=1)).strftime("%Y-%m")
@@ -210,7 +199,6 @@ def activity_status(request: XRequest, pk: int) -> HttpResponse:
 @login_required
 def activity_detail(request: XRequest, pk: int) -> HttpResponse:
     actor = request.actor
-    _activity(request, pk)
     activity = selectors.activity_for_page(actor, pk)
     can_edit = permissions.can_edit_activity(actor, activity)
     invitations = list(activity.invitations.all())
@@ -634,7 +622,7 @@ def learning(request: XRequest) -> HttpResponse:
     today = clock.today()
     mine = set()
     if actor.member_id:
-        mine = set(scoped(actor, LearningMaterial).filter(
+        mine = set(selectors.visible_materials(actor).filter(
             readings__member_id=actor.member_id, readings__marked_read=True)
             .values_list("pk", flat=True))
     context: dict[str, Any] = {
@@ -658,38 +646,26 @@ def services_current_term(actor: Any) -> Any:
 @login_required
 def material_detail(request: XRequest, pk: int) -> HttpResponse:
     actor = request.actor
-    material = get_scoped_or_404(actor, LearningMaterial, pk=pk)
-    if not permissions.can_read_materials(actor):
-        raise PermissionDenied
+    material = get_scoped_or_404(actor, selectors.visible_materials(actor), pk=pk)
     record = None
+    token = ""
     if actor.member_id is not None:
         record = services.reading_record(actor=actor, material=material)
+        token = reading.token_for(material.pk, actor.member_id)
     readers = None
     if permissions.can_view_all(actor):
         readers = material.readings.select_related("member").order_by("-opened_at")[:500]
-    opened = signing.dumps({"m": material.pk, "t": clock.now().timestamp()},
-                           salt="activities.reading")
     return render(request, "activities/material.html", {
-        "m": material, "record": record, "readers": readers, "opened": opened})
+        "m": material, "record": record, "readers": readers, "opened": token})
 
 
 @require_POST
 @login_required
 def material_read(request: XRequest, pk: int) -> HttpResponse:
+    """"Mark as read" (the time since this opening is credited, once)."""
     actor = request.actor
-    material = get_scoped_or_404(actor, LearningMaterial, pk=pk)
-    seconds = 0
-    try:
-        data = signing.loads(request.POST.get("opened", ""), salt="activities.reading",
-                             max_age=6 * 3600)
-        if data.get("m") == material.pk:
-            seconds = int(clock.now().timestamp() - float(data["t"]))
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        seconds = 0
-    try:
-        services.reading_record(actor=actor, material=material, seconds=seconds,
-                                marked_read=True)
-    except PermissionDenied:
-        raise
+    material = get_scoped_or_404(actor, selectors.visible_materials(actor), pk=pk)
+    services.reading_report(actor=actor, material=material,
+                            token=request.POST.get("opened", ""), marked_read=True)
     messages.success(request, _("Marked as read."))
     return redirect("activities:learning")

@@ -19,6 +19,8 @@ urlpatterns = [
     path("users/<int:pk>/logout/", views.user_end_sessions, name="manage-user-end-sessions"),
     path("users/<int:pk>/password/", views.user_password, name="manage-user-password"),
     path("users/<int:pk>/mfa/reset/", views.user_mfa_reset, name="manage-user-mfa-reset"),
+    path("users/<int:pk>/tokens/<int:token>/revoke/", views.user_token_revoke,
+         name="manage-user-token-revoke"),
     path("terms/", views.term_list, name="manage-terms"),
     path("terms/new/", views.term_create, name="manage-term-create"),
     path("terms/<int:pk>/edit/", views.term_edit, name="manage-term-edit"),

@@ -28,11 +28,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from xieshang.core import admin_forms, clock, mfa, permissions, policy, services
+from xieshang.core import (
+    admin_forms,
+    clock,
+    mfa,
+    permissions,
+    policy,
+    selectors,
+    services,
+    tokens,
+)
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.files import xlsx_response
 from xieshang.core.forms import error_text, form_errors
-from xieshang.core.http import XRequest
+from xieshang.core.http import XRequest, query_int
 from xieshang.core.models import (
     AuditLog,
     CalendarDay,
@@ -179,8 +188,10 @@ def audit_list(request: XRequest) -> HttpResponse:
              "changes": audit_changes(e)} for e in page]
     query = request.GET.copy()
     query.pop("page", None)
+    assert request.actor.committee is not None
     return render(request, "core/manage/audit_list.html", {
         "form": form, "page": page, "rows": rows, "query": query.urlencode(), "tab": "audit",
+        "chain": selectors.audit_chain_state(request.actor.committee),
     })
 
 
@@ -294,6 +305,8 @@ def _user_detail(request: XRequest, user: User, grant_form: Form | None = None,
         "account": user, "roles": roles,
         "grant_form": grant_form or admin_forms.RoleGrantForm(actor=actor),
         "may_manage_account": permissions.can_manage_account(actor, user),
+        "api_tokens": tokens.token_list(user) if permissions.can_manage_account(actor, user)
+        else [],
         "is_self": actor.user is not None and actor.user.pk == user.pk,
         "tab": "users",
     }, status=status)
@@ -302,6 +315,17 @@ def _user_detail(request: XRequest, user: User, grant_form: Form | None = None,
 @admin_page(permissions.can_manage_users)
 def user_detail(request: XRequest, pk: int) -> HttpResponse:
     return _user_detail(request, _user_or_404(request.actor, pk))
+
+
+@require_POST
+@admin_page(permissions.can_manage_users)
+def user_token_revoke(request: XRequest, pk: int, token: int) -> HttpResponse:
+    """Revoke one API token of an account the administrator may manage."""
+    user = _user_or_404(request.actor, pk)
+    row = tokens.token_get_or_404(request.actor, user, token)
+    tokens.token_revoke(actor=request.actor, token=row)
+    messages.success(request, _("The token \"%(name)s\" no longer works.") % {"name": row.name})
+    return redirect("manage-user", pk=user.pk)
 
 
 @admin_page(permissions.can_manage_users)
@@ -586,10 +610,7 @@ def calendar_national_import(request: XRequest) -> HttpResponse:
     if not permissions.can_manage_national_calendar(request.actor):
         raise PermissionDenied(_("National holidays are entered by the provincial committee's "
                                  "administrator."))
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = clock.today().year + 1
+    year = query_int(request.GET, "year", clock.today().year + 1, low=2000, high=2100)
     form = admin_forms.NationalImportForm(request.POST or None, initial={"year": year})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

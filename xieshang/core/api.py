@@ -113,6 +113,9 @@ class ReadAllOut(Schema):
 
 class TokenIn(Schema):
     name: str = Field(..., max_length=tokens.NAME_MAX_LENGTH)
+    days: int | None = Field(None, ge=1, le=3650,
+                             description="Days the token is valid (at most the install's limit, "
+                                         "90 by default).")
 
 
 class TokenOut(Schema):
@@ -120,8 +123,10 @@ class TokenOut(Schema):
     name: str
     prefix: str
     created_at: dt.datetime
+    expires_at: dt.datetime
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
+    revoked_reason: str
 
 
 class TokenIssuedOut(Schema):
@@ -188,6 +193,8 @@ def deadline(request: HttpRequest, query: Query[DeadlineQuery]) -> dict[str, Any
     require(can_view_directory(who))
     if (query.working_days is None) == (query.months is None):
         raise ApiError("invalid", _("Give either working_days or months."), 422)
+    if not 1900 <= query.start.year <= 2899:  # the result must stay a date Python can hold
+        raise ApiError("invalid", _("Give a start date between 1900 and 2899."), 422)
     cal = WorkCalendar(who.committee)
     if query.working_days is not None:
         result = cal.add_working_days(query.start, query.working_days)
@@ -248,7 +255,7 @@ def token_issue(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, 
     further tokens, so a leaked one cannot make itself permanent."""
     if used_token(request) is not None:
         raise PermissionDenied(_("An API token cannot issue tokens: issue them on the web page."))
-    token, key = tokens.token_issue(actor=actor(request), name=payload.name)
+    token, key = tokens.token_issue(actor=actor(request), name=payload.name, days=payload.days)
     return 201, {"token": token, "key": key}
 
 

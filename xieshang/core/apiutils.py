@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, models
 from django.http import Http404, HttpRequest, HttpResponse
@@ -62,7 +62,8 @@ class ErrorOut(Schema):
 
 
 ERRORS: dict[int | str, Any] = {
-    400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
+    400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut,
+    422: ErrorOut,
 }
 """Pass as part of ``response=`` so that the OpenAPI schema documents the error shape."""
 
@@ -83,16 +84,19 @@ class TokenAuth(HttpBearer):
     """``Authorization: Bearer xs_…`` with a token issued on the "API tokens" page."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        now = clock.now()
         row = (
             ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash_key(token.strip()), revoked_at__isnull=True)
+            .filter(key_hash=ApiToken.hash_key(token.strip()), revoked_at__isnull=True,
+                    expires_at__gt=now)
             .first()
         )
-        if row is None or not row.user.is_active:
+        # An expired or revoked token, a disabled account, or one that is locked (too many
+        # failed logins) gets nothing.
+        if row is None or not row.user.is_active or row.user.is_locked():
             # A wrong token is refused outright rather than falling back to the session cookie:
             # a script that sends a stale token should learn so, not act as whoever is logged in.
             raise AuthenticationError()
-        now = clock.now()
         if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
@@ -278,6 +282,19 @@ def install_error_handlers(api: NinjaAPI) -> None:
         else:
             message = "；".join(str(m) for m in exc.messages)
         return _error(api, request, 400, "invalid", message, errors)
+
+    @api.exception_handler(OverflowError)
+    def out_of_range(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+        # A number larger than the database holds, in a parameter no schema bound: a clear
+        # answer rather than a 500 (each parameter should also carry its own bounds).
+        logger.warning("API number out of range on %s: %s", request.path, exc)
+        return _error(api, request, 422, "invalid", _("A number in the request is out of range."))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return _error(api, request, 413, "too_large",
+                      _("The request is too large (at most %(mb)s MB).")
+                      % {"mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)})
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:

@@ -1,16 +1,16 @@
-"""Log in with a username or a mobile number; lock the account after repeated failures."""
+"""Log in with a username or a mobile number. Failures are counted and accounts locked by
+``core.throttle`` (called from the login form); a locked account gets in only from a device
+it logged in from before."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
 from django.http import HttpRequest
 
-from xieshang.core import clock
+from xieshang.core import throttle
 from xieshang.core.models import User
 from xieshang.core.validators import normalise_phone
 
@@ -37,19 +37,8 @@ class PhoneOrUsernameBackend(ModelBackend):
         if user is None:
             User().set_password(password)  # same work as a real check, against timing probes
             return None
-        if user.is_locked():
+        if user.is_locked() and not throttle.known_device(request, user):
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
-            if user.failed_logins:
-                user.failed_logins = 0
-                user.locked_until = None
-                user.save(update_fields=["failed_logins", "locked_until"])
             return user
-        user.failed_logins += 1
-        fields = ["failed_logins"]
-        if user.failed_logins >= settings.LOCKOUT_THRESHOLD:
-            user.locked_until = clock.now() + dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
-            user.failed_logins = 0
-            fields.append("locked_until")
-        user.save(update_fields=fields)
         return None

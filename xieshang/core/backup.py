@@ -2,12 +2,14 @@
 
 A backup is one ``.tar.gz`` holding ``manifest.json`` (engine, time, row counts per table),
 the database (SQLite: an online snapshot through SQLite's backup API; PostgreSQL: ``pg_dump``
-custom format) and ``media/`` (uploaded files). Restore refuses to overwrite a database that
-already has data unless told to.
+custom format), ``media/`` (uploaded files) and ``audit-checkpoints/`` (the signed heads of the
+audit chains, ``core.audit``: a checkpoint is written just before the database is copied).
+Restore refuses to overwrite a database that already has data unless told to.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -61,6 +63,10 @@ def backup(out: Path) -> dict[str, Any]:
         "format": 1, "engine": connection.vendor,
         "created": clock.now().isoformat(), "counts": row_counts(),
     }
+    from xieshang.core import audit
+
+    with contextlib.suppress(OSError):  # a backup goes on even where the folder is read-only
+        audit.checkpoint_write(f"{clock.local(clock.now()):%Y-%m-%d-%H%M%S}-backup")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         if connection.vendor == "sqlite":
@@ -87,6 +93,9 @@ def backup(out: Path) -> dict[str, Any]:
             media = Path(settings.MEDIA_ROOT)
             if media.exists():
                 tar.add(media, arcname="media")
+            checkpoints = Path(settings.XIESHANG_AUDIT_CHECKPOINT_DIR)
+            if checkpoints.exists():
+                tar.add(checkpoints, arcname="audit-checkpoints")
     return manifest
 
 
@@ -135,6 +144,12 @@ def restore(archive: Path, *, force: bool = False) -> dict[str, Any]:
             media = Path(settings.MEDIA_ROOT)
             media.mkdir(parents=True, exist_ok=True)
             shutil.copytree(work / "media", media, dirs_exist_ok=True)
+        if (work / "audit-checkpoints").exists():
+            # Added to those on disk: checkpoints newer than the backup stay, and
+            # `audit_verify` then reports the rows written after the backup as missing.
+            folder = Path(settings.XIESHANG_AUDIT_CHECKPOINT_DIR)
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(work / "audit-checkpoints", folder, dirs_exist_ok=True)
     return manifest
 
 

@@ -11,10 +11,18 @@ from django.core.exceptions import ImproperlyConfigured
 from xieshang.core import crypto
 
 
+@register("security")
+def check_demo_key(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """Every command that serves or changes data (runserver, migrate, db_worker…) refuses to
+    run an install that is not a demo with the public demo secret key (gunicorn: wsgi.py)."""
+    refusal = crypto.demo_key_refusal()
+    return [Error(refusal, id="xieshang.E004")] if refusal else []
+
+
 @register("security", deploy=True)
 def check_field_key(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     problems: list[Any] = []
-    if str(settings.SECRET_KEY).startswith(crypto.DEMO_SECRET_PREFIX):
+    if crypto.uses_demo_secret_key():
         problems.append(Error(
             "XIESHANG_SECRET_KEY is not set: the demo secret key is in use.",
             hint="Set XIESHANG_SECRET_KEY to a long random value (see docs/configuration.md).",
@@ -30,6 +38,11 @@ def check_field_key(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             crypto.configured_keys()
         except ImproperlyConfigured as exc:
             problems.append(Error(str(exc), id="xieshang.E003"))
+    try:
+        crypto.audit_keys()
+    except ImproperlyConfigured as exc:
+        problems.append(Error(str(exc), hint="Set XIESHANG_AUDIT_KEY (docs/configuration.md).",
+                              id="xieshang.E005"))
     if not settings.SESSION_COOKIE_SECURE:
         problems.append(Warning(
             "XIESHANG_HTTPS is off: cookies may travel over plain HTTP.",

@@ -7,8 +7,12 @@ tokens differ on every write, equality lookups use a *blind index*: an HMAC-SHA2
 normalised value under a key derived from the field key, stored beside the token.
 
 Without ``XIESHANG_FIELD_KEY`` a key is derived from ``SECRET_KEY`` for a demo or development
-install (DEBUG on, or the demo secret key); a deployment with a real secret key and no field key
-fails with ``ImproperlyConfigured`` at the first use, and ``manage.py check`` reports it.
+install (DEBUG on, or ``XIESHANG_DEMO``); any other install without a field key fails with
+``ImproperlyConfigured`` at the first use, and ``manage.py check`` reports it.
+
+The audit log's chains are keyed the same way by ``XIESHANG_AUDIT_KEY`` (:func:`audit_keys`):
+an HMAC needs a secret that is not in the database, or whoever can edit the rows can also
+recompute the chain.
 """
 
 from __future__ import annotations
@@ -27,8 +31,27 @@ DEMO_SECRET_PREFIX = "insecure-demo-key"
 INDEX_LABEL = b"xieshang blind index v1"
 
 
+AUDIT_LABEL = b"xieshang audit chain v2"
+
+
 def is_demo_install() -> bool:
-    return bool(settings.DEBUG) or str(settings.SECRET_KEY).startswith(DEMO_SECRET_PREFIX)
+    """A demo or development install: DEBUG on, or ``XIESHANG_DEMO`` (``make demo``). Only such
+    an install may run with the public demo secret key and derive its other keys from it."""
+    return bool(settings.DEBUG) or bool(getattr(settings, "XIESHANG_DEMO", False))
+
+
+def uses_demo_secret_key() -> bool:
+    return str(settings.SECRET_KEY).startswith(DEMO_SECRET_PREFIX)
+
+
+def demo_key_refusal() -> str:
+    """Why this install must not start ("" when it may): the public demo secret key on an
+    install that is not a demo would let anyone forge sessions and read the ID numbers."""
+    if uses_demo_secret_key() and not is_demo_install():
+        return ("XIESHANG_SECRET_KEY is not set, and the public demo key may only be used by a "
+                "demo install (XIESHANG_DEMO=1, as `make demo` sets): set XIESHANG_SECRET_KEY "
+                "and XIESHANG_FIELD_KEY (docs/configuration.md).")
+    return ""
 
 
 def _dev_key() -> bytes:
@@ -75,6 +98,20 @@ def encrypt(value: str) -> str:
     return _fernet(tuple(configured_keys())).encrypt(value.encode()).decode()
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file's bytes as a Fernet token under the field key (uploads kept while waiting)."""
+    return _fernet(tuple(configured_keys())).encrypt(data)
+
+
+def decrypt_bytes(token: bytes, *, max_age: int | None = None) -> bytes | None:
+    """The bytes of :func:`encrypt_bytes`; None when the token is not ours or is older than
+    ``max_age`` seconds (Fernet tokens carry their time)."""
+    try:
+        return _fernet(tuple(configured_keys())).decrypt(token, ttl=max_age)
+    except InvalidToken:
+        return None
+
+
 def is_token(value: str) -> bool:
     return value.startswith(TOKEN_PREFIX)
 
@@ -115,6 +152,40 @@ def blind_index_candidates(value: str) -> list[str]:
     text = normalise_identifier(value).encode()
     return [hmac.new(k, text, hashlib.sha256).hexdigest()
             for k in _index_keys(tuple(configured_keys()))]
+
+
+def audit_keys() -> list[bytes]:
+    """The audit chain's HMAC keys, newest first (the first signs new rows, every key is
+    accepted when checking, so a key can be rotated). Raises ImproperlyConfigured when an
+    install that is not a demo has none."""
+    raw = [k.strip() for k in str(getattr(settings, "XIESHANG_AUDIT_KEY", "")).split(",")
+           if k.strip()]
+    if not raw:
+        if is_demo_install():
+            return [hashlib.sha256(b"xieshang audit key:"
+                                   + str(settings.SECRET_KEY).encode()).digest()]
+        raise ImproperlyConfigured(
+            "XIESHANG_AUDIT_KEY is not set. The audit log is chained with an HMAC under a key "
+            "kept outside the database: generate one with `xieshang generate_field_key`, put it "
+            "in the environment and keep a copy apart from the backups.")
+    keys = []
+    for item in raw:
+        if len(item) < 32:
+            raise ImproperlyConfigured("XIESHANG_AUDIT_KEY must be at least 32 characters long "
+                                       "(generate one with `xieshang generate_field_key`).")
+        keys.append(hmac.new(item.encode(), AUDIT_LABEL, hashlib.sha256).digest())
+    return keys
+
+
+def audit_mac(payload: bytes, key: bytes | None = None) -> str:
+    """HMAC-SHA256 of ``payload`` under the newest audit key (or ``key``), as hex."""
+    return hmac.new(key if key is not None else audit_keys()[0], payload,
+                    hashlib.sha256).hexdigest()
+
+
+def audit_mac_matches(payload: bytes, mac: str) -> bool:
+    """The MAC was made under one of the configured audit keys (compared in constant time)."""
+    return any(hmac.compare_digest(audit_mac(payload, key), mac) for key in audit_keys())
 
 
 def generate_key() -> str:

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core import clock, throttle
 from xieshang.core.auth_backends import find_user
 
 
@@ -33,21 +34,34 @@ class LoginForm(AuthenticationForm):
     error_messages = {  # noqa: RUF012 - Django's own attribute
         "invalid_login": _("Wrong username/mobile number or password."),
         "inactive": _("This account is disabled."),
-        "locked": _("Too many failed logins: this account is locked for a while. "
-                    "Try again later or ask the administrator."),
+        "locked": _("Too many failed logins: this account is locked for a while. Try again "
+                    "later, log in from a device you have used before, or ask the "
+                    "administrator."),
+        "throttled": _("Too many failed logins from your network: wait %(minutes)s minutes "
+                       "before trying again."),
     }
 
     def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username")
-        user = find_user(username) if username else None
-        if user is not None and user.is_locked():
+        """The same answers whether the account exists or not (``core.throttle``)."""
+        from xieshang.core.middleware import client_ip
+
+        username = self.cleaned_data.get("username") or ""
+        ip = client_ip(self.request) if self.request is not None else None
+        wait = throttle.ip_wait(ip)
+        if wait is not None:
+            minutes = max(1, -(-int((wait - clock.now()).total_seconds()) // 60))
+            raise forms.ValidationError(self.error_messages["throttled"], code="throttled",
+                                        params={"minutes": minutes})
+        subject = throttle.subject_for(find_user(username) if username else None, username)
+        if not throttle.may_try(subject, self.request):
             raise forms.ValidationError(self.error_messages["locked"], code="locked")
         try:
             return super().clean()
         except forms.ValidationError:
-            user = find_user(username) if username else None
-            if user is not None and user.is_locked():
-                raise forms.ValidationError(self.error_messages["locked"], code="locked") from None
+            throttle.failed(subject, self.request, ip)
+            if not throttle.may_try(subject, self.request):
+                raise forms.ValidationError(self.error_messages["locked"],
+                                            code="locked") from None
             raise
 
 

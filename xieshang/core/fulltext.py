@@ -37,9 +37,9 @@ class Engine(Protocol):
         """Records of ``kind`` whose index entry is still queued; None when too many are."""
         ...
 
-    def search_ids(self, actor: Actor, query: str, *, kind: str, limit: int,
-                   public_only: bool) -> list[int]:
-        """The ids of the ``kind`` records the actor finds for ``query``, best match first."""
+    def search_ids(self, actor: Actor, query: str, *, kind: str, limit: int) -> list[int]:
+        """The ids of the ``kind`` records the actor finds for ``query``, best match first
+        (only records the kind's ``visible(actor)`` gives: a visitor's actor, public ones)."""
         ...
 
 

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy
 
-from xieshang.core import audit, clock, policy
-from xieshang.core.models import STAFF_ROLES, Role, RoleAssignment, User
+from xieshang.core import audit, clock, policy, tokens
+from xieshang.core.models import STAFF_ROLES, ApiToken, Role, RoleAssignment, User
 from xieshang.core.permissions import Actor, can_manage_account, require
 
 STEP_SECONDS = 30
@@ -197,3 +197,4 @@ def totp_reset(*, actor: Actor, user: User) -> None:
     user.session_salt = secrets.token_hex(16)
     user.save(update_fields=["session_salt"])
     audit.record(actor, "user.mfa_reset", user, after={"sessions_ended": True})
+    tokens.revoke_all(actor=actor, user=user, reason=ApiToken.Revoked.MFA_RESET)

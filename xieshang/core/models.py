@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import secrets
@@ -289,15 +290,31 @@ class RoleAssignment(CommitteeOwned):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the API. Only a hash of the key is stored."""
+    """A bearer token for the API. Only a hash of the key is stored.
+
+    A token ends at ``expires_at`` (``XIESHANG_API_TOKEN_DAYS`` after it is issued, 90 by
+    default), when its user or an administrator revokes it, and when a security action ends
+    the user's sessions (password changed or reset, log out everywhere, second factor reset):
+    ``revoked_reason`` says which. It does not work while the account is locked or disabled.
+    """
+
+    class Revoked(models.TextChoices):
+        USER = "user", _("Revoked by its user")
+        ADMIN = "admin", _("Revoked by an administrator")
+        PASSWORD = "password", _("The password was changed")
+        SESSIONS = "sessions", _("Logged out on every device")
+        MFA_RESET = "mfa_reset", _("The second factor was reset")
+        DISABLED = "disabled", _("The account was disabled")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=8, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=16, blank=True, choices=Revoked.choices)
 
     class Meta:
         verbose_name = _("API token")
@@ -306,20 +323,39 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= clock.now()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired
+
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+        days = days or int(getattr(settings, "XIESHANG_API_TOKEN_DAYS", 90))
         key = "xs_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, prefix=key[:8],
-                                   key_hash=cls.hash_key(key))
+                                   key_hash=cls.hash_key(key),
+                                   expires_at=clock.now() + dt.timedelta(days=days))
         return token, key
 
 
 class AuditLog(models.Model):
-    """Append-only record of every write: who, where, what, before/after, when, from which IP."""
+    """Append-only record of every write: who, where, what, before/after, when, from which IP.
+
+    Tamper evidence (等保 level 3, ``xieshang.core.audit``): each committee has one chain
+    (``chain`` = the committee's id, 0 for the platform), numbered without gaps (``seq``); each
+    row's ``hash`` is an HMAC, under a key kept outside the database (``XIESHANG_AUDIT_KEY``),
+    of its content, its place in the chain and the previous row's hash (rows written before
+    were re-sealed this way by migration 0007, after their old chain was checked). Signed
+    checkpoints of each chain's head, written outside the database, catch rows removed from
+    the end or a chain removed whole. ``xieshang audit_verify`` checks it all.
+    """
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
@@ -334,8 +370,8 @@ class AuditLog(models.Model):
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
-    # Tamper evidence (等保): each row's hash covers its content and the previous row's hash
-    # in the same committee's chain; `xieshang audit-verify` recomputes the chains.
+    chain = models.BigIntegerField(default=0, editable=False)
+    seq = models.BigIntegerField(default=0, editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -345,6 +381,7 @@ class AuditLog(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["committee", "-created_at"]),
                    models.Index(fields=["committee", "-id"], name="audit_chain_idx")]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq")]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
@@ -354,14 +391,23 @@ class AuditLog(models.Model):
             raise ValidationError("The audit log is append-only.")
         super().save(*args, **kwargs)
 
-    def content_hash(self, prev_hash: str) -> str:
-        """SHA-256 over the previous hash and this row's content, in a canonical form."""
-        payload = json.dumps(
-            [prev_hash, self.created_at.isoformat(), self.actor_id, self.actor_name,
-             self.committee_id, self.action, self.object_type, self.object_id,
-             self.object_repr, self.before, self.after, self.ip],
-            ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(payload.encode()).hexdigest()
+    def _content(self) -> list[Any]:
+        return [self.created_at.isoformat(), self.actor_id, self.actor_name, self.committee_id,
+                self.action, self.object_type, self.object_id, self.object_repr, self.before,
+                self.after, self.ip]
+
+    @staticmethod
+    def _canonical(value: Any) -> bytes:
+
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                          default=str).encode()
+
+    def mac_payload(self, prev_hash: str) -> bytes:
+        """What the HMAC of scheme 2 covers: the chain, the place in it, the previous hash and
+        the content (the committee as the chain, which a deleted committee cannot change)."""
+        content = self._content()
+        content[3] = None  # committee_id: covered as ``chain`` (SET_NULL may clear it)
+        return self._canonical(["xs-audit-2", self.chain, self.seq, prev_hash, *content])
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValidationError("The audit log is append-only.")
@@ -538,3 +584,20 @@ class WorkflowEvent(CommitteeOwned):
     @property
     def from_status_label(self) -> str:
         return str(self.status_labels.get(self.from_status, self.from_status))
+
+
+class Counter(models.Model):
+    """A count that every worker process shares, with an end (rate limits, login throttles,
+    replay guards). Kept in the database, not in a process's memory: four gunicorn workers
+    count one limit (``xieshang.core.counters``)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    value = models.BigIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("counter")
+        verbose_name_plural = _("counters")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

@@ -39,6 +39,13 @@ class Actor:
     def is_unit(self) -> bool:
         return self.has(*UNIT_ROLES)
 
+    def acts_in(self, obj: object) -> bool:
+        """The row belongs to the committee the actor is acting in (a Committee counts too)."""
+        if self.committee is None:
+            return False
+        committee_id = obj.pk if isinstance(obj, Committee) else getattr(obj, "committee_id", None)
+        return committee_id is not None and committee_id == self.committee.pk
+
     @classmethod
     def for_system(cls, committee: Committee | None) -> Actor:
         """The platform itself (demo loader, scheduled tasks), audited as "system"."""
@@ -138,7 +145,7 @@ def can_grant_role(actor: Actor, committee: Committee, role: str) -> bool:
     """Roles are granted by an admin of that committee; the admin role only by an admin too."""
     if actor.system:
         return True
-    if actor.committee is None or actor.committee.pk != committee.pk:
+    if not actor.acts_in(committee):
         return False
     if role == Role.ADMIN:
         return actor.is_admin

@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from xieshang.core import audit, policy
+from xieshang.core import audit, policy, tokens
 from xieshang.core.models import (
     UNIT_ROLES,
+    ApiToken,
     CalendarDay,
     CalendarYear,
     Committee,
@@ -72,7 +73,7 @@ def term_create(
     *, actor: Actor, committee: Committee, number: int, start_date: dt.date,
     end_date: dt.date | None = None,
 ) -> Term:
-    require(actor.system or (actor.is_admin and actor.committee == committee))
+    require(actor.system or (actor.is_admin and actor.acts_in(committee)))
     term = Term(committee=committee, number=number, start_date=start_date, end_date=end_date)
     term.full_clean()
     term.save()
@@ -85,7 +86,7 @@ def session_create(
     *, actor: Actor, term: Term, number: int, start_date: dt.date, end_date: dt.date,
     proposal_window_start: dt.date | None = None,
 ) -> Session:
-    require(actor.system or (actor.is_admin and actor.committee == term.committee))
+    require(actor.system or (actor.is_admin and actor.acts_in(term.committee)))
     session = Session(committee=term.committee, term=term, number=number, start_date=start_date,
                       end_date=end_date, proposal_window_start=proposal_window_start)
     session.full_clean()
@@ -114,7 +115,7 @@ def role_grant(
     unit: RoleTarget | None = None, member: MemberRecord | None = None,
     body: RoleTarget | None = None,
 ) -> RoleAssignment:
-    require(actor.system or (actor.is_admin and actor.committee == committee))
+    require(actor.system or (actor.is_admin and actor.acts_in(committee)))
     if role == Role.ADMIN and not actor.system:
         require(actor.is_admin)
     _check_role_target(user=user, committee=committee, role=role, unit=unit, member=member,
@@ -134,7 +135,7 @@ def role_grant(
 
 @transaction.atomic
 def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
-    require(actor.system or (actor.is_admin and actor.committee == assignment.committee))
+    require(actor.system or (actor.is_admin and actor.acts_in(assignment.committee)))
     if assignment.role == Role.ADMIN and assignment.is_active and not actor.system:
         others = RoleAssignment.objects.filter(
             committee=assignment.committee, role=Role.ADMIN, is_active=True,
@@ -156,6 +157,18 @@ def user_logout_everywhere(*, actor: Actor) -> None:
     user.session_salt = secrets.token_hex(16)
     user.save(update_fields=["session_salt"])
     audit.record(actor, "user.logout_everywhere", user)
+    tokens.revoke_all(actor=actor, user=user, reason=ApiToken.Revoked.SESSIONS)
+
+
+@transaction.atomic
+def user_password_changed(*, actor: Actor) -> None:
+    """The user changed their own password (Django's form saved it): audited, and every API
+    token issued before stops working."""
+    user = actor.user
+    require(user is not None)
+    assert user is not None
+    audit.record(actor, "user.password_change", user)
+    tokens.revoke_all(actor=actor, user=user, reason=ApiToken.Revoked.PASSWORD)
 
 
 # --- administration pages (core/admin_views.py) -----------------------------
@@ -297,6 +310,7 @@ def user_set_password(*, actor: Actor, user: User, password: str | None = None) 
                              "session_salt"])
     audit.record(actor, "user.set_password", user,
                  after={"generated": generated, "sessions_ended": True})
+    tokens.revoke_all(actor=actor, user=user, reason=ApiToken.Revoked.PASSWORD)
     return password
 
 
@@ -321,10 +335,11 @@ def user_end_sessions(*, actor: Actor, user: User) -> None:
     user.session_salt = secrets.token_hex(16)
     user.save(update_fields=["session_salt"])
     audit.record(actor, "user.end_sessions", user)
+    tokens.revoke_all(actor=actor, user=user, reason=ApiToken.Revoked.SESSIONS)
 
 
 def _may_edit_reference(actor: Actor, committee: Committee) -> None:
-    require(actor.system or (can_manage_reference_data(actor) and actor.committee == committee))
+    require(actor.system or (can_manage_reference_data(actor) and actor.acts_in(committee)))
 
 
 @transaction.atomic

@@ -37,5 +37,5 @@ def get_scoped_or_404[T: models.Model](
     """One row of the actor's committee, or 404 (never 403: other committees' ids stay hidden)."""
     try:
         return scoped(actor, model_or_qs).get(**lookup)
-    except (models.ObjectDoesNotExist, ValueError, TypeError) as exc:
+    except (models.ObjectDoesNotExist, ValueError, TypeError, OverflowError) as exc:
         raise Http404(_("Not found.")) from exc

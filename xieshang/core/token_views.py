@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,11 +19,23 @@ from xieshang.core import tokens
 from xieshang.core.forms import form_errors
 from xieshang.core.http import XRequest
 
+DAY_CHOICES = (7, 30, 90)
+
 
 class TokenForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Token name"), max_length=tokens.NAME_MAX_LENGTH,
         help_text=gettext_lazy("What uses the token, e.g. \"roster sync script\"."))
+    days = forms.TypedChoiceField(label=gettext_lazy("Valid for"), coerce=int, required=False,
+                                  empty_value=None)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        days = [d for d in DAY_CHOICES if d < tokens.max_days()] + [tokens.max_days()]
+        field = self.fields["days"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(d, gettext_lazy("%(n)s days") % {"n": d}) for d in days]
+        self.fields["days"].initial = tokens.max_days()
 
 
 @never_cache
@@ -33,7 +47,8 @@ def token_list(request: XRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _token, issued_key = tokens.token_issue(actor=request.actor,
-                                                    name=form.cleaned_data["name"])
+                                                    name=form.cleaned_data["name"],
+                                                    days=form.cleaned_data["days"])
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -53,3 +68,4 @@ def token_revoke(request: XRequest, pk: int) -> HttpResponse:
     tokens.token_revoke(actor=request.actor, token=token)
     messages.success(request, _("The token \"%(name)s\" no longer works.") % {"name": token.name})
     return redirect("api-tokens")
+

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from xieshang.core import audit, clock, mfa, services
+from xieshang.core import clock, mfa, services, throttle
 from xieshang.core.forms import CodeForm, LoginForm
 from xieshang.core.http import XRequest
 from xieshang.core.middleware import MFA_VERIFIED_KEY, SESSION_KEY, client_ip
@@ -41,7 +41,9 @@ class XieshangLoginView(LoginView):
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         user = form.get_user()
         if not user.has_totp:
-            return super().form_valid(form)
+            response = super().form_valid(form)
+            throttle.succeeded(user, response)
+            return response
         # Not logged in yet: the session only remembers who passed the password, briefly.
         self.request.session.cycle_key()
         self.request.session[MFA_PENDING_KEY] = {
@@ -86,7 +88,9 @@ def login_verify(request: HttpRequest) -> HttpResponse:
             if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
                                                    require_https=request.is_secure()):
                 target = resolve_url(settings.LOGIN_REDIRECT_URL)
-            return redirect(target)
+            response = redirect(target)
+            throttle.succeeded(user, response)
+            return response
         if result == mfa.Result.LOCKED:
             request.session.pop(MFA_PENDING_KEY, None)
             messages.error(request, LoginForm.error_messages["locked"])
@@ -107,8 +111,21 @@ def mfa_setup(request: XRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     action = request.POST.get("action", "")
     if request.method == "POST" and action == "recovery" and user.has_totp:
-        codes = mfa.totp_new_recovery_codes(user=user, ip=ip)
-        return _no_store(render(request, "core/mfa_codes.html", {"codes": codes}))
+        # A session cookie alone is not enough for new codes: the password or a current code
+        # too (a wrong one counts towards the lock, like at login).
+        confirm = request.POST.get("confirm", "")[:128]
+        result = (mfa.Result.OK if confirm and user.check_password(confirm)
+                  else mfa.totp_verify(user=user, code=confirm, ip=ip))
+        if result in (mfa.Result.OK, mfa.Result.RECOVERY):
+            codes = mfa.totp_new_recovery_codes(user=user, ip=ip)
+            return _no_store(render(request, "core/mfa_codes.html", {"codes": codes}))
+        if result == mfa.Result.LOCKED:
+            logout(request)
+            messages.error(request, LoginForm.error_messages["locked"])
+            return redirect("login")
+        messages.error(request, _("Enter your password or the current code from the app to "
+                                  "print new recovery codes."))
+        return redirect("mfa-setup")
     if request.method == "POST" and action == "disable" and user.has_totp:
         if required:
             raise PermissionDenied
@@ -154,9 +171,8 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 class XieshangPasswordChangeView(PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        user = form.user
-        audit.record(Actor(user=user, committee=None, ip=client_ip(self.request)),
-                     "user.password_change", user)
+        services.user_password_changed(
+            actor=Actor(user=form.user, committee=None, ip=client_ip(self.request)))
         return response
 
 

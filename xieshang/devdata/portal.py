@@ -30,8 +30,9 @@ from PIL import ImageDraw
 
 from xieshang.activities.models import ReadingRecord
 from xieshang.core import clock
-from xieshang.core.models import Committee
+from xieshang.core.models import Committee, Role
 from xieshang.core.permissions import Actor, actor_for
+from xieshang.core.selectors import users_with_role
 from xieshang.devdata.demo import DemoContext
 from xieshang.members.models import Member
 from xieshang.portal import services, workflow
@@ -595,7 +596,10 @@ def _publish(actor: Actor, site: Site, item: Item, columns: dict[str, Column],
         article = workflow.ARTICLE.take(actor=actor, obj=article, step="submit",
                                         data={"version": article.version})
     if item.state in ("published", "scheduled"):
-        article = workflow.ARTICLE.take(actor=actor, obj=article, step="publish",
+        # Four eyes: the office writes, a leader (or the platform) approves and publishes.
+        leader = users_with_role(committee, Role.LEADER).first()
+        reviewer = actor_for(leader, committee) if leader is not None else ctx.system(committee)
+        article = workflow.ARTICLE.take(actor=reviewer, obj=article, step="publish",
                                         data={"version": article.version})
     # The demo writes years of history today: date the rows as the office would have.
     written = min(item.when, clock.now()) - dt.timedelta(hours=2)

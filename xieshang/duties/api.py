@@ -25,6 +25,7 @@ from xieshang.core.tenancy import get_scoped_or_404
 from xieshang.core.workflow_api import step_routes
 from xieshang.duties import permissions, selectors, services, workflow
 from xieshang.duties.models import DutyWarning, ManualItem, Score, SelfReport
+from xieshang.members import selectors as member_selectors
 from xieshang.members.models import Member
 
 router = Router(tags=["duties"])
@@ -180,9 +181,7 @@ def record(request: HttpRequest, member_id: int | None = None, year: int | None 
         if a.member_id is None:
             raise ApiError("no_member", _("Your account is not tied to a member record."), 404)
         member_id = a.member_id
-    member = get_scoped_or_404(a, Member, pk=member_id)
-    if not permissions.can_view_record(a, member):
-        raise PermissionDenied
+    member = get_scoped_or_404(a, member_selectors.visible(a), pk=member_id)
     y = _year(year)
     score = selectors.score_of(a, member, y)
     return {
@@ -251,9 +250,7 @@ def self_reports(request: HttpRequest, year: int | None = Year) -> dict[str, Any
 @router.get("/self-reports/{report_id}", response={200: SelfReportOut, **ERRORS})
 def self_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
     a = actor(request)
-    report = get_scoped_or_404(a, SelfReport, pk=report_id)
-    if not permissions.can_view_self_report(a, report):
-        raise PermissionDenied
+    report = get_scoped_or_404(a, selectors.visible_self_reports(a), pk=report_id)
     return _report_out(a, report)
 
 
@@ -277,10 +274,7 @@ def self_report_save(request: HttpRequest, payload: SelfReportIn,
 
 def _self_report(request: HttpRequest, pk: int) -> SelfReport:
     a = actor(request)
-    report = get_scoped_or_404(a, SelfReport, pk=pk)
-    if not permissions.can_view_self_report(a, report):
-        raise PermissionDenied
-    return report
+    return get_scoped_or_404(a, selectors.visible_self_reports(a), pk=pk)
 
 
 step_routes(router, workflow.SELF_REPORT, path="/self-reports/{int:pk}", fetch=_self_report,

@@ -6,7 +6,6 @@ from xieshang.core import policy
 from xieshang.core.models import Role
 from xieshang.core.permissions import Actor
 from xieshang.duties.models import SelfReport
-from xieshang.members.models import Member
 
 policy.register("duty_rankings_public", False,
                 "Members may see the ranking of all members' duty scores")
@@ -25,12 +24,6 @@ def can_view_all(actor: Actor) -> bool:
     return bool(policy.get(actor.committee, "duty_rankings_public")) and bool(actor.roles)
 
 
-def can_view_record(actor: Actor, member: Member) -> bool:
-    if actor.committee is None or member.committee_id != actor.committee.id:
-        return False
-    return actor.member_id == member.id or actor.is_staff or actor.has(Role.LEADER, Role.ADMIN)
-
-
 def can_manage(actor: Actor) -> bool:
     """Rule sets, manual items, recomputation, warning rules."""
     return actor.has(Role.ADMIN, Role.STAFF_OFFICE, Role.STAFF_COMMITTEE)
@@ -46,15 +39,9 @@ def can_review_self_reports(actor: Actor) -> bool:
     return actor.committee is not None and actor.has(*SELF_REPORT_REVIEWERS)
 
 
-def can_view_self_report(actor: Actor, report: SelfReport) -> bool:
-    if actor.committee is None or report.committee_id != actor.committee.id:
-        return False
-    return actor.member_id == report.member_id or can_review_self_reports(actor)
-
-
 def is_self_report_author(actor: Actor, report: SelfReport) -> bool:
-    return (actor.committee is not None and report.committee_id == actor.committee.id
-            and actor.member_id is not None and actor.member_id == report.member_id)
+    return (actor.acts_in(report) and actor.member_id is not None
+            and actor.member_id == report.member_id)
 
 
 def can_edit_self_report(actor: Actor, report: SelfReport) -> bool:
@@ -63,5 +50,4 @@ def can_edit_self_report(actor: Actor, report: SelfReport) -> bool:
 
 
 def can_decide_self_report(actor: Actor, report: SelfReport) -> bool:
-    return (can_review_self_reports(actor) and actor.committee is not None
-            and report.committee_id == actor.committee.id)
+    return can_review_self_reports(actor) and actor.acts_in(report)

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from xieshang.core.http import as_id
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
 from xieshang.duties import permissions
@@ -18,6 +19,17 @@ from xieshang.duties.models import (
     SelfReportEvent,
 )
 from xieshang.members.models import Member
+
+# --- who may open what (pages, API and lists fetch through these) --------------------------
+
+def visible_self_reports(actor: Actor) -> QuerySet[SelfReport]:
+    """Self-reports (述职) the actor may read: their own; every one for the staff who review."""
+    qs = scoped(actor, SelfReport)
+    if actor.committee is None:
+        return qs.none()
+    if permissions.can_review_self_reports(actor):
+        return qs
+    return qs.filter(member_id=actor.member_id) if actor.member_id is not None else qs.none()
 
 
 def record_facts(member: Member, year: int) -> list[Fact]:
@@ -34,8 +46,8 @@ def lines_of(actor: Actor, member: Member, year: int) -> QuerySet[ScoreLine]:
 
 def ranking(actor: Actor, year: int, *, sector: str = "") -> QuerySet[Score]:
     qs = scoped(actor, Score).filter(year=year).select_related("member", "member__sector")
-    if sector.isdigit():
-        qs = qs.filter(member__sector_id=int(sector))
+    if (sector_id := as_id(sector)) is not None:
+        qs = qs.filter(member__sector_id=sector_id)
     return qs.order_by("-total", "member__name")
 
 

@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xieshang.core import audit, clock, uploads
-from xieshang.core.models import Committee, Role, RoleAssignment, Term
+from xieshang.core.models import Committee, Role, Term
 from xieshang.core.notifications import notify_on_commit
 from xieshang.core.permissions import Actor, require
+from xieshang.core.selectors import users_with_role
 from xieshang.core.workflow import step_input, transition
 from xieshang.duties import engine, workflow
 from xieshang.duties.facts import collect, kind_matches
@@ -40,7 +41,7 @@ from xieshang.members.models import Member
 
 
 def _may_manage(actor: Actor, committee: Committee) -> None:
-    require(actor.system or (can_manage(actor) and actor.committee == committee))
+    require(actor.system or (can_manage(actor) and actor.acts_in(committee)))
 
 
 # A burst of writes (a rule page saved field by field, a roster of manual items) should cost
@@ -297,9 +298,7 @@ def warnings_check(*, actor: Actor, committee: Committee, today: dt.date | None 
     members = {m.id: m for m in Member.objects.filter(committee=committee,
                                                        status=Member.Status.ACTIVE)
                .select_related("user")}
-    staff_users = [ra.user for ra in RoleAssignment.objects.filter(
-        committee=committee, role__in=[Role.STAFF_OFFICE, Role.ADMIN], is_active=True
-    ).select_related("user")]
+    staff_users = list(users_with_role(committee, Role.STAFF_OFFICE, Role.ADMIN))
     for rule in WarningRule.objects.filter(committee=committee, is_active=True):
         period = _period(rule, committee, today)
         if period is None:
@@ -368,7 +367,7 @@ def self_report_save(*, actor: Actor, member: Member, year: int, overview: str =
                      ) -> SelfReport:
     """Create or update the member's own draft (or returned report) for ``year``."""
     require(actor.member_id is not None and actor.member_id == member.pk
-            and actor.committee is not None and actor.committee.pk == member.committee_id)
+            and actor.acts_in(member))
     if not 2000 <= year <= 2100:
         raise ValidationError(_("Choose a year between 2000 and 2100."))
     texts = _texts(overview, achievements, shortcomings, plans)
@@ -408,7 +407,7 @@ def self_report_accept(*, actor: Actor, report: SelfReport,
 @transaction.atomic
 def self_reports_remind(*, actor: Actor, committee: Committee, year: int) -> int:
     """Notify every member of ``year`` who has not submitted a self-report; return how many."""
-    require(can_review_self_reports(actor) and actor.committee == committee)
+    require(can_review_self_reports(actor) and actor.acts_in(committee))
     _done, missing = self_report_collection(actor, year)
     users = [m.user for m, _r in missing if m.user is not None]
     notify_on_commit(recipients=users, committee=committee,

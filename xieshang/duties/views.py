@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core import clock, workflow_views
 from xieshang.core.files import xlsx_response
 from xieshang.core.forms import error_text
-from xieshang.core.http import XRequest
+from xieshang.core.http import XRequest, as_id
 from xieshang.core.models import Term
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.duties import documents, engine, permissions, selectors, services
@@ -24,6 +24,7 @@ from xieshang.duties.facts import known_kinds
 from xieshang.duties.forms import RuleForm, SelfReportForm, TemplateForm
 from xieshang.duties.models import Rule, RuleSet, Score, SelfReport
 from xieshang.duties.workflow import SELF_REPORT
+from xieshang.members import selectors as member_selectors
 from xieshang.members.models import Member, Sector
 
 
@@ -64,10 +65,7 @@ def my_record(request: XRequest) -> HttpResponse:
 @login_required
 def member_record(request: XRequest, pk: int) -> HttpResponse:
     actor = request.actor
-    member = get_scoped_or_404(actor, Member, pk=pk)
-    if not permissions.can_view_record(actor, member):
-        raise PermissionDenied
-    return _record(request, member)
+    return _record(request, get_scoped_or_404(actor, member_selectors.visible(actor), pk=pk))
 
 
 def _distribution(scores: list[Decimal]) -> list[dict[str, object]]:
@@ -184,9 +182,9 @@ def _print(request: XRequest, member: Member) -> HttpResponse:
     """The record as .docx (default) or PDF, for ``?year=`` or for ``?term=<id>``."""
     term_id = request.GET.get("term", "")
     if term_id:
-        if not term_id.isdigit():
+        if as_id(term_id) is None:
             raise Http404
-        term = get_scoped_or_404(request.actor, Term, pk=int(term_id))
+        term = get_scoped_or_404(request.actor, Term, pk=as_id(term_id))
         start, end, label = documents.term_period(term)
     else:
         start, end, label = documents.year_period(_year(request))
@@ -211,10 +209,7 @@ def my_record_print(request: XRequest) -> HttpResponse:
 @login_required
 def member_record_print(request: XRequest, pk: int) -> HttpResponse:
     actor = request.actor
-    member = get_scoped_or_404(actor, Member, pk=pk)
-    if not permissions.can_view_record(actor, member):
-        raise PermissionDenied
-    return _print(request, member)
+    return _print(request, get_scoped_or_404(actor, member_selectors.visible(actor), pk=pk))
 
 
 # --- yearly self-reports (述职) ----------------------------------------------------------------
@@ -298,10 +293,8 @@ def _missing_xlsx(missing: list[tuple[Member, SelfReport | None]], year: int) ->
 
 
 def _self_report(request: XRequest, pk: int) -> SelfReport:
-    report = get_scoped_or_404(request.actor, SelfReport, pk=pk)
-    if not permissions.can_view_self_report(request.actor, report):
-        raise PermissionDenied
-    return report
+    """The fetch is the check: 404 unless the actor may open the report."""
+    return get_scoped_or_404(request.actor, selectors.visible_self_reports(request.actor), pk=pk)
 
 
 @login_required

@@ -6,16 +6,19 @@ Mounted at /api/members/ by xieshang/api.py; the rules are those of the pages
 import datetime as dt
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from xieshang.core import clock
 from xieshang.core.apiutils import ERRORS, PageNumber, actor, pick
 from xieshang.core.models import Term
 from xieshang.core.permissions import Actor, require
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members import permissions, selectors, services
+from xieshang.members.forms import MemberForm
 from xieshang.members.models import (
     CollectiveBody,
     HandlingUnit,
@@ -188,13 +191,23 @@ def _member_out(who: Actor, member: Member) -> dict[str, Any]:
     }
 
 
-def _member_fields(who: Actor, data: dict[str, Any]) -> dict[str, Any]:
-    """Body fields → service fields (ids of related rows resolved in the actor's committee)."""
-    if "sector_id" in data:
-        data["sector"] = pick(who, Sector, data.pop("sector_id"), "sector")
+def _checked(who: Actor, member: Member | None, sent: dict[str, Any]) -> MemberForm:
+    """The member's values with ``sent`` applied, checked by the member page's own form (the
+    same rules for the page and the API: a real mobile number and ID number, plain text, no
+    duplicate). Refused values raise ValidationError (400, naming the fields)."""
+    if "sector_id" in sent:
+        sent["sector"] = pick(who, Sector, sent.pop("sector_id"), "sector")
+    current = MemberForm(actor=who, member=member).initial if member is not None else {}
+    data = {**current, **sent}
+    if isinstance(data.get("sector"), Sector):
+        data["sector"] = data["sector"].pk
     # null for a text field means "empty"; the model's text fields are not nullable.
-    text = {"name", "ethnicity", "party", "workplace", "phone", "id_number", "gender"}
-    return {k: ("" if v is None and k in text else v) for k, v in data.items()}
+    form = MemberForm({k: "" if v is None else v for k, v in data.items()
+                       if not (k == "is_standing" and v is False)}, actor=who, member=member)
+    if not form.is_valid():
+        raise ValidationError({field: [str(e) for e in errors]
+                               for field, errors in form.errors.items()})
+    return form
 
 
 # --- members ---------------------------------------------------------------------------------
@@ -212,8 +225,7 @@ def member_list(request: HttpRequest, filters: Query[MemberQuery]) -> QuerySet[M
 @router.get("/members/{int:pk}", response={200: MemberOut, **ERRORS})
 def member_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     who = actor(request)
-    member = get_scoped_or_404(who, scoped(who, Member).select_related("sector"), pk=pk)
-    require(permissions.can_view_member(who, member))
+    member = get_scoped_or_404(who, selectors.visible(who).select_related("sector"), pk=pk)
     return _member_out(who, member)
 
 
@@ -226,9 +238,10 @@ def member_create(request: HttpRequest, payload: MemberIn) -> tuple[int, dict[st
     data = payload.dict()
     term = pick(who, Term, data.pop("term_id"), "term_id")
     if data["joined_on"] is None:
-        data.pop("joined_on")
+        data["joined_on"] = clock.today()
+    form = _checked(who, None, data)
     member = services.member_create(actor=who, committee=who.committee, term=term,
-                                    **_member_fields(who, data))
+                                    **form.member_fields())
     return 201, _member_out(who, member)
 
 
@@ -238,9 +251,13 @@ def member_update(request: HttpRequest, pk: int, payload: MemberPatch) -> dict[s
     who = actor(request)
     member = get_scoped_or_404(who, Member, pk=pk)
     require(permissions.can_edit_organisation(who))
-    fields = _member_fields(who, payload.dict(exclude_unset=True))
-    if fields:
-        member = services.member_update(actor=who, member=member, **fields)
+    sent = payload.dict(exclude_unset=True)
+    if sent:
+        keys = {"sector" if k == "sector_id" else k for k in sent}
+        fields = {k: v for k, v in _checked(who, member, sent).changed_member_fields().items()
+                  if k in keys}  # only what was sent changes (no derived birth date)
+        if fields:
+            member = services.member_update(actor=who, member=member, **fields)
     return _member_out(who, member)
 
 
@@ -287,7 +304,7 @@ def unit_list(request: HttpRequest, filters: Query[UnitQuery]) -> QuerySet[Handl
 @router.get("/units/{int:pk}", response={200: UnitOut, **ERRORS})
 def unit_detail(request: HttpRequest, pk: int) -> HandlingUnit:
     who = _directory_actor(request)
-    return get_scoped_or_404(who, HandlingUnit, pk=pk)
+    return get_scoped_or_404(who, selectors.visible_units(who), pk=pk)
 
 
 @router.post("/units", response={201: UnitOut, **ERRORS})

@@ -12,9 +12,10 @@ class MembersConfig(AppConfig):
         # app registry is ready.
         from xieshang.core import figures as figure_registry
         from xieshang.core.navigation import NavItem, register
-        from xieshang.members import figures, permissions
+        from xieshang.members import figures, permissions, search_source
 
         figure_registry.register("members", figures.members_figures, order=10)
+        search_source.register_sources()
         register(NavItem(_("Members"), "member-list", permissions.can_view_directory, order=80))
         register(NavItem(_("Handling units"), "unit-list", permissions.can_view_directory,
                          order=85))

@@ -41,7 +41,6 @@ import json
 import os
 import re
 import secrets
-import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -54,10 +53,10 @@ from django.db import IntegrityError, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from xieshang.core import audit, clock, crypto
+from xieshang.core import audit, clock, crypto, spreadsheets
 from xieshang.core.files import FORMULA_PREFIXES, excel_safe
 from xieshang.core.models import Committee, Term
 from xieshang.core.permissions import Actor, require
@@ -431,36 +430,27 @@ def _file_error(message: str) -> list[RowError]:
     return [RowError(None, "", message)]
 
 
+ROSTER_LIMITS = spreadsheets.Limits(
+    compressed_bytes=MAX_FILE_BYTES, unpacked_bytes=MAX_UNPACKED_BYTES,
+    # Blank rows count too (a sheet of a million empty rows is refused, not walked through).
+    rows=MAX_ROWS * 3, columns=MAX_COLUMNS, seconds=30.0)
+
+
 def read_sheet(data: bytes, kind: Kind) -> tuple[Sheet | None, list[RowError]]:
-    """The rows of the roster sheet, or the reasons the file cannot be read at all."""
-    if not data:
-        return None, _file_error(_("The file is empty."))
-    if len(data) > MAX_FILE_BYTES:
-        return None, _file_error(_("The file is larger than %(n)s MB.")
-                                 % {"n": MAX_FILE_BYTES // (1024 * 1024)})
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return None, _file_error(_(
-            "This is an old .xls file or a password-protected workbook: open it in Excel and "
-            "save it as an .xlsx workbook without a password."))
-    if data[:4] != b"PK\x03\x04":
-        return None, _file_error(_("This is not an Excel .xlsx file."))
+    """The rows of the roster sheet, or the reasons the file cannot be read at all.
+
+    Read through the one spreadsheet reader (``core.spreadsheets``: sizes, rows, columns and
+    time are limited), before any write transaction."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None, _file_error(_("The file is damaged or is not an Excel workbook."))
-    if unpacked > MAX_UNPACKED_BYTES:
-        return None, _file_error(_("The workbook is too large to be a roster."))
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors for a broken or foreign file
-        return None, _file_error(_("The file is damaged or is not an Excel workbook."))
+        workbook = spreadsheets.open_workbook(data, ROSTER_LIMITS)
+    except spreadsheets.Refused as exc:
+        return None, _file_error(exc.message)
     try:
         return _read_rows(workbook, kind)
     except CellError as exc:
         return None, _file_error(str(exc))
-    except Exception:  # a malformed sheet part found only while streaming its rows
-        return None, _file_error(_("The file is damaged or is not an Excel workbook."))
+    except spreadsheets.Refused as exc:
+        return None, _file_error(exc.message)
     finally:
         workbook.close()
 
@@ -474,8 +464,7 @@ def _read_rows(workbook: Any, kind: Kind) -> tuple[Sheet | None, list[RowError]]
     for col in layout:
         for name in (col.header, *col.aliases):
             lookup[name] = col
-    rows = sheets[0].iter_rows(min_row=1, max_row=EXCEL_ROW_LIMIT, max_col=MAX_COLUMNS,
-                               values_only=True)
+    rows = spreadsheets.sheet_rows(sheets[0], ROSTER_LIMITS)
     header_row = 0
     headers: tuple[Any, ...] = ()
     for number, cells in enumerate(rows, start=1):
@@ -526,7 +515,7 @@ def _read_rows(workbook: Any, kind: Kind) -> tuple[Sheet | None, list[RowError]]
 
 
 def _require_office(actor: Actor, committee: Committee) -> None:
-    require(actor.system or (can_edit_organisation(actor) and actor.committee == committee))
+    require(actor.system or (can_edit_organisation(actor) and actor.acts_in(committee)))
 
 
 def roster_import(*, actor: Actor, committee: Committee, data: bytes, kind: Kind,
@@ -1170,11 +1159,13 @@ def _pending_dir() -> Path:
 
 
 def _purge_expired(directory: Path) -> None:
+    """Remove waiting uploads older than PENDING_SECONDS, and any file in clear (written
+    before uploads were encrypted): no ID number stays on disk readable."""
     cutoff = clock.timestamp() - PENDING_SECONDS
     for path in directory.iterdir():
-        if path.suffix in (".xlsx", ".json") and TOKEN_RE.match(path.stem):
+        if path.suffix in (".enc", ".xlsx", ".json") and TOKEN_RE.match(path.stem):
             with contextlib.suppress(OSError):
-                if path.stat().st_mtime < cutoff:
+                if path.suffix == ".xlsx" or path.stat().st_mtime < cutoff:
                     path.unlink()
 
 
@@ -1183,7 +1174,9 @@ def pending_store(*, actor: Actor, data: bytes, kind: Kind, create_sectors: bool
     """Keep a checked upload server-side until the user confirms it; returns its token.
 
     The token only names the file: loading it also needs the same user acting in the same
-    committee, so a leaked token is useless to anyone else.
+    committee, so a leaked token is useless to anyone else. The spreadsheet (ID numbers in it)
+    is written encrypted under the field key and is unreadable after PENDING_SECONDS; expired
+    files are removed at the next upload or confirmation.
     """
     assert actor.user is not None and actor.committee is not None
     directory = _pending_dir()
@@ -1192,7 +1185,8 @@ def pending_store(*, actor: Actor, data: bytes, kind: Kind, create_sectors: bool
     meta = {"user": actor.user.pk, "committee": actor.committee.pk, "kind": kind,
             "create_sectors": create_sectors, "filename": filename[:200],
             "created": clock.timestamp()}
-    for suffix, payload in ((".xlsx", data), (".json", json.dumps(meta).encode())):
+    for suffix, payload in ((".enc", crypto.encrypt_bytes(data)),
+                            (".json", json.dumps(meta).encode())):
         fd = os.open(directory / f"{token}{suffix}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
@@ -1208,10 +1202,15 @@ def pending_load(*, actor: Actor, token: str) -> PendingUpload | None:
     if not TOKEN_RE.match(token or ""):
         return None
     directory = _pending_dir()
+    _purge_expired(directory)
     try:
         meta = json.loads((directory / f"{token}.json").read_text())
-        data = (directory / f"{token}.xlsx").read_bytes()
+        data = crypto.decrypt_bytes((directory / f"{token}.enc").read_bytes(),
+                                    max_age=PENDING_SECONDS)
     except (OSError, ValueError):
+        return None
+    if data is None:
+        pending_discard(token)
         return None
     if (actor.user is None or actor.committee is None or meta.get("user") != actor.user.pk
             or meta.get("committee") != actor.committee.pk):
@@ -1230,6 +1229,6 @@ def pending_discard(token: str) -> None:
     if not TOKEN_RE.match(token or ""):
         return
     directory = _pending_dir()
-    for suffix in (".xlsx", ".json"):
+    for suffix in (".enc", ".json"):
         with contextlib.suppress(FileNotFoundError):
             (directory / f"{token}{suffix}").unlink()

@@ -3,9 +3,34 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from xieshang.core import crypto
+from xieshang.core.http import as_id
+from xieshang.core.models import Role
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
+from xieshang.members import permissions
 from xieshang.members.models import HandlingUnit, Member
+
+# --- who may open what (the one definition per kind; pages, API, search fetch through it) ----
+
+def visible(actor: Actor) -> QuerySet[Member]:
+    """Members whose own record (personal data, duty record) the actor may open: their own;
+    every member of the committee for office staff, leaders and admins. (The directory, a
+    list of names, is a different read: ``member_list``.)"""
+    qs = scoped(actor, Member)
+    if actor.committee is None:
+        return qs.none()
+    if actor.is_staff or actor.has(Role.LEADER, Role.ADMIN):
+        return qs
+    return qs.filter(pk=actor.member_id) if actor.member_id is not None else qs.none()
+
+
+def visible_units(actor: Actor) -> QuerySet[HandlingUnit]:
+    """Handling units: the active ones for everyone holding a role here (the directory); also
+    the switched-off ones for the office that keeps the list."""
+    qs = scoped(actor, HandlingUnit)
+    if not permissions.can_view_directory(actor):
+        return qs.none()
+    return qs if permissions.can_edit_organisation(actor) else qs.filter(is_active=True)
 
 
 def member_list(actor: Actor, *, q: str = "", sector: str = "", status: str = "active",
@@ -14,7 +39,8 @@ def member_list(actor: Actor, *, q: str = "", sector: str = "", status: str = "a
     if status:
         qs = qs.filter(status=status)
     if sector:
-        qs = qs.filter(sector_id=sector) if sector.isdigit() else qs.none()
+        sector_id = as_id(sector)
+        qs = qs.filter(sector_id=sector_id) if sector_id is not None else qs.none()
     if standing is not None:
         qs = qs.filter(is_standing=standing)
     if q:
@@ -23,7 +49,7 @@ def member_list(actor: Actor, *, q: str = "", sector: str = "", status: str = "a
 
 
 def unit_list(actor: Actor, *, q: str = "", kind: str = "") -> QuerySet[HandlingUnit]:
-    qs = scoped(actor, HandlingUnit).filter(is_active=True)
+    qs = visible_units(actor).filter(is_active=True)
     if kind:
         qs = qs.filter(kind=kind)
     if q:
@@ -34,7 +60,7 @@ def unit_list(actor: Actor, *, q: str = "", kind: str = "") -> QuerySet[Handling
 def unit_list_for_office(actor: Actor, *, q: str = "", kind: str = "",
                          include_inactive: bool = False) -> QuerySet[HandlingUnit]:
     """The unit list as the office sees it: optionally with the units switched off."""
-    qs = scoped(actor, HandlingUnit)
+    qs = visible_units(actor)
     if not include_inactive:
         qs = qs.filter(is_active=True)
     if kind:

@@ -31,7 +31,7 @@ MEMBER_FIELDS = ("name", "gender", "ethnicity", "birth_date", "party", "sector",
 
 
 def _may_edit(actor: Actor, committee: Committee) -> None:
-    require(actor.system or (can_edit_organisation(actor) and actor.committee == committee))
+    require(actor.system or (can_edit_organisation(actor) and actor.acts_in(committee)))
 
 
 def current_term(committee: Committee, on: dt.date | None = None) -> Term | None:

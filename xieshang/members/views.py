@@ -65,9 +65,7 @@ def member_list(request: XRequest) -> HttpResponse:
 @login_required
 def member_detail(request: XRequest, pk: int) -> HttpResponse:
     actor = request.actor
-    member = get_scoped_or_404(actor, Member, pk=pk)
-    if not permissions.can_view_member(actor, member):
-        raise PermissionDenied
+    member = get_scoped_or_404(actor, selectors.visible(actor), pk=pk)
     return render(request, "members/member_detail.html", {
         "member": member,
         "show_id": permissions.can_see_full_id_number(actor),

@@ -8,7 +8,7 @@ from typing import Annotated
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
 from xieshang.core.apiutils import ApiError, actor
@@ -38,10 +38,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 def _report(a: Actor, pk: int) -> OpinionReport:
-    report = get_scoped_or_404(a, scoped(a, OpinionReport).select_related("committee"), pk=pk)
-    if not permissions.can_view(a, report):
-        raise Http404(_("Not found."))
-    return report
+    return get_scoped_or_404(a, selectors.visible(a).select_related("committee"), pk=pk)
 
 
 class ReportIn(Schema):
@@ -309,7 +306,8 @@ def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
     a = _actor(request)
     if not permissions.can_view_bulletins(a):
         raise PermissionDenied
-    bulletin = get_scoped_or_404(a, scoped(a, Bulletin).select_related("committee"), pk=pk)
+    bulletin = get_scoped_or_404(a, selectors.visible_bulletins(a).select_related("committee"),
+                                 pk=pk)
     data = documents.bulletin_docx(bulletin, selectors.bulletin_reports(bulletin))
     response = HttpResponse(data, content_type=(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
@@ -334,7 +332,8 @@ def bulletin_action(request: HttpRequest, pk: int, action: str) -> dict[str, obj
 # --- quotas and correspondents ---------------------------------------------------------------
 
 @router.get("/quota", response=list[QuotaOut])
-def quota(request: HttpRequest, year: int | None = None) -> list[dict[str, object]]:
+def quota(request: HttpRequest,
+          year: int | None = Query(None, ge=2000, le=2100)) -> list[dict[str, object]]:
     a = _actor(request)
     if not permissions.can_view_quota(a):
         raise PermissionDenied
@@ -393,7 +392,8 @@ class PublicTopicIn(Schema):
     name: str
     phone: str
     place: str = ""
-    website: str = ""
+    website: str | None = Field(None, description="Leave it empty, but send it: a form that "
+                                "leaves it out, or fills it in, is refused (a bot check).")
 
 
 @router.post("/public/{code}/topics", auth=None, response={201: dict})
@@ -405,7 +405,7 @@ def public_raise_topic(request: HttpRequest, code: str,
     from xieshang.opinions.views import public_committee
 
     committee = public_committee(code)
-    if payload.website:
+    if payload.website is None or payload.website:  # the honeypot: sent, and empty
         raise ApiError("rejected", _("Your submission could not be accepted."), 400)
     try:
         topic = services.topic_raise(committee=committee, title=payload.title,

@@ -12,9 +12,16 @@ class OpinionsConfig(AppConfig):
         # app registry is ready.
         from xieshang.core import figures as figure_registry
         from xieshang.core import navigation, worklist
-        from xieshang.opinions import figures, permissions, policies, selectors  # noqa: F401
+        from xieshang.opinions import (  # noqa: F401
+            figures,
+            permissions,
+            policies,
+            search_source,
+            selectors,
+        )
 
         figure_registry.register("opinions", figures.opinions_figures, order=40)
+        search_source.register_sources()
         navigation.register(navigation.NavItem(
             _("Public opinion"), "opinions:home",
             lambda a: a.committee is not None and bool(a.roles), order=40, icon="opinion"))

@@ -13,10 +13,6 @@ READER_ROLES = (Role.STAFF_OPINION, Role.ADMIN, Role.LEADER)
 TOPIC_SCREENER_ROLES = (Role.STAFF_OFFICE, Role.STAFF_COMMITTEE, Role.ADMIN)
 
 
-def _here(actor: Actor, committee_id: int) -> bool:
-    return actor.committee is not None and actor.committee.pk == committee_id
-
-
 def is_correspondent(actor: Actor) -> bool:
     if actor.user is None or actor.committee is None:
         return False
@@ -36,7 +32,7 @@ def can_submit(actor: Actor) -> bool:
 
 
 def is_author(actor: Actor, report: OpinionReport) -> bool:
-    if not _here(actor, report.committee_id) or report.author_kind == "committee":
+    if not actor.acts_in(report) or report.author_kind == "committee":
         return False
     if report.author_member_id is not None and report.author_member_id == actor.member_id:
         return True
@@ -46,14 +42,8 @@ def is_author(actor: Actor, report: OpinionReport) -> bool:
             and report.submitted_by_id == actor.user.pk)
 
 
-def can_view(actor: Actor, report: OpinionReport) -> bool:
-    if not _here(actor, report.committee_id):
-        return False
-    return actor.has(*READER_ROLES) or is_author(actor, report)
-
-
 def can_edit_text(actor: Actor, report: OpinionReport) -> bool:
-    if not _here(actor, report.committee_id):
+    if not actor.acts_in(report):
         return False
     if report.status == OpinionReport.Status.EDITING:
         return is_editor(actor)
@@ -67,7 +57,7 @@ def can_add_attachment(actor: Actor, report: OpinionReport) -> bool:
 
 
 def can_record_outcome(actor: Actor, report: OpinionReport) -> bool:
-    return _here(actor, report.committee_id) and is_editor(actor) and report.status in (
+    return actor.acts_in(report) and is_editor(actor) and report.status in (
         OpinionReport.Status.SIGNED_OFF, OpinionReport.Status.PUBLISHED,
         OpinionReport.Status.SENT)
 
@@ -97,14 +87,14 @@ def can_screen_topics(actor: Actor) -> bool:
 
 
 def can_act_on_topic(actor: Actor, topic: Topic) -> bool:
-    return _here(actor, topic.committee_id) and can_screen_topics(actor)
+    return actor.acts_in(topic) and can_screen_topics(actor)
 
 
 def can_edit_reports(actor: Actor, report: OpinionReport) -> bool:
     """Edit, decline, merge, publish and send on a report of the actor's own committee."""
-    return _here(actor, report.committee_id) and is_editor(actor)
+    return actor.acts_in(report) and is_editor(actor)
 
 
 def can_sign_off(actor: Actor, report: OpinionReport) -> bool:
     """签发: the information office head or a leader of the report's committee."""
-    return _here(actor, report.committee_id) and actor.has(*SIGNER_ROLES)
+    return actor.acts_in(report) and actor.has(*SIGNER_ROLES)

@@ -10,10 +10,12 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from xieshang.core import clock, policy
+from xieshang.core.http import as_id, query_date
 from xieshang.core.models import Committee
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import Member
+from xieshang.opinions import permissions
 from xieshang.opinions.models import (
     Bulletin,
     Correspondent,
@@ -27,6 +29,42 @@ from xieshang.opinions.policies import QUOTA_MEMBER, QUOTA_STANDING
 
 S = OpinionReport.Status
 LIST_RELATED = ("committee", "sector", "source_committee", "author_member")
+
+
+# --- who may open what (the one definition per kind; pages, API, lists, search) -----------
+
+def visible(actor: Actor) -> QuerySet[OpinionReport]:
+    """Reports the actor may open: every report of the committee for its editors, signers and
+    leaders (``permissions.READER_ROLES``); the author their own (a member, a collective body,
+    or the correspondent who sent it). Other staff do not read them."""
+    qs = scoped(actor, OpinionReport)
+    if actor.committee is None:
+        return qs.none()
+    if actor.has(*permissions.READER_ROLES):
+        return qs
+    cond = Q(pk__in=[])
+    if actor.member_id is not None:
+        cond |= Q(author_member_id=actor.member_id)
+    if actor.body_ids:
+        cond |= Q(author_body_id__in=actor.body_ids)
+    if actor.user is not None:
+        cond |= Q(author_kind="correspondent", submitted_by=actor.user)
+    return qs.exclude(author_kind="committee").filter(cond)
+
+
+def visible_topics(actor: Actor) -> QuerySet[Topic]:
+    """Residents' topics (有事好商量) inside the platform: the staff who screen them. (Concluded
+    topics are public on the committee's public page, by their own rule.)"""
+    if not permissions.can_screen_topics(actor):
+        return scoped(actor, Topic).none()
+    return scoped(actor, Topic)
+
+
+def visible_bulletins(actor: Actor) -> QuerySet[Bulletin]:
+    """Bulletins (信息专报) of the committee: for their editors, signers and leaders."""
+    if not permissions.can_view_bulletins(actor):
+        return scoped(actor, Bulletin).none()
+    return scoped(actor, Bulletin)
 
 
 @dataclass
@@ -43,10 +81,7 @@ class ReportFilters:
     @classmethod
     def from_query(cls, data: Any) -> ReportFilters:
         def date(key: str) -> dt.date | None:
-            try:
-                return dt.date.fromisoformat(data.get(key, "") or "")
-            except ValueError:
-                return None
+            return query_date(data, key)
 
         return cls(q=(data.get("q") or "").strip()[:50], status=data.get("status") or "",
                    category=data.get("category") or "", sector=data.get("sector") or "",
@@ -56,13 +91,14 @@ class ReportFilters:
 
 def report_list(actor: Actor, filters: ReportFilters | None = None) -> QuerySet[OpinionReport]:
     f = filters or ReportFilters()
-    qs = scoped(actor, OpinionReport).select_related(*LIST_RELATED)
+    qs = visible(actor).select_related(*LIST_RELATED)
     if f.status:
         qs = qs.filter(status=f.status)
     if f.category:
         qs = qs.filter(category=f.category)
     if f.sector:
-        qs = qs.filter(sector_id=f.sector) if f.sector.isdigit() else qs.none()
+        sector_id = as_id(f.sector)
+        qs = qs.filter(sector_id=sector_id) if sector_id is not None else qs.none()
     if f.author:
         qs = qs.filter(author_name__contains=f.author)
     if f.level == "own":
@@ -81,7 +117,7 @@ def report_list(actor: Actor, filters: ReportFilters | None = None) -> QuerySet[
 
 
 def my_reports(actor: Actor) -> QuerySet[OpinionReport]:
-    qs = scoped(actor, OpinionReport).select_related(*LIST_RELATED).filter(origin__isnull=True)
+    qs = visible(actor).select_related(*LIST_RELATED).filter(origin__isnull=True)
     mine = Q(submitted_by=actor.user) if actor.user is not None else Q(pk__in=[])
     if actor.member_id:
         mine |= Q(author_member_id=actor.member_id)
@@ -100,13 +136,14 @@ INBOXES: dict[str, Q] = {
 
 
 def inbox(actor: Actor, name: str) -> QuerySet[OpinionReport]:
-    return scoped(actor, OpinionReport).select_related(*LIST_RELATED).filter(
+    return visible(actor).select_related(*LIST_RELATED).filter(
         INBOXES[name]).order_by("submitted_at", "id")
 
 
 def report_for_page(actor: Actor, pk: int) -> OpinionReport:
+    """The report page's fetch: 404 unless the actor may open it (:func:`visible`)."""
     return get_scoped_or_404(
-        actor, OpinionReport.objects.select_related(
+        actor, visible(actor).select_related(
             "committee", "sector", "source_committee", "author_member", "author_body",
             "merged_into", "root", "origin", "submitted_by", "signed_off_by"),
         pk=pk)
@@ -204,7 +241,7 @@ def version_diff(report: OpinionReport, a: int, b: int) -> tuple[OpinionVersion,
 # --- bulletins, quotas ---------------------------------------------------------------
 
 def bulletin_list(actor: Actor) -> QuerySet[Bulletin]:
-    return scoped(actor, Bulletin).annotate(n_reports=Count("items")).order_by("-year",
+    return visible_bulletins(actor).annotate(n_reports=Count("items")).order_by("-year",
                                                                                 "-number")
 
 
@@ -267,7 +304,7 @@ def correspondent_for_user(user: Any) -> Correspondent | None:
 # --- topics ---------------------------------------------------------------------------
 
 def topic_list(actor: Actor, *, status: str = "", q: str = "") -> QuerySet[Topic]:
-    qs = scoped(actor, Topic).select_related("merged_into")
+    qs = visible_topics(actor).select_related("merged_into")
     if status:
         qs = qs.filter(status=status)
     if q:

@@ -8,14 +8,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from xieshang.core import audit, clock, policy, uploads
+from xieshang.core import audit, clock, counters, policy, uploads
 from xieshang.core.models import Committee, Role, User
 from xieshang.core.notifications import notify_on_commit
 from xieshang.core.permissions import Actor, require
@@ -283,8 +282,7 @@ def bulletin_create(
 
 @transaction.atomic
 def bulletin_delete(*, actor: Actor, bulletin: Bulletin) -> None:
-    require(permissions.can_manage_bulletins(actor) and actor.committee is not None
-            and bulletin.committee_id == actor.committee.pk)
+    require(permissions.can_manage_bulletins(actor) and actor.acts_in(bulletin))
     if bulletin.status != Bulletin.Status.DRAFT:
         raise ValidationError(_("A published bulletin cannot be deleted."))
     audit.record(actor, "bulletin.delete", bulletin, before=audit.snapshot(bulletin))
@@ -295,8 +293,7 @@ def bulletin_delete(*, actor: Actor, bulletin: Bulletin) -> None:
 @transaction.atomic
 def bulletin_publish(*, actor: Actor, bulletin: Bulletin) -> Bulletin:
     """Publish: each report becomes published and is recorded as adopted at this level."""
-    require(permissions.can_manage_bulletins(actor) and actor.committee is not None
-            and bulletin.committee_id == actor.committee.pk)
+    require(permissions.can_manage_bulletins(actor) and actor.acts_in(bulletin))
     locked = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if locked.status != Bulletin.Status.DRAFT:
         raise ValidationError(_("This bulletin has already been published."))
@@ -317,8 +314,7 @@ def bulletin_publish(*, actor: Actor, bulletin: Bulletin) -> Bulletin:
 @transaction.atomic
 def bulletin_send(*, actor: Actor, bulletin: Bulletin) -> Bulletin:
     """Send a published bulletin to the configured recipients and the committee's leaders."""
-    require(permissions.can_manage_bulletins(actor) and actor.committee is not None
-            and bulletin.committee_id == actor.committee.pk)
+    require(permissions.can_manage_bulletins(actor) and actor.acts_in(bulletin))
     if bulletin.status != Bulletin.Status.PUBLISHED:
         raise ValidationError(_("Publish the bulletin before sending it."))
     users = [r.user for r in BulletinRecipient.objects.filter(
@@ -370,8 +366,7 @@ def correspondent_create(*, actor: Actor, user: User, name: str,
 @transaction.atomic
 def correspondent_set_active(*, actor: Actor, correspondent: Correspondent,
                              active: bool) -> Correspondent:
-    require(permissions.can_manage_correspondents(actor) and actor.committee is not None
-            and correspondent.committee_id == actor.committee.pk)
+    require(permissions.can_manage_correspondents(actor) and actor.acts_in(correspondent))
     before = audit.snapshot(correspondent, ["is_active"])
     correspondent.is_active = active
     correspondent.save(update_fields=["is_active"])
@@ -390,8 +385,8 @@ def new_tracking_code() -> str:
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
 
 
-def _rate_key(ip: str | None) -> str:
-    return f"opinions:topics:{ip or 'unknown'}"
+def _rate_key(committee: Committee, ip: str | None) -> str:
+    return f"opinions:topics:{committee.pk}:{ip or 'unknown'}"
 
 
 @transaction.atomic
@@ -401,9 +396,8 @@ def topic_raise(
 ) -> Topic:
     """A resident raises a topic on the public page (no login; limited per address)."""
     limit = int(policy.get(committee, TOPICS_PER_IP_HOUR))
-    key = _rate_key(ip)
-    cache.add(key, 0, timeout=3600)
-    if int(cache.get(key) or 0) >= limit:
+    key = _rate_key(committee, ip)
+    if counters.get(key) >= limit:
         raise ValidationError(_("Too many topics from your network in the last hour; please try "
                                 "again later."), code="rate_limited")
     values = {"title": title.strip(), "description": description.strip(), "name": name.strip(),
@@ -421,10 +415,11 @@ def topic_raise(
         errors["phone"] = _("Enter a phone number we can reach you at.")
     if errors:
         raise ValidationError(errors)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
+    # Counted in the database, shared by every worker process, in this transaction (a topic
+    # that is not saved is not counted); the row lock makes two requests at once wait.
+    if counters.add(key, seconds=3600) > limit:
+        raise ValidationError(_("Too many topics from your network in the last hour; please try "
+                                "again later."), code="rate_limited")
     code = new_tracking_code()
     while Topic.objects.filter(tracking_code=code).exists():  # pragma: no cover - 2**-60
         code = new_tracking_code()

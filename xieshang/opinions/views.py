@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core import workflow_views
 from xieshang.core.files import DOCX, PDF, download, send_file, xlsx_response
 from xieshang.core.forms import error_text, form_errors
-from xieshang.core.http import XRequest
+from xieshang.core.http import XRequest, query_int
 from xieshang.core.models import Committee, User
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404, scoped
@@ -138,10 +138,7 @@ def inbox(request: XRequest, name: str) -> HttpResponse:
 
 
 def _report_or_404(actor: Actor, pk: int) -> OpinionReport:
-    report = selectors.report_for_page(actor, pk)
-    if not permissions.can_view(actor, report):
-        raise Http404(_("Not found."))
-    return report
+    return selectors.report_for_page(actor, pk)
 
 
 @login_required
@@ -212,9 +209,8 @@ def report_attach(request: XRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment_download(request: XRequest, pk: int) -> FileResponse:
     actor = acting(request)
-    row = get_scoped_or_404(actor, scoped(actor, OpinionAttachment).select_related("report"), pk=pk)
-    if not permissions.can_view(actor, row.report):
-        raise Http404(_("Not found."))
+    row = get_scoped_or_404(actor, scoped(actor, OpinionAttachment).filter(
+        report__in=selectors.visible(actor).values("pk")), pk=pk)
     return send_file(row.file, filename=row.name)
 
 
@@ -250,7 +246,8 @@ def report_diff(request: XRequest, pk: int) -> HttpResponse:
     actor = acting(request)
     report = _report_or_404(actor, pk)
     try:
-        a, b = int(request.GET.get("a", "1")), int(request.GET.get("b", "0"))
+        a = query_int(request.GET, "a", 1, low=1, high=100_000)
+        b = query_int(request.GET, "b", 0, low=0, high=100_000)
         if b == 0:
             b = report.versions.count()
         va, vb, segments = selectors.version_diff(report, a, b)
@@ -300,7 +297,7 @@ def bulletin_detail(request: XRequest, pk: int) -> HttpResponse:
     actor = acting(request)
     if not permissions.can_view_bulletins(actor):
         raise PermissionDenied
-    bulletin = get_scoped_or_404(actor, Bulletin, pk=pk)
+    bulletin = get_scoped_or_404(actor, selectors.visible_bulletins(actor), pk=pk)
     return render(request, "opinions/bulletin_detail.html", {
         "bulletin": bulletin, "reports": selectors.bulletin_reports(bulletin),
         "can_manage": permissions.can_manage_bulletins(actor),
@@ -332,7 +329,8 @@ def bulletin_file(request: XRequest, pk: int, fmt: str) -> HttpResponse:
     actor = acting(request)
     if not permissions.can_view_bulletins(actor):
         raise PermissionDenied
-    bulletin = get_scoped_or_404(actor, scoped(actor, Bulletin).select_related("committee"), pk=pk)
+    bulletin = get_scoped_or_404(actor, selectors.visible_bulletins(actor).select_related(
+        "committee"), pk=pk)
     reports = selectors.bulletin_reports(bulletin)
     name = f"社情民意{bulletin.year}年第{bulletin.number}期"
     if fmt == "pdf":
@@ -347,10 +345,7 @@ def quota(request: XRequest) -> HttpResponse:
     actor = acting(request)
     if not permissions.can_view_quota(actor):
         raise PermissionDenied
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = 0
+    year = query_int(request.GET, "year", 0, low=2000, high=2100)
     rows = selectors.quota_progress(actor, year or None)
     return render(request, "opinions/quota.html", {
         "rows": rows, "year": year or None, "met": sum(1 for r in rows if r.met)})
@@ -425,7 +420,8 @@ def topic_act(request: XRequest, pk: int, action: str) -> HttpResponse:
 def _topic_or_404(actor: Actor, pk: int) -> Topic:
     if not permissions.can_screen_topics(actor):
         raise PermissionDenied
-    return get_scoped_or_404(actor, scoped(actor, Topic).select_related("merged_into"), pk=pk)
+    return get_scoped_or_404(actor, selectors.visible_topics(actor).select_related("merged_into"),
+                             pk=pk)
 
 
 # --- topics (public, no login) -------------------------------------------------------

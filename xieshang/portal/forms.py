@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
@@ -59,18 +58,10 @@ class ImageForm(forms.Form):
                           help_text=_("What the picture shows, for readers who cannot see it."))
 
 
-LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
-HOST = re.compile(rf"^(?=.{{1,100}}$){LABEL}(\.{LABEL})*$")
-
-
 class SiteForm(forms.ModelForm):
+    """A committee's site settings, as its editors keep them. The host name a site answers at
+    is set by a platform administrator only (Django admin → 网站), never here."""
+
     class Meta:
         model = Site
-        fields = ["title", "banner_text", "host_name", "contact", "icp_number", "is_public"]
-
-    def clean_host_name(self) -> str:
-        host = (self.cleaned_data.get("host_name") or "").strip().lower().rstrip(".")
-        if host and not HOST.match(host):
-            raise forms.ValidationError(_("Enter a host name such as www.example.gov.cn "
-                                          "(no http:// and no path)."))
-        return host
+        fields = ["title", "banner_text", "contact", "icp_number", "is_public"]

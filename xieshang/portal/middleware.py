@@ -26,6 +26,7 @@ from django.http import (
 from django.http.request import split_domain_port
 
 from xieshang.portal import selectors
+from xieshang.portal.models import normalise_host, platform_hosts
 from xieshang.portal.views import image
 
 IMAGE_PATH = re.compile(r"^/c/(?P<code>[-a-zA-Z0-9_]+)/img/(?P<pk>[0-9]+)/$")
@@ -42,7 +43,10 @@ class SiteHostMiddleware:
                 host, _port = split_domain_port(request.get_host())
             except DisallowedHost:
                 host = ""
-            code = selectors.site_code_for_host(host) if host else None
+            # The platform's own hosts always serve the platform (a committee's site can never
+            # take over its root, whatever a stored host name says).
+            code = (selectors.site_code_for_host(host)
+                    if host and normalise_host(host) not in platform_hosts() else None)
             if code is not None:
                 request.path_info = f"/c/{code}/"
                 request.path = f"{request.META.get('SCRIPT_NAME', '').rstrip('/')}/c/{code}/"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +42,44 @@ class Site(CommitteeOwned):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        self.host_name = normalise_host(self.host_name)
+        problem = host_problem(self.host_name)
+        if problem:
+            raise ValidationError({"host_name": problem})
+
+
+LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+HOST = re.compile(rf"^(?=.{{1,100}}$){LABEL}(\.{LABEL})*$")
+
+
+def normalise_host(host: str) -> str:
+    return (host or "").strip().lower().rstrip(".")
+
+
+def platform_hosts() -> set[str]:
+    """The host names the platform itself answers on (its login, its pages): never a
+    committee site's. ``XIESHANG_PLATFORM_HOSTS``, by default the first ``ALLOWED_HOSTS``
+    entry (the platform's own name comes first there; committees' sites after it), and
+    always the loopback names."""
+    names = list(getattr(settings, "XIESHANG_PLATFORM_HOSTS", None) or settings.ALLOWED_HOSTS[:1])
+    return {normalise_host(h) for h in names if h and h not in ("*", ".")} | {
+        "localhost", "127.0.0.1", "::1", "testserver"}
+
+
+def host_problem(host: str) -> str:
+    """Why ``host`` cannot be a committee site's own host name ("" when it can)."""
+    if not host:
+        return ""
+    if not HOST.match(host):
+        return str(_("Enter a host name such as www.example.gov.cn (no http:// and no path)."))
+    if host.replace(".", "").isdigit() or host in platform_hosts() or any(
+            host == h.lstrip(".") or (h.startswith(".") and host.endswith(h))
+            for h in platform_hosts()):
+        return str(_("This is a host name of the platform itself (or an address): a "
+                     "committee's site cannot take it over."))
+    return ""
 
 
 class Column(CommitteeOwned):
@@ -123,6 +165,10 @@ class Article(CommitteeOwned):
                                       help_text=_("A later time schedules the publication."))
     author = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+")
+    # Who saved the text last: with the author and the submitter, not the one who publishes
+    # (four eyes, ``permissions.can_publish``).
+    edited_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=0)

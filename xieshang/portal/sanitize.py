@@ -15,11 +15,18 @@ ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "width", "height"},
               "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 
 
+# A path on this site: "/" then a path character that cannot start another host. Browsers
+# read "\\" as "/" and drop tabs and newlines, so "/\\evil.example/p.png" or "/\t/evil…" would
+# load from another host: backslashes, whitespace and control characters are never allowed.
+_SAME_SITE_PATH = re.compile(r"^/[A-Za-z0-9._~%!$&'()*+,;=:@-][A-Za-z0-9._~%!$&'()*+,;=:@/?#-]*$")
+
+
 def _local_images_only(tag: str, attribute: str, value: str) -> str | None:
-    """Pictures come from this site: the Content-Security-Policy would block others anyway,
-    and an outside picture tells its host who reads the page."""
+    """Pictures come from this site only (the site's own image paths): the
+    Content-Security-Policy would block others anyway, and an outside picture tells its host
+    who reads the page."""
     if tag == "img" and attribute == "src":
-        return value if value.startswith("/") and not value.startswith("//") else None
+        return value if _SAME_SITE_PATH.match(value) else None
     return value
 
 

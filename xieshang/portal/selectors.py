@@ -24,6 +24,16 @@ def site_for(code: str) -> Site:
     return site
 
 
+def visible(actor: Actor) -> QuerySet[Article]:
+    """Articles the actor may read (the website's article page, the inside search): published
+    ones whose time has come; the members-only ones for those holding a role in the committee.
+    Drafts, scheduled and withdrawn articles are for the editors' pages, which check
+    ``permissions.can_edit`` instead."""
+    if actor.committee is None:
+        return Article.objects.none()
+    return live_articles(actor.committee, members=bool(actor.roles))
+
+
 def live_articles(committee: Committee, *, members: bool) -> QuerySet[Article]:
     """Published articles whose time has come; members-only ones only for members."""
     qs = Article.objects.filter(committee=committee, status=Article.Status.PUBLISHED,
@@ -136,8 +146,9 @@ def search_articles(site: Site, query: str, *, members: bool, limit: int = 50) -
     index = fulltext.engine()
     if index is None:
         return list(articles.filter(Q(title__contains=query) | Q(body__contains=query))[:limit])
+    # The search shows only what ``visible`` gives this reader: public articles to visitors.
     actor = Actor(user=None, committee=site.committee,
                   roles=frozenset({Role.MEMBER}) if members else frozenset())
-    ids = index.search_ids(actor, query, kind="article", limit=limit, public_only=not members)
+    ids = index.search_ids(actor, query, kind="article", limit=limit)
     live = {a.pk: a for a in articles.filter(pk__in=ids)}
     return [live[i] for i in ids if i in live]

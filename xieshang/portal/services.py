@@ -14,9 +14,9 @@ from xieshang.activities.models import LearningMaterial, ReadingRecord
 from xieshang.core import audit, uploads
 from xieshang.core.models import Committee
 from xieshang.core.permissions import Actor, require
-from xieshang.portal import images
-from xieshang.portal.models import Article, Column, Image, Site
-from xieshang.portal.permissions import can_edit
+from xieshang.portal import images, selectors
+from xieshang.portal.models import Article, Column, Image, Site, normalise_host
+from xieshang.portal.permissions import can_edit, is_platform_admin
 from xieshang.portal.sanitize import clean_html, images_in, paragraphs_text
 
 ATTACHMENT_TYPES = frozenset({".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png"})
@@ -46,7 +46,7 @@ DEFAULT_COLUMNS = [("news", "政协新闻", "news"), ("notices", "通知公告",
 
 @transaction.atomic
 def site_ensure(*, actor: Actor, committee: Committee) -> Site:
-    require(actor.system or (can_edit(actor) and actor.committee == committee))
+    require(actor.system or (can_edit(actor) and actor.acts_in(committee)))
     site, created = Site.objects.get_or_create(
         committee=committee, defaults={"title": committee.name,
                                        "contact": committee.contact_address})
@@ -62,9 +62,12 @@ def site_ensure(*, actor: Actor, committee: Committee) -> Site:
 def site_update(*, actor: Actor, site: Site, title: str, banner_text: str = "",
                 host_name: str = "", contact: str = "", icp_number: str = "",
                 is_public: bool = True) -> Site:
-    require(actor.system or (can_edit(actor) and actor.committee is not None
-                             and actor.committee.pk == site.committee_id))
+    require(is_platform_admin(actor) or (can_edit(actor) and actor.acts_in(site)))
     site = Site.objects.select_for_update().get(pk=site.pk)
+    if normalise_host(host_name) != site.host_name:
+        # Which host a site answers at is the platform's business, not the committee's.
+        require(is_platform_admin(actor), _("The host name of a site is set by a platform "
+                                            "administrator."))
     before = audit.snapshot(site)
     site.title, site.banner_text, site.contact = title.strip(), banner_text.strip(), contact
     site.host_name, site.icp_number, site.is_public = host_name, icp_number.strip(), is_public
@@ -72,11 +75,13 @@ def site_update(*, actor: Actor, site: Site, title: str, banner_text: str = "",
     site.save()
     b, a = audit.diff(before, audit.snapshot(site))
     audit.record(actor, "site.update", site, before=b, after=a)
+    transaction.on_commit(lambda: selectors.forget_host(b.get("host_name", ""),
+                                                        site.host_name))
     return site
 
 
 def _may_write(actor: Actor, committee: Committee) -> None:
-    require(actor.system or (can_edit(actor) and actor.committee == committee))
+    require(actor.system or (can_edit(actor) and actor.acts_in(committee)))
 
 
 @transaction.atomic
@@ -128,6 +133,7 @@ def article_save(*, actor: Actor, committee: Committee, column: Column, title: s
     article.body = clean_html(body)
     _check_body_images(article.body)
     article.audience = audience
+    article.edited_by = actor.user
     if publish_at is not None:
         article.publish_at = publish_at
     if attachment is not None:
@@ -164,8 +170,7 @@ def learning_material_sync(*, actor: Actor, article: Article) -> LearningMateria
     published (if it is already due) and when a member first opens it (for one scheduled for
     later): a material never appears before its article does.
     """
-    require(actor.system or (actor.committee is not None
-                             and actor.committee.pk == article.committee_id))
+    require(actor.system or actor.acts_in(article))
     article = (Article.objects.select_for_update(of=("self",)).select_related("column")
                .get(pk=article.pk))
     if not (article.is_learning and article.is_live):

@@ -19,13 +19,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.activities import reading
 from xieshang.activities import services as activities_services
 from xieshang.core import workflow_views
 from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest
 from xieshang.core.permissions import Actor, actor_for, committees_for_user
 from xieshang.core.tenancy import get_scoped_or_404, scoped
-from xieshang.portal import reading, selectors, services, workflow
+from xieshang.portal import selectors, services, workflow
 from xieshang.portal.forms import ArticleForm, ImageForm, SiteForm
 from xieshang.portal.models import Article, Column, Image, Site
 from xieshang.portal.permissions import can_edit
@@ -132,7 +133,7 @@ def article(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         if material is not None:
             record = activities_services.reading_record(actor=member, material=material)
             context["record"], context["minutes"] = record, record.seconds // 60
-            context["reading_token"] = reading.token_for(item.pk, member.member_id)
+            context["reading_token"] = reading.token_for(material.pk, member.member_id)
     return render(request, "portal/article.html", context)
 
 
@@ -154,22 +155,19 @@ def article_reading(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     item = selectors.live_articles(site.committee, members=True).filter(pk=pk).first()
     if item is None or not item.is_learning or item.learning_material is None:
         return done
-    opened = reading.opening(request.POST.get("token", ""), article_id=item.pk,
-                             member_id=member.member_id)
-    if opened is None:
-        return done
     # The script reports the seconds the page was visible; a form sent without it (no
     # JavaScript) claims nothing, and is credited the time since opening.
     claimed: int | None = None
     if "seconds" in request.POST:
         try:
-            claimed = int(request.POST["seconds"])
+            claimed = int(request.POST["seconds"][:12])
         except ValueError:
             claimed = 0
-    seconds = reading.credit(opened, claimed)
-    if seconds or mark:
-        activities_services.reading_record(actor=member, material=item.learning_material,
-                                           seconds=seconds, marked_read=mark)
+    # One service for the website, the learning page and the API: the token's opening is
+    # credited once, and the member's time on a material is capped (activities.reading).
+    activities_services.reading_report(actor=member, material=item.learning_material,
+                                       token=request.POST.get("token", ""), seconds=claimed,
+                                       marked_read=mark)
     return done
 
 
@@ -365,12 +363,10 @@ def site_settings(request: XRequest) -> HttpResponse:
     actor = request.actor
     assert actor.committee is not None
     site = services.site_ensure(actor=actor, committee=actor.committee)
-    old_host = site.host_name
     form = SiteForm(request.POST or None, instance=site)
     if request.method == "POST" and form.is_valid():
-        site = services.site_update(actor=actor, site=site, **{
+        site = services.site_update(actor=actor, site=site, host_name=site.host_name, **{
             name: form.cleaned_data[name] for name in SiteForm.Meta.fields})
-        selectors.forget_host(old_host, site.host_name)
         services.public_pages_changed()
         messages.success(request, _("Saved."))
         return redirect("portal-manage")

@@ -43,7 +43,7 @@ ARTICLE: Lifecycle[Article] = Lifecycle(
     steps=[
         Step("submit", S.DRAFT, S.REVIEW, permissions.can_edit_article,
              gettext_lazy("Submit for review"), input=ArticleNoteIn),
-        Step("publish", S.REVIEW, S.PUBLISHED, permissions.can_review_article,
+        Step("publish", S.REVIEW, S.PUBLISHED, permissions.can_publish,
              pgettext_lazy("website", "Publish"), input=ArticleNoteIn, run=_learning(True)),
         Step("return", S.REVIEW, S.DRAFT, permissions.can_review_article,
              gettext_lazy("Return for changes"), input=ArticleNoteIn),

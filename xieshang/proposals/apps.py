@@ -14,12 +14,20 @@ class ProposalsConfig(AppConfig):
         from xieshang.core import worklist
         from xieshang.core.dictionary import dictionary_changed
         from xieshang.core.navigation import NavItem, register
-        from xieshang.proposals import figures, permissions, policies, selectors, tasks  # noqa: F401
+        from xieshang.proposals import (  # noqa: F401
+            figures,
+            permissions,
+            policies,
+            search_source,
+            selectors,
+            tasks,
+        )
 
         figure_registry.register("proposals", figures.proposals_figures, order=50)
         dictionary_changed.connect(tasks.on_dictionary_changed,
                                    dispatch_uid="xieshang.proposals.dictionary")
 
+        search_source.register_source()
         register(NavItem(_("Proposals"), "proposals-home", permissions.can_use_proposals,
                          order=20, icon="file"))
         for wl in selectors.WORKLISTS.values():

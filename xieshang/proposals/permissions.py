@@ -13,17 +13,13 @@ STAFF = (Role.STAFF_PROPOSAL,)
 A = Assignment.State
 
 
-def _same_committee(actor: Actor, proposal: Proposal) -> bool:
-    return actor.committee is not None and proposal.committee_id == actor.committee.pk
-
-
 def is_staff(actor: Actor) -> bool:
     """The proposal office (提案委): review, file, assign, check replies."""
     return actor.has(*STAFF)
 
 
 def is_proposer(actor: Actor, proposal: Proposal) -> bool:
-    if not _same_committee(actor, proposal):
+    if not actor.acts_in(proposal):
         return False
     if actor.member_id is not None and proposal.proposer_id == actor.member_id:
         return actor.has(Role.MEMBER)
@@ -32,12 +28,12 @@ def is_proposer(actor: Actor, proposal: Proposal) -> bool:
 
 
 def is_co_proposer(actor: Actor, proposal: Proposal) -> bool:
-    return (actor.member_id is not None and _same_committee(actor, proposal)
+    return (actor.member_id is not None and actor.acts_in(proposal)
             and proposal.co_proposers.filter(member_id=actor.member_id or 0).exists())
 
 
 def _my_assignments(actor: Actor, proposal: Proposal) -> list[Assignment]:
-    if not actor.unit_ids or not actor.is_unit or not _same_committee(actor, proposal):
+    if not actor.unit_ids or not actor.is_unit or not actor.acts_in(proposal):
         return []
     return [a for a in proposal.assignments.all() if a.unit_id in actor.unit_ids]
 
@@ -89,7 +85,7 @@ def raters(proposal: Proposal) -> list[tuple[int | None, int | None]]:
 
 
 def rater_key(actor: Actor, proposal: Proposal) -> tuple[int | None, int | None] | None:
-    if not _same_committee(actor, proposal):
+    if not actor.acts_in(proposal):
         return None
     for member_id, body_id in raters(proposal):
         if member_id is not None and member_id == actor.member_id and actor.has(Role.MEMBER):
@@ -111,11 +107,11 @@ def rater(actor: Actor, proposal: Proposal) -> bool:
 
 def key_marker(actor: Actor, proposal: Proposal) -> bool:
     """The chair meeting's decision is recorded by a leader or the proposal office."""
-    return _same_committee(actor, proposal) and actor.has(Role.LEADER, *STAFF)
+    return actor.acts_in(proposal) and actor.has(Role.LEADER, *STAFF)
 
 
 def staff_rule(actor: Actor, proposal: Proposal) -> bool:
-    return (actor.system or _same_committee(actor, proposal)) and is_staff(actor)
+    return (actor.system or actor.acts_in(proposal)) and is_staff(actor)
 
 
 def proposer_rule(actor: Actor, proposal: Proposal) -> bool:
@@ -156,22 +152,6 @@ def can_view_all(actor: Actor) -> bool:
     return actor.committee is not None and actor.has(Role.LEADER, Role.ADMIN, *STAFF)
 
 
-def can_view(actor: Actor, proposal: Proposal) -> bool:
-    if not _same_committee(actor, proposal):
-        return False
-    if can_view_all(actor) and proposal.status != Status.DRAFT:
-        return True
-    mine = actor.user is not None and proposal.created_by_id == actor.user.pk
-    if is_proposer(actor, proposal) or mine:
-        return True
-    if proposal.status == Status.DRAFT:
-        return False
-    if is_co_proposer(actor, proposal) or _my_assignments(actor, proposal):
-        return True
-    # Members read every filed proposal of their committee (not drafts or rejected ones).
-    return actor.has(Role.MEMBER) and proposal.status in PUBLIC_INSIDE
-
-
 def can_edit_draft(actor: Actor, proposal: Proposal) -> bool:
     return proposal.status in (Status.DRAFT, Status.RETURNED) and is_proposer(actor, proposal)
 
@@ -186,7 +166,7 @@ def can_cosign(actor: Actor, proposal: Proposal) -> bool:
 
 
 def can_supervise(actor: Actor, proposal: Proposal) -> bool:
-    if not proposal.is_key or not _same_committee(actor, proposal):
+    if not proposal.is_key or not actor.acts_in(proposal):
         return False
     if actor.user is not None and proposal.key_leader_id == actor.user.pk:
         return True

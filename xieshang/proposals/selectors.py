@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.core import clock, fulltext
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.dictionary import dictionary_for
+from xieshang.core.http import as_id
 from xieshang.core.models import Committee, Role
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404, scoped
@@ -27,6 +28,7 @@ from xieshang.proposals.models import (
     Assignment,
     Feedback,
     Proposal,
+    ProposalCoProposer,
     Reply,
     Status,
 )
@@ -46,26 +48,52 @@ def with_related(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
 
 
 def visible(actor: Actor) -> QuerySet[Proposal]:
-    """Every proposal the actor may open (see permissions.can_view)."""
+    """Every proposal the actor may open: the one definition that the proposal page, the API,
+    the lists and exports, the documents and the search all fetch through.
+
+    The proposal office, leaders and admins read every proposal that is not a draft; everyone
+    reads what they wrote or proposed (drafts included); members read every proposal filed in
+    their committee and those they co-sign; a handling unit reads the proposals assigned to it.
+    """
     qs = scoped(actor, Proposal)
     if actor.committee is None:
         return qs.none()
-    if permissions.can_view_all(actor):
-        own = Q(created_by=actor.user) if actor.user is not None else Q(pk__in=[])
-        return qs.filter(~Q(status=S.DRAFT) | own)
+    not_draft = ~Q(status=S.DRAFT)
     cond = Q(pk__in=[])
+    if permissions.can_view_all(actor):
+        cond |= not_draft
     if actor.user is not None:
         cond |= Q(created_by=actor.user)
     if actor.member_id is not None and actor.has(Role.MEMBER):
         cond |= Q(proposer_id=actor.member_id)
-        cond |= ~Q(status=S.DRAFT) & Q(co_proposers__member_id=actor.member_id)
+        cond |= not_draft & Q(pk__in=ProposalCoProposer.objects.filter(
+            member_id=actor.member_id).values("proposal_id"))
         cond |= Q(status__in=permissions.PUBLIC_INSIDE)
     if actor.body_ids and actor.has(Role.COLLECTIVE):
         cond |= Q(body_proposer_id__in=actor.body_ids)
     if actor.unit_ids and actor.is_unit:
-        cond |= Q(pk__in=Assignment.objects.filter(unit_id__in=actor.unit_ids)
-                  .values("proposal_id"))
-    return qs.filter(pk__in=qs.filter(cond).values("pk"))
+        cond |= not_draft & Q(pk__in=Assignment.objects.filter(unit_id__in=actor.unit_ids)
+                              .values("proposal_id"))
+    return qs.filter(cond)
+
+
+def can_view(actor: Actor, proposal: Proposal) -> bool:
+    """Membership of :func:`visible` (for templates and services that hold a proposal)."""
+    return visible(actor).filter(pk=proposal.pk).exists()
+
+
+def visible_replies(actor: Actor) -> QuerySet[Reply]:
+    """Reply letters the actor may read: those of the proposals they may open, once sent; all
+    of them for the proposal office, leaders and admins; and every reply of their own unit.
+    A reply still with the unit leader or the office is not the proposer's (or anyone
+    else's) to read."""
+    qs = scoped(actor, Reply).filter(proposal__in=visible(actor).values("pk"))
+    if permissions.can_view_all(actor):
+        return qs
+    cond = Q(state=Reply.State.SENT)
+    if actor.unit_ids and actor.is_unit:
+        cond |= Q(assignment__unit_id__in=actor.unit_ids)
+    return qs.filter(cond)
 
 
 def _mine_units(actor: Actor, **filters: Any) -> Q:
@@ -229,7 +257,7 @@ FILTERS = ("session", "category", "status", "unit", "proposer", "sector", "resul
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value.isdigit() else None
+    return as_id(value)
 
 
 def _text_filter(qs: QuerySet[Proposal], q: str, committee_id: int | None
@@ -284,28 +312,33 @@ def apply_filters(qs: QuerySet[Proposal], params: dict[str, str], *,
 
 
 def proposal_list(actor: Actor, worklist: str | None, params: dict[str, str]) -> QuerySet[Proposal]:
+    """A list page, its export and the API list: a worklist (or every proposal), always within
+    what the actor may open."""
+    base = visible(actor)
     if worklist and worklist in WORKLISTS:
-        base = WORKLISTS[worklist].query(actor)
-    else:
-        base = visible(actor)
+        base = base.filter(pk__in=WORKLISTS[worklist].query(actor).values("pk"))
     committee_id = actor.committee.pk if actor.committee else None
     return with_related(apply_filters(base, params, committee_id=committee_id)).order_by(
         "-session__start_date", "serial_number", "-created_at", "-id")
 
 
 def proposal_detail(actor: Actor, pk: int) -> Proposal:
-    qs = scoped(actor, Proposal).select_related(  # type: ignore[type-var]
+    """The proposal page's fetch: 404 unless the actor may open it (:func:`visible`)."""
+    qs = visible(actor).select_related(
         "session__term", "category", "proposer__sector", "body_proposer", "merged_into",
         "key_leader", "committee",
-    ).prefetch_related(
+    ).prefetch_related(  # type: ignore[type-var]
         Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
         "co_proposers__member", "attachments", "suggested_units",
-        Prefetch("replies", queryset=Reply.objects.select_related("assignment__unit")),
         Prefetch("feedback", queryset=Feedback.objects.select_related("member", "body")),
         Prefetch("merged", queryset=Proposal.objects.select_related("proposer", "body_proposer")),
         "events", "contacts", "supervision",
     )
     return get_scoped_or_404(actor, qs, pk=pk)
+
+
+def replies_for_page(actor: Actor, proposal: Proposal) -> QuerySet[Reply]:
+    return visible_replies(actor).filter(proposal=proposal).select_related("assignment__unit")
 
 
 # --- similarity (replaceable) -----------------------------------------------------------------

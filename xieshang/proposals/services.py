@@ -370,10 +370,10 @@ def excellent_nominate(*, actor: Actor, year: int, proposal: Proposal | None = N
     assert actor.committee is not None
     if (proposal is None) == (unit is None):
         raise ValidationError(_("Nominate either a proposal or a unit."))
-    if proposal is not None and (proposal.committee_id != actor.committee.pk
+    if proposal is not None and (not actor.acts_in(proposal)
                                  or proposal.status not in (S.REPLIED, S.CLOSED)):
         raise ValidationError({"proposal": _("Only answered proposals can be nominated.")})
-    if unit is not None and unit.committee_id != actor.committee.pk:
+    if unit is not None and not actor.acts_in(unit):
         raise ValidationError({"unit": _("No such record in this committee.")})
     kind = ExcellentNomination.Kind.PROPOSAL if proposal else ExcellentNomination.Kind.UNIT
     if ExcellentNomination.objects.filter(committee=actor.committee, year=year, proposal=proposal,
@@ -390,8 +390,7 @@ def excellent_nominate(*, actor: Actor, year: int, proposal: Proposal | None = N
 def excellent_decide(*, actor: Actor, nomination: ExcellentNomination,
                      selected: bool) -> ExcellentNomination:
     """The final list: selected proposals get the "excellent" flag."""
-    require(permissions.can_manage_excellent(actor)
-            and actor.committee is not None and nomination.committee_id == actor.committee.pk)
+    require(permissions.can_manage_excellent(actor) and actor.acts_in(nomination))
     before = audit.snapshot(nomination, ["selected"])
     nomination.selected, nomination.decided_at = selected, clock.now()
     nomination.save(update_fields=["selected", "decided_at"])

@@ -154,10 +154,8 @@ def attachment_download(request: XRequest, pk: int, att: int) -> FileResponse:
 
 
 def _viewable(request: XRequest, pk: int) -> Proposal:
-    proposal = selectors.proposal_detail(request.actor, pk)
-    if not permissions.can_view(request.actor, proposal):
-        raise PermissionDenied
-    return proposal
+    """The fetch is the check: 404 unless the proposal is in ``selectors.visible``."""
+    return selectors.proposal_detail(request.actor, pk)
 
 
 SIMILAR_TEXT_LIMIT = 3000  # characters of title + text compared; the rest adds little
@@ -201,6 +199,7 @@ def proposal_detail(request: XRequest, pk: int) -> HttpResponse:
         routing_suggestions = routing.suggest_units(proposal)
     return render(request, "proposals/detail.html", {
         "p": proposal, "offers": PROPOSAL.offers(actor, proposal),
+        "replies": selectors.replies_for_page(actor, proposal),
         "assignments": list(proposal.assignments.all()), "similar": similar,
         "similar_pending": similar_pending, "routing_suggestions": routing_suggestions,
         "class_labels": policies.class_labels(committee),
@@ -271,7 +270,7 @@ def document(request: XRequest, pk: int, kind: str, sub: int | None = None) -> H
             raise PermissionDenied
         return _docx(documents.assignment_notice(a), "notice")
     if kind == "reply":
-        r = get_object_or_404(proposal.replies.all(), pk=sub)
+        r = get_object_or_404(selectors.replies_for_page(actor, proposal), pk=sub)
         return _docx(documents.reply_letter(r), "reply")
     raise Http404
 

@@ -22,6 +22,7 @@ from xieshang.core import clock
 from xieshang.core.calendar import Deadline, WorkCalendar
 from xieshang.core.models import Committee, Role, RoleAssignment, Session, User
 from xieshang.core.permissions import Actor
+from xieshang.core.selectors import users_with_role
 from xieshang.core.tenancy import scoped
 from xieshang.core.workflow import (
     STAY,
@@ -89,9 +90,7 @@ def unit_users(unit_ids: Iterable[int], roles: Sequence[str] = (Role.UNIT_CLERK,
 
 
 def staff_users(committee: Committee) -> list[User]:
-    return list(User.objects.filter(
-        roles__committee=committee, roles__role=Role.STAFF_PROPOSAL, roles__is_active=True,
-        is_active=True).distinct())
+    return list(users_with_role(committee, Role.STAFF_PROPOSAL))
 
 
 def proposer_users(proposal: Proposal) -> list[User]:

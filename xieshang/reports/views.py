@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +15,7 @@ from django.utils.translation import get_language, gettext_lazy
 from xieshang.core import clock
 from xieshang.core.figures import Figure, Scope, compute
 from xieshang.core.files import xlsx_response
-from xieshang.core.http import XRequest
+from xieshang.core.http import XRequest, query_date
 from xieshang.core.models import Term
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import HandlingUnit
@@ -38,10 +37,9 @@ def _scope(request: XRequest) -> tuple[Scope, list[Term]]:
     if chosen is not None:
         start, end = chosen.start_date, min(chosen.end_date or today, today)
     else:
-        with contextlib.suppress(ValueError):  # a bad date keeps the default
-            start = dt.date.fromisoformat(request.GET.get("from", ""))
-        with contextlib.suppress(ValueError):
-            end = dt.date.fromisoformat(request.GET.get("to", ""))
+        # A bad or far-off date keeps the default.
+        start = query_date(request.GET, "from") or start
+        end = query_date(request.GET, "to") or end
     if end < start:
         start, end = end, start
     return Scope(

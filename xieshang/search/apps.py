@@ -13,12 +13,12 @@ class SearchConfig(AppConfig):
         from xieshang.core import dictionary as core_dictionary
         from xieshang.core import fulltext
         from xieshang.core.navigation import NavItem, register
-        from xieshang.search import dictionary, index, matching, permissions, sources
+        from xieshang.search import dictionary, index, matching, permissions
 
-        # What the apps below search read through core (they never import search).
+        # What the apps below search read through core (they never import search); the kinds of
+        # records are registered by their own apps (xieshang.core.searchable).
         core_dictionary.use_source(dictionary.SOURCE)
         fulltext.use_engine(matching.ENGINE)
-        sources.register_all()
         index.connect_signals()
         register(NavItem(_("Search"), "search", lambda a: a.committee is not None, order=95))
         register(NavItem(_("Committee dictionary"), "search-dictionary",

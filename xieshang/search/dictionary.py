@@ -98,8 +98,7 @@ def term_add(*, actor: Actor, word: str, part_of_speech: str = "", weight: int =
 
 
 def term_remove(*, actor: Actor, term: DictionaryTerm) -> None:
-    require(permissions.can_edit_dictionary(actor) and actor.committee is not None
-            and term.committee_id == actor.committee.pk)
+    require(permissions.can_edit_dictionary(actor) and actor.acts_in(term))
     with transaction.atomic():
         audit.record(actor, "dictionary.remove", term, before=audit.snapshot(term))
         term.delete()

@@ -1,17 +1,14 @@
-"""Keeping the index current: apps register how a record becomes a document.
-
-    from xieshang.search.index import Document, register
-    register("proposal", Proposal, lambda p: Document(title=..., body=..., ...))
+"""Keeping the index current for the kinds the apps register (``xieshang.core.searchable``).
 
 A save or delete of a registered model (re)indexes it after the transaction commits, through a
-background task; ``xieshang text reindex`` rebuilds everything.
+background task; ``xieshang text reindex`` rebuilds everything. Who may see an entry is not
+stored here: the search asks the kind's ``visible(actor)`` selector (``search.query``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -21,39 +18,12 @@ from django.tasks import task
 from django.utils import timezone
 
 from xieshang.core import clock
+from xieshang.core.searchable import SOURCES, Document, Source, source_for
 from xieshang.search.models import SearchEntry
 from xieshang.textmining.tokens import bigrams, unigrams
 
-
-@dataclass
-class Document:
-    title: str
-    body: str = ""
-    url: str = ""
-    date: dt.datetime | dt.date | None = None
-    facets: dict[str, Any] = field(default_factory=dict)
-    visibility: str = SearchEntry.Visibility.COMMITTEE
-    owner_ids: Iterable[int] = ()
-
-
-@dataclass
-class Source:
-    kind: str
-    model: type[models.Model]
-    to_document: Callable[[Any], Document | None]  # None: not searchable (e.g. a draft)
-    queryset: Callable[[], models.QuerySet[Any]] | None = None
-
-
-SOURCES: dict[str, Source] = {}
-
-
-def register(kind: str, model: type[models.Model], to_document: Callable[[Any], Document | None],
-             queryset: Callable[[], models.QuerySet[Any]] | None = None) -> None:
-    SOURCES[kind] = Source(kind, model, to_document, queryset)
-
-
-def _kind_of(model: type[models.Model]) -> Source | None:
-    return next((s for s in SOURCES.values() if s.model is model), None)
+__all__ = ["SOURCES", "Document", "Source", "connect_signals", "entry_fields", "index_object",
+           "index_task", "kind_token", "reindex"]
 
 
 def _as_datetime(value: dt.datetime | dt.date | None) -> dt.datetime:
@@ -70,14 +40,11 @@ def kind_token(kind: str) -> str:
 
 def entry_fields(obj: Any, doc: Document, kind: str) -> dict[str, Any]:
     text = f"{doc.title}\n{doc.body}"
-    owners = " ".join(str(i) for i in sorted(set(doc.owner_ids)))
-    scope = " ".join([f"c{obj.committee_id}", kind_token(kind), f"v{doc.visibility}",
-                      *(f"o{i}" for i in sorted(set(doc.owner_ids)))])
     return {
         "committee_id": obj.committee_id, "title": doc.title[:300], "body": doc.body,
         "url": doc.url[:300], "date": _as_datetime(doc.date), "facets": doc.facets,
-        "visibility": doc.visibility, "owner_ids": f" {owners} " if owners else "",
-        "bi": bigrams(text), "uni": unigrams(text), "scope": scope,
+        "bi": bigrams(text), "uni": unigrams(text),
+        "scope": f"c{obj.committee_id} {kind_token(kind)}",
     }
 
 
@@ -95,8 +62,7 @@ def index_task(kind: str, object_id: str) -> str:
     source = SOURCES.get(kind)
     if source is None:
         return "unknown kind"
-    manager = source.queryset() if source.queryset else source.model._default_manager.all()
-    obj = manager.filter(pk=object_id).first()
+    obj = source.rows().filter(pk=object_id).first()
     if obj is None:
         SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
         return "removed"
@@ -105,13 +71,13 @@ def index_task(kind: str, object_id: str) -> str:
 
 
 def _on_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    source = _kind_of(sender)
+    source = source_for(sender)
     if source is not None and not kwargs.get("raw"):
         transaction.on_commit(partial(index_task.enqueue, source.kind, str(instance.pk)))
 
 
 def _on_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    source = _kind_of(sender)
+    source = source_for(sender)
     if source is not None:
         SearchEntry.objects.filter(kind=source.kind, object_id=str(instance.pk)).delete()
 
@@ -128,9 +94,8 @@ def reindex(kinds: Iterable[str] | None = None, batch: int = 1000) -> dict[str, 
         source = SOURCES[kind]
         with transaction.atomic():
             SearchEntry.objects.filter(kind=kind).delete()
-            manager = source.queryset() if source.queryset else source.model._default_manager.all()
             rows: list[SearchEntry] = []
-            for obj in manager.iterator(chunk_size=batch):
+            for obj in source.rows().iterator(chunk_size=batch):
                 doc = source.to_document(obj)
                 if doc is None:
                     continue

@@ -94,9 +94,8 @@ class IndexEngine:
     def pending_ids(self, kind: str) -> list[int] | None:
         return pending_ids(kind)
 
-    def search_ids(self, actor: Actor, query: str, *, kind: str, limit: int,
-                   public_only: bool) -> list[int]:
-        hits = search(actor, query, kind=kind, limit=limit, public_only=public_only).hits
+    def search_ids(self, actor: Actor, query: str, *, kind: str, limit: int) -> list[int]:
+        hits = search(actor, query, kind=kind, limit=limit).hits
         return [int(h.entry.object_id) for h in hits]
 
 

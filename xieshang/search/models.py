@@ -15,10 +15,7 @@ from xieshang.core.owned import CommitteeOwned
 
 
 class SearchEntry(CommitteeOwned):
-    class Visibility(models.TextChoices):
-        PUBLIC = "public", _("Public")
-        COMMITTEE = "committee", _("Everyone in the committee")
-        STAFF = "staff", _("Office staff and leaders")
+    """Who may see an entry is not stored: the search asks the kind's ``visible(actor)``."""
 
     kind = models.CharField(_("kind"), max_length=32, db_index=True)
     object_id = models.CharField(max_length=64)
@@ -27,13 +24,10 @@ class SearchEntry(CommitteeOwned):
     url = models.CharField(max_length=300, blank=True)
     date = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
     facets = models.JSONField(default=dict, blank=True)
-    visibility = models.CharField(max_length=16, choices=Visibility.choices,
-                                  default=Visibility.COMMITTEE)
-    # " 12 34 " — users who may see a non-public, non-committee entry besides staff.
-    owner_ids = models.CharField(max_length=500, blank=True, default="")
     bi = models.TextField(blank=True)
     uni = models.TextField(blank=True)
-    # "c12 kproposal vcommittee o34 o56": committee, kind, visibility and owners as tokens.
+    # "c12 kproposal": committee and kind as tokens (entries written before 0006 may also hold
+    # the retired visibility and owner tokens, which no query reads).
     scope = models.TextField(blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 

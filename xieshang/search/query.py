@@ -2,7 +2,8 @@
 
 Every query term must match (AND). A term of two or more Chinese characters is a phrase of
 consecutive bigrams; one character is looked up among single characters; Latin words whole.
-Relevance ranks (bm25 / ts_rank), newer records first among equals.
+Relevance ranks (bm25 / ts_rank), newer records first among equals. A match is shown only
+when the user may open its record: each kind's ``visible(actor)`` selector decides (``Gate``).
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
-from xieshang.core.models import Role
 from xieshang.core.permissions import Actor
-from xieshang.core.tenancy import scoped
+from xieshang.core.searchable import SOURCES
 from xieshang.search.index import kind_token
 from xieshang.search.models import SearchEntry
 from xieshang.textmining.tokens import highlight, query_terms
@@ -55,19 +54,46 @@ class Results:
     estimated: bool = False
 
 
-def visible(actor: Actor) -> QuerySet[SearchEntry]:
-    qs = scoped(actor, SearchEntry)
-    if actor.is_staff or actor.has(Role.LEADER, Role.ADMIN):
-        return qs
-    uid = actor.user.pk if actor.user else 0
-    return qs.filter(
-        Q(visibility__in=[SearchEntry.Visibility.PUBLIC, SearchEntry.Visibility.COMMITTEE])
-        | Q(owner_ids__contains=f" {uid} ")
-    )
+class Gate:
+    """Which index entries the actor may see. Nothing is decided here: each kind's source
+    (``xieshang.core.searchable``) gives the app's ``visible(actor)`` selector, the same
+    queryset its pages and API fetch through, and an entry is kept only when its record is
+    in it. A kind nobody registered is seen by nobody. Answers are remembered per search, so
+    widening a window does not ask twice."""
 
+    # Above this many ids of one kind, read the visible ids whole instead of in chunks.
+    WHOLE = 5000
+    CHUNK = 500
 
-def _is_privileged(actor: Actor) -> bool:
-    return actor.is_staff or actor.has(Role.LEADER, Role.ADMIN)
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        self.known: dict[tuple[str, str], bool] = {}
+
+    def keep(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """The rows (…, kind at [1], …, object id last) whose record the actor may open."""
+        todo: dict[str, set[str]] = {}
+        for row in rows:
+            key = (str(row[1]), str(row[-1]))
+            if key not in self.known:
+                todo.setdefault(key[0], set()).add(key[1])
+        for kind, ids in todo.items():
+            allowed = self._allowed(kind, sorted(int(i) for i in ids if i.isdigit()))
+            for object_id in ids:
+                self.known[(kind, object_id)] = object_id in allowed
+        return [row for row in rows if self.known[(str(row[1]), str(row[-1]))]]
+
+    def _allowed(self, kind: str, pks: list[int]) -> set[str]:
+        source = SOURCES.get(kind)
+        if source is None or not pks or self.actor.committee is None:
+            return set()
+        visible = source.visible(self.actor)
+        if len(pks) > self.WHOLE:
+            return {str(pk) for pk in visible.values_list("pk", flat=True)}
+        out: set[str] = set()
+        for start in range(0, len(pks), self.CHUNK):
+            out.update(str(pk) for pk in visible.filter(pk__in=pks[start:start + self.CHUNK])
+                       .values_list("pk", flat=True))
+        return out
 
 
 def fts_phrase(column: str, tokens: list[str]) -> str:
@@ -80,15 +106,9 @@ def tsquery_phrase(tokens: list[str]) -> str:
     return " <-> ".join(t.replace("'", "").replace("\\", "") for t in tokens)
 
 
-def _sqlite_match(actor: Actor, terms: list[tuple[str, list[str]]], kind: str,
-                  public_only: bool = False) -> str:
+def _sqlite_match(actor: Actor, terms: list[tuple[str, list[str]]], kind: str) -> str:
     assert actor.committee is not None
     parts = [f"scope : c{actor.committee.id}"]
-    if public_only:
-        parts.append("scope : vpublic")
-    elif not _is_privileged(actor):
-        uid = actor.user.pk if actor.user else 0
-        parts.append(f"(scope : vpublic OR scope : vcommittee OR scope : o{uid})")
     if kind:
         parts.append(f"scope : {kind_token(kind)}")
     for column, tokens in terms:
@@ -97,7 +117,7 @@ def _sqlite_match(actor: Actor, terms: list[tuple[str, list[str]]], kind: str,
 
 
 def _search_sqlite(actor: Actor, terms: list[tuple[str, list[str]]], kind: str, limit: int,
-                   offset: int, public_only: bool = False, exact: bool = False,
+                   offset: int, gate: Gate, exact: bool = False,
                    query: str = "") -> tuple[list[int], dict[str, int], bool]:
     """(page ids, matches by kind, whether the counts are estimates).
 
@@ -106,8 +126,9 @@ def _search_sqlite(actor: Actor, terms: list[tuple[str, list[str]]], kind: str, 
     ranking every match of a common term (tens of thousands) ~300 ms. So, as on PostgreSQL,
     the newest part of the id range is read until RANK_WINDOW matches are seen (FTS5 seeks to
     a rowid bound in each doclist), the counts are scaled from it, and that window is ranked in
-    Python (:func:`_relevance`). Deep pages and ``exact`` use bm25 over every match."""
-    match = _sqlite_match(actor, terms, "", public_only)
+    Python (:func:`_relevance`). Deep pages and ``exact`` use bm25 over every match. Every
+    match passes the ``gate`` (what the actor may open) before it is counted or ranked."""
+    match = _sqlite_match(actor, terms, "")
     with connection.cursor() as cursor:
         if not exact and offset + limit <= RANK_WINDOW:
             cursor.execute(_ID_RANGE)
@@ -115,10 +136,10 @@ def _search_sqlite(actor: Actor, terms: list[tuple[str, list[str]]], kind: str, 
 
             def fetch(start: int) -> list[tuple[Any, ...]]:
                 cursor.execute(
-                    "SELECT e.id, e.kind, e.date FROM search_fts f JOIN search_searchentry e "
-                    "ON e.id = f.rowid WHERE search_fts MATCH %s AND f.rowid >= %s",
-                    [match, start])
-                return cursor.fetchall()
+                    "SELECT e.id, e.kind, e.date, e.object_id FROM search_fts f "
+                    "JOIN search_searchentry e ON e.id = f.rowid "
+                    "WHERE search_fts MATCH %s AND f.rowid >= %s", [match, start])
+                return gate.keep(cursor.fetchall())
 
             rows, part = _newest_window(fetch, low, high, FIRST_SHARE, kind, offset + limit)
             by_kind = _counts_by_kind(rows, part)
@@ -131,19 +152,14 @@ def _search_sqlite(actor: Actor, terms: list[tuple[str, list[str]]], kind: str, 
             pool.sort(key=lambda r: (-_relevance(*texts.get(r[0], ("", "")), needles),
                                      -_as_ts(r[2]), -r[0]))
             return [int(r[0]) for r in pool[offset:offset + limit]], by_kind, part < 1.0
+        # Every match, ranked inside the index; ties broken by date.
         cursor.execute(
-            "SELECT kind, COUNT(*) FROM search_searchentry WHERE id IN "
-            "(SELECT rowid FROM search_fts WHERE search_fts MATCH %s) GROUP BY kind", [match])
-        by_kind = {str(k): int(n) for k, n in cursor.fetchall()}
-        # Rank inside the index, then break ties among the window by date.
-        window = offset + limit + 50
-        cursor.execute("SELECT rowid, rank FROM search_fts WHERE search_fts MATCH %s "
-                       "ORDER BY rank LIMIT %s",
-                       [_sqlite_match(actor, terms, kind, public_only), window])
-        ranked = cursor.fetchall()
-    dates = dict(SearchEntry.objects.filter(id__in=[r[0] for r in ranked])
-                 .values_list("id", "date"))
-    ranked.sort(key=lambda r: (round(r[1], 6), -dates[r[0]].timestamp(), -r[0]))
+            "SELECT f.rowid, e.kind, f.rank, e.date, e.object_id FROM search_fts f "
+            "JOIN search_searchentry e ON e.id = f.rowid WHERE search_fts MATCH %s", [match])
+        ranked = gate.keep(cursor.fetchall())
+    by_kind = _counts_by_kind(ranked, 1.0)
+    ranked = [r for r in ranked if not kind or r[1] == kind]
+    ranked.sort(key=lambda r: (round(r[2], 6), -_as_ts(r[3]), -r[0]))
     return [int(r[0]) for r in ranked[offset:offset + limit]], by_kind, False
 
 
@@ -187,7 +203,7 @@ RANK_WINDOW = 300
 
 
 def _pg_where(actor: Actor, terms: list[tuple[str, list[str]]], kind: str,
-              public_only: bool, *, opaque: bool = False) -> tuple[str, list[int | str], list[str]]:
+              *, opaque: bool = False) -> tuple[str, list[int | str], list[str]]:
     """``opaque``: the tsqueries come from a sub-select, so the planner uses its default
     selectivity instead of a phrase estimate that is orders of magnitude too low (with that,
     it would rather test every row of an id range than AND the range with the GIN index)."""
@@ -196,12 +212,6 @@ def _pg_where(actor: Actor, terms: list[tuple[str, list[str]]], kind: str,
     # bitmap to AND with the GIN one (seconds at a million rows); filter on the heap instead.
     conditions = ["e.committee_id + 0 = %s"]
     params: list[int | str] = [actor.committee.id]
-    if public_only:
-        conditions.append("e.visibility = 'public'")
-    elif not _is_privileged(actor):
-        uid = actor.user.pk if actor.user else 0
-        conditions.append("(e.visibility IN ('public', 'committee') OR e.owner_ids LIKE %s)")
-        params.append(f"% {uid} %")
     tsqueries, ranks = [], []
     by_column: dict[str, list[str]] = {}
     for column, tokens in terms:
@@ -250,26 +260,18 @@ def _pg_estimate(cursor: Any, terms: list[tuple[str, list[str]]]) -> int:
 
 
 def _search_postgres(actor: Actor, terms: list[tuple[str, list[str]]], kind: str, limit: int,
-                     offset: int, public_only: bool = False, exact: bool = False
+                     offset: int, gate: Gate, exact: bool = False
                      ) -> tuple[list[int], dict[str, int], bool]:
-    """(page ids, matches by kind, whether the counts are estimates)."""
-    where, params, (rank_sql, *tsqueries) = _pg_where(actor, terms, "", public_only)
-    kind_sql, kind_params = (" AND e.kind = %s", [kind]) if kind else ("", [])
-    order = f"ORDER BY {rank_sql} DESC, e.date DESC, e.id DESC"
+    """(page ids, matches by kind, whether the counts are estimates); every match passes the
+    ``gate`` (what the actor may open) before it is counted or ranked."""
+    where, params, (rank_sql, *tsqueries) = _pg_where(actor, terms, "")
+    select = f"SELECT e.id, e.kind, {rank_sql} AS r, e.date, e.object_id FROM search_searchentry e "  # noqa: S608
     with connection.cursor() as cursor:
         estimate = 0 if exact else _pg_estimate(cursor, terms)
         if exact or estimate <= EXACT_LIMIT or offset + limit > RANK_WINDOW:
-            cursor.execute(f"SELECT e.kind, COUNT(*) FROM search_searchentry e WHERE {where} "  # noqa: S608
-                           "GROUP BY e.kind", params)
-            by_kind = {str(k): int(n) for k, n in cursor.fetchall()}
-            cursor.execute(
-                f"SELECT e.id FROM search_searchentry e WHERE {where}{kind_sql} {order} "  # noqa: S608
-                "LIMIT %s OFFSET %s",
-                [*params, *kind_params, *tsqueries, int(limit), int(offset)])
-            return [int(r[0]) for r in cursor.fetchall()], by_kind, False
-        opaque_where, opaque_params, _ranks = _pg_where(actor, terms, "", public_only,
-                                                        opaque=True)
-        select = f"SELECT e.id, e.kind, {rank_sql} AS r, e.date FROM search_searchentry e "  # noqa: S608
+            cursor.execute(f"{select}WHERE {where}", [*tsqueries, *params])
+            return _ranked_page(gate.keep(cursor.fetchall()), kind, limit, offset, 1.0)
+        opaque_where, opaque_params, _ranks = _pg_where(actor, terms, "", opaque=True)
         cursor.execute(_ID_RANGE)
         low, high = cursor.fetchone()
         if len(terms) > 1:
@@ -287,7 +289,7 @@ def _search_postgres(actor: Actor, terms: list[tuple[str, list[str]]], kind: str
             if len(found) <= EXACT_LIMIT:
                 cursor.execute(f"{select}WHERE e.id = ANY(%s)",  # noqa: S608
                                [*tsqueries, found])
-                return _ranked_page(cursor.fetchall(), kind, limit, offset, 1.0)
+                return _ranked_page(gate.keep(cursor.fetchall()), kind, limit, offset, 1.0)
             # Rows come in heap order, mostly id order; where updates have moved rows the
             # density is underestimated, which the widening below makes up for.
             span = max(1, (high or 0) - (low or 0) + 1)
@@ -302,7 +304,7 @@ def _search_postgres(actor: Actor, terms: list[tuple[str, list[str]]], kind: str
                 cursor.execute("SET LOCAL enable_indexscan = off")
                 cursor.execute(f"{select}WHERE {opaque_where} AND e.id >= %s",  # noqa: S608
                                [*tsqueries, *opaque_params, start])
-                return cursor.fetchall()
+                return gate.keep(cursor.fetchall())
 
         rows, part = _newest_window(fetch, low, high, 1.5 * RANK_WINDOW / max(estimate, 1),
                                     kind, offset + limit)
@@ -350,28 +352,22 @@ def _ranked_page(rows: list[tuple[Any, ...]], kind: str, limit: int, offset: int
 
 
 def search(actor: Actor, query: str, *, kind: str = "", limit: int = 20, offset: int = 0,
-           public_only: bool = False, exact: bool = False) -> Results:
-    """Search the actor's committee; ``public_only`` for the public website (no login).
+           exact: bool = False) -> Results:
+    """Search the actor's committee: only records the actor may open (each kind's
+    ``visible(actor)``); an empty query finds nothing (it never lists everything).
 
     ``exact``: count every match even where the search would estimate (slow on huge sets)."""
-    qs = visible(actor)
-    if public_only:
-        qs = qs.filter(visibility=SearchEntry.Visibility.PUBLIC)
     terms = [t for t in query_terms(query) if t[1]][:MAX_TERMS]
     if not terms or actor.committee is None:
-        facets = {"kind": {r["kind"]: r["n"] for r in
-                           qs.values("kind").annotate(n=Count("id")).order_by()}}
-        if kind:
-            qs = qs.filter(kind=kind)
-        entries = list(qs.order_by("-date", "-id")[offset:offset + limit])
-        return Results(hits=[_hit(e, "") for e in entries], total=qs.count(), facets=facets)
+        return Results(hits=[], total=0, facets={"kind": {}})
+    gate = Gate(actor)
     estimated = False
     if connection.vendor == "postgresql":
-        page_ids, by_kind, estimated = _search_postgres(actor, terms, kind, limit, offset,
-                                                        public_only, exact)
+        page_ids, by_kind, estimated = _search_postgres(actor, terms, kind, limit, offset, gate,
+                                                        exact)
     else:
-        page_ids, by_kind, estimated = _search_sqlite(actor, terms, kind, limit, offset,
-                                                      public_only, exact, query)
+        page_ids, by_kind, estimated = _search_sqlite(actor, terms, kind, limit, offset, gate,
+                                                      exact, query)
     total = by_kind.get(kind, 0) if kind else sum(by_kind.values())
     by_id = SearchEntry.objects.in_bulk(page_ids)
     hits = [_hit(by_id[i], query) for i in page_ids if i in by_id]

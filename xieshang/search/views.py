@@ -18,6 +18,7 @@ from xieshang.search.query import search
 from xieshang.textmining import segment
 
 PAGE = 20
+MAX_PAGE = 500  # deeper pages are refused by every search engine too; refine the words
 KIND_LABELS = {
     "proposal": _("Proposals"), "reply": _("Replies"), "opinion": _("Public-opinion reports"),
     "activity": _("Activities"), "topic": _("Public topics"), "member": _("Members"),
@@ -33,7 +34,7 @@ def search_page(request: XRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     kind = request.GET.get("kind", "")[:32]
     try:
-        page = max(1, int(request.GET.get("page", "1")))
+        page = min(max(1, int(request.GET.get("page", "1")[:6])), MAX_PAGE)
     except ValueError:
         page = 1
     results = search(actor, query, kind=kind, limit=PAGE, offset=(page - 1) * PAGE)

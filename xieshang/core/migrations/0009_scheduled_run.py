@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_account_security'),
+        ('core', '0008_api_token_expiry'),
     ]
 
     operations = [
