@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from xieshang.core import checks, mfa, signals  # noqa: F401  (registers keys/checks)
+        from xieshang.core import checks, integrity, mfa, signals  # noqa: F401  (registers keys/checks)
         from xieshang.core.navigation import NavItem, register
         from xieshang.core.permissions import can_open_administration
 
