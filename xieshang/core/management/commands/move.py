@@ -48,6 +48,11 @@ class Command(BaseCommand):
         except MoveError as exc:
             self.bar.end()
             raise CommandError(str(exc), returncode=2) from None
+        except KeyboardInterrupt:
+            self.bar.end()
+            raise CommandError("interrupted: what was copied is kept; run the same command "
+                               "again to resume (or with --restart to begin again)",
+                               returncode=2) from None
         self.bar.end()
         self._print(report)
         if not report.ok:
