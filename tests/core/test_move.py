@@ -242,18 +242,27 @@ def sqlite_sequences(path: Path) -> dict[str, int]:
 
 
 def state_rows(url: str) -> int | None:
-    """Rows copied so far by an unfinished move into ``url`` (None: no move there yet)."""
+    """Rows copied so far by an unfinished move into ``url`` (None: no move there now)."""
     sql = "SELECT value FROM xieshang_move_state WHERE name LIKE 'table:%'"
-    try:
-        if url.startswith("sqlite"):
-            path = url.removeprefix("sqlite:///")
-            # Read-only: polling must not create the file before the move does.
-            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+    if url.startswith("sqlite"):
+        path = url.removeprefix("sqlite:///")
+        if not Path(path).exists():
+            return None
+        # Read-only: polling must not create anything the move would find.
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            try:
                 values = [r[0] for r in conn.execute(sql)]
-        else:
+            except sqlite3.OperationalError as exc:
+                if "no such table" not in str(exc):
+                    raise
+                return None
+    else:
+        import psycopg
+
+        try:
             values = [r[0] for r in pg_query(url, sql)]
-    except Exception:  # noqa: BLE001 - not created yet
-        return None
+        except psycopg.errors.UndefinedTable:
+            return None
     return sum(json.loads(v)["rows"] for v in values)
 
 
@@ -263,7 +272,10 @@ def kill_in_the_middle(env: dict[str, str], target: str, *args: str, after_rows:
     try:
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
-            copied = state_rows(target)
+            try:
+                copied = state_rows(target)
+            except sqlite3.OperationalError:  # opened while the move sets the file up
+                copied = None
             if copied is not None and copied >= after_rows:
                 break
             assert proc.poll() is None, f"the move ended before it could be killed:\n" \

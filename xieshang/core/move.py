@@ -438,7 +438,7 @@ class Mover:
     # -- the whole run --
 
     def run(self) -> Report:
-        started = clock.timestamp()
+        started = time.monotonic()
         self._check_source_migrated()
         if self.source_db.vendor == "postgresql":
             # Before anything else, so that a refusal changes nothing.
@@ -471,19 +471,19 @@ class Mover:
                 if fresh:
                     meta = self._begin(source, state, meta)
                 assert meta is not None
-                self.report.seconds["prepare"] = clock.timestamp() - started
+                self.report.seconds["prepare"] = time.monotonic() - started
                 if meta["phase"] == "copy":
-                    t0 = clock.timestamp()
+                    t0 = time.monotonic()
                     self._copy(source, state, meta)
-                    self.report.seconds["copy"] = clock.timestamp() - t0
+                    self.report.seconds["copy"] = time.monotonic() - t0
             if meta["phase"] == "copy":
-                t0 = clock.timestamp()
+                t0 = time.monotonic()
                 self._finish(target, state, meta)
-                self.report.seconds["rebuild"] = clock.timestamp() - t0
-            t0 = clock.timestamp()
+                self.report.seconds["rebuild"] = time.monotonic() - t0
+            t0 = time.monotonic()
             self._copy_media()
             self._check(target, state, meta)
-            self.report.seconds["checks"] = clock.timestamp() - t0
+            self.report.seconds["checks"] = time.monotonic() - t0
         finally:
             close(SOURCE)
         if self.report.ok:
@@ -491,7 +491,7 @@ class Mover:
                 state.drop()
             self._remove_snapshot()
         close(TARGET)
-        self.report.seconds["total"] = clock.timestamp() - started
+        self.report.seconds["total"] = time.monotonic() - started
         return self.report
 
     # -- before the copy --
