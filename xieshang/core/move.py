@@ -19,8 +19,9 @@ source) and copies every row of every model table, as stored, into the target da
   booleans, decimals, JSON, UUIDs); encrypted fields are copied as stored tokens (readable
   with the same ``XIESHANG_FIELD_KEY``), audit rows with their ids and hashes as they are.
 - During the load the target has no foreign keys and no secondary indexes (PostgreSQL: the
-  constraints and indexes are dropped and their definitions kept in the state table; SQLite:
-  foreign keys are off for the connection, secondary indexes and triggers are dropped). After
+  constraints and indexes are dropped and their definitions kept in the state table, triggers
+  of our own are disabled; SQLite: foreign keys are off for the connection, secondary indexes
+  and triggers are dropped). After
   the copy they are recreated from those definitions, which checks every foreign key;
   external-content FTS5 tables are rebuilt from their content; sequences are set to the
   source's high-water marks, so an id once used (and deleted) is never handed out again.
@@ -650,8 +651,9 @@ class Mover:
         return int(last) if called else int(last) - 1
 
     def _unload_structures(self, conn: BaseDatabaseWrapper) -> list[dict[str, str]]:
-        """Drop the target's foreign keys (PostgreSQL), secondary indexes and triggers (SQLite)
-        for the load; return their definitions to recreate them after it."""
+        """Take the target's foreign keys and secondary indexes (PostgreSQL), secondary indexes
+        and triggers (SQLite) off for the load, and turn its own triggers off (PostgreSQL);
+        return what is needed to put them back after it."""
         names = [t.name for t in self.tables]
         saved: list[dict[str, str]] = []
         with conn.cursor() as cursor:
@@ -673,12 +675,24 @@ class Mover:
                     "WHERE c.conindid = i.indexrelid) ORDER BY 1, 2", [names])
                 saved += [{"kind": "index", "table": t, "name": n, "sql": d}
                           for t, n, d in cursor.fetchall()]
+                # Triggers of our own (none today) would rewrite copied rows: off for the load.
+                cursor.execute(
+                    "SELECT DISTINCT cl.relname FROM pg_trigger tg "
+                    "JOIN pg_class cl ON cl.oid = tg.tgrelid WHERE NOT tg.tgisinternal "
+                    "AND cl.relnamespace = current_schema()::regnamespace "
+                    "AND cl.relname = ANY(%s) ORDER BY 1", [names])
+                saved += [{"kind": "triggers", "table": t, "name": t,
+                           "sql": f"ALTER TABLE {_q(conn, t)} ENABLE TRIGGER USER"}
+                          for (t,) in cursor.fetchall()]
                 for item in saved:
+                    table = _q(conn, item["table"])
                     if item["kind"] == "constraint":
-                        cursor.execute(f"ALTER TABLE {_q(conn, item['table'])} "
+                        cursor.execute(f"ALTER TABLE {table} "
                                        f"DROP CONSTRAINT {_q(conn, item['name'])}")
-                    else:
+                    elif item["kind"] == "index":
                         cursor.execute(f"DROP INDEX {_q(conn, item['name'])}")
+                    else:
+                        cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             else:
                 placeholders = ", ".join(["%s"] * len(names))
                 cursor.execute(
@@ -776,7 +790,7 @@ class Mover:
         """Recreate what was taken off for the load, rebuild full-text tables, set sequences."""
         self.say("Rebuilding indexes, foreign keys and full-text tables…")
         with transaction.atomic(using=TARGET), target.cursor() as cursor:
-            for kind in ("index", "trigger", "constraint"):
+            for kind in ("index", "trigger", "constraint", "triggers"):
                 for item in meta["saved"]:
                     if item["kind"] != kind:
                         continue
@@ -881,6 +895,10 @@ class Mover:
                 detail += " (already so in the source)"
             self.report.checks.append(CheckResult(name, ok, detail))
         self.report.checks.append(self._files_check(target))
+        left = self._not_copied()
+        if left:
+            self.report.notes.append(f"tables of the source that are not tables of this "
+                                     f"version's models were not copied: {', '.join(left)}")
         live = self._fingerprint(connections[LIVE])
         changed = sorted(n for n, f in fingerprint.items()
                          if live.get(n, {}).get("rows") != f["rows"]
@@ -890,6 +908,21 @@ class Mover:
             "nothing was written to the source during the move" if not changed else
             f"the source was written to after the move began ({', '.join(changed[:5])}): "
             "stop the web server and the task worker, then run the move again with --restart"))
+
+    def _not_copied(self) -> list[str]:
+        """The source's tables the move leaves behind, besides the engine's own structures."""
+        live = connections[LIVE]
+        names = _table_names(live) - {t.name for t in self.tables}
+        names -= {"django_migrations", STATE}
+        if live.vendor == "sqlite":
+            with live.cursor() as cursor:
+                cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                               "AND sql LIKE 'CREATE VIRTUAL TABLE%%'")
+                virtual = [str(r[0]) for r in cursor.fetchall()]
+            # A full-text table and its shadow tables are rebuilt in the target.
+            names = {n for n in names if not n.startswith("sqlite_")
+                     and not any(n == v or n.startswith(f"{v}_") for v in virtual)}
+        return sorted(names)
 
     def _read_digest(self, t: Table, conn: BaseDatabaseWrapper) -> tuple[int, int]:
         codec = Codec(t, conn)
@@ -949,8 +982,6 @@ class Mover:
         env = dict(os.environ)
         env["DATABASE_URL"] = url
         env.pop("DATABASE_REPLICA_URL", None)
-        if self.media_to is not None:
-            env["XIESHANG_MEDIA_ROOT"] = str(self.media_to)
         return subprocess.run([sys.executable, "-m", "xieshang.cli", *args],  # noqa: S603
                               env=env, capture_output=True, text=True, check=False)
 
