@@ -95,7 +95,7 @@ class _Bar:
 
     def __init__(self, command: BaseCommand, *, enabled: bool) -> None:
         self.command, self.enabled = command, enabled
-        self.started = time.monotonic()
+        self.started = 0.0  # the first batch: the estimate covers the copy only
         self.drawn = False
         self.last_table = ""
 
@@ -106,17 +106,23 @@ class _Bar:
                 self.command.stdout.write(f"  {p.table}: {p.table_rows:,} rows "
                                           f"({p.rows:,} of {p.total:,})")
             return
+        if not self.started:
+            self.started = time.monotonic()
         share = p.rows / p.total if p.total else 1.0
         elapsed = time.monotonic() - self.started
         left = f", about {elapsed / share - elapsed:.0f} s left" if 0.02 < share < 1 else ""
         filled = int(30 * min(share, 1.0))
         line = (f"\r[{'#' * filled}{'.' * (30 - filled)}] {share:4.0%} {p.rows:,}/{p.total:,} "
                 f"rows  {p.table[:32]:<32} {elapsed:.0f} s{left}")
-        self.command.stderr.write(line.ljust(110), ending="")
+        self.command.stderr.write(line.ljust(110), style_func=_plain, ending="")
         self.command.stderr.flush()
         self.drawn = True
 
     def end(self) -> None:
         if self.drawn:
-            self.command.stderr.write("")
+            self.command.stderr.write("", style_func=_plain)
             self.drawn = False
+
+
+def _plain(text: str) -> str:
+    return text  # the progress line, not in the colour of an error
