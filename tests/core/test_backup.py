@@ -101,3 +101,17 @@ def test_a_file_that_is_not_a_backup_is_refused(tmp_path):
     bogus.write_bytes(b"not a tar")
     result = manage(env, "restore", str(bogus))
     assert result.returncode == 2 and "not a Xieshang backup" in result.stderr
+
+
+def test_a_backup_of_the_other_engine_points_to_the_move(tmp_path):
+    env = make_env(tmp_path, "c")
+    manage(env, "migrate", "-v0")
+    archive = tmp_path / "pg.tar.gz"
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text('{"format": 1, "engine": "postgresql", "counts": {}}')
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(manifest, arcname="manifest.json")
+    result = manage(env, "restore", str(archive))
+    assert result.returncode == 2
+    assert "the backup is of postgresql, this install uses sqlite" in result.stderr
+    assert "xieshang move --to URL" in result.stderr

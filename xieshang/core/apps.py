@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: these modules load models, which exist only once the
         # app registry is ready.
-        from xieshang.core import checks, mfa, signals  # noqa: F401  (registers keys/checks)
+        from xieshang.core import checks, integrity, mfa, signals  # noqa: F401  (registers)
         from xieshang.core.navigation import NavItem, register
         from xieshang.core.permissions import can_open_administration
         from xieshang.core.refdata import may_manage_any

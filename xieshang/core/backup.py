@@ -115,7 +115,9 @@ def restore(archive: Path, *, force: bool = False) -> dict[str, Any]:
     manifest = read_manifest(archive)
     if manifest.get("engine") != connection.vendor:
         raise BackupError(f"the backup is of {manifest.get('engine')}, this install uses "
-                          f"{connection.vendor}")
+                          f"{connection.vendor}: restore it into an install of "
+                          f"{manifest.get('engine')}, then move that install with "
+                          "`xieshang move --to URL` (docs/deployment.md)")
     if not force and _has_data():
         raise BackupError("the database already holds data; restore into an empty install "
                           "(or pass --force)")
