@@ -67,7 +67,8 @@ class ActivityIn(Schema):
     lead_id: int | None = None
     description: str = ""
     minutes: str = ""
-    details: dict[str, Any] = {}
+    details: dict[str, Any] = Field({}, description="What the activity type records besides "
+                                                    "the common fields (docs/activities.md).")
     unit_ids: list[int] = []
     material_ids: list[int] = []
 
