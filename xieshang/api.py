@@ -72,7 +72,7 @@ The operations of the Xieshang pages, as JSON. The full contract is docs/api.md.
 * **Errors**: every error answers `{"code", "message", "errors": [{"field", "message"}]}` with a
   Chinese message: 400 refused by a rule, 401 not logged in, 403 not allowed, 404 not found,
   409 stale `version` (code `conflict`), 413 too large, 422 malformed input, 429 too many
-  requests, 500 server error.
+  requests (where an operation says so), 500 server error.
 * **Lists**: every list is `?page=1&page_size=20` (at most 100) → `{"items", "count", "page",
   "page_size", "pages"}`, in a stable order; a page past the end is empty.
 * **Actions**: each step of a lifecycle is its own `POST …/actions/<step>` (or `…/<step>`) with

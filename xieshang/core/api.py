@@ -1,5 +1,5 @@
 """JSON API of the core app: who am I, terms and sessions, the working-day calendar,
-notifications and API tokens. Mounted at /api/core/ by xieshang/api.py."""
+notifications and API tokens. Mounted at /api/v1/core/ by xieshang/api.py."""
 
 import datetime as dt
 from typing import Any

@@ -1,7 +1,7 @@
 """Shared pieces of the JSON API: authentication, the acting committee, errors, pagination.
 
 Every app's ``api.py`` defines ``router = Router(tags=[...])``; ``xieshang/api.py`` mounts them
-all under /api/<app label>/ with the authentication below. Inside an operation call
+all under /api/v1/<app label>/ with the authentication below. Inside an operation call
 ``actor(request)`` to get the Actor (user + committee + roles), exactly as pages use
 ``request.actor``; services raise PermissionDenied / ValidationError / Http404, which
 ``install_error_handlers`` turns into ``{"code": ..., "message": ..., "errors": [...]}`` with a

@@ -1,6 +1,6 @@
 """JSON API of members and organisation: the directory (members, sectors, special committees,
 collective bodies, handling units) and the roster writes of the office.
-Mounted at /api/members/ by xieshang/api.py; the rules are those of the pages
+Mounted at /api/v1/members/ by xieshang/api.py; the rules are those of the pages
 (members.permissions) and the services."""
 
 import datetime as dt

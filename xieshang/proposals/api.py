@@ -1,4 +1,4 @@
-"""JSON API of proposals, mounted at /api/proposals/. Same rules as the pages: every step of the
+"""JSON API of proposals, mounted at /api/v1/proposals/. Same rules as the pages: every step of the
 lifecycle is ``POST /{id}/actions/<step>`` with the step's own input schema (generated from
 ``workflow.PROPOSAL`` by ``core.workflow_api.step_routes``)."""
 
