@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import pytest
-from django.db.models import F
+from django.db.models import Count, F
 from django.test import Client, override_settings
 from ninja import NinjaAPI, Router, Schema
 
@@ -142,6 +142,8 @@ def test_stable_adds_the_primary_key_as_the_last_sort_key():
         [] if {"id", "-id"} & set(meta) else [*meta, "pk"])  # Meta's order, made total
     by_expression = AuditLog.objects.order_by(F("at").desc())
     assert list(stable(by_expression).query.order_by)[-1] == "pk"
+    counts = Notification.objects.values("committee").annotate(n=Count("id")).order_by("n")
+    assert stable(counts).query.order_by == ("n",)  # the key would change the GROUP BY
 
 
 # --- errors, header, downloads -----------------------------------------------------------------

@@ -208,7 +208,9 @@ class Rows:
 def stable(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
     """The queryset in its own order with the primary key as the last tie-breaker, so that rows
     with equal sort keys keep one order from page to page (databases promise none)."""
-    if queryset.query.combinator:
+    if queryset.query.combinator or isinstance(queryset.query.group_by, tuple):
+        # A union orders by its columns only; in values().annotate() the key would join the
+        # GROUP BY and change the counts: such a selector orders itself.
         return queryset
     order = list(queryset.query.order_by)
     if not order and queryset.query.default_ordering:
