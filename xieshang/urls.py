@@ -1,5 +1,5 @@
 """URLs: core at the root; every other Xieshang app that has ``urls.py`` is mounted at /<label>/,
-and every app that has ``api.py`` with a ``router`` is mounted under /api/ (see xieshang.api)."""
+and every app that has ``api.py`` with a ``router`` is mounted under /api/v1/ (see xieshang.api)."""
 
 from importlib import import_module
 from importlib.util import find_spec
@@ -37,8 +37,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 
 if find_spec("xieshang.api") is not None:
-    urlpatterns.insert(0, path("api/", import_module("xieshang.api").api.urls))
-    urlpatterns.insert(1, re_path(r"^api/(?P<rest>.*)$", import_module("xieshang.api").not_found))
+    # /api/v1/… is the API; any other /api/v1/ path is its JSON 404; /api/… without a version
+    # answers as /api/v1/… for one deprecation period (docs/api.md, "Versions").
+    _api = import_module("xieshang.api")
+    urlpatterns[0:0] = [
+        path(_api.PREFIX, _api.api.urls),
+        re_path(rf"^{_api.PREFIX}(?P<rest>.*)$", _api.not_found),
+        re_path(r"^api/(?P<rest>.*)$", _api.legacy),
+    ]
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

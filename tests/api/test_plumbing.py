@@ -18,11 +18,11 @@ pytestmark = pytest.mark.django_db
 
 def test_every_app_with_an_api_module_is_mounted_under_its_label(client, staff):
     assert {"core", "members"} <= set(api_module.MOUNTED)
-    paths = client.get("/api/openapi.json").json()["paths"]
-    assert "/api/core/me" in paths
-    assert "/api/members/members" in paths
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/core/me" in paths
+    assert "/api/v1/members/members" in paths
     for label in api_module.MOUNTED:
-        assert any(p.startswith(f"/api/{label}/") for p in paths), label
+        assert any(p.startswith(f"/api/v1/{label}/") for p in paths), label
 
 
 def test_an_api_module_without_a_router_is_a_configuration_error(monkeypatch):
@@ -47,7 +47,7 @@ def test_every_app_router_builds_its_openapi_schema(label):
     probe = NinjaAPI(urls_namespace=f"probe-{label}")
     probe.add_router("/probe/", import_module(f"xieshang.{label}.api").router)
     try:
-        probe.get_openapi_schema(path_prefix="/api/")
+        probe.get_openapi_schema(path_prefix="/api/v1/")
     except Exception as exc:  # noqa: BLE001 - the message below is the point of this test
         pytest.fail(
             f"xieshang/{label}/api.py breaks /api/openapi.json for every app: {exc!r:.200}. "
@@ -57,32 +57,32 @@ def test_every_app_router_builds_its_openapi_schema(label):
 
 
 def test_openapi_documents_bearer_and_session_authentication(client):
-    schema = client.get("/api/openapi.json").json()
+    schema = client.get("/api/v1/openapi.json").json()
     schemes = schema["components"]["securitySchemes"]
     assert {"TokenAuth", "SessionCsrfAuth"} <= set(schemes)
     assert schemes["TokenAuth"]["scheme"] == "bearer"
 
 
 def test_docs_page_loads_swagger_from_this_server_not_a_cdn(client):
-    response = client.get("/api/docs")
+    response = client.get("/api/v1/docs")
     assert response.status_code == 200
     html = response.content.decode()
     assert "cdn" not in html.lower() and "https://" not in html
-    assert "/api/docs/assets/swagger-ui-bundle.js" in html
-    asset = client.get("/api/docs/assets/swagger-ui-bundle.js")
+    assert "/api/v1/docs/assets/swagger-ui-bundle.js" in html
+    asset = client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
     assert asset.status_code == 200 and asset["Content-Type"] == "text/javascript"
     assert len(b"".join(asset.streaming_content)) > 100_000
 
 
 def test_docs_assets_serve_only_the_listed_files(client):
-    assert client.get("/api/docs/assets/..%2F..%2Fmain.py").status_code == 404
-    assert client.get("/api/docs/assets/favicon.png").status_code == 404
+    assert client.get("/api/v1/docs/assets/..%2F..%2Fmain.py").status_code == 404
+    assert client.get("/api/v1/docs/assets/favicon.png").status_code == 404
 
 
 # --- authentication ----------------------------------------------------------------------------
 
 def test_anonymous_call_is_refused_with_401_in_chinese(client):
-    response = client.get("/api/core/me")
+    response = client.get("/api/v1/core/me")
     assert response.status_code == 401
     body = response.json()
     assert body["code"] == "unauthorized" and "登录" in body["message"]
@@ -91,13 +91,13 @@ def test_anonymous_call_is_refused_with_401_in_chinese(client):
 
 def test_anonymous_post_gets_401_not_a_csrf_error():
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/api/core/notifications/read-all")
+    response = client.post("/api/v1/core/notifications/read-all")
     assert response.status_code == 401
 
 
 def test_bearer_token_authenticates_and_records_last_use(client, staff, token_for):
     key = token_for(staff)
-    response = client.get("/api/core/me", headers=bearer(key))
+    response = client.get("/api/v1/core/me", headers=bearer(key))
     assert response.status_code == 200
     assert response.json()["username"] == staff.username
     assert ApiToken.objects.get(user=staff).last_used_at is not None
@@ -106,32 +106,32 @@ def test_bearer_token_authenticates_and_records_last_use(client, staff, token_fo
 def test_revoked_token_is_refused(client, staff, token_for):
     key = token_for(staff)
     ApiToken.objects.filter(user=staff).update(revoked_at=timezone.now())
-    assert client.get("/api/core/me", headers=bearer(key)).status_code == 401
+    assert client.get("/api/v1/core/me", headers=bearer(key)).status_code == 401
 
 
 def test_token_of_a_deactivated_user_is_refused(client, staff, token_for):
     key = token_for(staff)
     staff.is_active = False
     staff.save()
-    assert client.get("/api/core/me", headers=bearer(key)).status_code == 401
+    assert client.get("/api/v1/core/me", headers=bearer(key)).status_code == 401
 
 
 def test_wrong_token_is_refused_even_with_a_logged_in_session(client, staff):
     client.force_login(staff)
-    response = client.get("/api/core/me", headers=bearer("xs_not-a-real-token"))
+    response = client.get("/api/v1/core/me", headers=bearer("xs_not-a-real-token"))
     assert response.status_code == 401
 
 
 def test_wrong_token_on_a_write_is_401_not_a_csrf_error():
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/api/core/notifications/read-all", headers=bearer("xs_wrong"))
+    response = client.post("/api/v1/core/notifications/read-all", headers=bearer("xs_wrong"))
     assert response.status_code == 401
 
 
 def test_session_write_without_csrf_token_is_refused(staff):
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff)
-    response = client.post("/api/core/notifications/read-all")
+    response = client.post("/api/v1/core/notifications/read-all")
     assert response.status_code == 403
     assert response.json()["code"] == "csrf"
     assert "刷新" in response.json()["message"]
@@ -142,13 +142,13 @@ def test_session_write_with_csrf_token_passes(staff):
     client.force_login(staff)
     client.get("/")  # sets the csrftoken cookie
     token = client.cookies["csrftoken"].value
-    response = client.post("/api/core/notifications/read-all", headers={"X-CSRFToken": token})
+    response = client.post("/api/v1/core/notifications/read-all", headers={"X-CSRFToken": token})
     assert response.status_code == 200
 
 
 def test_token_write_needs_no_csrf_token(staff, token_for):
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/api/core/notifications/read-all", headers=bearer(token_for(staff)))
+    response = client.post("/api/v1/core/notifications/read-all", headers=bearer(token_for(staff)))
     assert response.status_code == 200
 
 
@@ -165,7 +165,7 @@ def two_committee_user(county, other_county):
 def test_x_committee_header_chooses_the_committee(client, two_committee_user, other_county,
                                                   token_for):
     headers = {**bearer(token_for(two_committee_user)), "X-Committee": other_county.code}
-    body = client.get("/api/core/me", headers=headers).json()
+    body = client.get("/api/v1/core/me", headers=headers).json()
     assert body["committee"]["code"] == other_county.code
     assert [r["code"] for r in body["roles"]] == ["admin"]
     assert {c["code"] for c in body["committees"]} == {"county-a", "county-b"}
@@ -174,13 +174,13 @@ def test_x_committee_header_chooses_the_committee(client, two_committee_user, ot
 def test_committee_query_parameter_works_like_the_header(client, two_committee_user,
                                                           other_county):
     client.force_login(two_committee_user)
-    body = client.get(f"/api/core/me?committee={other_county.code}").json()
+    body = client.get(f"/api/v1/core/me?committee={other_county.code}").json()
     assert body["committee"]["code"] == other_county.code
 
 
 def test_committee_without_a_role_is_not_found(client, staff, other_county):
     client.force_login(staff)
-    response = client.get("/api/core/me", headers={"X-Committee": other_county.code})
+    response = client.get("/api/v1/core/me", headers={"X-Committee": other_county.code})
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
 
@@ -189,24 +189,24 @@ def test_browser_session_acts_in_the_committee_chosen_in_the_page_header(
         client, two_committee_user, other_county):
     client.force_login(two_committee_user)
     client.post("/committee/switch/", {"committee": other_county.pk})
-    assert client.get("/api/core/me").json()["committee"]["code"] == other_county.code
+    assert client.get("/api/v1/core/me").json()["committee"]["code"] == other_county.code
 
 
 def test_user_without_any_role_acts_nowhere(client, token_for):
     from tests.factories import UserFactory
 
     user = UserFactory()
-    response = client.get("/api/core/me", headers=bearer(token_for(user)))
+    response = client.get("/api/v1/core/me", headers=bearer(token_for(user)))
     assert response.status_code == 200
     assert response.json()["committee"] is None and response.json()["roles"] == []
-    assert client.get("/api/core/terms", headers=bearer(token_for(user, "b"))).status_code == 403
+    assert client.get("/api/v1/core/terms", headers=bearer(token_for(user, "b"))).status_code == 403
 
 
 # --- errors ------------------------------------------------------------------------------------
 
 def test_malformed_query_parameter_is_422_with_chinese_field_message(client, staff):
     client.force_login(staff)
-    response = client.get("/api/core/notifications?page=0")
+    response = client.get("/api/v1/core/notifications?page=0")
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid"
@@ -216,7 +216,7 @@ def test_malformed_query_parameter_is_422_with_chinese_field_message(client, sta
 
 def test_malformed_json_body_is_422_not_500(client, staff):
     client.force_login(staff)
-    response = client.post("/api/core/tokens", data="{not json",
+    response = client.post("/api/v1/core/tokens", data="{not json",
                            content_type="application/json")
     assert response.status_code in (400, 422)
     assert response.json()["code"] == "invalid"
@@ -224,14 +224,14 @@ def test_malformed_json_body_is_422_not_500(client, staff):
 
 def test_missing_body_field_names_the_field(client, staff):
     client.force_login(staff)
-    response = client.post("/api/core/tokens", data={}, content_type="application/json")
+    response = client.post("/api/v1/core/tokens", data={}, content_type="application/json")
     assert response.status_code == 422
     assert response.json()["errors"][0] == {"field": "name", "message": "此项必填。"}
 
 
 def test_rule_refused_by_a_service_is_400_with_its_message(client, staff):
     client.force_login(staff)
-    response = client.post("/api/core/tokens", data={"name": "   "},
+    response = client.post("/api/v1/core/tokens", data={"name": "   "},
                            content_type="application/json")
     assert response.status_code == 400
     body = response.json()
@@ -241,7 +241,7 @@ def test_rule_refused_by_a_service_is_400_with_its_message(client, staff):
 
 def test_permission_denied_is_403_json(client, member_user):
     client.force_login(member_user)
-    response = client.post("/api/members/units", data={"name": "县水利局"},
+    response = client.post("/api/v1/members/units", data={"name": "县水利局"},
                            content_type="application/json")
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
@@ -250,12 +250,12 @@ def test_permission_denied_is_403_json(client, member_user):
 
 def test_unknown_url_under_api_is_404(client, staff):
     client.force_login(staff)
-    assert client.get("/api/core/no-such-thing").status_code == 404
+    assert client.get("/api/v1/core/no-such-thing").status_code == 404
 
 
 def test_wrong_method_is_405(client, staff):
     client.force_login(staff)
-    response = client.delete("/api/core/me")
+    response = client.delete("/api/v1/core/me")
     assert response.status_code == 405
 
 
@@ -267,7 +267,7 @@ def test_unexpected_error_is_json_500_and_logged(client, staff, monkeypatch, cap
 
     monkeypatch.setattr(core_api.tokens, "token_list", boom)
     client.force_login(staff)
-    response = client.get("/api/core/tokens")
+    response = client.get("/api/v1/core/tokens")
     assert response.status_code == 500
     assert response.json()["code"] == "server_error"
     assert any("API error" in r.message for r in caplog.records)
@@ -279,7 +279,7 @@ def test_unexpected_error_is_json_500_and_logged(client, staff, monkeypatch, cap
 ])
 def test_garbage_list_parameters_never_give_500(client, staff, query):
     client.force_login(staff)
-    response = client.get(f"/api/core/notifications?{query}")
+    response = client.get(f"/api/v1/core/notifications?{query}")
     assert response.status_code == 422, response.content
     assert response.json()["message"]
 
@@ -288,13 +288,13 @@ def test_garbage_list_parameters_never_give_500(client, staff, query):
                                   '{"name": "' + "长" * 101 + '"}'])
 def test_garbage_bodies_never_give_500(client, staff, body):
     client.force_login(staff)
-    response = client.post("/api/core/tokens", data=body, content_type="application/json")
+    response = client.post("/api/v1/core/tokens", data=body, content_type="application/json")
     assert response.status_code in (400, 422), response.content
     assert not ApiToken.objects.exists()
 
 
 def test_english_client_gets_english_messages(client):
-    response = client.get("/api/core/me", headers={"Accept-Language": "en"})
+    response = client.get("/api/v1/core/me", headers={"Accept-Language": "en"})
     assert response.json()["message"] == "Log in first, or send a valid API token."
 
 
@@ -303,10 +303,10 @@ def test_english_client_gets_english_messages(client):
 def test_lists_are_paged_with_count_and_pages(client, county, staff):
     NotificationFactory.create_batch(25, committee=county, recipient=staff)
     client.force_login(staff)
-    first = client.get("/api/core/notifications?page_size=10").json()
+    first = client.get("/api/v1/core/notifications?page_size=10").json()
     assert (first["count"], first["page"], first["page_size"], first["pages"]) == (25, 1, 10, 3)
     assert len(first["items"]) == 10
-    last = client.get("/api/core/notifications?page_size=10&page=3").json()
+    last = client.get("/api/v1/core/notifications?page_size=10&page=3").json()
     assert len(last["items"]) == 5
     ids = [i["id"] for i in first["items"]] + [i["id"] for i in last["items"]]
     assert len(set(ids)) == 15
@@ -314,12 +314,12 @@ def test_lists_are_paged_with_count_and_pages(client, county, staff):
 
 def test_page_past_the_end_is_empty_not_an_error(client, staff):
     client.force_login(staff)
-    body = client.get("/api/core/notifications?page=7").json()
+    body = client.get("/api/v1/core/notifications?page=7").json()
     assert body["items"] == [] and body["count"] == 0 and body["pages"] == 1
 
 
 def test_error_shape_is_documented_in_openapi(client):
-    op = client.get("/api/openapi.json").json()["paths"]["/api/core/me"]["get"]
+    op = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/core/me"]["get"]
     assert {"200", "401", "403", "404"} <= set(op["responses"])
     assert json.dumps(op["responses"]["401"]).count("ErrorOut") >= 1
 
@@ -329,7 +329,7 @@ def test_error_shape_is_documented_in_openapi(client):
 
 def test_nul_character_in_a_query_is_422_not_a_database_error(client, staff):
     client.force_login(staff)
-    response = client.get("/api/members/members?q=a%00b")
+    response = client.get("/api/v1/members/members?q=a%00b")
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "q", "message": "不能包含空字符。"}]
 
@@ -338,7 +338,7 @@ def test_nul_character_in_a_json_body_is_422_and_nothing_is_saved(client, staff)
     from xieshang.members.models import HandlingUnit
 
     client.force_login(staff)
-    response = client.post("/api/members/units", data='{"name": "县\\u0000局"}',
+    response = client.post("/api/v1/members/units", data='{"name": "县\\u0000局"}',
                            content_type="application/json")
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "name", "message": "不能包含空字符。"}]
@@ -355,7 +355,7 @@ def test_value_the_database_refuses_is_400_not_500(client, staff, monkeypatch):
 
     monkeypatch.setattr(core_api.tokens, "token_issue", refuse)
     client.force_login(staff)
-    response = client.post("/api/core/tokens", data={"name": "x"},
+    response = client.post("/api/v1/core/tokens", data={"name": "x"},
                            content_type="application/json")
     assert response.status_code == 400
     assert response.json()["code"] == "invalid" and "无法保存" in response.json()["message"]

@@ -59,7 +59,7 @@ def tokens(county):
 
 
 def test_the_schema_lists_every_app_router():
-    prefixes = {op.path.split("/")[2] for op in OPERATIONS}
+    prefixes = {op.path.split("/")[3] for op in OPERATIONS}
     assert {"core", "members", "proposals", "opinions", "activities", "duties",
             "reports"} <= prefixes
     assert len(OPERATIONS) >= 60
@@ -91,7 +91,7 @@ def test_every_operation_never_fails_and_answers_as_documented(tokens, county):
 # --- what the fuzzing found ------------------------------------------------------------------
 
 def test_a_path_the_api_does_not_know_is_a_json_404_even_for_a_post(client, tokens):
-    for method, url in (("get", "/api/members/units/-5"), ("post", "/api/nothing/here")):
+    for method, url in (("get", "/api/v1/members/units/-5"), ("post", "/api/v1/nothing/here")):
         headers = {"Authorization": f"Bearer {tokens['staff']}"}
         response = getattr(client, method)(url, headers=headers)
         assert response.status_code == 404
@@ -100,16 +100,16 @@ def test_a_path_the_api_does_not_know_is_a_json_404_even_for_a_post(client, toke
 
 def test_bulletin_word_file_is_reachable_by_get(client, tokens):
     # /bulletins/{pk}/{action} (POST only) used to shadow it and answer 405.
-    response = client.get("/api/opinions/bulletins/999999/docx",
+    response = client.get("/api/v1/opinions/bulletins/999999/docx",
                           headers={"Authorization": f"Bearer {tokens['staff']}"})
     assert response.status_code == 404 and response.json()["code"] == "not_found"
 
 
 @pytest.mark.parametrize(("url", "method", "body"), [
-    ("/api/activities/?limit=-5&offset=-3", "get", None),
-    ("/api/activities/?offset=99999999999999999999", "get", None),
-    ("/api/duties/self-reports-remind/-481", "post", None),
-    ("/api/opinions/bulletins", "post", {"kind": "single", "report_ids": [2**70]}),
+    ("/api/v1/activities/?limit=-5&offset=-3", "get", None),
+    ("/api/v1/activities/?offset=99999999999999999999", "get", None),
+    ("/api/v1/duties/self-reports-remind/-481", "post", None),
+    ("/api/v1/opinions/bulletins", "post", {"kind": "single", "report_ids": [2**70]}),
 ])
 def test_out_of_range_numbers_are_refused_not_a_500(client, tokens, url, method, body):
     headers = {"Authorization": f"Bearer {tokens['staff']}"}

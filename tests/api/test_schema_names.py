@@ -60,9 +60,17 @@ def schema_classes(target: NinjaAPI) -> dict[str, set[type]]:
     return seen
 
 
+def _document(cls: type) -> str:
+    if issubclass(cls, enum.Enum):
+        return repr(sorted(str(m.value) for m in cls))
+    return repr(cls.model_json_schema())
+
+
 def shared_names(target: NinjaAPI) -> dict[str, set[type]]:
+    """Names under which classes that document differently are filed (ninja makes one
+    ``Paged<Item>`` class per paged operation: those of one item are the same document)."""
     return {name: classes for name, classes in schema_classes(target).items()
-            if len(classes) > 1}
+            if len({_document(c) for c in classes}) > 1}
 
 
 def test_no_two_schema_classes_of_the_api_share_a_name():
@@ -72,11 +80,12 @@ def test_no_two_schema_classes_of_the_api_share_a_name():
 
 
 def test_the_check_finds_two_classes_with_one_name():
-    def body(name: str) -> type[Schema]:
-        return type(name, (Schema,), {"__annotations__": {"note": str}})
+    def body(name: str, field: str) -> type[Schema]:
+        return type(name, (Schema,), {"__annotations__": {field: str}})
 
     router = Router()
-    for path, schema in (("/a", body("ActionIn")), ("/b", body("ActionIn"))):
+    for path, schema in (("/a", body("ActionIn", "note")), ("/b", body("ActionIn", "version")),
+                         ("/c", body("NoteIn", "note")), ("/d", body("NoteIn", "note"))):
         def operation(request: Any, data: Any) -> int:
             return 1
 
@@ -85,7 +94,7 @@ def test_the_check_finds_two_classes_with_one_name():
         router.post(path)(operation)
     toy = NinjaAPI(urls_namespace="schema-names-test")
     toy.add_router("/", router)
-    assert set(shared_names(toy)) == {"ActionIn"}
+    assert set(shared_names(toy)) == {"ActionIn"}  # two NoteIn, but one document
 
 
 def test_the_actions_of_a_record_are_documented_as_an_enum(client):
@@ -94,6 +103,6 @@ def test_the_actions_of_a_record_are_documented_as_an_enum(client):
     assert "submit" in schemas["ProposalAction"]["enum"]
     detail = schemas["ProposalDetailOut"]["properties"]["actions"]
     assert detail["items"] == {"$ref": "#/components/schemas/ProposalAction"}
-    body = document["paths"]["/api/proposals/{pk}/actions/assign"]["post"]["requestBody"]
+    body = document["paths"]["/api/v1/proposals/{pk}/actions/assign"]["post"]["requestBody"]
     assert body["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ProposalAssignIn"}

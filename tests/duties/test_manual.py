@@ -135,21 +135,21 @@ def test_other_committees_items_are_not_found(client, people, other_county):
 
 def test_the_api_records_lists_and_withdraws(client, people):
     client.force_login(people["office"])
-    created = client.post("/api/duties/manual-items", {
+    created = client.post("/api/v1/duties/manual-items", {
         "member_id": people["bob"].pk, "date": "2026-03-01", "kind": "volunteer",
         "description": "参加助力乡村振兴志愿服务"}, content_type="application/json")
     assert created.status_code == 201 and created.json()["kind_label"] == "志愿服务"
     item_id = created.json()["id"]
-    listed = client.get("/api/duties/manual-items?year=2026").json()
+    listed = client.get("/api/v1/duties/manual-items?year=2026").json()
     assert [row["id"] for row in listed["items"]] == [item_id]
-    assert client.post(f"/api/duties/manual-items/{item_id}/void", {"reason": ""},
+    assert client.post(f"/api/v1/duties/manual-items/{item_id}/void", {"reason": ""},
                        content_type="application/json").status_code == 422
-    done = client.post(f"/api/duties/manual-items/{item_id}/void", {"reason": "重复登记"},
+    done = client.post(f"/api/v1/duties/manual-items/{item_id}/void", {"reason": "重复登记"},
                        content_type="application/json")
     assert done.status_code == 200 and done.json()["voided"] is True
     client.force_login(people["bob_user"])
-    assert client.post("/api/duties/manual-items", {
+    assert client.post("/api/v1/duties/manual-items", {
         "member_id": people["bob"].pk, "date": "2026-03-01", "kind": "award",
         "description": "自己给自己加分"}, content_type="application/json").status_code == 403
-    own = client.get("/api/duties/manual-items?year=2026").json()
+    own = client.get("/api/v1/duties/manual-items?year=2026").json()
     assert [row["id"] for row in own["items"]] == [item_id]

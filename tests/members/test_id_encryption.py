@@ -198,7 +198,7 @@ def test_api_masks_id_and_phone_unless_the_role_keeps_the_roster(client, county,
                                                                  role, full):
     member = MemberFactory(committee=county, id_number=NUMBER, phone=PHONE)
     client.force_login(make_user(county, role))
-    data = client.get(f"/api/members/members/{member.pk}").json()
+    data = client.get(f"/api/v1/members/members/{member.pk}").json()
     assert (data["id_number"] == NUMBER) is full
     assert (data["phone"] == PHONE) is full
     assert data["id_number"] in (NUMBER, member.masked_id_number)
@@ -217,7 +217,7 @@ def test_member_list_and_api_list_show_no_numbers(client, county, staff):
     client.force_login(staff)
     page = client.get(reverse("member-list")).content.decode()
     assert NUMBER not in page and PHONE not in page
-    api = client.get("/api/members/members").content.decode()
+    api = client.get("/api/v1/members/members").content.decode()
     assert NUMBER not in api and PHONE not in api
 
 

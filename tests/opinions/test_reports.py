@@ -194,20 +194,20 @@ def test_the_page_offers_exactly_the_allowed_actions(county, client):
 def test_api_submit_act_and_conflict(county, client):
     author = user_with_role(county, Role.MEMBER)
     client.force_login(author)
-    response = client.post("/api/opinions/reports", {"title": "关于某事的建议", "body": "正文"},
+    response = client.post("/api/v1/opinions/reports", {"title": "关于某事的建议", "body": "正文"},
                            content_type="application/json")
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
     ed = user_with_role(county, Role.STAFF_OPINION)
     client.force_login(ed)
-    ok = client.post(f"/api/opinions/reports/{pk}/actions/start_edit", {"version": 1},
+    ok = client.post(f"/api/v1/opinions/reports/{pk}/actions/start_edit", {"version": 1},
                      content_type="application/json")
     assert ok.status_code == 200 and ok.json()["status"] == "editing"
-    stale = client.post(f"/api/opinions/reports/{pk}/actions/sign_off", {"version": 1},
+    stale = client.post(f"/api/v1/opinions/reports/{pk}/actions/sign_off", {"version": 1},
                         content_type="application/json")
     assert stale.status_code == 409 and stale.json()["code"] == "conflict"
     client.force_login(author)
-    denied = client.post(f"/api/opinions/reports/{pk}/actions/sign_off", {"version": 2},
+    denied = client.post(f"/api/v1/opinions/reports/{pk}/actions/sign_off", {"version": 2},
                          content_type="application/json")
     assert denied.status_code in (403, 404)
 

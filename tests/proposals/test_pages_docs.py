@@ -207,23 +207,23 @@ def test_api_walks_submit_to_file(world, client):
     from xieshang.core.models import ApiToken
     _t, key = ApiToken.issue(world.users["member"], "m")
     h = {"Authorization": f"Bearer {key}"}
-    r = client.post("/api/proposals/", json.dumps({
+    r = client.post("/api/v1/proposals/", json.dumps({
         "title": "关于加快物流体系建设的建议", "category_id": world.category.pk, "body": BODY}),
         content_type="application/json", headers=h)
     assert r.status_code == 201, r.content
     pk, v = r.json()["id"], r.json()["version"]
-    r = client.post(f"/api/proposals/{pk}/actions/submit", json.dumps({"version": v}),
+    r = client.post(f"/api/v1/proposals/{pk}/actions/submit", json.dumps({"version": v}),
                     content_type="application/json", headers=h)
     assert r.json()["status"] == "submitted"
     _t, skey = ApiToken.issue(world.users["staff"], "s")
     sh = {"Authorization": f"Bearer {skey}"}
     for action in ("start_review", "pass_round", "file"):
-        v = client.get(f"/api/proposals/{pk}", headers=sh).json()["version"]
-        r = client.post(f"/api/proposals/{pk}/actions/{action}", json.dumps({"version": v}),
+        v = client.get(f"/api/v1/proposals/{pk}", headers=sh).json()["version"]
+        r = client.post(f"/api/v1/proposals/{pk}/actions/{action}", json.dumps({"version": v}),
                         content_type="application/json", headers=sh)
         assert r.status_code == 200, r.content
     assert r.json()["number"] == "第001号"
-    r = client.get("/api/proposals/", {"worklist": "to_assign"}, headers=sh)
+    r = client.get("/api/v1/proposals/", {"worklist": "to_assign"}, headers=sh)
     assert r.json()["count"] == 1
 
 

@@ -69,7 +69,7 @@ def test_roles_that_may_not_act_are_refused_everywhere(world, client, status, ac
         assert _state(p) == before, role
         # The API, with a token of the same user.
         _token, key = ApiToken.issue(world.users[role], "test")
-        response = client.post(f"/api/proposals/{p.pk}/actions/{action}",
+        response = client.post(f"/api/v1/proposals/{p.pk}/actions/{action}",
                                json.dumps({"version": before[1]}),
                                content_type="application/json",
                                headers={"Authorization": f"Bearer {key}"})
@@ -157,7 +157,7 @@ def test_stale_version_in_the_api_is_a_clear_error(world, client):
     stale = p.version
     call(world, p, "pass_round", "staff")
     _t, key = ApiToken.issue(world.users["staff"], "t")
-    response = client.post(f"/api/proposals/{p.pk}/actions/file", json.dumps({"version": stale}),
+    response = client.post(f"/api/v1/proposals/{p.pk}/actions/file", json.dumps({"version": stale}),
                            content_type="application/json",
                            headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 409  # the same answer as every lifecycle's stale version
@@ -174,8 +174,8 @@ def test_other_committees_get_404(world, other_county, client):
     assert client.post(f"/proposals/{p.pk}/act/extend/", {"version": p.version}).status_code == 404
     _t, key = ApiToken.issue(outsider, "t")
     auth = {"Authorization": f"Bearer {key}"}
-    assert client.get(f"/api/proposals/{p.pk}", headers=auth).status_code == 404
-    r = client.post(f"/api/proposals/{p.pk}/actions/extend", json.dumps({"version": p.version}),
+    assert client.get(f"/api/v1/proposals/{p.pk}", headers=auth).status_code == 404
+    r = client.post(f"/api/v1/proposals/{p.pk}/actions/extend", json.dumps({"version": p.version}),
                     content_type="application/json", headers=auth)
     assert r.status_code == 404
-    assert client.get("/api/proposals/", headers=auth).json()["count"] == 0
+    assert client.get("/api/v1/proposals/", headers=auth).json()["count"] == 0

@@ -531,7 +531,7 @@ def test_finding_12_standing_committee_material_is_for_its_members(client, count
     assert "常委会学习材料" not in client.get(reverse("activities:learning")).content.decode()
     assert client.get(reverse("activities:material", args=[material.pk])).status_code == 404
     _t, key = ApiToken.issue(ordinary, "x")
-    listed = client.get("/api/activities/materials", headers=bearer(key)).json()
+    listed = client.get("/api/v1/activities/materials", headers=bearer(key)).json()["items"]
     assert material.pk not in {m["id"] for m in listed}
     client.force_login(standing)
     assert client.get(reverse("activities:material", args=[material.pk])).status_code == 200

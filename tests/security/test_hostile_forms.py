@@ -229,7 +229,7 @@ def _template(path: str) -> str | None:
 
 
 def _skipped(path: str) -> bool:
-    return (path.startswith(("/admin/", "/api/", "/c/")) or any(s in path for s in SKIP_ACTIONS)
+    return (path.startswith(("/admin/", "/api/v1/", "/c/")) or any(s in path for s in SKIP_ACTIONS)
             or any(d in path for d in DOWNLOADS))
 
 

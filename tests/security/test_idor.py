@@ -48,7 +48,7 @@ BODY_KINDS: tuple[object, ...] = ("x", 1, True, "2026-03-01", [])
 UPLOAD = object()  # a body field the API wants as an uploaded file (sent as multipart)
 # Values for one route, where the generic ones stop the request before the id is looked up.
 ROUTE_VALUES: dict[str, dict[str, object]] = {
-    "api/proposals/<int:pk>/actions/<action>": {"action": "submit"},  # unknown action: 404 first
+    "api/v1/proposals/<int:pk>/actions/<action>": {"action": "submit"},  # unknown action: 404 first
     "reference/<slug:slug>/<int:pk>/": {"slug": "sectors"},  # unknown kind: 404 first
 }
 # Routes with a parameter in the URL that are not probed, and why. A route missing here fails
@@ -62,14 +62,14 @@ EXPLAINED: dict[str, str] = {
                                   "committee",
     "activities/sign-in/<str:token>/": "a signed, expiring QR token, not a row id; another "
                                        "committee's code is refused (tests/activities/test_qr)",
-    "api/activities/plans/<int:year>": "a year, read in the actor's committee (a leak of the "
+    "api/v1/activities/plans/<int:year>": "a year, read in the actor's committee (a leak of the "
                                        "victim's 2026 plan would show its marker)",
-    "api/activities/types/<code>": "an activity-type code, looked up in the actor's committee",
-    "api/docs/assets/<name>": "static files of the API documentation",
-    "api/duties/self-reports-remind/<year>": "a year; reminds the actor's own committee",
-    "api/duties/self-reports/mine/<year>": "a year; the actor's own self-report",
-    "api/opinions/public/<code>/topics": PUBLIC_BY_CODE,
-    "api/opinions/public/<code>/topics/<tracking>": "a random tracking code given to the "
+    "api/v1/activities/types/<code>": "an activity-type code, looked up in the actor's committee",
+    "api/v1/docs/assets/<name>": "static files of the API documentation",
+    "api/v1/duties/self-reports-remind/<year>": "a year; reminds the actor's own committee",
+    "api/v1/duties/self-reports/mine/<year>": "a year; the actor's own self-report",
+    "api/v1/opinions/public/<code>/topics": PUBLIC_BY_CODE,
+    "api/v1/opinions/public/<code>/topics/<tracking>": "a random tracking code given to the "
                                                     "resident (public on purpose), per code",
     "c/<slug:code>/": PUBLIC_BY_CODE,
     "c/<slug:code>/<slug:slug>/": PUBLIC_BY_CODE + "; a column slug of that committee",

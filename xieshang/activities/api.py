@@ -1,8 +1,11 @@
-"""JSON API of the activities app: the same operations as the pages, through the same services."""
+"""JSON API of the activities app, mounted at /api/v1/activities/: the same operations as the
+pages, through the same services.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: ninja reads the annotations of the ``@paged``
+operations at import time (docs/api.md)."""
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 from django.db import models
@@ -23,7 +26,7 @@ from xieshang.activities.models import (
     Speech,
     Suggestion,
 )
-from xieshang.core.apiutils import ERRORS, ApiError, actor
+from xieshang.core.apiutils import ERRORS, ApiError, Rows, actor, paged
 from xieshang.core.permissions import Actor, require
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.core.workflow_api import step_routes
@@ -65,7 +68,8 @@ class ActivityIn(Schema):
     lead_id: int | None = None
     description: str = ""
     minutes: str = ""
-    details: dict[str, Any] = {}
+    details: dict[str, Any] = Field({}, description="What the activity type records besides "
+                                                    "the common fields (docs/activities.md).")
     unit_ids: list[int] = []
     material_ids: list[int] = []
 
@@ -95,7 +99,8 @@ class ActivityOut(Schema):
     special_committee_id: int | None
     group_id: int | None
     status: str
-    details: dict[str, Any]
+    details: dict[str, Any] = Field(..., description="What the activity type records besides the "
+                                                     "common fields (docs/activities.md).")
     minutes: str
     unit_ids: list[int]
 
@@ -108,8 +113,15 @@ class ActivityOut(Schema):
                 "minutes": a.minutes, "unit_ids": [u.pk for u in a.units.all()]}
 
 
+class ActivityStatus(StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
 class StatusIn(Schema):
-    status: str
+    status: ActivityStatus = Field(..., description="held: it took place (plan items it carries "
+                                                    "out are done); cancelled: invitees are told.")
 
 
 class InviteIn(Schema):
@@ -318,7 +330,8 @@ def _suggestion_out(s: Suggestion) -> dict[str, Any]:
 # --- types and activities ------------------------------------------------------------------
 
 
-@router.get("/types", response=list[TypeOut])
+@router.get("/types", response={200: list[TypeOut], **ERRORS})
+@paged
 def list_types(request: HttpRequest) -> QuerySet[ActivityType]:
     a = actor(request)
     if a.committee is None:
@@ -334,14 +347,15 @@ def patch_type(request: HttpRequest, code: str, data: TypePatch) -> ActivityType
                                          **data.model_dump())
 
 
-@router.get("/", response=list[ActivityOut])
+@router.get("/", response={200: list[ActivityOut], **ERRORS})
+@paged
 def list_activities(request: HttpRequest, type: str = "", start: dt.date | None = None,
                     end: dt.date | None = None, organiser: str = "", status: str = "",
-                    q: str = "", limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+                    q: str = "") -> Rows:
     a = actor(request)
     qs = selectors.activity_list(a, type_code=type, start=start, end=end, organiser=organiser,
                                  status=status, q=q).prefetch_related("units")
-    return [ActivityOut.of(x) for x in qs[_window(offset, limit)]]
+    return Rows(qs, ActivityOut.of)
 
 
 @router.post("/", response={201: ActivityOut})
@@ -413,21 +427,24 @@ def invite(request: HttpRequest, pk: int, data: InviteIn) -> dict[str, Any]:
     return {"ok": True, "count": len(rows)}
 
 
-@router.get("/{int:pk}/invitations", response=list[InvitationOut])
-def list_invitations(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+@router.get("/{int:pk}/invitations", response={200: list[InvitationOut], **ERRORS})
+@paged
+def list_invitations(request: HttpRequest, pk: int) -> Rows:
     a = actor(request)
     activity = _visible(request, pk)
     qs = activity.invitations.select_related("member")
     if not permissions.can_view_all(a):
         qs = qs.filter(member_id=a.member_id or 0)
-    return [InvitationOut.of(i, workflow.INVITATION.allowed_names(a, i)) for i in qs]
+    return Rows(qs, lambda i: InvitationOut.of(i, workflow.INVITATION.allowed_names(a, i)))
 
 
-@router.get("/my/invitations", response=list[InvitationOut])
-def my_invitations(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/my/invitations", response={200: list[InvitationOut], **ERRORS})
+@paged
+def my_invitations(request: HttpRequest) -> Rows:
+    """The caller's invitations, the latest activity first."""
     a = actor(request)
-    return [InvitationOut.of(i, workflow.INVITATION.allowed_names(a, i))
-            for i in selectors.my_invitations(a).select_related("member")[:200]]
+    return Rows(selectors.my_invitations(a).select_related("member"),
+                lambda i: InvitationOut.of(i, workflow.INVITATION.allowed_names(a, i)))
 
 
 def _invitation(request: HttpRequest, pk: int) -> Invitation:
@@ -493,14 +510,15 @@ def record_suggestion(request: HttpRequest, pk: int,
     return 201, _suggestion_out(s)
 
 
-@router.get("/ledger", response=list[SuggestionOut])
+@router.get("/ledger", response={200: list[SuggestionOut], **ERRORS})
+@paged
 def list_ledger(request: HttpRequest, status: str = "", overdue: bool = False,
-                type: str = "", limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+                type: str = "") -> Rows:
     a = actor(request)
     if not permissions.can_view_ledger(a):
         raise ApiError("forbidden", "您无权查看意见建议台账。", 403)
     qs = selectors.ledger(a, status=status, overdue=overdue, type_code=type)
-    return [_suggestion_out(s) for s in qs[_window(offset, limit)]]
+    return Rows(qs, _suggestion_out)
 
 
 def _suggestion(request: HttpRequest, pk: int) -> Suggestion:
@@ -599,12 +617,13 @@ def move_plan_item(request: HttpRequest, pk: int, data: MoveIn) -> dict[str, Any
 # --- learning ------------------------------------------------------------------------------
 
 
-@router.get("/materials", response=list[MaterialOut])
+@router.get("/materials", response={200: list[MaterialOut], **ERRORS})
+@paged
 def list_materials(request: HttpRequest) -> QuerySet[LearningMaterial]:
     a = actor(request)
     if not permissions.can_read_materials(a):
         raise ApiError("forbidden", _("You may not read learning materials."), 403)
-    return selectors.materials_for(a)[:200]
+    return selectors.materials_for(a)
 
 
 @router.post("/materials", response={201: MaterialOut})
@@ -637,10 +656,3 @@ def read_material(request: HttpRequest, pk: int, data: ReadIn) -> dict[str, Any]
                                   seconds=data.seconds, marked_read=data.marked_read)
     return {"material_id": material.pk, "seconds": row.seconds if row else 0,
             "marked_read": bool(row and row.marked_read)}
-
-
-def _window(offset: int, limit: int) -> slice:
-    """?offset=&limit= as a safe slice: never negative (Django refuses it), never past what a
-    database integer holds, at most 500 rows."""
-    start = min(max(offset, 0), 10**9)
-    return slice(start, start + min(max(limit, 0), 500))

@@ -1,5 +1,5 @@
 """JSON API of the core app: who am I, terms and sessions, the working-day calendar,
-notifications and API tokens. Mounted at /api/core/ by xieshang/api.py."""
+notifications and API tokens. Mounted at /api/v1/core/ by xieshang/api.py."""
 
 import datetime as dt
 from typing import Any
@@ -9,10 +9,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
 
 from xieshang.core import notifications, tokens
-from xieshang.core.apiutils import ERRORS, ApiError, PageNumber, actor, used_token
+from xieshang.core.apiutils import ERRORS, ApiError, actor, paged, used_token
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.models import ApiToken, Committee, Notification, Role, Session, Term
 from xieshang.core.permissions import can_view_directory, committees_for_user, require
@@ -159,6 +158,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 # --- terms, sessions, calendar ---------------------------------------------------------------
 
 @router.get("/terms", response={200: list[TermOut], **ERRORS})
+@paged
 def term_list(request: HttpRequest) -> QuerySet[Term]:
     """The terms (届) of the acting committee, newest first."""
     who = actor(request)
@@ -167,6 +167,7 @@ def term_list(request: HttpRequest) -> QuerySet[Term]:
 
 
 @router.get("/sessions", response={200: list[SessionOut], **ERRORS})
+@paged
 def session_list(request: HttpRequest, term: int | None = None) -> QuerySet[Session]:
     """The plenary sessions of the acting committee (of one term with ``?term=<id>``)."""
     who = actor(request)
@@ -210,7 +211,7 @@ def deadline(request: HttpRequest, query: Query[DeadlineQuery]) -> dict[str, Any
 # filtered by user, not by the acting committee, exactly as on the notifications page.
 
 @router.get("/notifications", response={200: list[NotificationOut], **ERRORS})
-@paginate(PageNumber)
+@paged
 def notification_list(request: HttpRequest,
                       filters: Query[NotificationQuery]) -> QuerySet[Notification]:
     """The user's notifications, newest first (``?unread=true`` for the unread ones)."""
@@ -242,6 +243,7 @@ def notification_read_all(request: HttpRequest) -> dict[str, int]:
 # --- API tokens ------------------------------------------------------------------------------
 
 @router.get("/tokens", response={200: list[TokenOut], **ERRORS})
+@paged
 def token_list(request: HttpRequest) -> QuerySet[ApiToken]:
     """The user's own API tokens (active first); keys are never shown again."""
     user = actor(request).user

@@ -1,7 +1,7 @@
 """Shared pieces of the JSON API: authentication, the acting committee, errors, pagination.
 
 Every app's ``api.py`` defines ``router = Router(tags=[...])``; ``xieshang/api.py`` mounts them
-all under /api/<app label>/ with the authentication below. Inside an operation call
+all under /api/v1/<app label>/ with the authentication below. Inside an operation call
 ``actor(request)`` to get the Actor (user + committee + roles), exactly as pages use
 ``request.actor``; services raise PermissionDenied / ValidationError / Http404, which
 ``install_error_handlers`` turns into ``{"code": ..., "message": ..., "errors": [...]}`` with a
@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import PaginationBase
+from ninja.pagination import PaginationBase, paginate
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
@@ -61,11 +62,36 @@ class ErrorOut(Schema):
     errors: list[FieldErrorOut] = []
 
 
-ERRORS: dict[int | str, Any] = {
-    400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut,
-    422: ErrorOut,
+ERROR_STATUSES: dict[int, str] = {
+    400: "Refused by a rule (code `invalid`; `errors` names the fields)",
+    401: "Not logged in, or a wrong, expired or revoked token (code `unauthorized`)",
+    403: "Not allowed (code `forbidden`, or `csrf` for a browser session without the token)",
+    404: "Not found, or a record of another committee (code `not_found`)",
+    409: "A stale `version` or a duplicate (code `conflict`): read the record again",
+    413: "The request body is too large (code `too_large`)",
+    422: "Malformed input: a missing field, a wrong type (code `invalid`)",
+    429: "Too many requests: wait and try again (code `throttled` or `rate_limited`)",
+    500: "Something went wrong on the server (code `server_error`), logged for the operators",
 }
-"""Pass as part of ``response=`` so that the OpenAPI schema documents the error shape."""
+"""Every error status the API answers, each with the one body ``ErrorOut``. xieshang.api adds
+them to every operation of the OpenAPI document (401 only where a login is needed, 413 only
+where a body is read, 429 only where the operation declares ``**RATE_LIMITED``), so an
+operation does not need to list them."""
+
+ERRORS: dict[int | str, Any] = {status: ErrorOut for status in ERROR_STATUSES if status != 429}
+"""Optional in ``response=`` (the document gets the error answers anyway); kept so that an
+operation can say so where it is read."""
+
+RATE_LIMITED: dict[int | str, Any] = {429: ErrorOut}
+"""Add to ``response=`` of an operation that refuses too many calls with 429."""
+
+
+def binary_response(media_type: str, description: str) -> dict[str, Any]:
+    """``openapi_extra=`` of an operation that answers a file (an ``HttpResponse``): its 200 is
+    that media type, so a generated client gets the bytes rather than trying to read JSON.
+    Declare only the errors in ``response=``."""
+    return {"responses": {200: {"description": description, "content": {
+        media_type: {"schema": {"type": "string", "format": "binary"}}}}}}
 
 
 class ApiError(Exception):
@@ -164,20 +190,51 @@ def pick[T: models.Model](actor: Actor, model: type[T], pk: int | None, field: s
     return row
 
 
-# --- pagination ------------------------------------------------------------------------------
+# --- lists: the one contract -----------------------------------------------------------------
+# Every operation that answers a list is ``@paged`` (docs/api.md, "Lists"):
+# ``?page=&page_size=`` (at most MAX_PAGE_SIZE) → ``{"items", "count", "page", "page_size",
+# "pages"}``, in a stable order. tests/api/test_contract.py fails on a list answered otherwise.
 
 MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A list operation's rows and how to turn one into its output (after the page is cut, so
+    that e.g. the actions allowed on each record are computed for one page only)."""
+
+    source: Any  # a QuerySet or a list
+    each: Callable[[Any], Any]
+
+
+def stable(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """The queryset in its own order with the primary key as the last tie-breaker, so that rows
+    with equal sort keys keep one order from page to page (databases promise none)."""
+    if queryset.query.combinator or isinstance(queryset.query.group_by, tuple):
+        # A union orders by its columns only; in values().annotate() the key would join the
+        # GROUP BY and change the counts: such a selector orders itself.
+        return queryset
+    order = list(queryset.query.order_by)
+    if not order and queryset.query.default_ordering:
+        order = list(queryset.model._meta.ordering)
+    pk_names = {"pk", queryset.model._meta.pk.name}
+    named = {o.lstrip("-") for o in order if isinstance(o, str)}
+    return queryset if named & pk_names else queryset.order_by(*order, "pk")
 
 
 class PageNumber(PaginationBase):
     """``?page=2&page_size=50`` → ``{"items": [...], "count", "page", "page_size", "pages"}``.
 
     A page past the end is empty (not an error), so a client can stop at the first empty page.
+    A queryset is ordered with the primary key as the last key (``stable``); a list keeps the
+    order its selector gave it; ``Rows`` turns each row of the page into its output.
     """
 
     class Input(Schema):
-        page: int = Field(1, ge=1, le=1_000_000)
-        page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+        page: int = Field(1, ge=1, le=1_000_000, description="The page, from 1.")
+        page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE,
+                               description=f"Rows per page, at most {MAX_PAGE_SIZE}.")
 
     class Output(Schema):
         items: list[Any]
@@ -188,16 +245,30 @@ class PageNumber(PaginationBase):
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest,
                           **params: Any) -> Any:
+        each: Callable[[Any], Any] | None = None
+        if isinstance(queryset, Rows):
+            queryset, each = queryset.source, queryset.each
+        if isinstance(queryset, models.QuerySet):
+            queryset = stable(queryset)
+        elif not isinstance(queryset, list | tuple):
+            queryset = list(queryset)
         size = pagination.page_size
         offset = (pagination.page - 1) * size
         count = self._items_count(queryset)
+        rows = list(queryset[offset:offset + size])
         return {
-            "items": list(queryset[offset:offset + size]),
+            "items": [each(row) for row in rows] if each is not None else rows,
             "count": count,
             "page": pagination.page,
             "page_size": size,
             "pages": max(1, math.ceil(count / size)),
         }
+
+
+paged: Callable[[Callable[..., Any]], Callable[..., Any]] = paginate(PageNumber)
+"""The list decorator: ``@router.get("/things", response=list[ThingOut])`` then ``@paged``; the
+operation returns a QuerySet, a list or ``Rows``. Do not combine it with
+``from __future__ import annotations`` in a module whose operations take ``Query[...]``."""
 
 
 def _nul_fields(value: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -320,6 +391,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
                       _("Some of the input cannot be stored (too long, or a character that "
                         "is not allowed)."))
 
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return _error(api, request, 413, "too_large",
+                      _("The request is too large: send less at once, or a smaller file."))
+
     @api.exception_handler(AuthenticationError)
     def unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         response = _error(api, request, 401, "unauthorized",
@@ -356,7 +432,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
 
 __all__ = [
-    "AUTH", "ERRORS", "ApiError", "APIKeyHeader", "ErrorOut", "PageNumber", "StrictParser",
-    "TokenAuth",
-    "Utf8JSONRenderer", "actor", "install_error_handlers", "pick", "used_token",
+    "AUTH", "ERRORS", "ERROR_STATUSES", "MAX_PAGE_SIZE", "RATE_LIMITED", "APIKeyHeader",
+    "ApiError", "ErrorOut", "PageNumber", "Rows", "StrictParser", "TokenAuth",
+    "Utf8JSONRenderer", "actor", "binary_response", "install_error_handlers", "paged", "pick",
+    "stable", "used_token",
 ]

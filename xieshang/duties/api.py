@@ -15,10 +15,9 @@ from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
-from ninja.pagination import paginate
 
 from xieshang.core import clock
-from xieshang.core.apiutils import ERRORS, ApiError, PageNumber, actor
+from xieshang.core.apiutils import ERRORS, ApiError, actor, paged
 from xieshang.core.models import Role
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404
@@ -118,6 +117,20 @@ class WarningOut(Schema):
         return str(obj.period_label)
 
 
+class RecordCountOut(Schema):
+    label: str
+    count: int
+
+
+class SelfReportFiguresOut(Schema):
+    """The duty record's figures as they were when the report was submitted."""
+
+    year: int
+    counts: list[RecordCountOut]
+    score: str | None = Field(..., description="The score, a decimal as text; null: none yet.")
+    band: str
+
+
 class SelfReportOut(Schema):
     id: int
     member_id: int
@@ -129,7 +142,7 @@ class SelfReportOut(Schema):
     achievements: str
     shortcomings: str
     plans: str
-    figures: dict[str, Any]
+    figures: SelfReportFiguresOut | None = Field(..., description="null until submitted.")
     submitted_at: dt.datetime | None
     return_note: str
     version: int
@@ -142,7 +155,7 @@ class SelfReportOut(Schema):
                 "status_label": str(report.get_status_display()),
                 "overview": report.overview, "achievements": report.achievements,
                 "shortcomings": report.shortcomings, "plans": report.plans,
-                "figures": report.figures, "submitted_at": report.submitted_at,
+                "figures": report.figures or None, "submitted_at": report.submitted_at,
                 "return_note": report.return_note, "version": report.version,
                 "actions": allowed}
 
@@ -159,10 +172,18 @@ def _report_out(a: Actor, report: SelfReport) -> dict[str, Any]:
     return SelfReportOut.of(report, workflow.SELF_REPORT.allowed_names(a, report))
 
 
+class MissingReportOut(Schema):
+    member_id: int
+    member: str
+    sector: str
+    status: str = Field(..., description="The status of the member's unsubmitted report "
+                                         "(draft, returned), or empty when there is none.")
+
+
 class CollectionOut(Schema):
     year: int
     submitted: list[SelfReportOut]
-    missing: list[dict[str, Any]]
+    missing: list[MissingReportOut]
 
 
 class RemindOut(Schema):
@@ -200,7 +221,7 @@ def record(request: HttpRequest, member_id: int | None = None, year: int | None 
 
 
 @router.get("/ranking", response={200: list[RankOut], **ERRORS})
-@paginate(PageNumber)
+@paged
 def ranking(request: HttpRequest, year: int | None = Year, sector_id: int | None = None
             ) -> QuerySet[Score]:
     """The committee's ranking (staff, leaders, admins; members when the committee publishes it)."""
@@ -213,7 +234,7 @@ def ranking(request: HttpRequest, year: int | None = Year, sector_id: int | None
 
 
 @router.get("/warnings", response={200: list[WarningOut], **ERRORS})
-@paginate(PageNumber)
+@paged
 def warnings(request: HttpRequest) -> QuerySet[DutyWarning]:
     """Open warnings: all of them for staff, leaders and admins; a member's own for a member."""
     a = actor(request)
@@ -345,7 +366,7 @@ class ManualItemVoidIn(Schema):
 
 
 @router.get("/manual-items", response={200: list[ManualItemOut], **ERRORS})
-@paginate(PageNumber)
+@paged
 def manual_items(request: HttpRequest, year: int | None = Year,
                  member_id: int | None = None) -> QuerySet[ManualItem]:
     """Items the office recorded by hand: the office sees the committee's, a member their own."""

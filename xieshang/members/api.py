@@ -1,6 +1,6 @@
 """JSON API of members and organisation: the directory (members, sectors, special committees,
 collective bodies, handling units) and the roster writes of the office.
-Mounted at /api/members/ by xieshang/api.py; the rules are those of the pages
+Mounted at /api/v1/members/ by xieshang/api.py; the rules are those of the pages
 (members.permissions) and the services."""
 
 import datetime as dt
@@ -10,10 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
 
 from xieshang.core import clock
-from xieshang.core.apiutils import ERRORS, PageNumber, actor, pick
+from xieshang.core.apiutils import ERRORS, actor, paged, pick
 from xieshang.core.models import Term
 from xieshang.core.permissions import Actor, require
 from xieshang.core.tenancy import get_scoped_or_404, scoped
@@ -79,7 +78,7 @@ class MemberOut(MemberBriefOut):
 
 class MemberQuery(Schema):
     q: str = Field("", max_length=50, description="Part of the name, workplace or party.")
-    sector: int | None = None
+    sector: int | None = Field(None, ge=1, le=2**62)
     status: Literal["active", "left", "all"] = "active"
     standing: bool | None = None
 
@@ -118,6 +117,11 @@ class LeaveIn(Schema):
     reason: str = Field(..., min_length=1, max_length=200)
 
 
+class FormerNameOut(Schema):
+    name: str
+    until: str = Field(..., description="The day the name stopped being used, YYYY-MM-DD.")
+
+
 class SpecialCommitteeOut(Schema):
     id: int
     name: str
@@ -125,7 +129,7 @@ class SpecialCommitteeOut(Schema):
     established_on: dt.date
     dissolved_on: dt.date | None
     merged_into_id: int | None
-    former_names: list[dict[str, str]]
+    former_names: list[FormerNameOut]
     is_active: bool
 
 
@@ -213,7 +217,7 @@ def _checked(who: Actor, member: Member | None, sent: dict[str, Any]) -> MemberF
 # --- members ---------------------------------------------------------------------------------
 
 @router.get("/members", response={200: list[MemberBriefOut], **ERRORS})
-@paginate(PageNumber)
+@paged
 def member_list(request: HttpRequest, filters: Query[MemberQuery]) -> QuerySet[Member]:
     """The member directory of the acting committee (serving members unless ``status``)."""
     who = _directory_actor(request)
@@ -275,12 +279,14 @@ def member_leave(request: HttpRequest, pk: int, payload: LeaveIn) -> dict[str, A
 # --- organisation ----------------------------------------------------------------------------
 
 @router.get("/sectors", response={200: list[SectorOut], **ERRORS})
+@paged
 def sector_list(request: HttpRequest) -> QuerySet[Sector]:
     who = _directory_actor(request)
     return scoped(who, Sector).order_by("order", "id")
 
 
 @router.get("/special-committees", response={200: list[SpecialCommitteeOut], **ERRORS})
+@paged
 def special_committee_list(request: HttpRequest) -> QuerySet[SpecialCommittee]:
     """Special committees, the dissolved ones too (``merged_into_id`` says where they went)."""
     who = _directory_actor(request)
@@ -288,13 +294,14 @@ def special_committee_list(request: HttpRequest) -> QuerySet[SpecialCommittee]:
 
 
 @router.get("/collective-bodies", response={200: list[CollectiveBodyOut], **ERRORS})
+@paged
 def collective_body_list(request: HttpRequest) -> QuerySet[CollectiveBody]:
     who = _directory_actor(request)
     return scoped(who, CollectiveBody).order_by("kind", "name")
 
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS})
-@paginate(PageNumber)
+@paged
 def unit_list(request: HttpRequest, filters: Query[UnitQuery]) -> QuerySet[HandlingUnit]:
     """The active handling units (承办单位) of the acting committee."""
     who = _directory_actor(request)

@@ -1,17 +1,28 @@
-"""JSON API of the opinions app: every action the pages offer."""
+"""JSON API of the opinions app, mounted at /api/v1/opinions/: every action the pages offer.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: ninja reads the annotations of the ``@paged``
+operations at import time (docs/api.md)."""
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from xieshang.core.apiutils import ApiError, actor
+from xieshang.core.apiutils import (
+    ERRORS,
+    RATE_LIMITED,
+    ApiError,
+    ErrorOut,
+    Rows,
+    actor,
+    binary_response,
+    paged,
+)
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.core.workflow_api import step_routes
@@ -157,6 +168,17 @@ class TopicOut(Schema):
     merged_into_id: int | None
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int = Field(..., description="Bytes.")
+
+
+class TopicRaisedOut(Schema):
+    tracking_code: str = Field(..., description="Give it to the public page to follow the topic.")
+    status: str
+
+
 class QuotaOut(Schema):
     member_id: int
     name: str
@@ -188,9 +210,11 @@ def _bulletin_out(b: Bulletin) -> dict[str, object]:
 
 # --- reports ----------------------------------------------------------------------------
 
-@router.get("/reports", response=list[ReportOut])
+@router.get("/reports", response={200: list[ReportOut], **ERRORS})
+@paged
 def list_reports(request: HttpRequest, q: str = "", status: str = "", category: str = "",
-                 author: str = "", level: str = "", mine: bool = False) -> list[dict[str, object]]:
+                 author: str = "", level: str = "", mine: bool = False) -> Rows:
+    """Reports the caller may handle (staff), or the caller's own with ``mine=true``."""
     a = _actor(request)
     if mine:
         qs = selectors.my_reports(a)
@@ -199,7 +223,7 @@ def list_reports(request: HttpRequest, q: str = "", status: str = "", category: 
             raise PermissionDenied
         qs = selectors.report_list(a, selectors.ReportFilters(
             q=q, status=status, category=category, author=author, level=level))
-    return [_out(a, r) for r in qs[:500]]
+    return Rows(qs, lambda r: _out(a, r))
 
 
 @router.post("/reports", response={201: ReportOut})
@@ -226,9 +250,10 @@ def edit_report(request: HttpRequest, pk: int, payload: EditIn) -> dict[str, obj
     return _out(a, report)
 
 
-@router.post("/reports/{pk}/attachments")
+@router.post("/reports/{pk}/attachments", response={200: AttachmentOut, **ERRORS})
 def attach(request: HttpRequest, pk: int,
            file: File[UploadedFile]) -> dict[str, object]:  # noqa: B008
+    """Attach a file (PDF, Word or an image, as multipart ``file``) to a report."""
     a = _actor(request)
     row = services.attachment_add(actor=a, report=_report(a, pk), upload=file)
     return {"id": row.pk, "name": row.name, "size": row.size}
@@ -239,7 +264,8 @@ step_routes(router, workflow.REPORT, path="/reports/{int:pk}/actions",
             out=lambda request, r: _out(_actor(request), r), response=ReportOut, acting=_actor)
 
 
-@router.get("/reports/{pk}/versions", response=list[VersionOut])
+@router.get("/reports/{pk}/versions", response={200: list[VersionOut], **ERRORS})
+@paged
 def versions(request: HttpRequest, pk: int) -> list[object]:
     a = _actor(request)
     return list(selectors.versions_of(_report(a, pk)))
@@ -256,7 +282,8 @@ def diff(request: HttpRequest, pk: int, a: int = 1, b: int = 2) -> dict[str, obj
     return {"a": a, "b": b, "segments": segments}
 
 
-@router.get("/reports/{pk}/outcomes", response=list[OutcomeOut])
+@router.get("/reports/{pk}/outcomes", response={200: list[OutcomeOut], **ERRORS})
+@paged
 def outcomes(request: HttpRequest, pk: int) -> list[dict[str, object]]:
     a = _actor(request)
     return [_outcome_out(o) for o in selectors.outcomes_visible_on(_report(a, pk))]
@@ -279,12 +306,13 @@ def record_outcome(request: HttpRequest, pk: int,
 
 # --- bulletins ----------------------------------------------------------------------------
 
-@router.get("/bulletins", response=list[BulletinOut])
-def list_bulletins(request: HttpRequest) -> list[dict[str, object]]:
+@router.get("/bulletins", response={200: list[BulletinOut], **ERRORS})
+@paged
+def list_bulletins(request: HttpRequest) -> Rows:
     a = _actor(request)
     if not permissions.can_view_bulletins(a):
         raise PermissionDenied
-    return [_bulletin_out(b) for b in selectors.bulletin_list(a)]
+    return Rows(selectors.bulletin_list(a), _bulletin_out)
 
 
 @router.post("/bulletins", response={201: BulletinOut})
@@ -300,8 +328,11 @@ def create_bulletin(request: HttpRequest, payload: BulletinIn) -> tuple[int, dic
     return 201, _bulletin_out(bulletin)
 
 
-# Before /bulletins/{pk}/{action}: Django matches the first pattern, and that one is POST only.
-@router.get("/bulletins/{pk}/docx")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get("/bulletins/{pk}/docx", response=ERRORS,
+            openapi_extra=binary_response(DOCX, "The bulletin as a Word document."))
 def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
     a = _actor(request)
     if not permissions.can_view_bulletins(a):
@@ -309,29 +340,38 @@ def bulletin_docx(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = get_scoped_or_404(a, selectors.visible_bulletins(a).select_related("committee"),
                                  pk=pk)
     data = documents.bulletin_docx(bulletin, selectors.bulletin_reports(bulletin))
-    response = HttpResponse(data, content_type=(
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+    response = HttpResponse(data, content_type=DOCX)
     response["Content-Disposition"] = (
         f'attachment; filename="bulletin-{bulletin.year}-{bulletin.number}.docx"')
     return response
 
 
-@router.post("/bulletins/{pk}/{action}", response=BulletinOut)
-def bulletin_action(request: HttpRequest, pk: int, action: str) -> dict[str, object]:
+@router.post("/bulletins/{pk}/publish", response={200: BulletinOut, **ERRORS})
+def bulletin_publish(request: HttpRequest, pk: int) -> dict[str, object]:
+    """Publish the bulletin: every report in it is published (and its author told)."""
     a = _actor(request)
     bulletin = get_scoped_or_404(a, Bulletin, pk=pk)
-    if action == "publish":
-        bulletin = services.bulletin_publish(actor=a, bulletin=bulletin)
-    elif action == "send":
-        bulletin = services.bulletin_send(actor=a, bulletin=bulletin)
-    else:
-        raise ApiError("unknown_action", _("Unknown action."), 404)
-    return _bulletin_out(bulletin)
+    return _bulletin_out(services.bulletin_publish(actor=a, bulletin=bulletin))
+
+
+@router.post("/bulletins/{pk}/send", response={200: BulletinOut, **ERRORS})
+def bulletin_send(request: HttpRequest, pk: int) -> dict[str, object]:
+    """Send the published bulletin to its recipients."""
+    a = _actor(request)
+    bulletin = get_scoped_or_404(a, Bulletin, pk=pk)
+    return _bulletin_out(services.bulletin_send(actor=a, bulletin=bulletin))
+
+
+@router.post("/bulletins/{pk}/{action}", response={404: ErrorOut}, include_in_schema=False)
+def bulletin_unknown_action(request: HttpRequest, pk: int, action: str) -> NoReturn:
+    get_scoped_or_404(_actor(request), Bulletin, pk=pk)
+    raise ApiError("not_found", _("Unknown action."), 404)
 
 
 # --- quotas and correspondents ---------------------------------------------------------------
 
-@router.get("/quota", response=list[QuotaOut])
+@router.get("/quota", response={200: list[QuotaOut], **ERRORS})
+@paged
 def quota(request: HttpRequest,
           year: int | None = Query(None, ge=2000, le=2100)) -> list[dict[str, object]]:
     a = _actor(request)
@@ -342,12 +382,13 @@ def quota(request: HttpRequest,
             for r in selectors.quota_progress(a, year)]
 
 
-@router.get("/correspondents", response=list[CorrespondentOut])
-def list_correspondents(request: HttpRequest) -> list[Correspondent]:
+@router.get("/correspondents", response={200: list[CorrespondentOut], **ERRORS})
+@paged
+def list_correspondents(request: HttpRequest) -> QuerySet[Correspondent]:
     a = _actor(request)
     if not permissions.can_manage_correspondents(a):
         raise PermissionDenied
-    return list(scoped(a, Correspondent))
+    return scoped(a, Correspondent)
 
 
 @router.post("/correspondents", response={201: CorrespondentOut})
@@ -367,12 +408,13 @@ def create_correspondent(request: HttpRequest,
 
 # --- topics -------------------------------------------------------------------------------
 
-@router.get("/topics", response=list[TopicOut])
-def list_topics(request: HttpRequest, status: str = "", q: str = "") -> list[Topic]:
+@router.get("/topics", response={200: list[TopicOut], **ERRORS})
+@paged
+def list_topics(request: HttpRequest, status: str = "", q: str = "") -> QuerySet[Topic]:
     a = _actor(request)
     if not permissions.can_screen_topics(a):
         raise PermissionDenied
-    return list(selectors.topic_list(a, status=status, q=q)[:500])
+    return selectors.topic_list(a, status=status, q=q)
 
 
 def _topic(a: Actor, pk: int) -> Topic:
@@ -396,7 +438,8 @@ class PublicTopicIn(Schema):
                                 "leaves it out, or fills it in, is refused (a bot check).")
 
 
-@router.post("/public/{code}/topics", auth=None, response={201: dict})
+@router.post("/public/{code}/topics", auth=None,
+             response={201: TopicRaisedOut, **ERRORS, **RATE_LIMITED})
 def public_raise_topic(request: HttpRequest, code: str,
                        payload: PublicTopicIn) -> tuple[int, dict[str, str]]:
     from django.core.exceptions import ValidationError
@@ -419,7 +462,7 @@ def public_raise_topic(request: HttpRequest, code: str,
     return 201, {"tracking_code": topic.tracking_code, "status": topic.status}
 
 
-@router.get("/public/{code}/topics/{tracking}", auth=None, response=TopicOut)
+@router.get("/public/{code}/topics/{tracking}", auth=None, response={200: TopicOut, **ERRORS})
 def public_track_topic(request: HttpRequest, code: str, tracking: str) -> Topic:
     from xieshang.opinions.views import public_committee
 

@@ -1,22 +1,23 @@
-"""JSON API of proposals, mounted at /api/proposals/. Same rules as the pages: every step of the
+"""JSON API of proposals, mounted at /api/v1/proposals/. Same rules as the pages: every step of the
 lifecycle is ``POST /{id}/actions/<step>`` with the step's own input schema (generated from
 ``workflow.PROPOSAL`` by ``core.workflow_api.step_routes``)."""
 
 
+import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
 
-from xieshang.core.apiutils import ERRORS, ApiError, PageNumber, actor, pick
+from xieshang.core.apiutils import ERRORS, ApiError, actor, paged, pick
 from xieshang.core.permissions import require
 from xieshang.core.tenancy import scoped
 from xieshang.core.workflow_api import step_routes
 from xieshang.proposals import permissions, selectors, services
-from xieshang.proposals.models import Proposal, ProposalCategory
+from xieshang.proposals.models import Proposal, ProposalCategory, ProposalCoProposer
 from xieshang.proposals.workflow import PROPOSAL
 
 router = Router(tags=["proposals"])
@@ -67,9 +68,31 @@ class ProposalOut(Schema):
         return obj["assignments"] if isinstance(obj, dict) else _out(obj)["assignments"]
 
 
+class CoSigning(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
+class CoProposerOut(Schema):
+    member_id: int
+    member: str
+    state: CoSigning = Field(..., description="pending until the member confirms or declines.")
+    due: dt.date | None = Field(..., description="Confirm by (set when the proposal is submitted).")
+    answered_at: dt.datetime | None
+
+
 class ProposalDetailOut(ProposalOut):
     body: str
+    co_proposers: list[CoProposerOut]
+    may_cosign: bool = Field(..., description="The caller may confirm or decline co-signing now "
+                                              "(POST /{id}/cosign).")
     actions: list[PROPOSAL.Action]  # type: ignore[name-defined]
+
+
+class CategoryOut(Schema):
+    id: int
+    name: str
 
 
 class DraftIn(Schema):
@@ -115,14 +138,24 @@ def _detail(request: HttpRequest, pk: int) -> Proposal:
     return selectors.proposal_detail(actor(request), pk)
 
 
+def _co_proposer_out(row: ProposalCoProposer) -> dict[str, Any]:
+    state = (CoSigning.PENDING if row.confirmed_at is None
+             else CoSigning.DECLINED if row.declined else CoSigning.CONFIRMED)
+    return {"member_id": row.member_id, "member": row.member.name, "state": state,
+            "due": row.due, "answered_at": row.confirmed_at}
+
+
 def _detail_out(request: HttpRequest, pk: int) -> dict[str, Any]:
     p = _detail(request, pk)
+    who = actor(request)
     return {**_out(p), "body": p.body,
-            "actions": PROPOSAL.allowed_names(actor(request), p)}
+            "co_proposers": [_co_proposer_out(c) for c in p.co_proposers.all()],
+            "may_cosign": permissions.can_cosign(who, p),
+            "actions": PROPOSAL.allowed_names(who, p)}
 
 
-@router.get("/", response=list[ProposalOut])
-@paginate(PageNumber)
+@router.get("/", response={200: list[ProposalOut], **ERRORS})
+@paged
 def list_proposals(request: HttpRequest, filters: Query[Filters]) -> QuerySet[Proposal]:
     """Proposals visible to the caller; ``worklist`` is one of the worklist names."""
     who = actor(request)
@@ -185,7 +218,9 @@ class SimilarOut(Schema):
 
 
 @router.get("/{int:pk}/similar", response={200: list[SimilarOut], **ERRORS})
+@paged
 def similar(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    """Proposals like this one, the most similar first (staff)."""
     who = actor(request)
     p = _detail(request, pk)
     require(permissions.can_view_all(who))
@@ -194,8 +229,9 @@ def similar(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
                                                         exclude_pk=p.pk)]
 
 
-@router.get("/categories", response=list[dict[str, Any]])
-def categories(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/categories", response={200: list[CategoryOut], **ERRORS})
+@paged
+def categories(request: HttpRequest) -> QuerySet[ProposalCategory]:
     who = actor(request)
     require(permissions.can_use_proposals(who))
-    return [{"id": c.pk, "name": c.name} for c in scoped(who, ProposalCategory)]
+    return scoped(who, ProposalCategory)
