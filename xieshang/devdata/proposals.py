@@ -100,6 +100,8 @@ def build(ctx: DemoContext) -> None:
     cal = WorkCalendar(county)
     reply_months = 3
 
+    # Nothing the story tells as done may lie ahead of today (the clock may stand early in a year).
+    latest = clock.now() - dt.timedelta(days=15)
     proposals: list[Proposal] = []
     plans: list[tuple[Proposal, str, dt.datetime]] = []
     for index, session in enumerate(sessions):
@@ -114,8 +116,10 @@ def build(ctx: DemoContext) -> None:
                 member = weiyuan if weiyuan is not None and rng.random() < 0.03 else \
                     rng.choice(members)
                 plenary = rng.random() < 0.7
-                submitted = start - dt.timedelta(days=rng.randint(1, 20)) if plenary else \
-                    start + dt.timedelta(days=rng.randint(30, 200))
+                recess = start + dt.timedelta(days=rng.randint(30, 200))
+                if recess > latest:  # early in the year: the recess has not come yet
+                    plenary = True
+                submitted = start - dt.timedelta(days=rng.randint(1, 20)) if plenary else recess
                 if index == len(sessions) - 1 and status in (S.SUBMITTED, S.UNDER_REVIEW,
                                                              S.RETURNED, S.DRAFT):
                     submitted = clock.now() - dt.timedelta(days=rng.randint(1, 20))
@@ -134,7 +138,8 @@ def build(ctx: DemoContext) -> None:
                     consent_disclosure=rng.random() > 0.1,
                     nondisclosure_reason="",
                     created_at=submitted, submitted_at=submitted if status != S.DRAFT else None,
-                    filed_at=submitted + dt.timedelta(days=10) if filed else None,
+                    filed_at=min(submitted + dt.timedelta(days=10), clock.now())
+                    if filed else None,
                     handling_round=2 if status == S.REHANDLING else 1,
                     is_rehandled=status == S.REHANDLING or (status == S.CLOSED
                                                            and rng.random() < 0.04),
@@ -208,7 +213,7 @@ def build(ctx: DemoContext) -> None:
         a = Assignment(committee=county, proposal=p, unit=lead_unit,
                        role=Assignment.Role.SINGLE, state=state, assigned_at=assigned_at,
                        due_date=due_date, due_warnings=list(due.warnings),
-                       signed_at=assigned_at + dt.timedelta(days=2)
+                       signed_at=min(assigned_at + dt.timedelta(days=2), clock.now())
                        if state != Assignment.State.ASSIGNED else None,
                        return_reason="该事项不属于本单位职责范围。"
                        if state == Assignment.State.RETURN_REQUESTED else "",
