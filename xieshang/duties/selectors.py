@@ -11,6 +11,7 @@ from xieshang.core.tenancy import scoped
 from xieshang.duties import permissions
 from xieshang.duties.facts import Fact, collect, known_kinds
 from xieshang.duties.models import (
+    DutyRecomputeRequest,
     DutyWarning,
     ManualItem,
     Score,
@@ -34,6 +35,12 @@ def visible_self_reports(actor: Actor) -> QuerySet[SelfReport]:
 
 def record_facts(member: Member, year: int) -> list[Fact]:
     return collect(member.committee_id, dt.date(year, 1, 1), dt.date(year, 12, 31), {member.id})
+
+
+def recompute_pending(committee_id: int, year: int) -> bool:
+    """Is a recomputation of the committee-year asked for and not yet done (the record page
+    says the score is being updated)?"""
+    return DutyRecomputeRequest.objects.filter(committee_id=committee_id, year=year).exists()
 
 
 def score_of(actor: Actor, member: Member, year: int) -> Score | None:

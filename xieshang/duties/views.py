@@ -51,6 +51,7 @@ def _record(request: XRequest, member: Member) -> HttpResponse:
         "lines": selectors.lines_of(actor, member, year),
         "warnings": member.duty_warnings.filter(resolved_at__isnull=True).select_related("rule"),
         "terms": scoped(actor, Term).filter(start_date__lte=clock.today())[:3],
+        "updating": selectors.recompute_pending(member.committee_id, year),
     })
 
 
