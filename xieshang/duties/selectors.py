@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -49,6 +50,21 @@ def score_of(actor: Actor, member: Member, year: int) -> Score | None:
 
 def lines_of(actor: Actor, member: Member, year: int) -> QuerySet[ScoreLine]:
     return scoped(actor, ScoreLine).filter(member=member, year=year).select_related("rule")
+
+
+def distribution(scores: list[Decimal] | list[float], width: int = 20,
+                 top: int = 100) -> list[tuple[str, int]]:
+    """Scores by bucket, each label saying the range it really holds: ``<0`` (only when some
+    score is negative), ``0–19`` … ``80–99``, then ``≥100`` for every score from ``top`` up
+    (scores have no upper limit: rules add points without a cap)."""
+    rows: list[tuple[str, int]] = []
+    negative = sum(1 for s in scores if s < 0)
+    if negative:
+        rows.append(("<0", negative))
+    for low in range(0, top, width):
+        rows.append((f"{low}–{low + width - 1}", sum(1 for s in scores if low <= s < low + width)))
+    rows.append((f"≥{top}", sum(1 for s in scores if s >= top)))
+    return rows
 
 
 def ranking(actor: Actor, year: int, *, sector: str = "") -> QuerySet[Score]:
