@@ -19,6 +19,11 @@ def at(y: int, m: int, d: int, h: int = 9) -> dt.datetime:
     return dt.datetime(y, m, d, h, 0, tzinfo=TZ)
 
 
+def started() -> dt.datetime:
+    """A start half an hour ago: attendance is recorded only on an activity that has begun."""
+    return timezone.now() - dt.timedelta(minutes=30)
+
+
 def system(committee: Committee) -> Actor:
     return Actor.for_system(committee)
 

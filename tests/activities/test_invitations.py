@@ -2,9 +2,16 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
-from tests.activities.factories import invite, make_activity, member_with_login, system
+from tests.activities.factories import (
+    invite,
+    make_activity,
+    member_with_login,
+    started,
+    system,
+)
 from tests.factories import (
     ActivityGroupFactory,
     MemberFactory,
@@ -206,7 +213,7 @@ def test_staff_record_attendance_and_rates(county, staff):
     from xieshang.activities import selectors
 
     members = MemberFactory.create_batch(4, committee=county)
-    activity = make_activity(county, actor=actor_for(staff, county))
+    activity = make_activity(county, actor=actor_for(staff, county), start=started())
     invs = invite(activity, *members)
     actor = actor_for(staff, county)
     services.attendance_record(actor=actor, invitation=invs[0], attendance="attended")
@@ -243,7 +250,7 @@ def _xlsx(rows):
 def test_attendance_import(county, staff):
     a = MemberFactory(committee=county, name="张三")
     b = MemberFactory(committee=county, name="李四")
-    activity = make_activity(county)
+    activity = make_activity(county, start=started())
     invite(activity, a, b)
     n = services.attendance_import(actor=actor_for(staff, county), activity=activity,
                                    fh=_xlsx([["姓名", "出勤"], ["张三", "出席"], ["李四", "缺席"]]))
@@ -255,7 +262,7 @@ def test_attendance_import(county, staff):
 
 def test_attendance_import_is_all_or_nothing(county, staff):
     a = MemberFactory(committee=county, name="张三")
-    activity = make_activity(county)
+    activity = make_activity(county, start=started())
     invite(activity, a)
     with pytest.raises(ValidationError) as exc:
         services.attendance_import(actor=actor_for(staff, county), activity=activity,
@@ -285,3 +292,40 @@ def test_speech_refused_from_members_not_invited_and_after_start(county):
     with pytest.raises(ValidationError):
         services.speech_submit(actor=actor2, activity=past, title="t", text="x")
     assert system(county).system
+
+
+def test_attendance_is_refused_on_an_activity_that_has_not_begun(county, staff, client):
+    """Issue #16: the demo had 262 "attended" on future activities."""
+    member = MemberFactory(committee=county)
+    activity = make_activity(county)  # three days ahead
+    [inv] = invite(activity, member)
+    actor = actor_for(staff, county)
+    with pytest.raises(ValidationError) as exc:
+        services.attendance_record(actor=actor, invitation=inv, attendance="attended")
+    assert "尚未开始" in str(exc.value.messages[0]) or "has not begun" in str(exc.value)
+    with pytest.raises(ValidationError):
+        services.bulk_attendance(actor=actor, activity=activity, values={inv.pk: "attended"})
+    with pytest.raises(ValidationError):
+        services.attendance_import(actor=actor, activity=activity,
+                                   fh=_xlsx([["姓名", "出勤"], [member.name, "出席"]]))
+    inv.refresh_from_db()
+    assert inv.attendance == ""
+    # the page says why, in Chinese, and nothing is saved
+    client.force_login(staff)
+    response = client.post(reverse("activities:attendance", args=[activity.pk]),
+                           {f"att_{inv.pk}": "attended"}, follow=True)
+    assert response.status_code == 200
+    assert "尚未开始" in response.content.decode()
+    inv.refresh_from_db()
+    assert inv.attendance == ""
+
+
+def test_leave_is_not_offered_or_accepted_once_the_activity_has_begun(county):
+    _u, member, actor = member_with_login(county)
+    [inv] = invite(make_activity(county, start=started()), member)
+    assert "request_leave" not in workflow.INVITATION.allowed_names(actor, inv)
+    with pytest.raises(ValidationError):
+        services.invitation_reply(actor=actor, invitation=inv, action="request_leave",
+                                  reason="出差")
+    inv.refresh_from_db()
+    assert inv.status == "invited"

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.activities.factories import at, invite, make_activity, member_with_login
+from tests.activities.factories import at, invite, make_activity, member_with_login, started
 from tests.factories import HandlingUnitFactory, MemberFactory, user_with_role
 from xieshang.activities import services
 from xieshang.activities.models import Activity, Invitation, Suggestion
@@ -126,7 +126,7 @@ def test_member_replies_on_the_invitations_page(client, county, staff):
 
 def test_staff_record_attendance_on_the_page(staff_client, county):
     members = MemberFactory.create_batch(2, committee=county)
-    activity = make_activity(county)
+    activity = make_activity(county, start=started())
     a, b = invite(activity, *members)
     staff_client.post(reverse("activities:attendance", args=[activity.pk]),
                       {f"att_{a.pk}": "attended", f"att_{b.pk}": "absent"})
@@ -174,7 +174,7 @@ def test_not_invited_member_sees_a_clear_refusal(client, county, staff):
 
 def test_notice_and_sign_in_sheet_open_in_word(staff_client, county):
     activity = make_activity(county, "thematic_consultation", title="专题协商会",
-                             place="县政协三楼会议室")
+                             place="县政协三楼会议室", start=started())
     a = MemberFactory(committee=county, name="王委员")
     b = MemberFactory(committee=county, name="赵委员")
     inv_a, _ = invite(activity, a, b)

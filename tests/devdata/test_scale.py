@@ -181,6 +181,17 @@ def test_rows_written_in_bulk_are_in_the_search_index(built_db):
     assert built_db.counts["search entries"] >= len(searchable)
 
 
+def test_the_index_is_complete_for_every_kind(built_db):
+    """Issue #16: members (members_bulk_create only queues their index tasks) are indexed too:
+    `xieshang text reindex --check` passes on the province data right after the generator."""
+    from xieshang.search.completeness import counts
+
+    ids = Committee.objects.filter(code__startswith="sc-").values_list("pk", flat=True)
+    rows = counts(committee_ids=list(ids))
+    assert {r.kind for r in rows} >= {"proposal", "opinion", "activity", "member"}
+    assert [r for r in rows if not r.ok] == []
+
+
 def test_every_committee_year_has_its_rule_set_and_scores(built_db):
     """The duty scores of what was written in bulk are computed, as the services would ask."""
     from xieshang.duties.models import RuleSet, Score

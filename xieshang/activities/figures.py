@@ -105,6 +105,8 @@ def activities_figures(scope: Scope) -> list[Figure]:
             counts.get(code, 0),
             UNITS[unit],
             link=f"{reverse('activities:list')}?type={code}&{period}",
+            definition=_("Activities of this type held (not planned or cancelled) that "
+                         "started in the period."),
         )
         for code, key, label, unit in ACTIVITY_FIGURES
     ]
@@ -120,6 +122,8 @@ def activities_figures(scope: Scope) -> list[Figure]:
             _("Members reached by learning"),
             round(100 * reached / total) if total else 0,
             "%",
+            definition=_("Serving members with a reading record, or present at a learning "
+                         "session or training course, in the period ÷ serving members."),
         ),
         Figure(
             "activities.inspection_suggestions",
@@ -145,7 +149,8 @@ def activities_figures(scope: Scope) -> list[Figure]:
             _("Suggestions recorded in the ledger"),
             sum(suggestions.values()),
             "条",
-            link="/activities/ledger/",
+            link=f"{reverse('activities:ledger')}?{period}",
+            definition=_("Ledger items (意见建议台账) of activities held in the period."),
         ),
     ]
     return out
@@ -160,4 +165,7 @@ def attendance_figures(scope: Scope) -> list[Figure]:
     present = recorded.filter(attendance__in=["attended", "late"]).count()
     total = recorded.count()
     return [Figure("duties.attendance_rate", _("Attendance rate at activities"),
-                   round(100 * present / total) if total else 0, "%")]
+                   round(100 * present / total) if total else 0, "%",
+                   definition=_("Present (attended or late) ÷ invitations with attendance "
+                                "recorded, at activities held in the period."),
+                   note="" if total else _("No data: no attendance recorded in the period."))]

@@ -318,12 +318,32 @@ def leave_decide(*, actor: Actor, invitation: Invitation, approve: bool, note: s
                       data=step_input(workflow.InvitationNoteIn, note=note))
 
 
+# Members arrive and sign in before the start: attendance may be recorded from this long before.
+ATTENDANCE_OPENS = dt.timedelta(hours=1)
+
+
+def attendance_open(activity: Activity) -> None:
+    """Refuse attendance on an activity that is cancelled or has not begun (attendance records
+    what happened; an activity weeks ahead has no attendance yet)."""
+    if activity.status == Activity.Status.CANCELLED:
+        raise ValidationError(_("The activity is cancelled; no attendance is recorded."),
+                              code="cancelled")
+    if clock.now() < activity.start - ATTENDANCE_OPENS:
+        raise ValidationError(
+            _("“%(t)s” has not begun yet (it starts %(when)s); attendance can be recorded from "
+              "one hour before the start.")
+            % {"t": activity.title,
+               "when": timezone.localtime(activity.start).strftime("%Y-%m-%d %H:%M")},
+            code="not_started")
+
+
 @transaction.atomic
 def attendance_record(*, actor: Actor, invitation: Invitation, attendance: str,
                       source: str = Invitation.Source.STAFF) -> Invitation:
     require(permissions.can_edit_activity(actor, invitation.activity) or actor.system)
     if attendance not in Invitation.Attendance.values:
         raise ValidationError(_("Unknown attendance value."))
+    attendance_open(invitation.activity)
     inv = Invitation.objects.select_for_update().get(pk=invitation.pk)
     before = inv.attendance
     inv.attendance = attendance
@@ -358,6 +378,7 @@ def attendance_import(*, actor: Actor, activity: Activity, fh: IO[bytes]) -> int
     every problem listed.
     """
     require(permissions.can_edit_activity(actor, activity) or actor.system)
+    attendance_open(activity)
     try:
         rows = spreadsheets.read_rows(
             fh.read(ATTENDANCE_LIMITS.compressed_bytes + 1), ATTENDANCE_LIMITS)
@@ -491,6 +512,9 @@ def qr_sign_in(*, actor: Actor, token: str) -> Invitation:
         raise QrRefused("not_member", _("Only members sign in by QR code."))
     if activity.status == Activity.Status.CANCELLED:
         raise QrRefused("cancelled", _("The activity is cancelled."))
+    if clock.now() < activity.start - ATTENDANCE_OPENS:
+        raise QrRefused("not_started", _("“%(t)s” has not begun yet; sign in from one hour "
+                                         "before the start.") % {"t": activity.title})
     invitation = (Invitation.objects.select_for_update()
                   .filter(activity=activity, member_id=actor.member_id).first())
     if invitation is None:
@@ -835,6 +859,7 @@ def bulk_attendance(*, actor: Actor, activity: Activity,
                     values: Mapping[int, str]) -> int:
     """Record attendance for many invitations of one activity (the staff's attendance page)."""
     require(permissions.can_edit_activity(actor, activity) or actor.system)
+    attendance_open(activity)
     invitations = {i.pk: i for i in activity.invitations.all()}
     count = 0
     with transaction.atomic():

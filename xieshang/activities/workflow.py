@@ -36,8 +36,10 @@ class InvitationLeaveIn(StepIn):
 
 def _replies_open(actor: Actor, invitation: Invitation) -> str | None:
     activity = invitation.activity
-    if activity.status != Activity.Status.PLANNED or activity.end < clock.now():
-        return _("This activity is over or cancelled; replies are closed.")
+    # Once the activity has begun, attendance is what is recorded: a reply (or a leave request)
+    # can no longer change anything.
+    if activity.status != Activity.Status.PLANNED or activity.start <= clock.now():
+        return _("This activity has begun, is over or is cancelled; replies are closed.")
     return None
 
 

@@ -60,6 +60,7 @@ class Figure:
     link: str = ""  # the list of records behind the figure
     detail: dict[str, Any] = field(default_factory=dict)
     note: str = ""  # shown instead of the value while there is no meaningful value yet
+    definition: str = ""  # what it counts, shown beside it (a tooltip or a footnote)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

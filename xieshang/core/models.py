@@ -240,6 +240,10 @@ class Role(models.TextChoices):
     UNIT_LEADER = "unit_leader", _("Handling unit leader")
     LEADER = "leader", _("Leader")
     ADMIN = "admin", _("Administrator")
+    # 特邀信息员: an outsider (a journalist, a township cadre) invited to submit public-opinion
+    # reports. The role lets them log in to the committee and reach their own reports, nothing
+    # of the inside (``Actor.insider`` is False for it alone).
+    CORRESPONDENT = "correspondent", _("Invited correspondent")
 
 
 STAFF_ROLES = frozenset(

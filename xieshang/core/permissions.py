@@ -28,6 +28,12 @@ class Actor:
         return self.system or bool(self.roles.intersection(roles))
 
     @property
+    def insider(self) -> bool:
+        """Holds a role of the committee's inside (member, staff, unit, leader …): an invited
+        correspondent alone is not (no directory, no proposals, no members-only pages)."""
+        return self.system or bool(self.roles - {Role.CORRESPONDENT})
+
+    @property
     def is_staff(self) -> bool:
         return self.has(*STAFF_ROLES, Role.ADMIN)
 
@@ -105,8 +111,9 @@ def can_manage_reference_data(actor: Actor) -> bool:
 
 
 def can_view_directory(actor: Actor) -> bool:
-    """Lists of members, sectors, special committees and units: everyone with a role here."""
-    return actor.committee is not None
+    """Lists of members, sectors, special committees and units: everyone with an inside role
+    here (not an invited correspondent)."""
+    return actor.committee is not None and actor.insider
 
 
 # --- administration pages (core/admin_views.py) -----------------------------

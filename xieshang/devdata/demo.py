@@ -123,8 +123,11 @@ BUILDERS = (
 )
 
 
-# The kinds of record a builder writes in bulk, indexed after the build.
-BULK_KINDS = ("proposal",)
+# The kinds of record indexed after the build: every registered kind (None). The builders
+# write many records with bulk_create (no post_save); the others queue their index task on
+# commit, which a worker may run much later. Indexing every kind here leaves the index complete
+# when the command ends (`xieshang text reindex --check`), whichever path wrote a record.
+BULK_KINDS: tuple[str, ...] | None = None
 
 
 def demo_modules() -> list[ModuleType]:
@@ -140,8 +143,8 @@ def build_demo(*, seed: int = 2026, verbose: bool = True) -> DemoContext:
         ctx.log(f"· {module.__name__}")
         module.build(ctx)
     if apps.is_installed("xieshang.search"):
-        # The proposals builder writes most proposals in bulk (no post_save, so the index hears
-        # nothing of them); their entries are written here, once co-signers are known too.
+        # The builders write most records in bulk (no post_save, so the index hears nothing
+        # of them); every entry is written here, once co-signers are known too.
         # Imported here: search is an optional app.
         from xieshang.devdata.indexing import index_committees
 

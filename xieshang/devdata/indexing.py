@@ -1,9 +1,10 @@
 """The search index for rows the builders wrote in bulk.
 
 ``bulk_create`` sends no ``post_save``, so the index does not hear of those rows; the builders
-that write in bulk (the demo's proposals, the province generator's members, proposals, opinion
-reports and activities) leave the index incomplete until this fills it, for their committees
-only, in batches, with the same documents the index's own task would write.
+that write in bulk (the demo and the province generator) leave the index incomplete until this
+fills it, for their committees only, every kind, in batches, with the same documents the
+index's own task would write. ``xieshang text reindex --check`` (``search.completeness``) says
+whether it is complete.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from xieshang.search.models import SearchEntry
 BATCH = 1000
 
 
-def index_committees(committee_ids: Iterable[int], kinds: Iterable[str]) -> dict[str, int]:
-    """(Re)index every ``kinds`` record of the committees; returns the entries per kind."""
+def index_committees(committee_ids: Iterable[int],
+                     kinds: Iterable[str] | None = None) -> dict[str, int]:
+    """(Re)index every ``kinds`` record (default: every registered kind) of the committees;
+    returns the entries per kind. Entries of those committees whose record is gone or no
+    longer searchable are removed, so the committees' index matches their records."""
     ids = list(committee_ids)
     counts: dict[str, int] = {}
-    for kind in kinds:
+    for kind in list(SOURCES if kinds is None else kinds):
         source = SOURCES.get(kind)
         if source is None:  # the app that registers this kind is not installed
             continue
@@ -30,16 +34,22 @@ def index_committees(committee_ids: Iterable[int], kinds: Iterable[str]) -> dict
         with transaction.atomic():
             rows: list[SearchEntry] = []
             written = 0
+            kept: set[str] = set()
             for obj in manager.filter(committee_id__in=ids).iterator(chunk_size=BATCH):
                 doc = source.to_document(obj)
                 if doc is None:
                     continue
+                kept.add(str(obj.pk))
                 rows.append(SearchEntry(kind=kind, object_id=str(obj.pk),
                                         **entry_fields(obj, doc, kind)))
                 if len(rows) >= BATCH:
                     written += _replace(kind, rows)
                     rows = []
             written += _replace(kind, rows)
+            stale = set(SearchEntry.objects.filter(kind=kind, committee_id__in=ids)
+                        .values_list("object_id", flat=True)) - kept
+            SearchEntry.objects.filter(kind=kind, committee_id__in=ids,
+                                       object_id__in=stale).delete()
         counts[kind] = written
     return counts
 

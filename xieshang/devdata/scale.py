@@ -58,9 +58,11 @@ from xieshang.proposals import services as pservices
 from xieshang.proposals import workflow as proposal_workflow
 from xieshang.proposals.models import Assignment, Feedback, Proposal, ProposalEvent, Reply
 
-# The kinds of record written with bulk_create, indexed once the committees are built (members
-# go through members_bulk_create, which sends post_save, so the index queues them itself).
-BULK_KINDS = ("proposal", "opinion", "activity")
+# The kinds of record indexed once the committees are built: every registered kind (None).
+# Proposals, opinion reports and activities are written with bulk_create (no post_save);
+# members go through members_bulk_create, whose post_save only queues index tasks that a worker
+# runs later. Indexing every kind here leaves the index complete when the generator ends.
+BULK_KINDS: tuple[str, ...] | None = None
 PREFIX = "sc"  # committee codes: sc-prov, sc-c01, sc-c01-03
 CITY_STEMS = ("青川", "白鹭", "金沙", "云台", "石林", "碧江", "玉溪", "龙泉", "临川", "松涛",
               "凤鸣", "雁荡", "秀峰", "桐柏", "明月", "清源", "翠屏", "丹霞", "华亭", "望江")

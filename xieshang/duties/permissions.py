@@ -21,7 +21,7 @@ def can_view_all(actor: Actor) -> bool:
         return False
     if actor.is_staff or actor.has(Role.LEADER, Role.ADMIN):
         return True
-    return bool(policy.get(actor.committee, "duty_rankings_public")) and bool(actor.roles)
+    return bool(policy.get(actor.committee, "duty_rankings_public")) and actor.insider
 
 
 def can_manage(actor: Actor) -> bool:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -11,6 +12,7 @@ from xieshang.core.tenancy import scoped
 from xieshang.duties import permissions
 from xieshang.duties.facts import Fact, collect, known_kinds
 from xieshang.duties.models import (
+    DutyRecomputeRequest,
     DutyWarning,
     ManualItem,
     Score,
@@ -36,12 +38,33 @@ def record_facts(member: Member, year: int) -> list[Fact]:
     return collect(member.committee_id, dt.date(year, 1, 1), dt.date(year, 12, 31), {member.id})
 
 
+def recompute_pending(committee_id: int, year: int) -> bool:
+    """Is a recomputation of the committee-year asked for and not yet done (the record page
+    says the score is being updated)?"""
+    return DutyRecomputeRequest.objects.filter(committee_id=committee_id, year=year).exists()
+
+
 def score_of(actor: Actor, member: Member, year: int) -> Score | None:
     return scoped(actor, Score).filter(member=member, year=year).first()
 
 
 def lines_of(actor: Actor, member: Member, year: int) -> QuerySet[ScoreLine]:
     return scoped(actor, ScoreLine).filter(member=member, year=year).select_related("rule")
+
+
+def distribution(scores: list[Decimal] | list[float], width: int = 20,
+                 top: int = 100) -> list[tuple[str, int]]:
+    """Scores by bucket, each label saying the range it really holds: ``<0`` (only when some
+    score is negative), ``0–19`` … ``80–99``, then ``≥100`` for every score from ``top`` up
+    (scores have no upper limit: rules add points without a cap)."""
+    rows: list[tuple[str, int]] = []
+    negative = sum(1 for s in scores if s < 0)
+    if negative:
+        rows.append(("<0", negative))
+    for low in range(0, top, width):
+        rows.append((f"{low}–{low + width - 1}", sum(1 for s in scores if low <= s < low + width)))
+    rows.append((f"≥{top}", sum(1 for s in scores if s >= top)))
+    return rows
 
 
 def ranking(actor: Actor, year: int, *, sector: str = "") -> QuerySet[Score]:

@@ -51,6 +51,7 @@ def _record(request: XRequest, member: Member) -> HttpResponse:
         "lines": selectors.lines_of(actor, member, year),
         "warnings": member.duty_warnings.filter(resolved_at__isnull=True).select_related("rule"),
         "terms": scoped(actor, Term).filter(start_date__lte=clock.today())[:3],
+        "updating": selectors.recompute_pending(member.committee_id, year),
     })
 
 
@@ -69,13 +70,9 @@ def member_record(request: XRequest, pk: int) -> HttpResponse:
 
 
 def _distribution(scores: list[Decimal]) -> list[dict[str, object]]:
-    buckets = [(f"{low}–{low + 9}", low) for low in range(0, 120, 10)]
-    counts = [sum(1 for s in scores if low <= s < low + 10) for _, low in buckets]
-    counts[0] += sum(1 for s in scores if s < 0)
-    counts[-1] += sum(1 for s in scores if s >= 120)
-    peak = max(counts) or 1
-    return [{"label": label, "count": n, "height": round(100 * n / peak)}
-            for (label, _low), n in zip(buckets, counts, strict=True)]
+    rows = selectors.distribution(scores, width=10)
+    peak = max(n for _label, n in rows) or 1
+    return [{"label": label, "count": n, "height": round(100 * n / peak)} for label, n in rows]
 
 
 @login_required

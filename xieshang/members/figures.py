@@ -15,7 +15,9 @@ def members_figures(scope: Scope) -> list[Figure]:
     ).filter(Q(left_on__isnull=True) | Q(left_on__gte=scope.start))
     total = serving.count()
     return [
-        Figure("members.serving", _("Members serving"), total, _("people"), link="/members/"),
+        Figure("members.serving", _("Members serving"), total, _("people"), link="/members/",
+               definition=_("Members whose membership overlaps the period (joined by its end, "
+                            "not left before its start).")),
         Figure(
             "members.standing",
             _("Standing committee members"),

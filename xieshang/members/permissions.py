@@ -9,7 +9,7 @@ ORGANISATION_EDITORS = (Role.ADMIN, Role.STAFF_OFFICE)
 
 
 def can_view_directory(actor: Actor) -> bool:
-    return actor.committee is not None and bool(actor.roles)
+    return actor.committee is not None and actor.insider
 
 
 def can_see_full_id_number(actor: Actor) -> bool:

@@ -31,7 +31,8 @@ class OpinionsConfig(AppConfig):
         cards = [
             (_("My public-opinion reports"), "opinions:mine",
              lambda a: selectors.my_reports(a).count(),
-             lambda a: a.member_id is not None or bool(a.body_ids), 40),
+             lambda a: a.member_id is not None or bool(a.body_ids)
+             or permissions.is_correspondent(a), 40),
             (_("Reports to edit"), "opinions:inbox-to_edit",
              lambda a: selectors.inbox(a, "to_edit").count(), permissions.is_editor, 41),
             (_("Reports to sign off"), "opinions:inbox-to_sign",

@@ -28,12 +28,16 @@ def opinions_figures(scope: Scope) -> list[Figure]:
         "lineage").distinct().count()
     return [
         Figure("opinions.submitted", _("Public-opinion reports submitted"), own.count(), "篇",
-               link="/opinions/"),
+               link="/opinions/",
+               definition=_("Reports submitted here in the period (not those received from "
+                            "the committees below).")),
         Figure("opinions.used", _("Reports used (signed off or published)"), used.count(), "篇"),
         Figure("opinions.reported_up", _("Reports sent up to the higher committee"),
                reported_up.count(), "篇"),
         Figure("opinions.adopted", _("Reports adopted"),
-               adopted.values("lineage").distinct().count(), "篇"),
+               adopted.values("lineage").distinct().count(), "篇",
+               definition=_("Reports adopted at any level in the period, each report once "
+                            "however many levels adopted it.")),
         Figure("opinions.adopted_upper", _("Reports adopted by a higher committee"), upper, "篇"),
         *[Figure(f"opinions.adopted.{level}",
                  _("Adopted at level: %(level)s") % {"level": Committee.Level(level).label},

@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from xieshang.core import audit, clock, counters, policy, uploads
-from xieshang.core.models import Committee, Role, User
+from xieshang.core.models import Committee, Role, RoleAssignment, User
 from xieshang.core.notifications import notify_on_commit
 from xieshang.core.permissions import Actor, require
 from xieshang.core.workflow import StaleVersion, actor_label, step_input, transition
@@ -360,7 +360,21 @@ def correspondent_create(*, actor: Actor, user: User, name: str,
         row.name, row.organisation, row.is_active = name.strip()[:50], organisation[:100], True
         row.save(update_fields=["name", "organisation", "is_active"])
     audit.record(actor, "correspondent.create", row, after=audit.snapshot(row))
+    _correspondent_role(actor, row, active=True)
     return row
+
+
+def _correspondent_role(actor: Actor, row: Correspondent, *, active: bool) -> None:
+    """The correspondent's role in the committee: what lets the account log in here, land on
+    a home with its reports and the menu to submit one (granted and withdrawn with the row)."""
+    role, _created = RoleAssignment.objects.get_or_create(
+        user_id=row.user_id, committee_id=row.committee_id, role=Role.CORRESPONDENT,
+        defaults={"is_active": active})
+    if role.is_active != active:
+        role.is_active = active
+        role.save(update_fields=["is_active"])
+    audit.record(actor, "role.grant" if active else "role.revoke", role,
+                 after=audit.snapshot(role))
 
 
 @transaction.atomic
@@ -372,6 +386,7 @@ def correspondent_set_active(*, actor: Actor, correspondent: Correspondent,
     correspondent.save(update_fields=["is_active"])
     audit.record(actor, "correspondent.update", correspondent, before=before,
                  after={"is_active": active})
+    _correspondent_role(actor, correspondent, active=active)
     return correspondent
 
 

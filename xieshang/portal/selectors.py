@@ -31,7 +31,7 @@ def visible(actor: Actor) -> QuerySet[Article]:
     ``permissions.can_edit`` instead."""
     if actor.committee is None:
         return Article.objects.none()
-    return live_articles(actor.committee, members=bool(actor.roles))
+    return live_articles(actor.committee, members=actor.insider)
 
 
 def live_articles(committee: Committee, *, members: bool) -> QuerySet[Article]:

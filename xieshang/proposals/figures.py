@@ -4,13 +4,22 @@ routing (registered in ``ProposalsConfig.ready``; keys in docs/reports.md)."""
 from __future__ import annotations
 
 from collections import Counter
+from urllib.parse import urlencode
 
-from django.db.models import F
+from django.db.models import Min, Q
 from django.utils.translation import gettext as _
 
+from xieshang.core import clock
 from xieshang.core.figures import Figure, Scope
 from xieshang.members.models import CollectiveBody
-from xieshang.proposals.models import Feedback, Proposal, Reply, RoutingRecord, Status
+from xieshang.proposals.models import (
+    Assignment,
+    Feedback,
+    Proposal,
+    Reply,
+    RoutingRecord,
+    Status,
+)
 from xieshang.proposals.routing import MIN_DECISIONS
 
 
@@ -18,8 +27,41 @@ def _pct(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0
 
 
+def on_time(scope: Scope) -> tuple[int, int]:
+    """按期办复: (parts replied within their deadline, parts whose reply fell due in the period).
+
+    A part (交办件次, co-units excluded: they give opinions, not replies) falls due on its
+    due date: it counts in the period holding that date once the date has come (an unreplied
+    part due today is not late yet); a part replied before a due date that is still ahead (or
+    after the period) counts in the period of its reply. It is on time when its first reply
+    was sent by the due date; an overdue part still without a reply counts as late.
+    """
+    today = clock.today()
+    last = min(scope.end, today)
+    lo, hi = scope.bounds
+    sent = Q(replies__state=Reply.State.SENT)
+    parts = (Assignment.objects.filter(committee_id__in=scope.committee_ids)
+             .exclude(state=Assignment.State.WITHDRAWN).exclude(role=Assignment.Role.CO)
+             .annotate(first_sent=Min("replies__sent_at", filter=sent))
+             .filter(Q(due_date__gte=scope.start, due_date__lte=last)
+                     | Q(due_date__gt=last, first_sent__gte=lo, first_sent__lt=hi)))
+    due = hits = 0
+    for due_date, first_sent in parts.values_list("due_date", "first_sent"):
+        if first_sent is None and due_date >= today:
+            continue
+        due += 1
+        if first_sent is not None and clock.local(first_sent).date() <= due_date:
+            hits += 1
+    return hits, due
+
+
+def _list(**params: str) -> str:
+    return "/proposals/?" + urlencode({k: v for k, v in params.items() if v})
+
+
 def proposals_figures(scope: Scope) -> list[Figure]:
     lo, hi = scope.bounds
+    period = {"submitted_from": f"{scope.start:%Y-%m-%d}", "submitted_to": f"{scope.end:%Y-%m-%d}"}
     submitted = Proposal.objects.filter(committee_id__in=scope.committee_ids,
                                         submitted_at__gte=lo, submitted_at__lt=hi).exclude(
         status__in=[Status.DRAFT, Status.WITHDRAWN])
@@ -28,7 +70,7 @@ def proposals_figures(scope: Scope) -> list[Figure]:
     n_filed = filed.count()
     sent = Reply.objects.filter(proposal__in=filed, state=Reply.State.SENT)
     n_sent = sent.count()
-    on_time = sent.filter(sent_at__date__lte=F("assignment__due_date")).count()
+    replied_on_time, replies_due = on_time(scope)
     classes = Counter(sent.values_list("result_class", flat=True))
     ratings = Counter(Feedback.objects.filter(proposal__in=filed).values_list("rating",
                                                                                 flat=True))
@@ -40,9 +82,13 @@ def proposals_figures(scope: Scope) -> list[Figure]:
         "title", flat=True)[:5])
     categories = Counter(submitted.values_list("category__name", flat=True))
     out = [
-        Figure("proposals.submitted", _("Proposals submitted"), n, "件", link="/proposals/"),
-        Figure("proposals.filed", _("Proposals filed"), n_filed, "件"),
-        Figure("proposals.filing_rate", _("Filing rate"), _pct(n_filed, n), "%"),
+        Figure("proposals.submitted", _("Proposals submitted"), n, "件", link=_list(**period),
+               definition=_("Proposals submitted in the period (drafts and withdrawn ones "
+                            "not counted).")),
+        Figure("proposals.filed", _("Proposals filed"), n_filed, "件",
+               definition=_("Of the proposals submitted in the period, those filed (立案).")),
+        Figure("proposals.filing_rate", _("Filing rate"), _pct(n_filed, n), "%",
+               definition=_("Proposals filed ÷ proposals submitted in the period.")),
         Figure("proposals.not_filed", _("Not filed"),
                submitted.filter(status=Status.NOT_FILED).count(), "件"),
         Figure("proposals.converted", _("Converted to other forms"),
@@ -51,7 +97,16 @@ def proposals_figures(scope: Scope) -> list[Figure]:
                submitted.filter(status=Status.MERGED).count(), "件"),
         Figure("proposals.replied", _("Filed proposals replied"),
                filed.filter(replied_at__isnull=False).count(), "件"),
-        Figure("proposals.on_time_rate", _("Replies sent on time"), _pct(on_time, n_sent), "%"),
+        Figure("proposals.on_time_rate", _("Replies sent on time"),
+               _pct(replied_on_time, replies_due), "%",
+               link="/proposals/work/overdue/",
+               detail={"on_time": replied_on_time, "due": replies_due},
+               definition=_("按期办复率 = parts replied within their deadline ÷ parts whose "
+                            "reply fell due in the period (co-units not counted; a part replied "
+                            "before its deadline counts in the period of its reply); a part "
+                            "past its deadline without a reply counts as late. %(a)s of %(b)s.")
+               % {"a": replied_on_time, "b": replies_due},
+               note="" if replies_due else _("No data: no reply fell due in the period.")),
         Figure("proposals.class_a_share", _("Class A replies (solved or adopted)"),
                _pct(classes.get("A", 0), n_sent), "%"),
         Figure("proposals.class_b_share", _("Class B replies (being solved or planned)"),
@@ -63,7 +118,9 @@ def proposals_figures(scope: Scope) -> list[Figure]:
         Figure("proposals.dissatisfied_share", _("Dissatisfied"),
                _pct(ratings.get("dissatisfied", 0), n_rated), "%"),
         Figure("proposals.members", _("Proposals of members (individual or joint)"),
-               kinds.get("individual", 0) + kinds.get("joint", 0), "件"),
+               kinds.get("individual", 0) + kinds.get("joint", 0), "件",
+               definition=_("Proposals submitted in the period by one member (个人) or by "
+                            "several members together (联名).")),
         Figure("proposals.collective", _("Proposals of parties, sectors and committees"),
                kinds.get("collective", 0), "件"),
         *[Figure(f"proposals.{cls.lower()}_class", _("Class %(c)s replies") % {"c": cls},
@@ -97,12 +154,17 @@ def proposals_figures(scope: Scope) -> list[Figure]:
     out.append(Figure(
         "proposals.routing_accuracy", _("Assignments where the first suggested unit was chosen"),
         _pct(hits, decisions) if enough else 0, "%", detail={"decisions": decisions},
+        definition=_("Of the assignments decided with routing suggestions, the share where "
+                     "the office chose the first suggested unit (all decisions so far)."),
         note="" if enough else _(
             "No data yet: %(n)s assignments decided with suggestions, shown from %(min)s"
         ) % {"n": decisions, "min": MIN_DECISIONS}))
     out += [Figure(f"proposals.kind.{kind}",
                    _("By proposer type: %(kind)s") % {"kind": Proposal.Kind(kind).label},
-                   count, "件") for kind, count in sorted(kinds.items())]
+                   kinds.get(kind, 0), "件", link=_list(kind=kind, **period),
+                   definition=_("Proposals submitted in the period whose proposer type is "
+                                "%(kind)s.") % {"kind": Proposal.Kind(kind).label})
+            for kind in Proposal.Kind.values]
     out += [Figure(f"proposals.body.{kind}",
                    _("By collective proposer: %(kind)s")
                    % {"kind": CollectiveBody.Kind(kind).label},

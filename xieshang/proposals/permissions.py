@@ -186,4 +186,4 @@ def can_export(actor: Actor) -> bool:
 
 
 def can_use_proposals(actor: Actor) -> bool:
-    return actor.committee is not None and bool(actor.roles)
+    return actor.committee is not None and actor.insider

@@ -253,7 +253,7 @@ def counter(query: Callable[[Actor], QuerySet[Proposal]]) -> Callable[[Actor], i
 # --- filters and search -----------------------------------------------------------------------
 
 FILTERS = ("session", "category", "status", "unit", "proposer", "sector", "result_class",
-           "rating", "q")
+           "rating", "q", "kind", "submitted_from", "submitted_to")
 
 
 def _int(value: str) -> int | None:
@@ -306,6 +306,16 @@ def apply_filters(qs: QuerySet[Proposal], params: dict[str, str], *,
     if params.get("rating"):
         qs = qs.filter(Exists(Feedback.objects.filter(proposal=OuterRef("pk"),
                                                       rating=params["rating"])))
+    if params.get("kind"):
+        qs = qs.filter(kind=params["kind"]) if params["kind"] in Proposal.Kind.values else qs.none()
+    for key, lookup in (("submitted_from", "gte"), ("submitted_to", "lte")):
+        if params.get(key):
+            try:
+                day = dt.date.fromisoformat(params[key])
+            except ValueError:
+                qs = qs.none()
+                continue
+            qs = qs.filter(**{f"submitted_at__date__{lookup}": day})
     if params.get("q") and params["q"].strip():
         qs = _text_filter(qs, params["q"].strip()[:50], committee_id)
     return qs

@@ -62,7 +62,7 @@ def proposal_list(request: XRequest, worklist: str | None = None) -> HttpRespons
         "categories": scoped(actor, ProposalCategory),
         "units": scoped(actor, HandlingUnit).filter(is_active=True),
         "sectors": scoped(actor, Sector), "statuses": Status.choices,
-        "classes": ResultClass.choices, "ratings": Rating.choices,
+        "classes": ResultClass.choices, "ratings": Rating.choices, "kinds": Proposal.Kind.choices,
         "can_submit": permissions.can_submit(actor), "can_export": permissions.can_export(actor),
         "today": clock.today(),
     })

@@ -22,6 +22,7 @@ class FigureOut(Schema):
     section: str
     link: str
     note: str = ""
+    definition: str = ""  # what the figure counts
 
 
 class FiguresOut(Schema):

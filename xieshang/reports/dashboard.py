@@ -19,6 +19,7 @@ from xieshang.core import clock
 from xieshang.core.dictionary import dictionary_for_many
 from xieshang.core.figures import Scope
 from xieshang.duties.models import Score
+from xieshang.duties.selectors import distribution
 from xieshang.members.models import Member
 from xieshang.textmining import segment
 
@@ -82,11 +83,7 @@ def activity_panels(scope: Scope) -> list[Panel]:
 def duty_panels(scope: Scope) -> list[Panel]:
     scores = list(Score.objects.filter(committee_id__in=scope.committee_ids,
                                        year=scope.end.year).values_list("total", flat=True))
-    buckets = [(f"{low}-{low + 19}", low) for low in range(0, 120, 20)]
-    rows = [(label, float(sum(1 for s in scores if low <= s < low + 20)))
-            for label, low in buckets]
-    rows[0] = (rows[0][0], rows[0][1] + sum(1 for s in scores if s < 0))
-    rows[-1] = (rows[-1][0], rows[-1][1] + sum(1 for s in scores if s >= 120))
+    rows = [(label, float(n)) for label, n in distribution(scores)]
     return [Panel("duties.distribution", _("Duty score distribution"), "bar", rows,
                   _("members"), order=60)] if scores else []
 

@@ -29,8 +29,10 @@ class Facts:
 
     def __init__(self, figures: dict[str, Figure]) -> None:
         self.figures = figures
+        self.read: set[str] = set()  # the keys the sentences read (their 统计口径 is appended)
 
     def __call__(self, key: str) -> int | float | None:
+        self.read.add(key)
         figure = self.figures.get(key)
         return None if figure is None else figure.value
 
@@ -225,12 +227,18 @@ DRAFTS: dict[str, DraftKind] = {
 
 
 def sentences(figures: dict[str, Figure], kind: str = "work") -> list[tuple[str, list[str]]]:
+    return _written(figures, kind)[0]
+
+
+def _written(figures: dict[str, Figure], kind: str
+             ) -> tuple[list[tuple[str, list[str]]], set[str]]:
+    """The sections' sentences, and the keys of the figures they read."""
     get = Facts(figures)
     out = []
     for heading, builders in DRAFTS[kind].sections:
         lines = [s for b in builders if (s := b(get))]
         out.append((heading, lines))
-    return out
+    return out, get.read
 
 
 def _font(run: Any, size: int = 16, bold: bool = False, name: str = "仿宋") -> None:
@@ -258,7 +266,8 @@ def draft_docx(kind: str, scope: Scope, figures: dict[str, Figure]) -> bytes:
     _font(intro.add_run("各位委员："), size=16)
     body = doc.add_paragraph()
     _font(body.add_run(draft.opening), size=16)
-    for i, (heading, lines) in enumerate(sentences(figures, kind), start=1):
+    written, read = _written(figures, kind)
+    for i, (heading, lines) in enumerate(written, start=1):
         h = doc.add_paragraph()
         _font(h.add_run(f"（{chinese_number(i)}）{heading}"), size=16, bold=True, name="黑体")
         if not lines:
@@ -268,6 +277,13 @@ def draft_docx(kind: str, scope: Scope, figures: dict[str, Figure]) -> bytes:
             p = doc.add_paragraph()
             p.paragraph_format.first_line_indent = Pt(32)
             _font(p.add_run(f"{j}. {line}"), size=16)
+    defined = [f for f in figures.values() if f.definition and f.key in read]
+    if defined:
+        h = doc.add_paragraph()
+        _font(h.add_run("附：统计口径"), size=16, bold=True, name="黑体")
+        for f in defined:
+            p = doc.add_paragraph()
+            _font(p.add_run(f"{f.label}：{f.definition}"), size=14)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -110,9 +110,9 @@ def draft_download(request: XRequest) -> HttpResponse:
 
 def _xlsx(scope: Scope, figures: dict[str, Figure]) -> HttpResponse:
     return xlsx_response(
-        [["指标代码", "指标", "数值", "单位", "口径"],
+        [["指标代码", "指标", "数值", "单位", "口径", "统计定义"],
          *([f.key, f.label, f.note or f.value, "" if f.note else f.unit,
-            f"{scope.start}—{scope.end}"]
+            f"{scope.start}—{scope.end}", f.definition]
            for f in figures.values())],
         filename=f"figures-{scope.start}-{scope.end}.xlsx")
 

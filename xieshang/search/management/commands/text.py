@@ -5,7 +5,7 @@
     xieshang text similarity --csv F --a-column A --b-column B --out F2 [--bom]
     xieshang text hot-topics --csv F --text-column C [...] --time-column T [--support-column S]
                              [--id-column I] --top N   (hot issues: place or object + problem)
-    xieshang text reindex [--kind K]
+    xieshang text reindex [--kind K] [--check [--committee CODE]]
 Errors in the input are reported in one line (exit status 2), never as a traceback. The command
 is the search app's: it rebuilds the index and fits the proposals' models, both below search.
 The text-mining modules are imported inside each action on purpose: scikit-learn is heavy, and
@@ -63,6 +63,11 @@ class Command(BaseCommand):
         re = sub.add_parser("reindex", help="rebuild the search index")
         re.add_argument("--kind", action="append", default=None,
                         help="only these kinds (default: all)")
+        re.add_argument("--check", action="store_true",
+                        help="rebuild nothing: print source and index counts per kind and "
+                             "committee, exit 1 on any difference")
+        re.add_argument("--committee", action="append", default=None,
+                        help="with --check: only these committees (code; default: all)")
         fit = sub.add_parser("similar-fit", help="fit the committees' similar-proposal models "
                                                  "now (otherwise the task worker fits each on "
                                                  "first use)")
@@ -83,11 +88,42 @@ class Command(BaseCommand):
         if unknown:
             raise InputError(f"unknown kind(s): {', '.join(sorted(unknown))}; "
                              f"known: {', '.join(sorted(SOURCES))}")
+        if options["check"]:
+            self._check(options)
+            return
         started = time.perf_counter()
         counts = reindex(options["kind"])
         for kind, n in counts.items():
             self.stdout.write(f"{kind}: {n}")
         self.stdout.write(f"reindexed in {time.perf_counter() - started:.1f} s")
+
+    def _check(self, options: dict[str, Any]) -> None:
+        from xieshang.search.completeness import counts
+
+        committee_ids = None
+        if options["committee"]:
+            found = dict(Committee.objects.filter(code__in=options["committee"])
+                         .values_list("code", "pk"))
+            missing = set(options["committee"]) - set(found)
+            if missing:
+                raise InputError(f"unknown committee(s): {', '.join(sorted(missing))}")
+            committee_ids = list(found.values())
+        started = time.perf_counter()
+        rows = counts(options["kind"], committee_ids)
+        width = max([len(r.committee) for r in rows] + [9])
+        self.stdout.write(f"{'kind':<10} {'committee':<{width}} {'source':>8} {'index':>8} "
+                          f"{'missing':>8} {'stale':>8}")
+        for r in rows:
+            flag = "" if r.ok else "  DIFFERENT"
+            self.stdout.write(f"{r.kind:<10} {r.committee:<{width}} {r.source:>8} "
+                              f"{r.indexed:>8} {r.missing:>8} {r.stale:>8}{flag}")
+        bad = [r for r in rows if not r.ok]
+        self.stdout.write(f"checked {len(rows)} kind-committee pairs in "
+                          f"{time.perf_counter() - started:.1f} s: "
+                          + ("index complete" if not bad else
+                             f"{len(bad)} differ; `xieshang text reindex` rebuilds the index"))
+        if bad:
+            raise CommandError("search index incomplete", returncode=1)
 
     def similar_fit(self, options: dict[str, Any]) -> None:
         committees = Committee.objects.order_by("path")
