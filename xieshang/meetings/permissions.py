@@ -1,0 +1,28 @@
+"""Who may do what at a meeting. Running a meeting is the activity staff's work
+(``activities.permissions.ACTIVITY_STAFF``) in the meeting's own committee."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from xieshang.activities import permissions as activity_permissions
+from xieshang.core.permissions import Actor
+
+
+def can_manage(actor: Actor) -> bool:
+    """Set up meetings, agenda, papers, speakers, votes and elections; register members."""
+    return activity_permissions.can_manage_activities(actor)
+
+
+def can_read_all(actor: Actor) -> bool:
+    return activity_permissions.can_view_all(actor)
+
+
+def can_manage_meeting(actor: Actor, obj: Any) -> bool:
+    """``obj``: the meeting or any row of it (each carries its committee)."""
+    return actor.acts_in(obj) and can_manage(actor)
+
+
+def staff_rule(actor: Actor, obj: Any) -> bool:
+    """The workflow rule of opening and closing votes and elections."""
+    return can_manage_meeting(actor, obj)
