@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from xieshang.activities import permissions as activity_permissions
 from xieshang.core.permissions import Actor
+from xieshang.meetings.models import AgendaItem, Election, Meeting, Paper, Poll, Speaker
+
+MeetingRow = Meeting | AgendaItem | Paper | Speaker | Poll | Election
 
 
 def can_manage(actor: Actor) -> bool:
@@ -18,11 +19,16 @@ def can_read_all(actor: Actor) -> bool:
     return activity_permissions.can_view_all(actor)
 
 
-def can_manage_meeting(actor: Actor, obj: Any) -> bool:
+def can_manage_meeting(actor: Actor, obj: MeetingRow) -> bool:
     """``obj``: the meeting or any row of it (each carries its committee)."""
     return actor.acts_in(obj) and can_manage(actor)
 
 
-def staff_rule(actor: Actor, obj: Any) -> bool:
-    """The workflow rule of opening and closing votes and elections."""
-    return can_manage_meeting(actor, obj)
+def can_run_poll(actor: Actor, poll: Poll) -> bool:
+    """Open and close a vote (the workflow rule)."""
+    return can_manage_meeting(actor, poll)
+
+
+def can_run_election(actor: Actor, election: Election) -> bool:
+    """Open and close an election (the workflow rule)."""
+    return can_manage_meeting(actor, election)

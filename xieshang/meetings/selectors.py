@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -34,10 +36,12 @@ def visible(actor: Actor) -> QuerySet[Meeting]:
 
 
 def visible_polls(actor: Actor) -> QuerySet[Poll]:
+    """Votes of the meetings the actor may open (:func:`visible`)."""
     return scoped(actor, Poll).filter(meeting__in=visible(actor).values("pk"))
 
 
 def visible_elections(actor: Actor) -> QuerySet[Election]:
+    """Elections of the meetings the actor may open (:func:`visible`)."""
     return scoped(actor, Election).filter(meeting__in=visible(actor).values("pk"))
 
 
@@ -98,6 +102,37 @@ def is_registered(meeting: Meeting, member_id: int | None) -> bool:
 def is_participant(actor: Actor, meeting: Meeting) -> bool:
     return actor.member_id is not None and actor.acts_in(meeting) and Invitation.objects.filter(
         activity_id=meeting.activity_id, member_id=actor.member_id).exists()
+
+
+def not_registered(meeting: Meeting) -> QuerySet[Invitation]:
+    """The expected members not registered yet (the desk's list)."""
+    return (Invitation.objects.filter(activity_id=meeting.activity_id)
+            .exclude(attendance__in=PRESENT).select_related("member").order_by("member__name"))
+
+
+def projector_state(meeting: Meeting) -> dict[str, Any]:
+    """What the projector shows: the current item, speaker and timer, or a vote's or an
+    election's result, and the counts."""
+    meeting = Meeting.objects.select_related(
+        "current_item", "current_speaker__member", "current_speaker__speech", "current_poll",
+        "current_election").get(pk=meeting.pk)
+    speaker = meeting.current_speaker
+    ctx: dict[str, Any] = {"m": meeting, "counts": counts(meeting),
+                           "item": meeting.current_item, "speaker": speaker,
+                           "poll": meeting.current_poll, "election": meeting.current_election}
+    if speaker is not None and speaker.started_at is not None:
+        limit = dt.timedelta(minutes=speaker.minutes)
+        left = int((limit - ((speaker.ended_at or clock.now()) - speaker.started_at))
+                   .total_seconds())
+        ctx["timer"] = f"{'-' if left < 0 else ''}{abs(left) // 60:02d}:{abs(left) % 60:02d}"
+        ctx["overtime"] = left < 0
+    if meeting.current_item is not None:
+        ctx["next_speakers"] = list(speakers(meeting.current_item)
+                                    .filter(started_at__isnull=True)[:3])
+    poll = meeting.current_poll
+    if poll is not None and poll.status == Poll.Status.OPEN:
+        ctx["voted"] = poll.participations.count()
+    return ctx
 
 
 def agenda(meeting: Meeting) -> QuerySet[AgendaItem]:

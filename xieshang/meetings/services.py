@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -44,7 +45,7 @@ from xieshang.members.models import Member
 WRITE_IN_MAX = 50
 
 
-def _manage(actor: Actor, obj: object) -> None:
+def _manage(actor: Actor, obj: Any) -> None:
     require(permissions.can_manage_meeting(actor, obj) or (actor.system and actor.acts_in(obj)))
 
 
@@ -274,12 +275,12 @@ def poll_create(*, actor: Actor, meeting: Meeting, title: str, item: AgendaItem 
 
 def poll_open(*, actor: Actor, poll: Poll, version: int | None = None) -> Poll:
     return transition(workflow.POLL, actor=actor, obj=poll, step="open", version=version,
-                      data=step_input(workflow.MeetingStepIn))
+                      data=step_input(workflow.PollStepIn))
 
 
 def poll_close(*, actor: Actor, poll: Poll, version: int | None = None) -> Poll:
     return transition(workflow.POLL, actor=actor, obj=poll, step="close", version=version,
-                      data=step_input(workflow.MeetingStepIn))
+                      data=step_input(workflow.PollStepIn))
 
 
 def _may_vote(actor: Actor, meeting: Meeting) -> int:
@@ -383,13 +384,13 @@ def election_create(*, actor: Actor, meeting: Meeting, title: str,
 
 def election_open(*, actor: Actor, election: Election, version: int | None = None) -> Election:
     return transition(workflow.ELECTION, actor=actor, obj=election, step="open",
-                      version=version, data=step_input(workflow.MeetingStepIn))
+                      version=version, data=step_input(workflow.ElectionStepIn))
 
 
 def election_close(*, actor: Actor, election: Election,
                    version: int | None = None) -> Election:
     return transition(workflow.ELECTION, actor=actor, obj=election, step="close",
-                      version=version, data=step_input(workflow.MeetingStepIn))
+                      version=version, data=step_input(workflow.ElectionStepIn))
 
 
 def _bump(position: Position, name: str, written_in: bool) -> None:

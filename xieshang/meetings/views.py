@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.activities.models import Activity, Category, Invitation, Speech
+from xieshang.activities.models import Activity, Category, Speech
 from xieshang.core import clock, workflow_views
 from xieshang.core.files import DOCX, download
 from xieshang.core.forms import error_text
@@ -108,9 +107,7 @@ def _detail_context(request: XRequest, meeting: Meeting) -> dict[str, Any]:
         "kinds": Paper.Kind.choices, "majorities": Majority.choices,
     }
     if can_manage:
-        ctx["waiting"] = list(Invitation.objects.filter(activity_id=meeting.activity_id)
-                              .exclude(attendance__in=selectors.PRESENT)
-                              .select_related("member").order_by("member__name")[:500])
+        ctx["waiting"] = list(selectors.not_registered(meeting)[:500])
     return ctx
 
 
@@ -214,7 +211,7 @@ def paper_detail(request: XRequest, pk: int) -> HttpResponse:
     paper = _paper(request, pk)
     actor = request.actor
     reader = str(actor.user) if actor.user else ""
-    member = Member.objects.filter(pk=actor.member_id).first() if actor.member_id else None
+    member = scoped(actor, Member).filter(pk=actor.member_id).first() if actor.member_id else None
     return render(request, "meetings/paper_detail.html", {
         "p": paper, "m": paper.item.meeting,
         "watermark": f"{member.name if member else reader} "
@@ -316,41 +313,17 @@ def project(request: XRequest, pk: int) -> HttpResponse:
     return redirect("meetings:detail", pk)
 
 
-def projector_context(meeting: Meeting) -> dict[str, Any]:
-    meeting = Meeting.objects.select_related(
-        "current_item", "current_speaker__member", "current_speaker__speech", "current_poll",
-        "current_election").get(pk=meeting.pk)
-    speaker = meeting.current_speaker
-    ctx: dict[str, Any] = {"m": meeting, "counts": selectors.counts(meeting),
-                           "item": meeting.current_item, "speaker": speaker,
-                           "poll": meeting.current_poll, "election": meeting.current_election}
-    if speaker is not None and speaker.started_at is not None:
-        limit = dt.timedelta(minutes=speaker.minutes)
-        left = limit - ((speaker.ended_at or clock.now()) - speaker.started_at)
-        seconds = int(left.total_seconds())
-        ctx["timer"] = f"{'-' if seconds < 0 else ''}{abs(seconds) // 60:02d}:" \
-                       f"{abs(seconds) % 60:02d}"
-        ctx["overtime"] = seconds < 0
-    if meeting.current_item is not None:
-        ctx["next_speakers"] = list(selectors.speakers(meeting.current_item)
-                                    .filter(started_at__isnull=True)[:3])
-    poll = meeting.current_poll
-    if poll is not None and poll.status == Poll.Status.OPEN:
-        ctx["voted"] = poll.participations.count()
-    return ctx
-
-
 @login_required
 def projector(request: XRequest, pk: int) -> HttpResponse:
     """The screen in the hall (1920×1080, no controls); the panel refreshes itself."""
     meeting = _managed(request, pk)
-    return render(request, "meetings/projector.html", projector_context(meeting))
+    return render(request, "meetings/projector.html", selectors.projector_state(meeting))
 
 
 @login_required
 def projector_panel(request: XRequest, pk: int) -> HttpResponse:
     meeting = _managed(request, pk)
-    return render(request, "meetings/_projector_panel.html", projector_context(meeting))
+    return render(request, "meetings/_projector_panel.html", selectors.projector_state(meeting))
 
 
 # --- votes ---------------------------------------------------------------------------------

@@ -29,7 +29,11 @@ P = Poll.Status
 E = Election.Status
 
 
-class MeetingStepIn(StepIn):
+class PollStepIn(StepIn):
+    note: str = ""
+
+
+class ElectionStepIn(StepIn):
     note: str = ""
 
 
@@ -38,7 +42,7 @@ def digest(record: dict[str, object]) -> str:
                           .encode()).hexdigest()
 
 
-def _open_poll(actor: Actor, poll: Poll, data: MeetingStepIn) -> Changes:
+def _open_poll(actor: Actor, poll: Poll, data: PollStepIn) -> Changes:
     def tallies() -> None:
         PollTally.objects.bulk_create(
             [PollTally(committee_id=poll.committee_id, poll=poll, choice=c) for c in Choice.values],
@@ -74,7 +78,7 @@ def poll_record(poll: Poll) -> Changes:
                    % {"y": yes, "n": no, "a": abstain})
 
 
-def _close_poll(actor: Actor, poll: Poll, data: MeetingStepIn) -> Changes:
+def _close_poll(actor: Actor, poll: Poll, data: PollStepIn) -> Changes:
     return poll_record(poll)
 
 
@@ -83,10 +87,10 @@ POLL: Lifecycle[Poll] = Lifecycle(
     audit_prefix="poll", schema_prefix="Poll", url_name="meetings:poll-act",
     template_prefix="poll_", describe=lambda p: p.title,
     steps=[
-        Step("open", P.DRAFT, P.OPEN, permissions.staff_rule, gettext_lazy("Open the vote"),
-             input=MeetingStepIn, run=_open_poll, done=gettext_lazy("The vote is open.")),
-        Step("close", P.OPEN, P.CLOSED, permissions.staff_rule, gettext_lazy("Close the vote"),
-             input=MeetingStepIn, run=_close_poll,
+        Step("open", P.DRAFT, P.OPEN, permissions.can_run_poll, gettext_lazy("Open the vote"),
+             input=PollStepIn, run=_open_poll, done=gettext_lazy("The vote is open.")),
+        Step("close", P.OPEN, P.CLOSED, permissions.can_run_poll,
+             gettext_lazy("Close the vote"), input=PollStepIn, run=_close_poll,
              confirm=gettext_lazy("Close the vote? The result cannot be changed afterwards."),
              done=gettext_lazy("The vote is closed.")),
     ])
@@ -102,7 +106,7 @@ def _election_guard(actor: Actor, election: Election) -> str | None:
     return None
 
 
-def _opened(actor: Actor, election: Election, data: MeetingStepIn) -> Changes:
+def _opened(actor: Actor, election: Election, data: ElectionStepIn) -> Changes:
     return Changes(fields={"opened_at": clock.now()})
 
 
@@ -133,7 +137,7 @@ def election_record(election: Election) -> Changes:
     return Changes(fields=fields, after_save=[touch])
 
 
-def _close_election(actor: Actor, election: Election, data: MeetingStepIn) -> Changes:
+def _close_election(actor: Actor, election: Election, data: ElectionStepIn) -> Changes:
     return election_record(election)
 
 
@@ -142,11 +146,11 @@ ELECTION: Lifecycle[Election] = Lifecycle(
     audit_prefix="election", schema_prefix="Election", url_name="meetings:election-act",
     template_prefix="election_", describe=lambda e: e.title,
     steps=[
-        Step("open", E.DRAFT, E.OPEN, permissions.staff_rule,
-             gettext_lazy("Open the election"), guard=_election_guard, input=MeetingStepIn,
+        Step("open", E.DRAFT, E.OPEN, permissions.can_run_election,
+             gettext_lazy("Open the election"), guard=_election_guard, input=ElectionStepIn,
              run=_opened, done=gettext_lazy("The election is open.")),
-        Step("close", E.OPEN, E.CLOSED, permissions.staff_rule,
-             gettext_lazy("Close the election and count"), input=MeetingStepIn,
+        Step("close", E.OPEN, E.CLOSED, permissions.can_run_election,
+             gettext_lazy("Close the election and count"), input=ElectionStepIn,
              run=_close_election,
              confirm=gettext_lazy("Close the election? The result cannot be changed "
                                   "afterwards."),
