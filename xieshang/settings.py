@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "xieshang.proposals",
     "xieshang.opinions",
     "xieshang.activities",
+    "xieshang.meetings",
     "xieshang.search",
     "xieshang.duties",
     "xieshang.portal",

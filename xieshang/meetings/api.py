@@ -1,0 +1,340 @@
+"""JSON API of the meetings app, mounted at /api/v1/meetings/: the same operations as the pages,
+through the same services and the same ``visible(actor)`` selectors.
+
+No ``from __future__ import annotations`` here: ninja reads the annotations of the ``@paged``
+operations at import time (docs/api.md)."""
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from xieshang.core.apiutils import ERRORS, Rows, actor, paged
+from xieshang.core.permissions import require
+from xieshang.core.tenancy import get_scoped_or_404, scoped
+from xieshang.core.workflow_api import step_routes
+from xieshang.meetings import permissions, selectors, services, workflow
+from xieshang.meetings.models import Election, Meeting, Poll
+from xieshang.members.models import Member
+
+router = Router(tags=["meetings"])
+
+
+class MeetingCountsOut(Schema):
+    members_total: int
+    expected: int
+    registered: int
+    on_leave: int
+    absent: int
+    quorum: int
+    quorum_reached: bool
+
+
+class MeetingOut(Schema):
+    id: int
+    title: str
+    kind: str
+    activity_id: int
+    start: dt.datetime
+    end: dt.datetime
+    place: str
+    counts: MeetingCountsOut
+
+    @staticmethod
+    def of(m: Meeting) -> dict[str, Any]:
+        c = selectors.counts(m)
+        return {"id": m.pk, "title": m.title, "kind": m.kind, "activity_id": m.activity_id,
+                "start": m.activity.start, "end": m.activity.end, "place": m.activity.place,
+                "counts": {**c.__dict__, "quorum_reached": c.quorum_reached}}
+
+
+class MeetingPaperOut(Schema):
+    id: int
+    title: str
+    kind: str
+
+
+class AgendaItemOut(Schema):
+    id: int
+    position: int
+    title: str
+    starts_at: dt.datetime | None
+    papers: list[MeetingPaperOut]
+
+
+class MeetingPaperTextOut(MeetingPaperOut):
+    text: str
+    item_id: int
+
+
+class RegisterIn(Schema):
+    member_id: int
+
+
+class PollIn(Schema):
+    title: str
+    item_id: int | None = None
+    secret: bool = False
+    majority: str = Field("all", description="“all”: more than half of all members; "
+                                             "“present”: of the members present.")
+
+
+class PollOut(Schema):
+    id: int
+    meeting_id: int
+    item_id: int | None
+    title: str
+    secret: bool
+    majority: str
+    status: str
+    version: int
+    members_total: int
+    present: int
+    yes: int
+    no: int
+    abstain: int
+    passed: bool | None
+    digest: str
+    actions: list[str]
+
+    @staticmethod
+    def of(p: Poll, actions: list[str]) -> dict[str, Any]:
+        return {**{k: getattr(p, k) for k in (
+            "meeting_id", "item_id", "title", "secret", "majority", "status", "version",
+            "members_total", "present", "yes", "no", "abstain", "passed", "digest")},
+            "id": p.pk, "actions": actions}
+
+
+class VoteIn(Schema):
+    choice: str = Field(description="yes, no or abstain")
+
+
+class PaperBoxIn(Schema):
+    label: str
+    ballots: int
+    yes: int
+    no: int
+    abstain: int
+
+
+class PositionIn(Schema):
+    name: str
+    seats: int
+    candidates: list[str]
+
+
+class ElectionIn(Schema):
+    title: str
+    positions: list[PositionIn]
+
+
+class PositionOut(Schema):
+    id: int
+    name: str
+    seats: int
+    candidates: list[str]
+
+
+class ElectionOut(Schema):
+    id: int
+    meeting_id: int
+    title: str
+    status: str
+    version: int
+    positions: list[PositionOut]
+    ballots: int
+    members_total: int
+    present: int
+    result: dict[str, Any]
+    digest: str
+    actions: list[str]
+
+    @staticmethod
+    def of(e: Election, actions: list[str]) -> dict[str, Any]:
+        positions = [{"id": p.pk, "name": p.name, "seats": p.seats,
+                      "candidates": [c.name for c in p.candidates.all()]}
+                     for p in e.positions.prefetch_related("candidates")]
+        closed = e.status == Election.Status.CLOSED
+        return {"id": e.pk, "meeting_id": e.meeting_id, "title": e.title, "status": e.status,
+                "version": e.version, "positions": positions,
+                "ballots": e.ballots, "members_total": e.members_total, "present": e.present,
+                "result": e.result if closed else {}, "digest": e.digest, "actions": actions}
+
+
+class BallotIn(Schema):
+    marks: dict[int, list[str]] = Field(description="Position id → the names marked "
+                                                    "(candidates or written in).")
+
+
+class MeetingDone(Schema):
+    ok: bool = True
+
+
+class ProjectorOut(Schema):
+    item: str | None
+    speaker: str | None
+    timer: str | None
+    poll_id: int | None
+    election_id: int | None
+    counts: MeetingCountsOut
+
+
+def _meeting(request: HttpRequest, pk: int) -> Meeting:
+    a = actor(request)
+    return get_scoped_or_404(a, selectors.visible(a).select_related("activity"), pk=pk)
+
+
+def _poll(request: HttpRequest, pk: int) -> Poll:
+    a = actor(request)
+    return get_scoped_or_404(a, selectors.visible_polls(a).select_related("meeting"), pk=pk)
+
+
+def _election(request: HttpRequest, pk: int) -> Election:
+    a = actor(request)
+    return get_scoped_or_404(a, selectors.visible_elections(a).select_related("meeting"),
+                             pk=pk)
+
+
+def _poll_out(request: HttpRequest, p: Poll) -> dict[str, Any]:
+    return PollOut.of(p, workflow.POLL.allowed_names(actor(request), p))
+
+
+def _election_out(request: HttpRequest, e: Election) -> dict[str, Any]:
+    return ElectionOut.of(e, workflow.ELECTION.allowed_names(actor(request), e))
+
+
+@router.get("/", response={200: list[MeetingOut], **ERRORS})
+@paged
+def list_meetings(request: HttpRequest) -> Rows:
+    """The meetings the caller may open, the latest first."""
+    qs = selectors.visible(actor(request)).select_related("activity").order_by(
+        "-activity__start", "-id")
+    return Rows(qs, MeetingOut.of)
+
+
+@router.get("/{int:pk}", response=MeetingOut)
+def get_meeting(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return MeetingOut.of(_meeting(request, pk))
+
+
+@router.get("/{int:pk}/agenda", response=list[AgendaItemOut])
+def get_agenda(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+    """The agenda with the papers the caller may read."""
+    a = actor(request)
+    meeting = _meeting(request, pk)
+    readable = set(selectors.visible_papers(a).filter(item__meeting=meeting)
+                   .values_list("pk", flat=True))
+    return [{"id": i.pk, "position": i.position, "title": i.title, "starts_at": i.starts_at,
+             "papers": [{"id": p.pk, "title": p.title, "kind": p.kind}
+                        for p in i.papers.all() if p.pk in readable]}
+            for i in selectors.agenda(meeting)]
+
+
+@router.get("/papers/{int:pk}", response=MeetingPaperTextOut)
+def get_paper(request: HttpRequest, pk: int) -> dict[str, Any]:
+    a = actor(request)
+    p = get_scoped_or_404(a, selectors.visible_papers(a), pk=pk)
+    return {"id": p.pk, "title": p.title, "kind": p.kind, "text": p.text, "item_id": p.item_id}
+
+
+@router.post("/papers/{int:pk}/read", response=MeetingDone)
+def confirm_read(request: HttpRequest, pk: int) -> dict[str, Any]:
+    a = actor(request)
+    services.paper_read_confirm(actor=a, paper=get_scoped_or_404(
+        a, selectors.visible_papers(a), pk=pk))
+    return {"ok": True}
+
+
+@router.post("/{int:pk}/register", response=MeetingOut)
+def register(request: HttpRequest, pk: int, data: RegisterIn) -> dict[str, Any]:
+    """Register (报到) a member at the desk (staff). Members register by the activity's QR
+    code (``POST /api/v1/activities/sign-in``)."""
+    a = actor(request)
+    meeting = _meeting(request, pk)
+    services.register(actor=a, meeting=meeting,
+                      member=get_scoped_or_404(a, scoped(a, Member), pk=data.member_id))
+    return MeetingOut.of(meeting)
+
+
+@router.get("/{int:pk}/projector", response=ProjectorOut)
+def projector(request: HttpRequest, pk: int) -> dict[str, Any]:
+    a = actor(request)
+    meeting = _meeting(request, pk)
+    require(permissions.can_manage_meeting(a, meeting))
+    s = selectors.projector_state(meeting)
+    c = s["counts"]
+    return {"item": s["item"].title if s["item"] else None,
+            "speaker": s["speaker"].member.name if s["speaker"] else None,
+            "timer": s.get("timer"), "poll_id": s["poll"].pk if s["poll"] else None,
+            "election_id": s["election"].pk if s["election"] else None,
+            "counts": {**c.__dict__, "quorum_reached": c.quorum_reached}}
+
+
+@router.get("/{int:pk}/polls", response={200: list[PollOut], **ERRORS})
+@paged
+def list_polls(request: HttpRequest, pk: int) -> Rows:
+    meeting = _meeting(request, pk)
+    return Rows(meeting.polls.all(), lambda p: _poll_out(request, p))
+
+
+@router.post("/{int:pk}/polls", response={201: PollOut})
+def create_poll(request: HttpRequest, pk: int, data: PollIn) -> tuple[int, dict[str, Any]]:
+    a = actor(request)
+    meeting = _meeting(request, pk)
+    item = get_scoped_or_404(a, meeting.items.all(), pk=data.item_id) if data.item_id else None
+    poll = services.poll_create(actor=a, meeting=meeting, title=data.title, item=item,
+                                secret=data.secret, majority=data.majority)
+    return 201, _poll_out(request, poll)
+
+
+@router.get("/polls/{int:pk}", response=PollOut)
+def get_poll(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _poll_out(request, _poll(request, pk))
+
+
+@router.post("/polls/{int:pk}/vote", response=MeetingDone)
+def vote(request: HttpRequest, pk: int, data: VoteIn) -> dict[str, Any]:
+    """A registered member's vote, once (a second answers 400 ``already_voted``)."""
+    services.vote_cast(actor=actor(request), poll=_poll(request, pk), choice=data.choice)
+    return {"ok": True}
+
+
+@router.post("/polls/{int:pk}/paper-boxes", response=PollOut)
+def paper_box(request: HttpRequest, pk: int, data: PaperBoxIn) -> dict[str, Any]:
+    poll = _poll(request, pk)
+    services.paper_box_record(actor=actor(request), poll=poll, label=data.label, yes=data.yes,
+                              no=data.no, abstain=data.abstain, ballots=data.ballots)
+    return _poll_out(request, poll)
+
+
+step_routes(router, workflow.POLL, path="/polls/{int:pk}/actions", fetch=_poll,
+            out=_poll_out, response=PollOut)
+
+
+@router.post("/{int:pk}/elections", response={201: ElectionOut})
+def create_election(request: HttpRequest, pk: int,
+                    data: ElectionIn) -> tuple[int, dict[str, Any]]:
+    e = services.election_create(
+        actor=actor(request), meeting=_meeting(request, pk), title=data.title,
+        positions=[services.PositionSpec(p.name, p.seats, p.candidates)
+                   for p in data.positions])
+    return 201, _election_out(request, e)
+
+
+@router.get("/elections/{int:pk}", response=ElectionOut)
+def get_election(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _election_out(request, _election(request, pk))
+
+
+@router.post("/elections/{int:pk}/ballot", response=MeetingDone)
+def cast_ballot(request: HttpRequest, pk: int, data: BallotIn) -> dict[str, Any]:
+    services.ballot_cast(actor=actor(request), election=_election(request, pk),
+                         marks=data.marks)
+    return {"ok": True}
+
+
+step_routes(router, workflow.ELECTION, path="/elections/{int:pk}/actions", fetch=_election,
+            out=_election_out, response=ElectionOut)
+
+

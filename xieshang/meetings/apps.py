@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingsConfig(AppConfig):
+    name = "xieshang.meetings"
+    label = "meetings"
+    verbose_name = _("Plenary and standing committee meetings")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: these modules load models, which exist only once the
+        # app registry is ready.
+        from xieshang.core import navigation
+        from xieshang.meetings import permissions
+
+        navigation.register(navigation.NavItem(
+            _("Plenary meetings"), "meetings:list",
+            lambda a: permissions.can_manage(a) or a.member_id is not None
+            or permissions.can_read_all(a), order=42))

@@ -1,0 +1,147 @@
+"""Reads of the meetings app: the one ``visible(actor)`` per kind, the live counts, results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from xieshang.activities import selectors as activity_selectors
+from xieshang.activities.models import Invitation
+from xieshang.core import clock
+from xieshang.core.permissions import Actor
+from xieshang.core.tenancy import scoped
+from xieshang.meetings import counting, permissions
+from xieshang.meetings.models import (
+    AgendaItem,
+    Election,
+    Meeting,
+    Paper,
+    Poll,
+    PollTally,
+    Speaker,
+)
+from xieshang.members.models import Member
+
+PRESENT = activity_selectors.PRESENT
+
+
+def visible(actor: Actor) -> QuerySet[Meeting]:
+    """Meetings the actor may open: those whose activity the actor may open (staff and leaders
+    every one; a member those they are invited to)."""
+    return scoped(actor, Meeting).filter(
+        activity__in=activity_selectors.visible(actor).values("pk"))
+
+
+def visible_polls(actor: Actor) -> QuerySet[Poll]:
+    """Votes of the meetings the actor may open (:func:`visible`)."""
+    return scoped(actor, Poll).filter(meeting__in=visible(actor).values("pk"))
+
+
+def visible_elections(actor: Actor) -> QuerySet[Election]:
+    """Elections of the meetings the actor may open (:func:`visible`)."""
+    return scoped(actor, Election).filter(meeting__in=visible(actor).values("pk"))
+
+
+def visible_papers(actor: Actor) -> QuerySet[Paper]:
+    """Papers the actor may read: every one for staff and leaders; a participant (an invited
+    member) those of their meetings, except papers withdrawn once the meeting is over."""
+    qs = scoped(actor, Paper).filter(item__meeting__in=visible(actor).values("pk"))
+    if permissions.can_read_all(actor):
+        return qs
+    if actor.member_id is None:
+        return qs.none()
+    return qs.filter(item__meeting__activity__invitations__member_id=actor.member_id).exclude(
+        Q(withdraw_after=True) & Q(item__meeting__activity__end__lt=clock.now()))
+
+
+def body_size(meeting: Meeting) -> int:
+    """All members of the body that meets: the committee's serving members for a plenary, its
+    serving standing-committee members for a standing committee meeting."""
+    qs = Member.objects.filter(committee_id=meeting.committee_id, status=Member.Status.ACTIVE)
+    if meeting.kind == Meeting.Kind.STANDING:
+        qs = qs.filter(is_standing=True)
+    return qs.count()
+
+
+@dataclass(frozen=True)
+class Counts:
+    members_total: int
+    expected: int
+    registered: int
+    on_leave: int
+    absent: int
+    quorum: int
+
+    @property
+    def quorum_reached(self) -> bool:
+        return self.registered >= self.quorum
+
+
+def counts(meeting: Meeting) -> Counts:
+    """Live counts of the meeting, read from its activity's invitations (registration is the
+    activity's sign-in)."""
+    invitations = Invitation.objects.filter(activity_id=meeting.activity_id)
+    expected = invitations.count()
+    registered = invitations.filter(attendance__in=PRESENT).count()
+    on_leave = invitations.filter(status=Invitation.Status.LEAVE_APPROVED).exclude(
+        attendance__in=PRESENT).count()
+    total = body_size(meeting)
+    return Counts(members_total=total, expected=expected, registered=registered,
+                  on_leave=on_leave, absent=max(0, expected - registered - on_leave),
+                  quorum=counting.quorum(total))
+
+
+def is_registered(meeting: Meeting, member_id: int | None) -> bool:
+    return member_id is not None and Invitation.objects.filter(
+        activity_id=meeting.activity_id, member_id=member_id, attendance__in=PRESENT).exists()
+
+
+def is_participant(actor: Actor, meeting: Meeting) -> bool:
+    return actor.member_id is not None and actor.acts_in(meeting) and Invitation.objects.filter(
+        activity_id=meeting.activity_id, member_id=actor.member_id).exists()
+
+
+def not_registered(meeting: Meeting) -> QuerySet[Invitation]:
+    """The expected members not registered yet (the desk's list)."""
+    return (Invitation.objects.filter(activity_id=meeting.activity_id)
+            .exclude(attendance__in=PRESENT).select_related("member").order_by("member__name"))
+
+
+def projector_state(meeting: Meeting) -> dict[str, Any]:
+    """What the projector shows: the current item, speaker and timer, or a vote's or an
+    election's result, and the counts."""
+    meeting = Meeting.objects.select_related(
+        "current_item", "current_speaker__member", "current_speaker__speech", "current_poll",
+        "current_election").get(pk=meeting.pk)
+    speaker = meeting.current_speaker
+    ctx: dict[str, Any] = {"m": meeting, "counts": counts(meeting),
+                           "item": meeting.current_item, "speaker": speaker,
+                           "poll": meeting.current_poll, "election": meeting.current_election}
+    if speaker is not None and speaker.started_at is not None:
+        limit = dt.timedelta(minutes=speaker.minutes)
+        left = int((limit - ((speaker.ended_at or clock.now()) - speaker.started_at))
+                   .total_seconds())
+        ctx["timer"] = f"{'-' if left < 0 else ''}{abs(left) // 60:02d}:{abs(left) % 60:02d}"
+        ctx["overtime"] = left < 0
+    if meeting.current_item is not None:
+        ctx["next_speakers"] = list(speakers(meeting.current_item)
+                                    .filter(started_at__isnull=True)[:3])
+    poll = meeting.current_poll
+    if poll is not None and poll.status == Poll.Status.OPEN:
+        ctx["voted"] = poll.participations.count()
+    return ctx
+
+
+def agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
+    return meeting.items.prefetch_related("papers")
+
+
+def speakers(item: AgendaItem) -> QuerySet[Speaker]:
+    return item.speakers.select_related("member", "speech")
+
+
+def live_tallies(poll: Poll) -> dict[str, int]:
+    return dict(PollTally.objects.filter(poll=poll).values_list("choice", "votes"))
