@@ -118,6 +118,7 @@ BUILDERS = (
     ("xieshang.proposals", "proposals"),
     ("xieshang.opinions", "opinions"),
     ("xieshang.activities", "activities"),
+    ("xieshang.participation", "participation"),
     ("xieshang.duties", "duties"),
     ("xieshang.portal", "portal"),
 )

@@ -15,7 +15,7 @@ class ParticipationConfig(AppConfig):
         from xieshang.duties.facts import register_source
         from xieshang.participation import facts, figures, permissions
 
-        figure_registry.register("participation", figures.participation_figures, order=55)
+        figure_registry.register("participation", figures.participation_figures, order=80)
         register_source("participation", facts.participation_facts, facts.KINDS)
         navigation.register(navigation.NavItem(
             _("Online consultation"), "participation:rooms", permissions.can_open_channels,
