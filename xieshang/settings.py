@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "xieshang.search",
     "xieshang.duties",
     "xieshang.portal",
+    "xieshang.participation",
     "xieshang.reports",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -317,6 +317,7 @@ MAY_LIE_AHEAD = {
     ("Assignment", "due_date"), ("Suggestion", "deadline"), ("Activity", "start"),
     ("Activity", "end"), ("Article", "publish_at"), ("ApiToken", "expires_at"),
     ("CalendarDay", "date"), ("Counter", "expires_at"),
+    ("Room", "closes_at"), ("Survey", "closes_at"),  # the periods of open rooms and surveys
 }
 
 

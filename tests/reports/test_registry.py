@@ -6,9 +6,10 @@ from xieshang.core import figures
 def test_each_area_registers_its_own_figures_in_the_old_order():
     sections = [name for name, _provider in figures.providers()]
     assert sections == ["members", "activities", "duties", "opinions", "proposals",
-                        "attendance", "units"]
+                        "attendance", "units", "participation"]
     modules = {name: provider.__module__ for name, provider in figures.providers()}
     for area in ("members", "activities", "duties", "opinions", "proposals"):
         assert modules[area] == f"xieshang.{area}.figures"
     assert modules["attendance"] == "xieshang.activities.figures"
     assert modules["units"] == "xieshang.reports.units"
+    assert modules["participation"] == "xieshang.participation.figures"

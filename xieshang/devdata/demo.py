@@ -119,6 +119,7 @@ BUILDERS = (
     ("xieshang.opinions", "opinions"),
     ("xieshang.activities", "activities"),
     ("xieshang.meetings", "meetings"),
+    ("xieshang.participation", "participation"),
     ("xieshang.duties", "duties"),
     ("xieshang.portal", "portal"),
 )

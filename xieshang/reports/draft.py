@@ -110,6 +110,16 @@ SECTIONS: list[tuple[str, list[Sentence]]] = [
                    f"{_n(g('opinions.reported_up'))}篇；被采用{_n(g('opinions.adopted'))}篇，其中被上级政协采用"
                    f"{_n(g('opinions.adopted_upper'))}篇，获领导批示{_n(g('opinions.instructions'))}篇。"
                    if _need(g, "opinions.submitted") else None),
+        lambda g: (f"依托{_n(g('participation.studios'))}个委员工作室开展接待群众、走访等活动"
+                   f"{_n(g('participation.studio_events'))}次，接待群众{_n(g('participation.studio_residents'))}人次，"
+                   f"收集问题{_n(g('participation.studio_problems'))}个，已获答复"
+                   f"{_n(g('participation.studio_problems_answered'))}个。"
+                   if g("participation.studio_events") else None),
+        lambda g: (f"开设网络议政室{_n(g('participation.rooms'))}个，委员和各方发言"
+                   f"{_n(g('participation.room_posts'))}条，形成意见建议"
+                   f"{_n(g('participation.room_suggestions'))}条；发布问卷"
+                   f"{_n(g('participation.surveys'))}份，收回{_n(g('participation.survey_responses'))}份。"
+                   if g("participation.rooms") or g("participation.surveys") else None),
         lambda g: (f"开展走访慰问{_n(g('activities.visits'))}次、志愿服务"
                    f"{_n(g('activities.volunteer_services'))}次。"
                    if _need(g, "activities.visits") else None),

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipationConfig(AppConfig):
+    name = "xieshang.participation"
+    label = "participation"
+    verbose_name = _("Online consultation, surveys and studios")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: these modules load models, which exist only once the
+        # app registry is ready.
+        from xieshang.core import figures as figure_registry
+        from xieshang.core import navigation
+        from xieshang.duties.facts import register_source
+        from xieshang.participation import facts, figures, permissions
+
+        figure_registry.register("participation", figures.participation_figures, order=80)
+        register_source("participation", facts.participation_facts, facts.KINDS)
+        navigation.register(navigation.NavItem(
+            _("Online consultation"), "participation:rooms", permissions.can_open_channels,
+            order=46))
+        navigation.register(navigation.NavItem(
+            _("Surveys"), "participation:surveys", permissions.can_open_channels, order=47))
+        navigation.register(navigation.NavItem(
+            _("Members' studios"), "participation:studios", permissions.can_open_channels,
+            order=48))

@@ -1,0 +1,61 @@
+"""The participation channels' figures (registered in ``ParticipationConfig.ready``; keys in
+docs/reports.md)."""
+
+from __future__ import annotations
+
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from xieshang.core.figures import Figure, Scope
+from xieshang.participation.models import (
+    Post,
+    Problem,
+    Response,
+    Room,
+    RoomSuggestion,
+    Studio,
+    StudioEvent,
+    Survey,
+)
+
+
+def participation_figures(scope: Scope) -> list[Figure]:
+    """Rooms and surveys count in the period they opened; posts, answers, studio activities
+    and problems on their own dates; studios are those active now."""
+    lo, hi = scope.bounds
+    ids = scope.committee_ids
+    rooms = Room.objects.filter(committee_id__in=ids, opens_at__gte=lo, opens_at__lt=hi)
+    posts = Post.objects.filter(committee_id__in=ids, created_at__gte=lo, created_at__lt=hi,
+                                hidden_at__isnull=True)
+    surveys = Survey.objects.filter(committee_id__in=ids, opens_at__gte=lo, opens_at__lt=hi)
+    answers = Response.objects.filter(committee_id__in=ids, submitted_at__gte=lo,
+                                      submitted_at__lt=hi)
+    events = StudioEvent.objects.filter(committee_id__in=ids, date__gte=scope.start,
+                                        date__lte=scope.end)
+    problems = Problem.objects.filter(committee_id__in=ids, received_on__gte=scope.start,
+                                      received_on__lte=scope.end)
+    return [
+        Figure("participation.rooms", _("Online consultation rooms opened"), rooms.count(), "个",
+               link=reverse("participation:rooms")),
+        Figure("participation.room_posts", _("Posts in online consultation rooms"),
+               posts.count(), "条"),
+        Figure("participation.room_members", _("Members who took part in online consultation"),
+               posts.filter(member__isnull=False).values("member_id").distinct().count(), "名"),
+        Figure("participation.room_suggestions", _("Ledger suggestions from online consultation"),
+               RoomSuggestion.objects.filter(room__in=rooms).count(), "条"),
+        Figure("participation.surveys", _("Surveys opened"), surveys.count(), "份",
+               link=reverse("participation:surveys")),
+        Figure("participation.survey_responses", _("Survey answers received"), answers.count(),
+               "份"),
+        Figure("participation.studios", _("Members' studios"),
+               Studio.objects.filter(committee_id__in=ids, is_active=True).count(), "个",
+               link=reverse("participation:studios")),
+        Figure("participation.studio_events", _("Studio activities"), events.count(), "次"),
+        Figure("participation.studio_residents", _("Residents received at studios"),
+               events.aggregate(n=Sum("residents"))["n"] or 0, "人次"),
+        Figure("participation.studio_problems", _("Problems collected at studios"),
+               problems.count(), "个"),
+        Figure("participation.studio_problems_answered", _("Studio problems answered"),
+               problems.exclude(answer="").count(), "个"),
+    ]

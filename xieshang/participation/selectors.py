@@ -1,0 +1,158 @@
+"""Reads of the participation channels, and the one ``visible(actor)`` per kind."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from xieshang.core import clock
+from xieshang.core.permissions import Actor
+from xieshang.core.tenancy import scoped
+from xieshang.participation import permissions
+from xieshang.participation.models import (
+    Answer,
+    Post,
+    Problem,
+    Question,
+    Response,
+    Room,
+    Studio,
+    StudioEvent,
+    Survey,
+)
+
+
+def visible_rooms(actor: Actor) -> QuerySet[Room]:
+    """Staff and leaders: every room here; others: public rooms and those they are invited to
+    (as a member, an official of a unit concerned or an expert)."""
+    qs = scoped(actor, Room)
+    if permissions.can_read_all(actor):
+        return qs
+    cond = Q(is_public=True)
+    if actor.member_id is not None:
+        cond |= Q(members=actor.member_id)
+    if actor.unit_ids:
+        cond |= Q(units__in=actor.unit_ids)
+    if actor.user is not None:
+        cond |= Q(experts=actor.user.pk)
+    return qs.filter(pk__in=qs.filter(cond).values("pk"))
+
+
+def room_posts(actor: Actor, room: Room) -> QuerySet[Post]:
+    """The room's posts; hidden ones stay in the thread (their text is shown to keepers only)."""
+    return room.posts.select_related("member", "parent").order_by("created_at", "id")
+
+
+def visible_surveys(actor: Actor) -> QuerySet[Survey]:
+    """Staff and leaders: every survey here; members: members' and public surveys; anyone
+    else with a role here: the public ones."""
+    qs = scoped(actor, Survey)
+    if permissions.can_read_all(actor):
+        return qs
+    if actor.member_id is not None:
+        return qs
+    return qs.filter(audience=Survey.Audience.PUBLIC)
+
+
+def public_surveys() -> QuerySet[Survey]:
+    """Public surveys of every committee, for the anonymous answer page (by id)."""
+    return Survey.objects.filter(audience=Survey.Audience.PUBLIC).select_related("committee")
+
+
+def questions(survey: Survey) -> list[Question]:
+    return list(survey.questions.order_by("order", "id"))
+
+
+def has_answered(survey: Survey, *, user_id: int | None, device: str) -> bool:
+    if user_id is not None:
+        return survey.responses.filter(user_id=user_id).exists()
+    return bool(device) and survey.responses.filter(device=device).exists()
+
+
+def results(survey: Survey) -> list[dict[str, object]]:
+    """Per question: counts per option (choices), distribution and mean (scale), texts."""
+    total = survey.responses.count()
+    out: list[dict[str, object]] = []
+    answers = Answer.objects.filter(question__survey=survey)
+    by_question: dict[int, list[Answer]] = {}
+    for a in answers.order_by("id"):
+        by_question.setdefault(a.question_id, []).append(a)
+    for q in questions(survey):
+        rows = by_question.get(q.pk, [])
+        row: dict[str, object] = {"question": q, "answered": len(rows), "total": total}
+        if q.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+            counts = [0] * len(q.options)
+            for a in rows:
+                for i in a.choices:
+                    if 0 <= i < len(counts):
+                        counts[i] += 1
+            row["bars"] = _bars([(str(o), c) for o, c in zip(q.options, counts, strict=True)],
+                                len(rows))
+        elif q.kind == Question.Kind.SCALE:
+            counts = [0] * q.scale_max
+            values = [a.value for a in rows if a.value]
+            for v in values:
+                if 1 <= v <= q.scale_max:
+                    counts[v - 1] += 1
+            row["bars"] = _bars([(str(i + 1), c) for i, c in enumerate(counts)], len(values))
+            row["mean"] = round(sum(values) / len(values), 2) if values else None
+        else:
+            row["texts"] = [a.text for a in rows if a.text]
+        out.append(row)
+    return out
+
+
+def _bars(rows: list[tuple[str, int]], base: int) -> list[dict[str, object]]:
+    return [{"label": label, "count": n, "percent": round(100 * n / base) if base else 0}
+            for label, n in rows]
+
+
+def responses(survey: Survey) -> QuerySet[Response]:
+    return survey.responses.select_related("member").prefetch_related("answers").order_by(
+        "submitted_at", "id")
+
+
+def visible_studios(actor: Actor) -> QuerySet[Studio]:
+    """Everyone with a role in the committee sees its studios (they are public bodies)."""
+    if not permissions.can_open_channels(actor):
+        return Studio.objects.none()
+    return scoped(actor, Studio).select_related("lead").annotate(
+        n_events=Count("events", distinct=True), n_problems=Count("problems", distinct=True))
+
+
+def studio_events(studio: Studio) -> QuerySet[StudioEvent]:
+    return studio.events.prefetch_related("members").order_by("-date", "-id")
+
+
+def studio_problems(studio: Studio) -> QuerySet[Problem]:
+    return studio.problems.select_related("unit", "opinion", "proposal").order_by(
+        "-received_on", "-id")
+
+
+def answered_ids(actor: Actor, surveys: list[Survey]) -> list[int]:
+    if actor.user is None:
+        return []
+    return list(Response.objects.filter(survey__in=surveys, user=actor.user)
+                .values_list("survey_id", flat=True))
+
+
+def export_rows(survey: Survey) -> list[list[object]]:
+    """One row per response, one column per question (choices by their text)."""
+    qs = questions(survey)
+    rows: list[list[object]] = [["序号", "提交时间", "委员", *[q.text for q in qs]]]
+    for number, r in enumerate(responses(survey), start=1):
+        by_q = {a.question_id: a for a in r.answers.all()}
+        cells: list[object] = []
+        for q in qs:
+            a = by_q.get(q.pk)
+            if a is None:
+                cells.append("")
+            elif q.kind == Question.Kind.SCALE:
+                cells.append(a.value)
+            elif q.kind == Question.Kind.TEXT:
+                cells.append(a.text)
+            else:
+                cells.append("；".join(str(q.options[i]) for i in a.choices
+                                      if 0 <= i < len(q.options)))
+        rows.append([number, clock.local(r.submitted_at).strftime("%Y-%m-%d %H:%M"),
+                     r.member.name if r.member else "", *cells])
+    return rows

@@ -1,0 +1,409 @@
+"""Pages of the participation channels. Thin: parse, authorize, call a service or selector,
+render."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xieshang.activities.models import Activity, PlanItem
+from xieshang.core import clock
+from xieshang.core.files import send_file, xlsx_response
+from xieshang.core.forms import error_text
+from xieshang.core.http import XRequest, as_id
+from xieshang.core.inputs import parse_form
+from xieshang.core.models import User
+from xieshang.core.permissions import Actor, require
+from xieshang.core.tenancy import get_scoped_or_404, scoped
+from xieshang.members.models import HandlingUnit, Member
+from xieshang.opinions.models import OpinionReport
+from xieshang.participation import permissions, selectors, services
+from xieshang.participation.models import Post, Problem, Question, Room, StudioEvent, Survey
+from xieshang.participation.types import (
+    AnswerBackIn,
+    HideIn,
+    PostIn,
+    ProblemIn,
+    RoomIn,
+    RouteIn,
+    StudioEventIn,
+    StudioIn,
+    SurveyHeadIn,
+)
+from xieshang.proposals.models import Proposal
+
+DEVICE_COOKIE = "xs_device"
+
+
+def _run(request: XRequest, fn: Callable[[], Any], ok: str) -> bool:
+    """Call a service; show its refusal as a message instead of an error page."""
+    try:
+        fn()
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return False
+    messages.success(request, ok)
+    return True
+
+
+def _ids(actor: Actor, model: Any, ids: list[int]) -> list[Any]:
+    return list(scoped(actor, model).filter(pk__in=ids))
+
+
+def _opt(actor: Actor, model: Any, pk: int | None) -> Any:
+    return get_scoped_or_404(actor, model, pk=pk) if pk is not None else None
+
+
+# --- rooms -----------------------------------------------------------------------------------
+
+
+@login_required
+def room_list(request: XRequest) -> HttpResponse:
+    actor = request.actor
+    require(permissions.can_open_channels(actor))
+    rooms = selectors.visible_rooms(actor).order_by("-opens_at", "-id")
+    return render(request, "participation/room_list.html", {
+        "rooms": rooms, "can_keep": permissions.can_keep(actor), "now": clock.now()})
+
+
+@login_required
+def room_create(request: XRequest) -> HttpResponse:
+    actor = request.actor
+    require(permissions.can_keep(actor))
+    if request.method == "POST":
+        try:
+            data = parse_form(RoomIn, request.POST)
+            room = services.room_create(
+                actor=actor, title=data.title, topic=data.topic, opens_at=data.opens_at,
+                closes_at=data.closes_at, is_public=data.is_public,
+                activity=_opt(actor, Activity, data.activity_id),
+                plan_item=_opt(actor, PlanItem, data.plan_item_id),
+                members=_ids(actor, Member, data.member_ids),
+                units=_ids(actor, HandlingUnit, data.unit_ids))
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("The room is open."))
+            return redirect("participation:room", pk=room.pk)
+    return render(request, "participation/room_form.html", {
+        "activities": scoped(actor, Activity).order_by("-start")[:100],
+        "plan_items": scoped(actor, PlanItem).select_related("plan").order_by(
+            "-plan__year", "planned_month")[:100],
+        "members": scoped(actor, Member).filter(left_on__isnull=True).order_by("name"),
+        "units": scoped(actor, HandlingUnit).filter(is_active=True).order_by("name"),
+        "post": request.POST})
+
+
+def _room(request: XRequest, pk: int) -> Room:
+    return get_scoped_or_404(request.actor, selectors.visible_rooms(request.actor), pk=pk)
+
+
+@login_required
+def room_detail(request: XRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    room = _room(request, pk)
+    if request.method == "POST":
+        try:
+            data = parse_form(PostIn, request.POST)
+            parent = (get_scoped_or_404(actor, room.posts.all(), pk=data.parent_id)
+                      if data.parent_id else None)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            _run(request, lambda: services.post_add(
+                actor=actor, room=room, text=data.text, parent=parent,
+                attachment=request.FILES.get("attachment")), _("Your post is published."))
+        return redirect("participation:room", pk=room.pk)
+    posts = list(selectors.room_posts(actor, room))
+    children: dict[int | None, list[Post]] = {}
+    for p in posts:
+        children.setdefault(p.parent_id, []).append(p)
+    thread: list[tuple[Post, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for p in children.get(parent, []):
+            thread.append((p, min(depth, 4)))
+            walk(p.pk, depth + 1)
+
+    walk(None, 0)
+    return render(request, "participation/room_detail.html", {
+        "room": room, "thread": thread, "can_post": permissions.can_post(actor, room),
+        "can_moderate": permissions.can_moderate(actor, room),
+        "can_summarise": permissions.can_summarise(actor, room),
+        "ledger": room.suggestions.select_related("suggestion__recipient_unit"),
+        "units": scoped(actor, HandlingUnit).filter(is_active=True).order_by("name"),
+        "members": room.members.all(), "room_units": room.units.all()})
+
+
+@login_required
+@require_POST
+def post_hide(request: XRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    post = get_scoped_or_404(actor, scoped(actor, Post).filter(
+        room__in=selectors.visible_rooms(actor).values("pk")).select_related("room"), pk=pk)
+    try:
+        data = parse_form(HideIn, request.POST)
+        services.post_hide(actor=actor, post=post, reason=data.reason)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("The post is hidden."))
+    return redirect("participation:room", pk=post.room_id)
+
+
+@login_required
+def post_file(request: XRequest, pk: int) -> FileResponse:
+    actor = request.actor
+    post = get_scoped_or_404(actor, scoped(actor, Post).filter(
+        room__in=selectors.visible_rooms(actor).values("pk")), pk=pk)
+    if not post.attachment or (post.hidden_at and not permissions.can_keep(actor)):
+        raise Http404
+    return send_file(post.attachment, filename=post.attachment_name)
+
+
+@login_required
+@require_POST
+def room_summary(request: XRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    room = _room(request, pk)
+    texts = request.POST.getlist("suggestion")
+    unit_ids = request.POST.getlist("unit")
+    units = {u.pk: u for u in scoped(actor, HandlingUnit)}
+    items = []
+    for i, text in enumerate(texts):
+        uid = as_id(unit_ids[i]) if i < len(unit_ids) else None
+        items.append((text, units.get(uid) if uid else None))
+    _run(request, lambda: services.room_summarise(
+        actor=actor, room=room, summary=request.POST.get("summary", ""), suggestions=items),
+        _("The summary is saved; its suggestions are in the ledger."))
+    return redirect("participation:room", pk=room.pk)
+
+
+# --- surveys ---------------------------------------------------------------------------------
+
+QUESTION_SLOTS = 6
+
+
+@login_required
+def survey_list(request: XRequest) -> HttpResponse:
+    actor = request.actor
+    require(permissions.can_open_channels(actor))
+    surveys = list(selectors.visible_surveys(actor).order_by("-opens_at", "-id"))
+    answered = set(selectors.answered_ids(actor, surveys))
+    return render(request, "participation/survey_list.html", {
+        "surveys": surveys, "answered": answered, "can_keep": permissions.can_keep(actor),
+        "can_read_all": permissions.can_read_all(actor)})
+
+
+def _questions_from(post: Any) -> list[dict[str, Any]]:
+    out = []
+    for i in range(1, QUESTION_SLOTS + 1):
+        text = post.get(f"q{i}_text", "").strip()
+        if not text:
+            continue
+        out.append({"kind": post.get(f"q{i}_kind", ""), "text": text,
+                    "options": post.get(f"q{i}_options", "").splitlines(),
+                    "scale_max": as_id(post.get(f"q{i}_scale", "")) or 5,
+                    "required": post.get(f"q{i}_required") == "1"})
+    return out
+
+
+@login_required
+def survey_create(request: XRequest) -> HttpResponse:
+    actor = request.actor
+    require(permissions.can_keep(actor))
+    if request.method == "POST":
+        try:
+            data = parse_form(SurveyHeadIn, request.POST)
+            survey = services.survey_create(
+                actor=actor, title=data.title, intro=data.intro, audience=data.audience,
+                counts_for_duty=data.counts_for_duty, opens_at=data.opens_at,
+                closes_at=data.closes_at, questions=_questions_from(request.POST))
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("The survey is saved."))
+            return redirect("participation:survey", pk=survey.pk)
+    return render(request, "participation/survey_form.html", {
+        "slots": range(1, QUESTION_SLOTS + 1), "kinds": Question.Kind.choices,
+        "audiences": Survey.Audience.choices, "post": request.POST})
+
+
+def _answers_from(post: Any, qs: list[Question]) -> dict[str, Any]:
+    return {str(q.pk): (post.getlist(f"q{q.pk}") if q.kind == Question.Kind.MULTIPLE
+                        else post.get(f"q{q.pk}", "")) for q in qs}
+
+
+@login_required
+def survey_detail(request: XRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    survey = get_scoped_or_404(actor, selectors.visible_surveys(actor), pk=pk)
+    qs = selectors.questions(survey)
+    done = selectors.has_answered(survey, user_id=actor.user.pk if actor.user else None,
+                                  device="")
+    if request.method == "POST" and _run(request, lambda: services.survey_answer(
+            actor=actor, survey=survey, answers=_answers_from(request.POST, qs)),
+            _("Thank you: your answers are saved.")):
+        return redirect("participation:survey", pk=survey.pk)
+    return render(request, "participation/survey_detail.html", {
+        "survey": survey, "questions": qs, "done": done,
+        "can_answer": permissions.can_answer(actor, survey) and not done,
+        "can_see_results": permissions.can_see_results(actor, survey),
+        "public_url": request.build_absolute_uri(reverse("participation:public-survey",
+                                                         args=[survey.pk]))
+        if survey.audience == Survey.Audience.PUBLIC else ""})
+
+
+def public_survey(request: XRequest, pk: int) -> HttpResponse:
+    """A public survey answered without logging in: once per device (a cookie) and a limit per
+    network address (services.survey_answer)."""
+    try:
+        survey = selectors.public_surveys().get(pk=pk)
+    except Survey.DoesNotExist:
+        raise Http404 from None
+    device = request.COOKIES.get(DEVICE_COOKIE, "")
+    if not (device.isalnum() and len(device) == 32):
+        device = secrets.token_hex(16)
+    user = request.user if isinstance(request.user, User) else None
+    anon = Actor(user=user, committee=survey.committee, ip=request.META.get("REMOTE_ADDR"))
+    if user is not None and request.actor.acts_in(survey):
+        anon = request.actor
+    qs = selectors.questions(survey)
+    done = selectors.has_answered(survey, user_id=user.pk if user else None, device=device)
+    if request.method == "POST" and not done and _run(request, lambda: services.survey_answer(
+            actor=anon, survey=survey, answers=_answers_from(request.POST, qs),
+            device=device), _("Thank you: your answers are saved.")):
+        done = True
+    response = render(request, "participation/survey_public.html", {
+        "survey": survey, "questions": qs, "done": done, "can_answer": survey.is_open})
+    response.set_cookie(DEVICE_COOKIE, device, max_age=3600 * 24 * 365, httponly=True,
+                        samesite="Lax")
+    return response
+
+
+def _results_survey(request: XRequest, pk: int) -> Survey:
+    actor = request.actor
+    survey = get_scoped_or_404(actor, selectors.visible_surveys(actor), pk=pk)
+    require(permissions.can_see_results(actor, survey))
+    return survey
+
+
+@login_required
+def survey_results(request: XRequest, pk: int) -> HttpResponse:
+    survey = _results_survey(request, pk)
+    return render(request, "participation/survey_results.html", {
+        "survey": survey, "results": selectors.results(survey),
+        "total": survey.responses.count()})
+
+
+@login_required
+def survey_export(request: XRequest, pk: int) -> HttpResponse:
+    survey = _results_survey(request, pk)
+    return xlsx_response(selectors.export_rows(survey), filename=f"{survey.title}.xlsx",
+                         title=_("Answers"))
+
+
+# --- studios ---------------------------------------------------------------------------------
+
+
+@login_required
+def studio_list(request: XRequest) -> HttpResponse:
+    actor = request.actor
+    require(permissions.can_open_channels(actor))
+    return render(request, "participation/studio_list.html", {
+        "studios": selectors.visible_studios(actor), "can_keep": permissions.can_keep(actor)})
+
+
+@login_required
+def studio_create(request: XRequest) -> HttpResponse:
+    actor = request.actor
+    require(permissions.can_keep(actor))
+    if request.method == "POST":
+        try:
+            data = parse_form(StudioIn, request.POST)
+            studio = services.studio_create(
+                actor=actor, name=data.name, place=data.place, themes=data.themes,
+                lead=_opt(actor, Member, data.lead_id),
+                members=_ids(actor, Member, data.member_ids))
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("The studio is saved."))
+            return redirect("participation:studio", pk=studio.pk)
+    return render(request, "participation/studio_form.html", {
+        "members": scoped(actor, Member).filter(left_on__isnull=True).order_by("name"),
+        "post": request.POST})
+
+
+@login_required
+def studio_detail(request: XRequest, pk: int) -> HttpResponse:
+    actor = request.actor
+    studio = get_scoped_or_404(actor, selectors.visible_studios(actor), pk=pk)
+    can_record = permissions.can_record_for(actor, studio)
+    if request.method == "POST":
+        require(can_record)
+        what = request.POST.get("what")
+        try:
+            if what == "event":
+                e = parse_form(StudioEventIn, request.POST)
+                services.studio_event_record(
+                    actor=actor, studio=studio, kind=e.kind, date=e.date, title=e.title,
+                    notes=e.notes, residents=e.residents,
+                    members=_ids(actor, Member, e.member_ids))
+            else:
+                p = parse_form(ProblemIn, request.POST)
+                services.problem_record(
+                    actor=actor, studio=studio, text=p.text, received_on=p.received_on,
+                    raised_by=p.raised_by,
+                    event=_opt(actor, studio.events.all(), p.event_id))
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("participation:studio", pk=studio.pk)
+    return render(request, "participation/studio_detail.html", {
+        "studio": studio, "events": selectors.studio_events(studio),
+        "problems": selectors.studio_problems(studio), "can_record": can_record,
+        "kinds": StudioEvent.Kind.choices, "routes": Problem.Route.choices[1:],
+        "members": studio.members.all(), "today": clock.today(),
+        "units": scoped(actor, HandlingUnit).filter(is_active=True).order_by("name"),
+        "opinions": scoped(actor, OpinionReport).order_by("-id")[:50] if can_record else [],
+        "proposals": scoped(actor, Proposal).exclude(status="draft").order_by("-id")[:50]
+        if can_record else []})
+
+
+@login_required
+@require_POST
+def problem_action(request: XRequest, pk: int, action: str) -> HttpResponse:
+    actor = request.actor
+    problem = get_scoped_or_404(actor, scoped(actor, Problem).filter(
+        studio__in=selectors.visible_studios(actor).values("pk")).select_related("studio"),
+        pk=pk)
+    try:
+        if action == "route":
+            r = parse_form(RouteIn, request.POST)
+            services.problem_route(actor=actor, problem=problem, route=r.route,
+                                   opinion=_opt(actor, OpinionReport, r.opinion_id),
+                                   proposal=_opt(actor, Proposal, r.proposal_id),
+                                   unit=_opt(actor, HandlingUnit, r.unit_id))
+        elif action == "answer":
+            a = parse_form(AnswerBackIn, request.POST)
+            services.problem_answer(actor=actor, problem=problem, answer=a.answer,
+                                    answered_on=a.answered_on)
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("participation:studio", pk=problem.studio_id)
