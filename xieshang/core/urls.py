@@ -6,6 +6,7 @@ from xieshang.core import refdata_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.XieshangLoginView.as_view(), name="login"),
+    path("login/sms/", views.sms_login, name="login-sms"),
     path("login/verify/", views.login_verify, name="login-verify"),
     path("account/second-factor/", views.mfa_setup, name="mfa-setup"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
