@@ -254,7 +254,8 @@ def home(request: XRequest) -> HttpResponse:
     actor = request.actor
     role_labels = "、".join(str(Role(r).label) for r in sorted(actor.roles))
     return render(request, "core/home.html",
-                  {"cards": worklist_for(actor), "role_labels": role_labels})
+                  {"cards": worklist_for(actor), "role_labels": role_labels,
+                   "is_member": actor.has(Role.MEMBER)})
 
 
 @require_POST
