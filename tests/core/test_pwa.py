@@ -77,12 +77,13 @@ def test_draft_forms_are_marked_for_offline_copies(client, member_user):
 
 @pytest.fixture
 def draft(county, member_user):
-    return services.proposal_save_draft(actor=actor_for(member_user, county), title="关于改善老旧小区加装电梯的建议",
-                                        body="旧内容")
+    return services.proposal_save_draft(actor=actor_for(member_user, county),
+                                        title="关于改善老旧小区加装电梯的建议", body="旧内容")
 
 
 def _post(client, draft, **extra):
-    data = {"title": "关于推进老旧小区加装电梯工作的建议", "body": "新内容", "consent_disclosure": "on", "save": "1", **extra}
+    data = {"title": "关于推进老旧小区加装电梯工作的建议", "body": "新内容",
+            "consent_disclosure": "on", "save": "1", **extra}
     return client.post(reverse("proposal-edit", args=[draft.pk]), data)
 
 
@@ -98,7 +99,8 @@ def test_an_offline_copy_of_an_older_version_is_a_conflict(client, member_user, 
     client.force_login(member_user)
     _post(client, draft, base_version=str(draft.version))
     stale = str(draft.version)
-    response = _post(client, draft, base_version=stale, title="关于老旧小区加装电梯资金补助的建议", offline_sync="1")
+    response = _post(client, draft, base_version=stale, title="关于老旧小区加装电梯资金补助的建议",
+                     offline_sync="1")
     assert response.status_code == 409
     draft.refresh_from_db()
     assert draft.title == "关于推进老旧小区加装电梯工作的建议"
