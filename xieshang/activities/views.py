@@ -291,9 +291,12 @@ def activity_file_add(request: XRequest, pk: int) -> HttpResponse:
 @login_required
 def speech_submit(request: XRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk)
-    _run(request, lambda: services.speech_submit(
+    done = _run(request, lambda: services.speech_submit(
         actor=request.actor, activity=activity, title=request.POST.get("title", ""),
         text=request.POST.get("text", "")), _("Your speech has been submitted."))
+    if not done and request.POST.get("offline_sync"):
+        # A copy written offline and sent by pwa.js: not a redirect, so the page keeps it.
+        return HttpResponse(status=400)
     return redirect("activities:detail", pk)
 
 

@@ -77,3 +77,30 @@ class CodeForm(forms.Form):
         if not code or any(not c.isalnum() and c != "-" for c in code):
             raise forms.ValidationError(_("Enter the six digits shown in the app."))
         return code
+
+
+class SmsPhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Mobile number"), max_length=20,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "tel",
+                                      "inputmode": "tel"}),
+    )
+
+    def clean_phone(self) -> str:
+        from xieshang.core.validators import validate_mobile
+
+        return validate_mobile(self.cleaned_data["phone"])
+
+
+class SmsCodeForm(SmsPhoneForm):
+    code = forms.CharField(
+        label=_("Code from the text message"), max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "autofocus": True}),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Enter the six digits of the text message."))
+        return code

@@ -82,7 +82,8 @@ class AccountSecurityMiddleware:
     Idle sessions end by themselves: SESSION_COOKIE_AGE, refreshed on each request.
     """
 
-    EXEMPT_PREFIXES = ("/static/", "/media/", "/i18n/", "/logout/", "/login/")
+    EXEMPT_PREFIXES = ("/static/", "/media/", "/i18n/", "/logout/", "/login/", "/sw.js",
+                       "/manifest.webmanifest", "/offline/")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

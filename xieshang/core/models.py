@@ -605,3 +605,24 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class SmsLoginCode(models.Model):
+    """A six-digit login code sent by SMS (``core.smslogin``). Only an HMAC of the code is kept;
+    a row is also written for a number that belongs to no account (``user`` empty), so that
+    asking for a code does the same work whether the number exists or not."""
+
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    phone_key = models.CharField(max_length=64, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS login code")
+        verbose_name_plural = _("SMS login codes")
+
+    def __str__(self) -> str:
+        return f"sms-code:{self.pk}"

@@ -63,3 +63,26 @@ def _claim(notification_id: int, channel: str) -> Notification | None:
         setattr(note, field, clock.now())
         note.save(update_fields=[field])
     return note
+
+
+@task()
+def send_login_code(code_id: int, sealed_code: str) -> str:
+    """Send an SMS login code (``core.smslogin``): only to a number that belongs to an active
+    account, and only while the code is still unused and unexpired. The code travels sealed
+    (``core.crypto``), never in clear in the task queue."""
+    from django.utils.translation import gettext as _
+
+    from xieshang.core import crypto
+    from xieshang.core.models import SmsLoginCode
+
+    row = SmsLoginCode.objects.select_related("user").filter(
+        pk=code_id, used_at__isnull=True, expires_at__gt=clock.now()).first()
+    if row is None or row.user is None or not row.user.is_active or not row.user.phone:
+        return "skipped"
+    code = crypto.decrypt(sealed_code)
+    minutes = max(1, settings.SMS_LOGIN_CODE_SECONDS // 60)
+    get_backend().send(row.user.phone, _(
+        "Your login code is %(code)s, valid for %(minutes)s minutes. If you did not ask for "
+        "it, ignore this message; never tell it to anyone.") % {"code": code,
+                                                                "minutes": minutes})
+    return "sent"

@@ -1,11 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from xieshang.core import refdata_views, views
+from xieshang.core import pwa, refdata_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("manifest.webmanifest", pwa.manifest, name="pwa-manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("offline/", pwa.offline, name="offline"),
     path("login/", views.XieshangLoginView.as_view(), name="login"),
+    path("login/sms/", views.sms_login, name="login-sms"),
     path("login/verify/", views.login_verify, name="login-verify"),
     path("account/second-factor/", views.mfa_setup, name="mfa-setup"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

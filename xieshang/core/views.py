@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from xieshang.core import clock, mfa, services, throttle
-from xieshang.core.forms import CodeForm, LoginForm
+from xieshang.core import clock, mfa, services, smslogin, throttle
+from xieshang.core.forms import CodeForm, LoginForm, SmsCodeForm, SmsPhoneForm
 from xieshang.core.http import XRequest
 from xieshang.core.middleware import MFA_VERIFIED_KEY, SESSION_KEY, client_ip
 from xieshang.core.models import Notification, Role, User
@@ -51,6 +51,79 @@ class XieshangLoginView(LoginView):
             "at": clock.now().timestamp(), "next": self.get_success_url(),
         }
         return redirect("login-verify")
+
+
+PASSWORD_BACKEND = "xieshang.core.auth_backends.PhoneOrUsernameBackend"
+
+
+def _safe_next(request: HttpRequest, target: str) -> str:
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return str(resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+@never_cache
+def sms_login(request: HttpRequest) -> HttpResponse:
+    """Log in with a code sent by SMS (``core.smslogin``): first the number, then the code. The
+    page answers the same whether the number belongs to an account or not."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    ip = client_ip(request)
+    step = request.POST.get("step", "")
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    form: SmsPhoneForm = SmsPhoneForm(request.POST if step == "send" else None)
+    if request.method == "POST" and step == "send" and form.is_valid():
+        asked = smslogin.code_request(phone=form.cleaned_data["phone"], ip=ip)
+        if asked == smslogin.Asked.TOO_MANY:
+            form.add_error(None, _("Too many codes asked for: try again in an hour, or log in "
+                                   "with your password."))
+        else:
+            if asked == smslogin.Asked.WAIT:
+                messages.info(request, _("A code was sent less than a minute ago: use it, or "
+                                         "wait a minute before asking for another."))
+            else:
+                messages.success(request, _(
+                    "If this number is registered on the platform, a text message with a "
+                    "six-digit code is on its way. The code lasts five minutes."))
+            form = SmsCodeForm(initial={"phone": form.cleaned_data["phone"]})
+            return render(request, "core/login_sms.html",
+                          {"form": form, "step": "check", "next": next_url})
+    if request.method == "POST" and step == "check":
+        form = SmsCodeForm(request.POST)
+        if form.is_valid():
+            result, user = smslogin.code_check(
+                phone=form.cleaned_data["phone"], code=form.cleaned_data["code"],
+                request=request, ip=ip)
+            if result == smslogin.Checked.OK and user is not None:
+                return _logged_in_by_code(request, user, _safe_next(request, next_url))
+            if result == smslogin.Checked.LOCKED:
+                form.add_error(None, LoginForm.error_messages["locked"])
+            elif result == smslogin.Checked.THROTTLED:
+                form.add_error(None, _("Too many failed logins from your network: wait a few "
+                                       "minutes before trying again."))
+            else:
+                form.add_error("code", _("Wrong or expired code."))
+        return render(request, "core/login_sms.html",
+                      {"form": form, "step": "check", "next": next_url})
+    return render(request, "core/login_sms.html", {"form": form, "step": "send",
+                                                   "next": next_url})
+
+
+def _logged_in_by_code(request: HttpRequest, user: User, target: str) -> HttpResponse:
+    """The SMS code passed: the same end as a password login (second factor if the account has
+    one, then the known-device cookie)."""
+    if user.has_totp:
+        request.session.cycle_key()
+        request.session[MFA_PENDING_KEY] = {
+            "uid": user.pk, "backend": PASSWORD_BACKEND,
+            "at": clock.now().timestamp(), "next": target,
+        }
+        return redirect("login-verify")
+    auth_login(request, user, backend=PASSWORD_BACKEND)
+    response = redirect(target)
+    throttle.succeeded(user, response)
+    return response
 
 
 def _pending_user(request: HttpRequest) -> tuple[User | None, dict[str, Any]]:
@@ -181,7 +254,8 @@ def home(request: XRequest) -> HttpResponse:
     actor = request.actor
     role_labels = "、".join(str(Role(r).label) for r in sorted(actor.roles))
     return render(request, "core/home.html",
-                  {"cards": worklist_for(actor), "role_labels": role_labels})
+                  {"cards": worklist_for(actor), "role_labels": role_labels,
+                   "is_member": actor.has(Role.MEMBER)})
 
 
 @require_POST

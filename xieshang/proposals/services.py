@@ -140,6 +140,10 @@ def proposal_save_draft(
     if not proposal.body_proposer_id:
         proposal.kind = Proposal.Kind.JOINT if co else Proposal.Kind.INDIVIDUAL
     proposal.full_clean(exclude=["title"] if not proposal.title else None)
+    if before and audit.snapshot(proposal, list(DRAFT_FIELDS)) != before:
+        # A changed draft is a new version: a copy written elsewhere (offline on a phone, in
+        # another tab) against the old one is then refused as a conflict, not saved over this.
+        proposal.version += 1
     proposal.save()
     proposal.suggested_units.set(units)
     keep = {m.pk for m in co}

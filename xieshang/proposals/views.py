@@ -102,6 +102,33 @@ def _save(request: XRequest, form: ProposalForm, proposal: Proposal | None) -> P
     return p
 
 
+def _stale(request: XRequest, proposal: Proposal) -> bool:
+    """The form was filled in against an older version of the draft (``base_version``: the
+    version the form showed; an offline copy from a phone keeps the one it started from)."""
+    base = request.POST.get("base_version", "")
+    if not base:
+        return False
+    return not base.isdigit() or int(base) != proposal.version
+
+
+def _conflict(request: XRequest, proposal: Proposal) -> HttpResponse:
+    """Nothing is saved: the draft changed since this copy was begun. The form comes back with
+    the copy's text and the current version, so saving again (after a look) replaces it."""
+    if request.POST.get("autosave"):
+        return render(request, "proposals/_autosave.html",
+                      {"proposal": proposal, "conflict": True})
+    if request.POST.get("offline_sync"):
+        return HttpResponse(_("The draft was changed on the server since this copy was begun."),
+                            status=409, content_type="text/plain; charset=utf-8")
+    form = ProposalForm(request.POST, actor=request.actor)
+    form.is_valid()
+    form.add_error(None, _("This draft was changed elsewhere since you opened it: your text is "
+                           "shown below and nothing was saved. Compare it with the saved draft "
+                           "and save again to replace it."))
+    return render(request, "proposals/form.html", {"form": form, "proposal": proposal},
+                  status=409)
+
+
 @login_required
 def proposal_edit(request: XRequest, pk: int | None = None) -> HttpResponse:
     """The submission form; htmx autosaves the draft (``autosave`` in the POST)."""
@@ -112,6 +139,8 @@ def proposal_edit(request: XRequest, pk: int | None = None) -> HttpResponse:
             raise PermissionDenied
     elif not permissions.can_edit_draft(actor, proposal):
         raise PermissionDenied
+    if request.method == "POST" and proposal is not None and _stale(request, proposal):
+        return _conflict(request, proposal)
     if request.method == "POST":
         form = ProposalForm(request.POST, request.FILES, actor=actor)
         if form.is_valid():

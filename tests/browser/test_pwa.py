@@ -1,0 +1,94 @@
+"""The installable app on a 390 px phone: the service worker takes the site, a proposal draft is
+written with the network off and is on the server once the network is back; a copy of an older
+version comes back as a conflict instead of overwriting the server's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import login, screenshot
+from tests.proposals.factories import build_world
+from xieshang.proposals import services
+from xieshang.proposals.models import Proposal, Status
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2, "locale": "zh-CN"}
+TITLE = "关于完善农村寄递物流网络的建议"
+BODY = "部分行政村快递进村难、取件远。建议整合邮政、供销和快递企业资源，建设村级综合服务站。"
+
+
+@pytest.fixture
+def phone(browser: Any, live_server: Any) -> Any:
+    context = browser.new_context(base_url=live_server.url, **PHONE)
+    context.set_default_timeout(30_000)
+    yield context
+    context.close()
+
+
+def _worker_ready(page: Any) -> None:
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
+
+
+def test_a_draft_written_offline_is_saved_when_the_network_is_back(phone, live_server, county):
+    w = build_world(county)
+    page = login(phone.new_page(), live_server, w.users["member"].username)
+    _worker_ready(page)
+    page.goto("/proposals/new/")
+    assert page.locator("form[data-offline-draft]").count() == 1
+
+    phone.set_offline(True)
+    page.fill("#id_title", TITLE)
+    page.fill("#id_body", BODY)
+    page.locator("button[name=save]").click()
+    status = page.get_by_test_id("offline-status")
+    status.wait_for(state="visible")
+    assert "已保存在本机" in status.text_content()
+    screenshot(page, "pwa-offline-draft")
+    assert not Proposal.objects.filter(title=TITLE).exists()
+
+    # The page itself opens again without a network (kept by the service worker).
+    page.reload()
+    assert page.input_value("#id_title") == TITLE
+
+    phone.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(
+        "() => { const s = document.getElementById('offline-status');"
+        " return s && s.textContent.includes('已保存到服务器'); }")
+    proposal = Proposal.objects.get(title=TITLE)
+    assert proposal.body == BODY and proposal.proposer_id == w.member.pk
+    assert proposal.status == Status.DRAFT
+    assert page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.startsWith('xs-draft:')).length") == 0
+
+
+def test_an_offline_copy_of_a_changed_draft_shows_a_conflict(phone, live_server, county):
+    w = build_world(county)
+    draft = services.proposal_save_draft(actor=w.actor("member"), title=TITLE, body=BODY)
+    page = login(phone.new_page(), live_server, w.users["member"].username)
+    _worker_ready(page)
+    page.goto(f"/proposals/{draft.pk}/edit/")
+
+    phone.set_offline(True)
+    page.fill("#id_body", "手机上离线改写的内容")
+    page.locator("button[name=save]").click()
+    page.get_by_test_id("offline-status").wait_for(state="visible")
+    # Meanwhile the draft is changed on a desktop.
+    services.proposal_save_draft(actor=w.actor("member"), proposal=draft, title=TITLE,
+                                 body="在电脑上修改的内容")
+
+    phone.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.wait_for_function(
+        "() => { const s = document.getElementById('offline-status');"
+        " return s && s.textContent.includes('服务器上的记录在此期间已被修改'); }")
+    draft.refresh_from_db()
+    assert draft.body == "在电脑上修改的内容"
+    page.goto(f"/proposals/{draft.pk}/edit/")
+    assert page.input_value("#id_body") == "手机上离线改写的内容"
+    screenshot(page, "pwa-offline-conflict")
