@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "xieshang.portal.middleware.SiteHostMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "xieshang.core.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -179,9 +179,11 @@ XIESHANG_API_TOKEN_DAYS = env_int("XIESHANG_API_TOKEN_DAYS", 90)
 LOCKOUT_THRESHOLD = env_int("XIESHANG_LOCKOUT_THRESHOLD", 5)
 LOCKOUT_MINUTES = env_int("XIESHANG_LOCKOUT_MINUTES", 15)
 XIESHANG_LOGIN_IP_THRESHOLD = env_int("XIESHANG_LOGIN_IP_THRESHOLD", 20)
-# Idle sessions end after SESSION_COOKIE_AGE seconds (refreshed on each request).
+# Idle sessions end after SESSION_COOKIE_AGE seconds: the session is written when it changes and
+# at least once a minute while in use (xieshang.core.middleware.SessionMiddleware), not on every
+# request, so its expiry moves with the user's activity without a write per page.
 SESSION_COOKIE_AGE = env_int("XIESHANG_SESSION_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
