@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "xieshang.portal.middleware.SiteHostMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "xieshang.core.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -188,9 +188,11 @@ SMS_LOGIN_CODE_SECONDS = env_int("XIESHANG_SMS_LOGIN_CODE_SECONDS", 300)
 SMS_LOGIN_PHONE_GAP_SECONDS = env_int("XIESHANG_SMS_LOGIN_PHONE_GAP_SECONDS", 60)
 SMS_LOGIN_PHONE_PER_HOUR = env_int("XIESHANG_SMS_LOGIN_PHONE_PER_HOUR", 5)
 SMS_LOGIN_IP_PER_HOUR = env_int("XIESHANG_SMS_LOGIN_IP_PER_HOUR", 30)
-# Idle sessions end after SESSION_COOKIE_AGE seconds (refreshed on each request).
+# Idle sessions end after SESSION_COOKIE_AGE seconds: the session is written when it changes and
+# at least once a minute while in use (xieshang.core.middleware.SessionMiddleware), not on every
+# request, so its expiry moves with the user's activity without a write per page.
 SESSION_COOKIE_AGE = env_int("XIESHANG_SESSION_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -375,3 +375,56 @@ def test_verified_marker_is_set_in_the_session(client, staff):
     client.post(reverse("login-verify"), {"code": now_code(secret)})
     assert client.session.get(MFA_VERIFIED_KEY)
 
+
+
+def _session_writes(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in ctx.captured_queries
+            if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")]
+
+
+def test_unchanged_session_is_written_once_a_minute_not_on_every_request(client, member_user,
+                                                                        frozen_clock):
+    client.force_login(member_user)
+    home = reverse("home")
+    assert _session_writes(client, home)  # the first request stamps the session
+    key = client.session.session_key
+    first_expiry = DbSession.objects.get(session_key=key).expire_date
+    frozen_clock.shift(dt.timedelta(seconds=20))
+    assert _session_writes(client, home) == []
+    frozen_clock.shift(dt.timedelta(seconds=30))
+    assert _session_writes(client, home) == []
+    frozen_clock.shift(dt.timedelta(seconds=15))  # 65 s after the last write
+    assert _session_writes(client, home)
+    # The write pushed the idle expiry forward by the time that passed.
+    later_expiry = DbSession.objects.get(session_key=key).expire_date
+    assert later_expiry - first_expiry >= dt.timedelta(seconds=60)
+
+
+def test_idle_timeout_still_ends_a_session_refreshed_once_a_minute(client, member_user,
+                                                                   frozen_clock, settings):
+    client.force_login(member_user)
+    home = reverse("home")
+    for _ in range(5):  # active for five minutes: still logged in, expiry moving forward
+        assert client.get(home).status_code == 200
+        frozen_clock.shift(dt.timedelta(seconds=61))
+    assert client.get(home).status_code == 200
+    frozen_clock.shift(dt.timedelta(seconds=settings.SESSION_COOKIE_AGE + 1))
+    assert client.get(home).status_code == 302
+
+
+def test_changed_session_is_written_at_once(client, member_user, frozen_clock):
+    from xieshang.core.middleware import SESSION_KEY
+
+    client.force_login(member_user)
+    client.get(reverse("home"))
+    frozen_clock.shift(dt.timedelta(seconds=5))
+    # Choosing the acting committee changes the session: that request saves it, within the
+    # minute in which an unchanged session would not be written.
+    committee = member_user.roles.first().committee
+    client.post(reverse("switch-committee"), {"committee": str(committee.pk)})
+    assert client.session[SESSION_KEY] == committee.pk
