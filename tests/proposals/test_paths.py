@@ -65,12 +65,15 @@ def test_not_filed_needs_a_national_reason(world):
 
 def test_converted_records_target_and_calls_the_hook(world):
     seen = []
+    registered = services.CONVERSION_HANDLERS.get("public_opinion")
     services.register_conversion_handler("public_opinion",
                                          lambda actor, p: seen.append(p.pk) or f"opinions:{p.pk}")
     try:
         p = reach(world, S.CONVERTED)
     finally:
         services.CONVERSION_HANDLERS.pop("public_opinion")
+        if registered is not None:  # the opinions app's own handler
+            services.CONVERSION_HANDLERS["public_opinion"] = registered
     assert p.conversion_target == "public_opinion" and p.conversion_ref == f"opinions:{p.pk}"
     assert seen == [p.pk]
 
