@@ -273,14 +273,16 @@ def test_key_proposal_with_supervising_leader(world):
         call(world, p, "mark_key", "staff")
 
 
-def test_excellent_nomination_and_final_list(world):
+def test_excellent_nomination_and_final_list(world, frozen_clock):
     p = reach(world, S.CLOSED)
     nom = services.excellent_nominate(actor=world.actor("staff"), year=2026, proposal=p,
                                       reason="建议具体可行。")
-    services.excellent_decide(actor=world.actor("leader"), nomination=nom, selected=True)
-    assert world.fresh(p).is_excellent
     unit_nom = services.excellent_nominate(actor=world.actor("staff"), year=2026,
                                            unit=world.units["a"])
     assert unit_nom.kind == "unit"
     with pytest.raises(ValidationError):
         services.excellent_nominate(actor=world.actor("staff"), year=2026, proposal=p)
+    services.excellent_decide(actor=world.actor("leader"), nomination=nom, selected=True,
+                              resolution_no="常委会议决定〔2026〕1号",
+                              resolution_date=dt.date(2026, 11, 20))
+    assert world.fresh(p).is_excellent

@@ -167,6 +167,8 @@ class TopicOut(Schema):
     consultation_note: str
     result: str
     merged_into_id: int | None
+    consultation_id: int | None = Field(None, description="the activity (grassroots "
+                                                          "consultation) held on the topic")
 
 
 class AttachmentOut(Schema):

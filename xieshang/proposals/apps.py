@@ -30,6 +30,8 @@ class ProposalsConfig(AppConfig):
         search_source.register_source()
         register(NavItem(_("Proposals"), "proposals-home", permissions.can_use_proposals,
                          order=20, icon="file"))
+        register(NavItem(_("Excellent proposals"), "proposal-excellent",
+                         permissions.can_nominate_excellent, order=22, icon="file"))
         for wl in selectors.WORKLISTS.values():
             worklist.register(worklist.Card(
                 wl.label, f"proposals-{wl.name.replace('_', '-')}",
