@@ -104,7 +104,8 @@ def test_accepted_topic_is_consulted_and_result_published(county, client, staff)
     topic = raise_topic(county)
     actor = actor_for(staff, county)
     topic = topic_act(actor, topic, "accept")
-    topic = topic_act(actor, topic, "start_consultation", note="12月3日在社区议事厅协商")
+    topic = topic_act(actor, topic, "start_consultation", note="12月3日在社区议事厅协商",
+                      start="2026-12-03T09:30")
     topic_act(actor, topic, "publish_result", note="已更换路灯12盏。")
     html = client.get("/opinions/public/county-a/topics/").content.decode()
     assert "已更换路灯12盏。" in html

@@ -65,12 +65,15 @@ def test_not_filed_needs_a_national_reason(world):
 
 def test_converted_records_target_and_calls_the_hook(world):
     seen = []
+    registered = services.CONVERSION_HANDLERS.get("public_opinion")
     services.register_conversion_handler("public_opinion",
                                          lambda actor, p: seen.append(p.pk) or f"opinions:{p.pk}")
     try:
         p = reach(world, S.CONVERTED)
     finally:
         services.CONVERSION_HANDLERS.pop("public_opinion")
+        if registered is not None:  # the opinions app's own handler
+            services.CONVERSION_HANDLERS["public_opinion"] = registered
     assert p.conversion_target == "public_opinion" and p.conversion_ref == f"opinions:{p.pk}"
     assert seen == [p.pk]
 
@@ -270,14 +273,16 @@ def test_key_proposal_with_supervising_leader(world):
         call(world, p, "mark_key", "staff")
 
 
-def test_excellent_nomination_and_final_list(world):
+def test_excellent_nomination_and_final_list(world, frozen_clock):
     p = reach(world, S.CLOSED)
     nom = services.excellent_nominate(actor=world.actor("staff"), year=2026, proposal=p,
                                       reason="建议具体可行。")
-    services.excellent_decide(actor=world.actor("leader"), nomination=nom, selected=True)
-    assert world.fresh(p).is_excellent
     unit_nom = services.excellent_nominate(actor=world.actor("staff"), year=2026,
                                            unit=world.units["a"])
     assert unit_nom.kind == "unit"
     with pytest.raises(ValidationError):
         services.excellent_nominate(actor=world.actor("staff"), year=2026, proposal=p)
+    services.excellent_decide(actor=world.actor("leader"), nomination=nom, selected=True,
+                              resolution_no="常委会议决定〔2026〕1号",
+                              resolution_date=dt.date(2026, 11, 20))
+    assert world.fresh(p).is_excellent

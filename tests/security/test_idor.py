@@ -66,6 +66,8 @@ EXPLAINED: dict[str, str] = {
                                        "victim's 2026 plan would show its marker)",
     "api/v1/activities/types/<code>": "an activity-type code, looked up in the actor's committee",
     "api/v1/docs/assets/<name>": "static files of the API documentation",
+    "api/v1/proposals/excellent/<int:year>/decision": "a year; decides the actor's own "
+                                                      "committee's nominations",
     "api/v1/duties/self-reports-remind/<year>": "a year; reminds the actor's own committee",
     "api/v1/duties/self-reports/mine/<year>": "a year; the actor's own self-report",
     "api/v1/opinions/public/<code>/topics": PUBLIC_BY_CODE,
@@ -84,6 +86,10 @@ EXPLAINED: dict[str, str] = {
     "opinions/public/<slug:code>/topics/": PUBLIC_BY_CODE,
     "opinions/public/<slug:code>/topics/track/": PUBLIC_BY_CODE + "; tracking code in the query",
     "proposals/public/<slug:code>/": PUBLIC_BY_CODE,
+    "proposals/public/<slug:code>/excellent/": PUBLIC_BY_CODE,
+    "proposals/excellent/<int:year>/decide/": "a year; the actor's committee's nominations "
+                                              "(proposals.selectors.visible_nominations)",
+    "proposals/excellent/<int:year>/notice.docx": "a year; the actor's committee's decided list",
     "reports/dashboard/<str:key>.xlsx": "a dashboard key; figures of the actor's committee",
 }
 

@@ -28,6 +28,7 @@ from tests.opinions.factories import editor, published
 from tests.opinions.factories import submit as opinion_submit
 from tests.proposals.factories import build_world, draft, reach
 from xieshang.activities import services as activity_services
+from xieshang.core import clock
 from xieshang.core import services as core_services
 from xieshang.core.models import ApiToken, Committee, Role, User
 from xieshang.core.permissions import Actor, actor_for
@@ -36,6 +37,7 @@ from xieshang.opinions import services as opinion_services
 from xieshang.portal import services as portal_services
 from xieshang.portal import workflow as portal_workflow
 from xieshang.portal.models import Column
+from xieshang.proposals import services as proposal_services
 from xieshang.proposals.models import Status
 from xieshang.search import dictionary
 
@@ -68,7 +70,8 @@ def build_victim(committee: Committee) -> Victim:
     """Records of every main kind in ``committee``; ``rows`` holds every row created for it."""
     before = _max_pks()
     world = build_world(committee)
-    reach(world, Status.REPLIED, title="受害方提案甲VICTIM")
+    replied = reach(world, Status.REPLIED, title="受害方提案甲VICTIM")
+    _excellent(world, replied)
     draft(world, title="受害方草稿乙VICTIM")
     published(committee, title="受害方社情民意丙VICTIM")
     opinion_submit(committee, title="受害方社情民意丁VICTIM")
@@ -96,6 +99,16 @@ def build_victim(committee: Committee) -> Victim:
 
 
 _IPS = itertools.cycle(range(1, 255))  # the public form allows a few topics per address an hour
+
+
+def _excellent(world: Any, proposal: Any) -> None:
+    """A decided excellent selection (its certificate is a page with the nomination's id)."""
+    today = clock.today()
+    nomination = proposal_services.excellent_nominate(actor=world.actor("staff"),
+                                                      year=today.year, proposal=proposal)
+    proposal_services.excellent_decide(actor=world.actor("staff"), nomination=nomination,
+                                       selected=True, resolution_no="受害决定VICTIM",
+                                       resolution_date=today)
 
 
 def _file(name: str, head: bytes = b"") -> SimpleUploadedFile:

@@ -16,5 +16,15 @@ class CoreConfig(AppConfig):
         from xieshang.core.refdata import may_manage_any
 
         register(NavItem(_("Reference data"), "refdata-index", may_manage_any, order=880))
+        # Django's admin writes past the services and the audit log: it is kept for a site
+        # superuser's repairs only (the office keeps reference data on the 基础数据 pages).
+        from django.contrib import admin
+
+        admin.site.has_permission = superuser_only  # type: ignore[method-assign]
         register(NavItem(_("System administration"), "manage-home", can_open_administration,
                          order=900, icon="settings"))
+
+
+def superuser_only(request: object) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_active and user.is_superuser)

@@ -12,6 +12,8 @@ import datetime as dt
 from django.db.models import F, Q
 from django.utils import timezone
 
+from xieshang.activities import services as activity_services
+from xieshang.activities.models import Activity
 from xieshang.core import clock
 from xieshang.core import services as core_services
 from xieshang.core.models import Committee, Role
@@ -253,8 +255,19 @@ def _topics(ctx: DemoContext, county: Committee) -> None:
             continue
         topic = workflow.TOPIC.take(actor=staff, obj=topic, step="accept", data={"version": 1})
         if fate in ("consulting", "concluded"):
+            # The grassroots consultation is an activity: next week for a topic under
+            # consultation; for a concluded one, held earlier today (nothing "done" after now).
+            now = clock.now()
+            start = (now - dt.timedelta(hours=3) if fate == "concluded" else
+                     clock.at(ctx.today + dt.timedelta(days=7), 9, 30))
             topic = workflow.TOPIC.take(actor=staff, obj=topic, step="start_consultation", data={
-                "version": topic.version, "note": "在社区“有事好商量”议事室召开协商会"})
+                "version": topic.version, "start": start.isoformat(),
+                "place": f"{topic.place}“有事好商量”议事室",
+                "note": "在社区“有事好商量”议事室召开协商会"})
+            if fate == "concluded" and topic.consultation_id is not None:
+                activity_services.activity_set_status(
+                    actor=staff, activity=Activity.objects.get(pk=topic.consultation_id),
+                    status=Activity.Status.HELD)
         if fate == "concluded":
             workflow.TOPIC.take(actor=staff, obj=topic, step="publish_result", data={
                 "version": topic.version, "note": "经协商，相关部门已完成整改，群众表示满意。"})

@@ -257,7 +257,45 @@ def build(ctx: DemoContext) -> None:
                                  batch_size=500)
     Feedback.objects.bulk_create(feedback, batch_size=500)
     _through_services(ctx)
+    _excellent(ctx, sessions)
     ctx.log(f"  {len(proposals)} proposals, {len(assignments)} assignments")
+
+
+def _excellent(ctx: DemoContext, sessions: list[Any]) -> None:
+    """优秀提案: last year's selection decided by the standing committee (the office, 县教育局 and
+    民盟 nominated, the chair recorded the resolution); this year's nominations still open."""
+    county = ctx.county
+    users = [ctx.users.get(u) for u in ("tiweiban", "jiaoyuju", "jiti", "zhuxi")]
+    if county is None or None in users or not sessions:
+        return
+    office, unit, group, leader = (actor_for(u, county) for u in users if u is not None)
+    answered = Proposal.objects.filter(committee=county, status__in=[S.REPLIED, S.CLOSED],
+                                       proposer__isnull=False)
+    this_year = ctx.today.year
+    last = sessions[0].start_date.year if sessions[0].start_date.year < this_year else None
+    for year, count in ((last, 6), (this_year, 3)):
+        if year is None:
+            continue
+        pool = list(answered.filter(session__start_date__year=year).order_by("serial_number"))
+        handled = [p for p in pool if p.assignments.filter(unit_id__in=unit.unit_ids).exists()]
+        chosen = [p for p in pool if p not in handled][: count]
+        noms = [services.excellent_nominate(actor=office, year=year, proposal=p,
+                                            reason="建议针对性强，办理成效明显。")
+                for p in chosen]
+        if handled:
+            noms.append(services.excellent_nominate(
+                actor=unit, year=year, proposal=handled[0],
+                reason="提案建议已纳入本单位年度重点工作，办理成效显著。"))
+        rest = [p for p in pool if p not in chosen and p not in handled]
+        if rest and group.body_ids:
+            noms.append(services.excellent_nominate(
+                actor=group, year=year, proposal=rest[0], as_body=min(group.body_ids),
+                reason="反映本党派调研成果，社会反响良好。"))
+        if year == last and noms:
+            day = min(ctx.date(2025, 12, 18), ctx.today)
+            services.excellent_decide_year(
+                actor=leader, year=year, selected_ids=[n.pk for n in noms[:-1] or noms],
+                resolution_no=f"县政协常委会议决定〔{year}〕12号", resolution_date=day)
 
 
 def _through_services(ctx: DemoContext) -> None:

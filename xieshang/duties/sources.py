@@ -107,9 +107,11 @@ def opinion_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[F
 def proposal_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[Fact]:
     """Proposals as first proposer and as confirmed co-proposer: submitted, filed, key, excellent.
 
-    Submission counts on the day it was submitted; filing, key and excellent on the filing day.
+    Submission counts on the day it was submitted; filing and key on the filing day; excellent
+    on the date of the resolution that selected it.
     """
     # Optional app (see register_builtin).
+    from xieshang.proposals.figures import excellent_selected
     from xieshang.proposals.models import Proposal, ProposalCoProposer, Status
 
     lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
@@ -126,7 +128,7 @@ def proposal_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[
     tz = timezone.get_current_timezone()
     for part, rows in parts.items():
         suffix = "" if part == "first" else "_co"
-        for pk, member_id, submitted, filed, title, key, excellent in rows:
+        for pk, member_id, submitted, filed, title, key, _excellent in rows:
             if submitted is not None and lo <= submitted < hi:
                 yield Fact(member_id=member_id,
                            kind="proposal.submitted" if part == "first" else
@@ -145,10 +147,23 @@ def proposal_facts(committee_id: int, start: dt.date, end: dt.date) -> Iterator[
                 yield Fact(member_id=member_id, kind=f"proposal.key{suffix}", date=day,
                            ref_type="proposals.proposal", ref_id=f"{pk}-key",
                            label=f"《{title}》列为重点提案")
-            if excellent:
-                yield Fact(member_id=member_id, kind=f"proposal.excellent{suffix}", date=day,
-                           ref_type="proposals.proposal", ref_id=f"{pk}-excellent",
-                           label=f"《{title}》评为优秀提案")
+    # Excellent: on the date of the committee meeting's resolution that put the proposal on the
+    # list — the same selection the figure "proposals.excellent" counts.
+    chosen = excellent_selected([committee_id], start, end).values_list(
+        "proposal_id", "resolution_date")
+    decided: dict[int, dt.date] = {pk: day for pk, day in chosen if pk and day}
+    excellent_rows = [(pk, member_id, "", title) for pk, member_id, title in
+                      base.filter(pk__in=decided, proposer__isnull=False).values_list(
+                          "id", "proposer_id", "title")]
+    excellent_rows += [(pk, member_id, "_co", title) for pk, member_id, title in
+                       ProposalCoProposer.objects.filter(
+                           proposal_id__in=decided, confirmed_at__isnull=False,
+                           declined=False).values_list("proposal_id", "member_id",
+                                                       "proposal__title")]
+    for pk, member_id, suffix, title in excellent_rows:
+        yield Fact(member_id=member_id, kind=f"proposal.excellent{suffix}", date=decided[pk],
+                   ref_type="proposals.proposal", ref_id=f"{pk}-excellent",
+                   label=f"《{title}》评为优秀提案")
 
 
 def register_builtin() -> None:

@@ -81,6 +81,7 @@ class ReportOut(Schema):
     body: str
     origin_id: int | None
     root_id: int | None
+    source_proposal_id: int | None = None  # 提案转社情民意: the proposal it was converted from
     submitted_at: dt.datetime
     actions: list[workflow.REPORT.Action]  # type: ignore[name-defined]
 
@@ -166,6 +167,8 @@ class TopicOut(Schema):
     consultation_note: str
     result: str
     merged_into_id: int | None
+    consultation_id: int | None = Field(None, description="the activity (grassroots "
+                                                          "consultation) held on the topic")
 
 
 class AttachmentOut(Schema):
@@ -191,7 +194,7 @@ class QuotaOut(Schema):
 def _out(a: Actor, r: OpinionReport) -> dict[str, object]:
     return {**{f: getattr(r, f) for f in (
         "id", "title", "category", "status", "version", "author_name", "situation", "analysis",
-        "suggestion", "body", "origin_id", "root_id", "submitted_at")},
+        "suggestion", "body", "origin_id", "root_id", "source_proposal_id", "submitted_at")},
         "committee": r.committee.code,
         "actions": workflow.REPORT.allowed_names(a, r)}
 

@@ -21,6 +21,14 @@ class OpinionsConfig(AppConfig):
         )
 
         figure_registry.register("opinions", figures.opinions_figures, order=40)
+        # 提案转社情民意: converting a proposal creates its report here (proposals is optional).
+        from importlib.util import find_spec
+        if find_spec("xieshang.proposals.workflow") is not None:
+            from xieshang.opinions.conversion import proposal_to_report, report_link
+            from xieshang.proposals.models import ConversionTarget
+            from xieshang.proposals.workflow import register_conversion_handler
+            register_conversion_handler(ConversionTarget.PUBLIC_OPINION, proposal_to_report,
+                                        link=report_link)
         search_source.register_sources()
         navigation.register(navigation.NavItem(
             _("Public opinion"), "opinions:home",

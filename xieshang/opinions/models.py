@@ -88,6 +88,10 @@ class OpinionReport(CommitteeOwned):
     merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="merged_reports", verbose_name=_("merged into"))
     not_used_reason = models.TextField(_("reason for not using"), blank=True)
+    # A proposal the proposal office converted into this report (提案转社情民意).
+    source_proposal = models.ForeignKey("proposals.Proposal", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+",
+                                        verbose_name=_("converted from proposal"))
 
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
     signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)

@@ -406,7 +406,7 @@ def topic_detail(request: XRequest, pk: int) -> HttpResponse:
     topic = _topic_or_404(actor, pk)
     return render(request, "opinions/topic_detail.html", {
         "topic": topic, "offers": workflow.TOPIC.offers(actor, topic),
-        "events": topic.events.select_related("actor")})
+        "events": topic.events.select_related("actor"), "consultation": topic.consultation})
 
 
 @login_required

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from importlib.util import find_spec
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -271,9 +275,46 @@ def _topic_decline(actor: Actor, topic: Topic, data: TopicNoteIn) -> Changes:
     return Changes(fields={"decline_reason": note, **_screened(actor, topic)}, note=note)
 
 
-def _start_consultation(actor: Actor, topic: Topic, data: TopicNoteIn) -> Changes:
+class TopicConsultationIn(StepIn):
+    note: str = ""
+    start: dt.datetime | None = None
+    place: str = ""
+    title: str = ""
+
+
+def _start_consultation(actor: Actor, topic: Topic, data: TopicConsultationIn) -> Changes:
+    """Schedule the grassroots consultation (有事好商量): an activity of the type
+    "grassroots_consultation" is created in the activities app and linked to the topic."""
     note = data.note.strip()
-    return Changes(fields={"consultation_note": note}, note=note)
+    if data.start is None:
+        raise ValidationError({"start": _("Give the date and time of the consultation.")})
+    # (A date already past records a consultation held before it was entered here.)
+    start = data.start if timezone.is_aware(data.start) else timezone.make_aware(data.start)
+    # Optional app: without activities, the arrangements are kept as a note only.
+    if find_spec("xieshang.activities.services") is None:
+        return Changes(fields={"consultation_note": note}, note=note)
+    from xieshang.activities.models import Category as ActivityCategory
+    from xieshang.activities.services import activity_create, activity_types_ensure
+
+    types = activity_types_ensure(topic.committee)
+    kind = types.get("grassroots_consultation")
+    if kind is None or not kind.is_active:
+        kind = next((t for t in types.values()
+                     if t.category == ActivityCategory.CONSULTATION and t.is_active), None)
+    if kind is None:
+        raise ValidationError({"start": _("No activity type for consultations is active.")})
+    title = (data.title.strip() or _("Consultation: %(t)s") % {"t": topic.title})[:200]
+    activity = activity_create(
+        actor=actor, committee=topic.committee, type=kind, title=title, start=start,
+        place=(data.place.strip() or topic.place)[:200], topic=topic.description,
+        description=note, details={"public_topic": topic.title})
+    arranged = _("%(title)s, %(when)s, %(place)s") % {
+        "title": title, "when": f"{timezone.localtime(start):%Y-%m-%d %H:%M}",
+        "place": activity.place or "—"}
+    return Changes(fields={"consultation_note": note or arranged,
+                           "consultation_type": ContentType.objects.get_for_model(activity),
+                           "consultation_id": activity.pk},
+                   note=arranged + (f"；{note}" if note else ""))
 
 
 def _publish_result(actor: Actor, topic: Topic, data: TopicNoteIn) -> Changes:
@@ -299,7 +340,7 @@ TOPIC: Lifecycle[Topic] = Lifecycle(
         Step("decline", T.NEW, T.DECLINED, R.can_act_on_topic, gettext_lazy("Decline"),
              input=TopicNoteIn, run=_topic_decline),
         Step("start_consultation", T.ACCEPTED, T.CONSULTING, R.can_act_on_topic,
-             gettext_lazy("Schedule the consultation"), input=TopicNoteIn,
+             gettext_lazy("Schedule the consultation"), input=TopicConsultationIn,
              run=_start_consultation),
         Step("publish_result", (T.ACCEPTED, T.CONSULTING), T.CONCLUDED, R.can_act_on_topic,
              gettext_lazy("Publish the result"), input=TopicNoteIn, run=_publish_result),

@@ -16,8 +16,14 @@ from xieshang.core.apiutils import ERRORS, ApiError, actor, paged, pick
 from xieshang.core.permissions import require
 from xieshang.core.tenancy import scoped
 from xieshang.core.workflow_api import step_routes
+from xieshang.members.models import HandlingUnit
 from xieshang.proposals import permissions, selectors, services
-from xieshang.proposals.models import Proposal, ProposalCategory, ProposalCoProposer
+from xieshang.proposals.models import (
+    ExcellentNomination,
+    Proposal,
+    ProposalCategory,
+    ProposalCoProposer,
+)
 from xieshang.proposals.workflow import PROPOSAL
 
 router = Router(tags=["proposals"])
@@ -235,3 +241,101 @@ def categories(request: HttpRequest) -> QuerySet[ProposalCategory]:
     who = actor(request)
     require(permissions.can_use_proposals(who))
     return scoped(who, ProposalCategory)
+
+
+# --- the yearly excellent selection (优秀提案) ------------------------------------------------
+
+class NominationOut(Schema):
+    id: int
+    year: int
+    kind: str = Field(..., description="proposal or unit")
+    proposal_id: int | None
+    proposal_title: str | None
+    unit_id: int | None
+    unit: str | None
+    nominator_kind: str = Field(..., description="office, unit or group")
+    nominating_unit_id: int | None
+    nominating_body_id: int | None
+    reason: str
+    decided: bool
+    selected: bool
+    resolution_no: str
+    resolution_date: dt.date | None
+
+
+def _nomination_out(n: ExcellentNomination) -> dict[str, Any]:
+    return {"id": n.pk, "year": n.year, "kind": n.kind, "proposal_id": n.proposal_id,
+            "proposal_title": n.proposal.title if n.proposal is not None else None,
+            "unit_id": n.unit_id, "unit": n.unit.name if n.unit is not None else None,
+            "nominator_kind": n.nominator_kind, "nominating_unit_id": n.nominating_unit_id,
+            "nominating_body_id": n.nominating_body_id, "reason": n.reason,
+            "decided": n.decided_at is not None, "selected": n.selected,
+            "resolution_no": n.resolution_no, "resolution_date": n.resolution_date}
+
+
+class NominationFilters(Schema):
+    year: int | None = None
+
+
+class NominationIn(Schema):
+    year: int
+    proposal_id: int | None = None
+    unit_id: int | None = Field(None, description="the office only: an excellent handling unit")
+    reason: str = ""
+    as_body: int | None = Field(None, description="a collective body the caller acts for (a "
+                                                  "members' group nominating)")
+
+
+class ExcellentDecisionIn(Schema):
+    selected_ids: list[int] = Field(..., description="the year's nominations on the final list; "
+                                                     "the others are not selected")
+    resolution_no: str
+    resolution_date: dt.date
+
+
+class ExcellentDecisionOut(Schema):
+    year: int
+    resolution_no: str
+    resolution_date: dt.date
+    selected_ids: list[int]
+
+
+@router.get("/excellent", response={200: list[NominationOut], **ERRORS})
+@paged
+def excellent_list(request: HttpRequest, filters: Query[NominationFilters]
+                   ) -> list[dict[str, Any]]:
+    """Nominations for the excellent proposals: every one for the office and leaders, a
+    nominator's own for a handling unit or a members' group."""
+    who = actor(request)
+    require(permissions.can_nominate_excellent(who))
+    qs = selectors.visible_nominations(who)
+    if filters.year is not None:
+        qs = qs.filter(year=filters.year)
+    return [_nomination_out(n) for n in qs]
+
+
+@router.post("/excellent", response={201: NominationOut, **ERRORS})
+def excellent_nominate(request: HttpRequest, payload: NominationIn
+                       ) -> tuple[int, dict[str, Any]]:
+    """Nominate an answered proposal (or, for the office, a handling unit)."""
+    who = actor(request)
+    require(permissions.can_nominate_excellent(who))
+    row = services.excellent_nominate(
+        actor=who, year=payload.year,
+        proposal=pick(who, Proposal, payload.proposal_id, "proposal_id"),
+        unit=pick(who, HandlingUnit, payload.unit_id, "unit_id"), reason=payload.reason,
+        as_body=payload.as_body)
+    return 201, _nomination_out(row)
+
+
+@router.post("/excellent/{int:year}/decision", response={200: ExcellentDecisionOut, **ERRORS})
+def excellent_decide(request: HttpRequest, year: int, payload: ExcellentDecisionIn
+                     ) -> dict[str, Any]:
+    """Record the committee meeting's decision on the year's nominations (office, leaders)."""
+    who = actor(request)
+    rows = services.excellent_decide_year(
+        actor=who, year=year, selected_ids=payload.selected_ids,
+        resolution_no=payload.resolution_no, resolution_date=payload.resolution_date)
+    return {"year": year, "resolution_no": rows[0].resolution_no,
+            "resolution_date": rows[0].resolution_date,
+            "selected_ids": [r.pk for r in rows if r.selected]}

@@ -30,6 +30,13 @@ class ProposalsConfig(AppConfig):
         search_source.register_source()
         register(NavItem(_("Proposals"), "proposals-home", permissions.can_use_proposals,
                          order=20, icon="file"))
+        register(NavItem(_("Excellent proposals"), "proposal-excellent",
+                         permissions.can_nominate_excellent, order=22, icon="file"))
+        worklist.register(worklist.Card(
+            _("Excellent nominations awaiting the decision"), "proposal-excellent",
+            count=lambda a: selectors.visible_nominations(a).filter(
+                decided_at__isnull=True).count(),
+            allowed=permissions.can_manage_excellent, order=29))
         for wl in selectors.WORKLISTS.values():
             worklist.register(worklist.Card(
                 wl.label, f"proposals-{wl.name.replace('_', '-')}",

@@ -16,11 +16,11 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from xieshang.core.files import xlsx_bytes
-from xieshang.core.models import Session
+from xieshang.core.models import Committee, Session
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
 from xieshang.proposals import permissions, policies
-from xieshang.proposals.models import Assignment, Proposal, Reply, Status
+from xieshang.proposals.models import Assignment, ExcellentNomination, Proposal, Reply, Status
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FONT = "仿宋"
@@ -331,3 +331,63 @@ def export_xlsx(qs: Iterable[Proposal]) -> bytes:
              f"{timezone.localtime(p.submitted_at):%Y-%m-%d}" if p.submitted_at else ""]
             for p in qs)
     return xlsx_bytes(chain([header], rows), title="提案")
+
+
+# --- the yearly excellent selection (优秀提案) ------------------------------------------------
+
+def excellent_notice(committee: Committee, year: int,
+                     rows: Iterable[ExcellentNomination]) -> bytes:
+    """通报: the committee's notice of the year's excellent proposals (and units), red head,
+    the resolution that decided them, the list, issuer and date."""
+    rows = list(rows)
+    proposals = [r for r in rows if r.proposal_id]
+    units = [r for r in rows if r.unit_id]
+    first = rows[0]
+    assert first.resolution_date is not None
+    day = f"{first.resolution_date:%Y年%m月%d日}"
+    doc = _doc()
+    _red_head(doc, f"{committee.name}")
+    _title(doc, f"关于表彰{year}年度优秀提案" + ("和提案办理先进单位" if units else "") + "的通报")
+    _para(doc, "各位委员，各承办单位：", indent=False)
+    _para(doc, f"{year}年，广大政协委员和各参加单位围绕中心、服务大局，积极建言献策，"
+               "各承办单位认真办理，提案工作取得新成效。经推荐、审核，"
+               f"{committee.name}常务委员会议审议决定（{first.resolution_no}，{day}），"
+               f"评选出优秀提案{len(proposals)}件"
+               + (f"、提案办理先进单位{len(units)}个" if units else "") + "，现予通报表彰。")
+    if proposals:
+        doc.add_paragraph(f"一、{year}年度优秀提案（{len(proposals)}件）", style="Heading 1")
+        for i, r in enumerate(proposals, 1):
+            p = r.proposal
+            assert p is not None
+            _para(doc, f"{i}. {p.number} {p.title}（提案人：{p.proposer_name}）")
+    if units:
+        doc.add_paragraph(f"二、提案办理先进单位（{len(units)}个）", style="Heading 1")
+        _para(doc, "、".join(r.unit.name for r in units if r.unit is not None))
+    doc.add_paragraph()
+    _para(doc, "希望受到表彰的委员和单位珍惜荣誉、再接再厉，进一步提高提案质量和办理实效。")
+    doc.add_paragraph()
+    _signature(doc, committee.name, day)
+    return _bytes(doc)
+
+
+def excellent_certificate(r: ExcellentNomination) -> bytes:
+    """荣誉证书 for one excellent proposal (to its proposer) or one handling unit."""
+    assert r.resolution_date is not None
+    doc = _doc()
+    doc.add_paragraph()
+    _title(doc, "荣 誉 证 书", size=36)
+    doc.add_paragraph()
+    if r.proposal is not None:
+        p = r.proposal
+        _para(doc, f"{p.proposer_name}：", indent=False)
+        _para(doc, f"您提出的《{p.title}》（{p.number}）被评为{r.year}年度优秀提案，特发此证，"
+                   "以资鼓励。")
+    else:
+        assert r.unit is not None
+        _para(doc, f"{r.unit.name}：", indent=False)
+        _para(doc, f"被评为{r.year}年度提案办理先进单位，特发此证，以资鼓励。")
+    doc.add_paragraph()
+    _para(doc, f"依据：{r.resolution_no}")
+    doc.add_paragraph()
+    _signature(doc, r.committee.name, f"{r.resolution_date:%Y年%m月%d日}")
+    return _bytes(doc)

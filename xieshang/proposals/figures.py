@@ -3,10 +3,12 @@ routing (registered in ``ProposalsConfig.ready``; keys in docs/reports.md)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from urllib.parse import urlencode
 
-from django.db.models import Min, Q
+from django.db.models import Min, Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xieshang.core import clock
@@ -14,6 +16,7 @@ from xieshang.core.figures import Figure, Scope
 from xieshang.members.models import CollectiveBody
 from xieshang.proposals.models import (
     Assignment,
+    ExcellentNomination,
     Feedback,
     Proposal,
     Reply,
@@ -21,6 +24,15 @@ from xieshang.proposals.models import (
     Status,
 )
 from xieshang.proposals.routing import MIN_DECISIONS
+
+
+def excellent_selected(committee_ids: list[int], start: dt.date,
+                       end: dt.date) -> QuerySet[ExcellentNomination]:
+    """Proposals put on an excellent list by a resolution dated in [start, end]: the one fact
+    the figure "proposals.excellent" counts and the duty rule awards points for."""
+    return ExcellentNomination.objects.filter(
+        committee_id__in=committee_ids, kind=ExcellentNomination.Kind.PROPOSAL, selected=True,
+        resolution_date__gte=start, resolution_date__lte=end)
 
 
 def _pct(part: int, whole: int) -> float:
@@ -133,8 +145,11 @@ def proposals_figures(scope: Scope) -> list[Figure]:
                detail={"titles": key_titles}),
         Figure("proposals.key_supervised", _("Key proposals supervised by leaders"),
                filed.filter(is_key=True, key_leader__isnull=False).count(), "件"),
+        # Counted on the date of the committee meeting's resolution that made the list, as the
+        # duty rule "proposal.excellent" (duties.sources.proposal_facts) dates its points.
         Figure("proposals.excellent", _("Excellent proposals"),
-               filed.filter(is_excellent=True).count(), "件"),
+               excellent_selected(scope.committee_ids, scope.start, scope.end).count(), "件",
+               link=reverse("proposal-excellent")),
         Figure("proposals.rehandled", _("Re-handled"), filed.filter(is_rehandled=True).count(),
                "件"),
     ]

@@ -5,11 +5,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from xieshang.core.models import Role
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
-from xieshang.members.models import HandlingUnit, Member
-from xieshang.proposals import services
-from xieshang.proposals.models import ProposalCategory
+from xieshang.members.models import CollectiveBody, HandlingUnit, Member
+from xieshang.proposals import permissions, selectors, services
+from xieshang.proposals.models import ExcellentNomination, Proposal, ProposalCategory
 
 
 class ProposalForm(forms.Form):
@@ -53,3 +54,68 @@ class SupervisionForm(forms.Form):
     kind = forms.CharField(label=_("Kind"), required=False, max_length=20)
     date = forms.DateField(label=_("Date"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
+
+
+def _proposal_label(p: Proposal) -> str:
+    return f"{p.number} {p.title}（{p.proposer_name}）"
+
+
+def _nomination_label(n: ExcellentNomination) -> str:
+    if n.proposal is not None:
+        return _proposal_label(n.proposal)
+    return f"{n.unit}（{n.get_kind_display()}）"
+
+
+class NominationForm(forms.Form):
+    """Put a proposal (or, for the office, a handling unit) forward for the year's list."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000)
+    proposal = forms.ModelChoiceField(label=_("Proposal"), queryset=Proposal.objects.none(),
+                                      required=False,
+                                      help_text=_("Answered proposals only."))
+    unit = forms.ModelChoiceField(label=_("Or a handling unit"),
+                                  queryset=HandlingUnit.objects.none(), required=False)
+    as_body = forms.TypedChoiceField(label=_("Nominate in the name of"), coerce=int,
+                                     required=False, empty_value=None)
+    reason = forms.CharField(label=_("Reason"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text=_("What the proposal achieved: adopted suggestions, "
+                                         "results of the handling."))
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["proposal"].queryset = selectors.nominable_proposals(actor)
+        fields["proposal"].label_from_instance = _proposal_label
+        if permissions.can_manage_excellent(actor):
+            fields["unit"].queryset = scoped(actor, HandlingUnit).filter(is_active=True)
+        else:
+            del self.fields["unit"]
+        bodies = scoped(actor, CollectiveBody).filter(pk__in=actor.body_ids).order_by("name")
+        if bodies and actor.has(Role.COLLECTIVE):
+            fields["as_body"].choices = [(b.pk, b.name) for b in bodies]
+            if not permissions.can_manage_excellent(actor) and not actor.is_unit:
+                fields["as_body"].required = True
+            else:
+                fields["as_body"].choices = [("", _("the office or unit I work for")),
+                                             *fields["as_body"].choices]
+        else:
+            del self.fields["as_body"]
+
+
+class DecisionForm(forms.Form):
+    """The committee meeting's decision on the year's nominations."""
+
+    selected = forms.ModelMultipleChoiceField(
+        label=_("On the final list"), queryset=ExcellentNomination.objects.none(),
+        widget=forms.CheckboxSelectMultiple, required=False)
+    resolution_no = forms.CharField(label=_("Resolution number"), max_length=60, required=False,
+                                    help_text=_("e.g. 县政协常委会议决定〔2026〕3号"))
+    resolution_date = forms.DateField(label=_("Resolution date"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, nominations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: Any = self.fields
+        fields["selected"].queryset = nominations
+        fields["selected"].label_from_instance = _nomination_label

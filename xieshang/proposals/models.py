@@ -455,6 +455,12 @@ class SupervisionRecord(CommitteeOwned):
         return f"{self.date} {self.get_kind_display()}"
 
 
+class NominatorKind(models.TextChoices):
+    OFFICE = "office", _("Proposal office")
+    UNIT = "unit", _("Handling unit")
+    GROUP = "group", _("Members' group (sector or special committee)")
+
+
 class ExcellentNomination(CommitteeOwned):
     """A nomination for the yearly excellent proposals (优秀提案) or handling units."""
 
@@ -471,8 +477,21 @@ class ExcellentNomination(CommitteeOwned):
     reason = models.TextField(_("reason"), blank=True)
     nominated_by = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL,
                                      related_name="+")
+    # Who put it forward: the office, a handling unit (a proposal it handled) or a members'
+    # group (界别 or 专委会, through a member acting for its collective body).
+    nominator_kind = models.CharField(_("nominated by"), max_length=16,
+                                      choices=NominatorKind.choices, default="office")
+    nominating_unit = models.ForeignKey("members.HandlingUnit", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+",
+                                        verbose_name=_("nominating unit"))
+    nominating_body = models.ForeignKey("members.CollectiveBody", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+",
+                                        verbose_name=_("nominating group"))
     selected = models.BooleanField(_("on the final list"), default=False)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The committee meeting's resolution that made the final list (常委会议/主席会议决定).
+    resolution_no = models.CharField(_("resolution number"), max_length=60, blank=True)
+    resolution_date = models.DateField(_("resolution date"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("excellent nomination")

@@ -174,7 +174,18 @@ def can_supervise(actor: Actor, proposal: Proposal) -> bool:
 
 
 def can_manage_excellent(actor: Actor) -> bool:
+    """The yearly excellent selection (优秀提案): the proposal office and the leaders review the
+    nominations and record the committee meeting's decision."""
     return actor.committee is not None and actor.has(Role.LEADER, *STAFF)
+
+
+def can_nominate_excellent(actor: Actor) -> bool:
+    """Who may put proposals forward: the office, a handling unit (proposals it handled) and a
+    members' group (界别/专委会: a member holding the collective role for its body)."""
+    if actor.committee is None or actor.system:
+        return False
+    return (can_manage_excellent(actor) or actor.is_unit
+            or (bool(actor.body_ids) and actor.has(Role.COLLECTIVE)))
 
 
 def can_manage_categories(actor: Actor) -> bool:

@@ -26,6 +26,7 @@ from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.proposals import permissions, policies, similar
 from xieshang.proposals.models import (
     Assignment,
+    ExcellentNomination,
     Feedback,
     Proposal,
     ProposalCoProposer,
@@ -35,6 +36,7 @@ from xieshang.proposals.models import (
 from xieshang.textmining import segment
 
 S = Status
+N = ExcellentNomination
 A = Assignment.State
 
 
@@ -413,3 +415,47 @@ def public_proposals(committee: Committee) -> QuerySet[Proposal]:
             .prefetch_related(Prefetch("replies", queryset=Reply.objects.filter(
                 state=Reply.State.SENT).select_related("assignment__unit")))
             .order_by("-replied_at", "-id"))
+
+
+# --- the yearly excellent selection (优秀提案) ------------------------------------------------
+
+def visible_nominations(actor: Actor) -> QuerySet[ExcellentNomination]:
+    """Excellent nominations the actor may see: every one of the committee for the office and
+    the leaders (the review list); a nominator — a handling unit or a members' group — those it
+    put forward."""
+    qs = scoped(actor, N).select_related(
+        "proposal", "proposal__proposer", "proposal__body_proposer", "proposal__category", "unit",
+        "nominating_unit", "nominating_body", "nominated_by").order_by("-year", "kind", "id")
+    if actor.committee is None:
+        return qs.none()
+    if permissions.can_manage_excellent(actor):
+        return qs
+    cond = Q(pk__in=[])
+    if actor.unit_ids:
+        cond |= Q(nominating_unit_id__in=actor.unit_ids)
+    if actor.body_ids:
+        cond |= Q(nominating_body_id__in=actor.body_ids)
+    return qs.filter(cond)
+
+
+def nominable_proposals(actor: Actor) -> QuerySet[Proposal]:
+    """Answered proposals the actor may put forward: any of the committee for the office and a
+    members' group, those it handled for a handling unit."""
+    qs = visible(actor).filter(status__in=[S.REPLIED, S.CLOSED])
+    if not permissions.can_manage_excellent(actor) and actor.is_unit and not actor.body_ids:
+        qs = qs.filter(assignments__unit_id__in=actor.unit_ids).distinct()
+    return qs.order_by("-submitted_at", "-id")
+
+
+def excellent_years(committee: Committee) -> list[int]:
+    years = set(N.objects.filter(committee=committee).values_list("year", flat=True))
+    return sorted(years | {clock.today().year}, reverse=True)
+
+
+def public_excellent(committee: Committee) -> QuerySet[ExcellentNomination]:
+    """The decided lists, as the committee's website shows them: selected proposals and units,
+    newest year first."""
+    return N.objects.filter(committee=committee, selected=True,
+                            resolution_date__isnull=False).select_related(
+        "proposal", "proposal__proposer", "proposal__body_proposer", "unit").order_by(
+        "-year", "kind", "proposal__serial_number", "id")

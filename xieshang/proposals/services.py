@@ -12,11 +12,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xieshang.core import audit, clock, uploads
 from xieshang.core.models import Committee, Role, User
+from xieshang.core.notifications import notify_on_commit
 from xieshang.core.permissions import Actor, require
+from xieshang.core.selectors import users_with_role
 from xieshang.core.workflow import step_input, transition
 from xieshang.members.models import CollectiveBody, HandlingUnit, Member
 from xieshang.proposals import permissions, policies, workflow
@@ -24,6 +27,7 @@ from xieshang.proposals.models import (
     DEFAULT_CATEGORIES,
     Assignment,
     ExcellentNomination,
+    NominatorKind,
     Proposal,
     ProposalAttachment,
     ProposalCategory,
@@ -367,39 +371,136 @@ def supervision_record(*, actor: Actor, proposal: Proposal, kind: str, date: dt.
     return row
 
 
+def _excellent_decided(committee_id: int, year: int) -> bool:
+    return ExcellentNomination.objects.filter(committee_id=committee_id, year=year,
+                                              decided_at__isnull=False).exists()
+
+
 @transaction.atomic
 def excellent_nominate(*, actor: Actor, year: int, proposal: Proposal | None = None,
-                       unit: HandlingUnit | None = None, reason: str = "") -> ExcellentNomination:
-    require(permissions.can_manage_excellent(actor))
+                       unit: HandlingUnit | None = None, reason: str = "",
+                       as_body: int | None = None) -> ExcellentNomination:
+    """Put a proposal (or, for the office, a handling unit) forward for the year's excellent
+    list. The office nominates as such; a handling unit only proposals it handled; a member
+    holding the collective role nominates in the name of the group (``as_body``)."""
+    require(permissions.can_nominate_excellent(actor))
     assert actor.committee is not None
     if (proposal is None) == (unit is None):
         raise ValidationError(_("Nominate either a proposal or a unit."))
+    if not 2000 <= year <= clock.today().year:
+        raise ValidationError({"year": _("Choose this year or an earlier one.")})
+    if _excellent_decided(actor.committee.pk, year):
+        raise ValidationError({"year": _("The excellent proposals of %(year)s have been decided: "
+                                         "nominations are closed.") % {"year": year}})
+    nominating_unit = nominating_body = None
+    if as_body is not None:
+        require(as_body in actor.body_ids and actor.has(Role.COLLECTIVE),
+                _("You cannot nominate in the name of this group."))
+        nominating_body = CollectiveBody.objects.get(pk=as_body, committee=actor.committee)
+        by = NominatorKind.GROUP
+    elif permissions.can_manage_excellent(actor):
+        by = NominatorKind.OFFICE
+    elif actor.is_unit:
+        by = NominatorKind.UNIT
+    else:
+        by = NominatorKind.GROUP
+        nominating_body = CollectiveBody.objects.get(pk=min(actor.body_ids),
+                                                     committee=actor.committee)
+    if unit is not None and by != NominatorKind.OFFICE:
+        raise ValidationError({"unit": _("Only the proposal office nominates handling units.")})
     if proposal is not None and (not actor.acts_in(proposal)
                                  or proposal.status not in (S.REPLIED, S.CLOSED)):
         raise ValidationError({"proposal": _("Only answered proposals can be nominated.")})
+    if by == NominatorKind.UNIT:
+        assert proposal is not None
+        handled = Assignment.objects.filter(proposal=proposal, unit_id__in=actor.unit_ids)
+        first = handled.order_by("id").values_list("unit_id", flat=True).first()
+        if first is None:
+            raise ValidationError({"proposal": _(
+                "A handling unit nominates only proposals it handled.")})
+        nominating_unit = HandlingUnit.objects.get(pk=first)
     if unit is not None and not actor.acts_in(unit):
         raise ValidationError({"unit": _("No such record in this committee.")})
+    if not reason.strip() and by != NominatorKind.OFFICE:
+        raise ValidationError({"reason": _("Say why it deserves to be selected.")})
     kind = ExcellentNomination.Kind.PROPOSAL if proposal else ExcellentNomination.Kind.UNIT
     if ExcellentNomination.objects.filter(committee=actor.committee, year=year, proposal=proposal,
                                           unit=unit).exists():
         raise ValidationError(_("This has already been nominated this year."))
-    row = ExcellentNomination.objects.create(committee=actor.committee, year=year, kind=kind,
-                                             proposal=proposal, unit=unit, reason=reason.strip(),
-                                             nominated_by=actor.user)
+    row = ExcellentNomination.objects.create(
+        committee=actor.committee, year=year, kind=kind, proposal=proposal, unit=unit,
+        reason=reason.strip(), nominated_by=actor.user, nominator_kind=by,
+        nominating_unit=nominating_unit, nominating_body=nominating_body)
     audit.record(actor, "proposal.excellent_nominate", row, after=audit.snapshot(row))
+    if by != NominatorKind.OFFICE:
+        notify_on_commit(recipients=users_with_role(actor.committee, *permissions.STAFF),
+                         committee=actor.committee,
+                         title=_("New nomination for the excellent proposals: %(t)s")
+                         % {"t": str(row)}, url=reverse("proposal-excellent"))
     return row
 
 
+def _resolution(resolution_no: str, resolution_date: dt.date | None) -> tuple[str, dt.date]:
+    errors: dict[str, str] = {}
+    if not resolution_no.strip():
+        errors["resolution_no"] = _("Give the number of the meeting's resolution, "
+                                    "e.g. 县政协常委会议决定〔2026〕3号.")
+    if resolution_date is None:
+        errors["resolution_date"] = _("Give the date of the meeting's resolution.")
+    elif resolution_date > clock.today():
+        errors["resolution_date"] = _("The resolution date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    assert resolution_date is not None
+    return resolution_no.strip()[:60], resolution_date
+
+
 @transaction.atomic
-def excellent_decide(*, actor: Actor, nomination: ExcellentNomination,
-                     selected: bool) -> ExcellentNomination:
-    """The final list: selected proposals get the "excellent" flag."""
+def excellent_decide(*, actor: Actor, nomination: ExcellentNomination, selected: bool,
+                     resolution_no: str, resolution_date: dt.date | None
+                     ) -> ExcellentNomination:
+    """The final list, as the committee meeting decided it: selected proposals get the
+    "excellent" flag; the resolution's number and date are kept on each decided nomination
+    (the figure and the duty points count a proposal on the resolution date)."""
     require(permissions.can_manage_excellent(actor) and actor.acts_in(nomination))
-    before = audit.snapshot(nomination, ["selected"])
+    number, day = _resolution(resolution_no, resolution_date)
+    if day.year < nomination.year:
+        raise ValidationError({"resolution_date": _(
+            "The resolution cannot come before the year it selects for.")})
+    nomination = ExcellentNomination.objects.select_for_update().get(pk=nomination.pk)
+    fields = ["selected", "resolution_no", "resolution_date"]
+    before = audit.snapshot(nomination, fields)
     nomination.selected, nomination.decided_at = selected, clock.now()
-    nomination.save(update_fields=["selected", "decided_at"])
+    nomination.resolution_no, nomination.resolution_date = number, day
+    nomination.save(update_fields=[*fields, "decided_at"])
     if nomination.proposal_id:
         Proposal.objects.filter(pk=nomination.proposal_id).update(is_excellent=selected)
     audit.record(actor, "proposal.excellent_decide", nomination, before=before,
-                 after=audit.snapshot(nomination, ["selected"]))
+                 after=audit.snapshot(nomination, fields))
     return nomination
+
+
+@transaction.atomic
+def excellent_decide_year(*, actor: Actor, year: int, selected_ids: Iterable[int],
+                          resolution_no: str, resolution_date: dt.date | None
+                          ) -> list[ExcellentNomination]:
+    """Record the meeting's decision on every nomination of the year at once: the chosen ones
+    are on the list, the others are not."""
+    require(permissions.can_manage_excellent(actor))
+    assert actor.committee is not None
+    chosen = set(selected_ids)
+    rows = list(ExcellentNomination.objects.filter(committee=actor.committee, year=year))
+    if not rows:
+        raise ValidationError(_("There are no nominations for %(year)s.") % {"year": year})
+    unknown = chosen - {r.pk for r in rows}
+    if unknown:
+        raise ValidationError(_("Choose among this year's nominations."))
+    if not chosen:
+        raise ValidationError(_("Choose at least one nomination for the list."))
+    out = [excellent_decide(actor=actor, nomination=r, selected=r.pk in chosen,
+                            resolution_no=resolution_no, resolution_date=resolution_date)
+           for r in rows]
+    audit.record(actor, "proposal.excellent_list", committee=actor.committee,
+                 after={"year": year, "selected": sorted(chosen),
+                        "resolution_no": out[0].resolution_no})
+    return out

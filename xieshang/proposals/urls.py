@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xieshang.proposals import views
+from xieshang.proposals import views, views_excellent
 from xieshang.proposals.selectors import WORKLISTS
 
 urlpatterns = [
@@ -22,6 +22,15 @@ urlpatterns = [
          name="proposal-document-sub"),
     path("compilation/<int:session>/", views.compilation, name="proposal-compilation"),
     path("public/<slug:code>/", views.public_list, name="proposal-public"),
+    path("public/<slug:code>/excellent/", views_excellent.public_excellent,
+         name="proposal-public-excellent"),
+    path("excellent/", views_excellent.excellent_list, name="proposal-excellent"),
+    path("excellent/<int:year>/decide/", views_excellent.excellent_decide,
+         name="proposal-excellent-decide"),
+    path("excellent/<int:year>/notice.docx", views_excellent.excellent_notice,
+         name="proposal-excellent-notice"),
+    path("excellent/certificate/<int:pk>.docx", views_excellent.excellent_certificate,
+         name="proposal-excellent-certificate"),
     *[path(f"work/{name.replace('_', '-')}/", views.proposal_list, {"worklist": name},
            name=f"proposals-{name.replace('_', '-')}") for name in WORKLISTS],
 ]

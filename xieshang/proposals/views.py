@@ -34,7 +34,7 @@ from xieshang.proposals.models import (
     ResultClass,
     Status,
 )
-from xieshang.proposals.workflow import PROPOSAL
+from xieshang.proposals.workflow import PROPOSAL, conversion_link
 
 
 def _params(request: XRequest) -> dict[str, str]:
@@ -237,6 +237,7 @@ def proposal_detail(request: XRequest, pk: int) -> HttpResponse:
         "can_edit": permissions.can_edit_draft(actor, proposal),
         "can_supervise": permissions.can_supervise(actor, proposal),
         "is_staff": permissions.is_staff(actor), "today": clock.today(),
+        "converted_url": conversion_link(actor, proposal),
     })
 
 

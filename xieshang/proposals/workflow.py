@@ -169,10 +169,24 @@ def return_window_open(assignment: Assignment, today: dt.date | None = None) -> 
 # Modules that create the converted record register here (the opinions app for
 # "public_opinion", a letters module for "opinion_letter"): fn(actor, proposal) -> "label:id".
 CONVERSION_HANDLERS: dict[str, Callable[[Actor, Proposal], str]] = {}
+# …and how a proposal's page links to it: fn(actor, ref) -> the record's URL when the actor may
+# open it, else None.
+CONVERSION_LINKS: dict[str, Callable[[Actor, str], str | None]] = {}
 
 
-def register_conversion_handler(target: str, handler: Callable[[Actor, Proposal], str]) -> None:
+def register_conversion_handler(target: str, handler: Callable[[Actor, Proposal], str],
+                                link: Callable[[Actor, str], str | None] | None = None) -> None:
     CONVERSION_HANDLERS[target] = handler
+    if link is not None:
+        CONVERSION_LINKS[target] = link
+
+
+def conversion_link(actor: Actor, proposal: Proposal) -> str | None:
+    """The URL of the record a converted proposal became, if the actor may open it."""
+    link = CONVERSION_LINKS.get(proposal.conversion_target)
+    if link is None or not proposal.conversion_ref:
+        return None
+    return link(actor, proposal.conversion_ref)
 
 
 # --- inputs -----------------------------------------------------------------------------------
