@@ -43,12 +43,15 @@ def _record(request: XRequest, member: Member) -> HttpResponse:
     labels = known_kinds()
     groups: dict[str, list[object]] = {}
     for fact in facts:
-        family = fact.kind.split(":")[0]
-        groups.setdefault(labels.get(family, labels.get(fact.kind, family)), []).append(fact)
+        groups.setdefault(selectors.kind_label(fact.kind, labels), []).append(fact)
+    lines = list(selectors.lines_of(actor, member, year))
+    for line in lines:  # the rule's own wording, else the kind's (never the kind's code)
+        line.kind_label = (line.rule.label if line.rule is not None  # type: ignore[attr-defined]
+                           else selectors.kind_label(line.kind, labels))
     return render(request, "duties/record.html", {
         "member": member, "year": year, "years": range(clock.today().year, 2019, -1),
         "groups": groups, "score": selectors.score_of(actor, member, year),
-        "lines": selectors.lines_of(actor, member, year),
+        "lines": lines,
         "warnings": member.duty_warnings.filter(resolved_at__isnull=True).select_related("rule"),
         "terms": scoped(actor, Term).filter(start_date__lte=clock.today())[:3],
     })

@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xieshang.core import clock
 from xieshang.core.dictionary import dictionary_for_many
@@ -88,7 +89,7 @@ def duty_panels(scope: Scope) -> list[Panel]:
     rows[0] = (rows[0][0], rows[0][1] + sum(1 for s in scores if s < 0))
     rows[-1] = (rows[-1][0], rows[-1][1] + sum(1 for s in scores if s >= 120))
     return [Panel("duties.distribution", _("Duty score distribution"), "bar", rows,
-                  _("members"), order=60)] if scores else []
+                  pgettext("reports", "members"), order=60)] if scores else []
 
 
 def tree_panels(scope: Scope) -> list[Panel]:
