@@ -79,7 +79,7 @@ _PAGE_JS = r"""
   }
   const options = [...document.querySelectorAll("option")].map(o => o.textContent.trim());
   return {
-    text: textOf(document.body) + "\n" + options.join("\n") + "\n" + attrs.join("\n") + "\n" + document.title,
+    text: [textOf(document.body), ...options, ...attrs, document.title].join("\n"),
     links, widgets,
     width: document.documentElement.scrollWidth,
   };

@@ -506,7 +506,7 @@ def plan_page(request: XRequest) -> HttpResponse:
             _("%(y)s annual consultation plan") % {"y": year}), _("Plan created."))
         return redirect(reverse("activities:plan") + f"?year={year}")
     plan = scoped(actor, AnnualPlan).filter(year=year).first()
-    services.activity_types_ensure(actor.committee)
+    services.activity_types_ensure(actor.committee)  # type: ignore[arg-type]  # checked by can_view_all
     return render(request, "activities/plan.html", {
         "plan": plan, "year": year, "progress": selectors.plan_with_progress(actor, plan)
         if plan else None,
