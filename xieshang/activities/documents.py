@@ -113,7 +113,7 @@ def notice_docx(activity: Activity) -> bytes:
     names = "、".join(i.member.name for i in activity.invitations.select_related("member"))
     if names:
         doc.add_paragraph(_("Invited: %(names)s") % {"names": names})
-    sign = doc.add_paragraph(f"{committee.name}\n{clock.today():%Y年%m月%d日}")
+    sign = doc.add_paragraph(f"{committee.name}\n{clock.written(clock.today())}")
     sign.alignment = 2  # right
     return _save(doc)
 

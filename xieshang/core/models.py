@@ -576,15 +576,35 @@ class WorkflowEvent(CommitteeOwned):
 
     @property
     def action_label(self) -> str:
-        return str(self.action_labels.get(self.action, self.action))
+        """The words for what was done; never the step's code (an event written under an
+        older table says where it led, or that it was recorded)."""
+        label = self.action_labels.get(self.action)
+        if label is not None:
+            return str(label)
+        if self.to_status and self.to_status != self.from_status:
+            return self.to_status_label
+        return str(pgettext_lazy("workflow", "Recorded"))
+
+    @property
+    def done_label(self) -> str:
+        """What a timeline shows: what was done, and the status it led to where that says
+        more (提交 rather than 提交（已提交）)."""
+        action = self.action_label
+        if not self.to_status or self.to_status == self.from_status:
+            return action
+        status = self.to_status_label
+        if action in status or status in action:
+            return action
+        return str(pgettext_lazy("workflow", "%(action)s (now %(status)s)")
+                   % {"action": action, "status": status})
 
     @property
     def to_status_label(self) -> str:
-        return str(self.status_labels.get(self.to_status, self.to_status))
+        return str(self.status_labels.get(self.to_status, "")) if self.to_status else ""
 
     @property
     def from_status_label(self) -> str:
-        return str(self.status_labels.get(self.from_status, self.from_status))
+        return str(self.status_labels.get(self.from_status, "")) if self.from_status else ""
 
 
 class Counter(models.Model):

@@ -8,7 +8,7 @@ keeps its own text, status and history while outcomes flow back down the chain.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -358,6 +358,14 @@ class Topic(CommitteeOwned):
         DECLINED = "declined", _("Declined")
         CONSULTING = "consulting", _("Under consultation")
         CONCLUDED = "concluded", _("Result published")
+
+    # What the resident who raised the topic reads: the office's screening is its own business.
+    PUBLIC_LABELS: ClassVar[dict[str, Any]] = {
+        "new": pgettext_lazy("topic, to the public", "Received, being read")}
+
+    @property
+    def public_status_label(self) -> str:
+        return str(self.PUBLIC_LABELS.get(self.status, self.get_status_display()))
 
     title = models.CharField(pgettext_lazy("opinions", "title"), max_length=100)
     description = models.TextField(pgettext_lazy("opinions", "description"))
