@@ -24,7 +24,7 @@ from xieshang.core.middleware import MFA_VERIFIED_KEY, SESSION_KEY, client_ip
 from xieshang.core.models import Notification, Role, User
 from xieshang.core.notifications import notification_mark_all_read, notification_mark_read
 from xieshang.core.permissions import Actor
-from xieshang.core.worklist import worklist_for
+from xieshang.core.worklist import actions_for, worklist_for
 
 MFA_PENDING_KEY = "xieshang_mfa_pending"
 MFA_NEW_SECRET_KEY = "xieshang_mfa_new_secret"
@@ -181,7 +181,8 @@ def home(request: XRequest) -> HttpResponse:
     actor = request.actor
     role_labels = "、".join(str(Role(r).label) for r in sorted(actor.roles))
     return render(request, "core/home.html",
-                  {"cards": worklist_for(actor), "role_labels": role_labels})
+                  {"cards": worklist_for(actor), "actions": actions_for(actor),
+                   "role_labels": role_labels})
 
 
 @require_POST

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProposalsConfig(AppConfig):
@@ -30,6 +31,9 @@ class ProposalsConfig(AppConfig):
         search_source.register_source()
         register(NavItem(_("Proposals"), "proposals-home", permissions.can_use_proposals,
                          order=20, icon="file"))
+        worklist.register_action(worklist.Action(
+            pgettext_lazy("home", "Write a proposal"), "proposal-new", permissions.can_submit,
+            order=10))
         for wl in selectors.WORKLISTS.values():
             worklist.register(worklist.Card(
                 wl.label, f"proposals-{wl.name.replace('_', '-')}",
