@@ -84,6 +84,11 @@ def _figures(request: HttpRequest, site: Site) -> list[tuple[str, str]]:
 
 
 @public_cache
+def site_index(request: HttpRequest) -> HttpResponse:
+    """``/c/``: the committees' public websites."""
+    return render(request, "portal/index.html", {"sites": selectors.public_sites()})
+
+
 def home(request: HttpRequest, code: str) -> HttpResponse:
     site = selectors.site_for(code)
     members = _is_member_of(request, site)
