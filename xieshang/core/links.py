@@ -19,18 +19,22 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
 from xieshang.core.permissions import Actor
 
-Check = Callable[[Actor], bool]
 
+def opens_for(check: Callable[..., bool], *, with_url_kwargs: bool = False,
+              ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Refuse whoever ``check(actor)`` refuses; with ``with_url_kwargs`` the check also gets
+    the URL's keyword arguments (``check(actor, name="to_edit")``)."""
+    def bound(actor: Actor, kwargs: dict[str, Any]) -> bool:
+        return bool(check(actor, **kwargs) if with_url_kwargs else check(actor))
 
-def opens_for(check: Check) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def guarded(request: Any, *args: Any, **kwargs: Any) -> Any:
-            if not check(request.actor):
+            if not bound(request.actor, kwargs):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        guarded.link_check = check  # type: ignore[attr-defined]
+        guarded.link_check = bound  # type: ignore[attr-defined]
         return guarded
 
     return decorator
@@ -44,5 +48,6 @@ def may_open(actor: Actor | None, name: str, *args: Any) -> bool:
         match = resolve(reverse(name, args=args))
     except (NoReverseMatch, Resolver404):
         return False
-    check: Check | None = getattr(match.func, "link_check", None)
-    return True if check is None else check(actor)
+    check: Callable[[Actor, dict[str, Any]], bool] | None = getattr(
+        match.func, "link_check", None)
+    return True if check is None else check(actor, dict(match.kwargs))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -69,6 +70,14 @@ def my_record(request: XRequest) -> HttpResponse:
 def member_record(request: XRequest, pk: int) -> HttpResponse:
     actor = request.actor
     return _record(request, get_scoped_or_404(actor, member_selectors.visible(actor), pk=pk))
+
+
+def _labelled(rules: list[Any]) -> list[Any]:
+    """Each rule with the wording of its kind of record (a page never shows the code)."""
+    labels = known_kinds()
+    for rule in rules:
+        rule.kind_label = selectors.kind_label(rule.kind, labels)
+    return rules
 
 
 def _distribution(scores: list[Decimal]) -> list[dict[str, object]]:
@@ -151,8 +160,8 @@ def rules(request: XRequest) -> HttpResponse:
         return redirect(f"{request.path}?year={year}")
     return render(request, "duties/rules.html", {
         "year": year, "rule_set": rule_set, "template_form": TemplateForm(),
-        "rule_form": RuleForm(), "kinds": sorted(known_kinds().items()),
-        "rules": engine.ordered_rules(rule_set) if rule_set else [],
+        "rule_form": RuleForm(),
+        "rules": _labelled(engine.ordered_rules(rule_set) if rule_set else []),
     })
 
 
