@@ -37,7 +37,7 @@ ALLOWED_WORDS = {
     "pm", "am", "ppt", "tel", "email", "e-mail", "rss", "logo", "top", "wifi", "gdp",
     "cpu", "vip", "svg", "png", "jpg", "jpeg", "zip", "txt", "kb", "mb", "gb", "ps",
     "english", "totp", "sms", "ukey", "ca", "bearer", "authorization", "x-committee",
-    "gif", "webp", "icp", "ssl", "https", "ocr",
+    "gif", "webp", "icp", "ssl", "ocr",
 }
 # Where Latin text is the content itself, not the interface: links (URLs as text), inputs.
 SKIP_PREFIXES = ("/static/", "/media/", "/admin/", "/i18n/", "/logout", "/api/", "/__")
