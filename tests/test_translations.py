@@ -14,3 +14,19 @@ def test_every_message_is_translated(po_path):
     po = polib.pofile(str(po_path))
     missing = [e.msgid for e in po if not e.obsolete and (not e.translated() or e.fuzzy)]
     assert not missing, f"untranslated in {po_path}: {missing[:10]}"
+
+
+def test_no_message_means_two_things_across_catalogues():
+    """Django merges every app's catalogue into one: a msgid translated two ways shows one app's
+    word in another app's page ("立案" on a file field). Give such a msgid a context per app
+    (``pgettext``) or one translation."""
+    meanings: dict[tuple[str | None, str], dict[str, str]] = {}
+    for po_path in PO_FILES:
+        for entry in polib.pofile(str(po_path)):
+            if entry.obsolete or not entry.msgstr:
+                continue
+            where = str(po_path.relative_to(ROOT)).split("/")[0]
+            meanings.setdefault((entry.msgctxt, entry.msgid), {})[where] = entry.msgstr
+    clashes = {key: seen for key, seen in meanings.items() if len(set(seen.values())) > 1}
+    assert not clashes, "\n".join(f"{ctx or ''}|{msgid}: {seen}"
+                                  for (ctx, msgid), seen in sorted(clashes.items(), key=str))

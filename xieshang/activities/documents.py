@@ -9,6 +9,7 @@ from typing import Any
 import segno
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xieshang.activities.models import Activity, Invitation, Suggestion
 from xieshang.core import clock
@@ -24,8 +25,17 @@ def _local(value: object) -> str:
 
 
 def activities_xlsx(activities: Iterable[Activity]) -> bytes:
-    header = [_("Type"), _("Title"), _("Starts"), _("Ends"), _("Place"), _("Organiser"),
-              _("Status"), _("Invited"), _("Present")]
+    header = [
+        _("Type"),
+        pgettext("activities", "Title"),
+        _("Starts"),
+        _("Ends"),
+        _("Place"),
+        _("Organiser"),
+        _("Status"),
+        _("Invited"),
+        _("Present"),
+    ]
     rows = []
     for a in activities:
         organiser = a.special_committee or a.group or a.get_organiser_display()
@@ -36,8 +46,18 @@ def activities_xlsx(activities: Iterable[Activity]) -> bytes:
 
 
 def ledger_xlsx(items: Iterable[Suggestion]) -> bytes:
-    header = [_("Activity"), _("Type"), _("Suggestion"), _("Sent to"), _("Sent on"),
-              _("Feedback due"), _("Feedback"), _("Adopted"), _("Follow-up"), _("Status")]
+    header = [
+        _("Activity"),
+        _("Type"),
+        _("Suggestion"),
+        _("Sent to"),
+        pgettext("activities", "Sent on"),
+        _("Feedback due"),
+        pgettext("activities", "Feedback"),
+        pgettext("activities", "Adopted"),
+        _("Follow-up"),
+        _("Status"),
+    ]
     rows = [[s.activity.title, s.activity.type.label, s.text, s.recipient, _local(s.sent_on),
              _local(s.deadline), s.feedback, s.get_adoption_display() if s.adoption else "",
              s.follow_up, s.get_status_display()] for s in items]
@@ -93,7 +113,7 @@ def notice_docx(activity: Activity) -> bytes:
     names = "、".join(i.member.name for i in activity.invitations.select_related("member"))
     if names:
         doc.add_paragraph(_("Invited: %(names)s") % {"names": names})
-    sign = doc.add_paragraph(f"{committee.name}\n{clock.today():%Y年%m月%d日}")
+    sign = doc.add_paragraph(f"{committee.name}\n{clock.written(clock.today())}")
     sign.alignment = 2  # right
     return _save(doc)
 
@@ -107,9 +127,17 @@ def sign_in_sheet_docx(activity: Activity) -> bytes:
                        .order_by("member__name", "id"))
     table = doc.add_table(rows=1, cols=5)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, [_("No."), _("Name"), _("Sector"),
-                                                _("Leave / attendance"), _("Signature")],
-                          strict=True):
+    for cell, text in zip(
+        table.rows[0].cells,
+        [
+            pgettext("activities", "No."),
+            _("Name"),
+            _("Sector"),
+            _("Leave / attendance"),
+            _("Signature"),
+        ],
+        strict=True,
+    ):
         cell.text = text
     for n, inv in enumerate(invitations, start=1):
         cells = table.add_row().cells

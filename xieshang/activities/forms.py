@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.activities.models import (
     DETAIL_SCHEMAS,
@@ -35,7 +36,7 @@ class ScopedForm(forms.Form):
 
 class ActivityForm(ScopedForm):
     type = forms.ModelChoiceField(ActivityType.objects.none(), label=_("Type"))
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("activities", "Title"), max_length=200)
     topic = forms.CharField(label=_("Topic"), required=False, widget=forms.Textarea(
         attrs={"rows": 2}))
     start = forms.DateTimeField(label=_("Starts"), widget=DT)
@@ -53,7 +54,7 @@ class ActivityForm(ScopedForm):
         help_text=_("Required for counterpart consultations and democratic supervision."))
     materials = forms.ModelMultipleChoiceField(LearningMaterial.objects.none(), required=False,
                                                label=_("Learning materials"))
-    description = forms.CharField(label=_("Description"), required=False,
+    description = forms.CharField(label=pgettext_lazy("activities", "Description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     minutes = forms.CharField(label=_("Minutes (纪要)"), required=False,
                               widget=forms.Textarea(attrs={"rows": 4}))
@@ -115,7 +116,7 @@ class ActivityForm(ScopedForm):
 
 class InviteForm(ScopedForm):
     members = forms.ModelMultipleChoiceField(Member.objects.none(), required=False,
-                                             label=_("Members"))
+                                             label=pgettext_lazy("activities", "Members"))
     sectors = forms.ModelMultipleChoiceField(Sector.objects.none(), required=False,
                                              label=_("Sectors"))
     special_committees = forms.ModelMultipleChoiceField(SpecialCommittee.objects.none(),
@@ -142,14 +143,16 @@ class InviteForm(ScopedForm):
 
 class FileForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityFile.Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    upload = forms.FileField(label=_("File"))
+    title = forms.CharField(
+        label=pgettext_lazy("activities", "Title"), max_length=200, required=False
+    )
+    upload = forms.FileField(label=pgettext_lazy("activities", "File"))
 
 
 class SuggestionForm(ScopedForm):
     text = forms.CharField(label=_("Suggestion"), widget=forms.Textarea(attrs={"rows": 3}))
     recipient_unit = forms.ModelChoiceField(HandlingUnit.objects.none(), required=False,
-                                            label=_("Department"))
+                                            label=pgettext_lazy("activities", "Department"))
     recipient_body = forms.CharField(label=_("Or party / government body"), max_length=100,
                                      required=False)
     document = forms.ModelChoiceField(ActivityFile.objects.none(), required=False,
@@ -165,11 +168,11 @@ class SuggestionForm(ScopedForm):
 
 
 class MaterialForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("activities", "Title"), max_length=200)
     url = forms.URLField(label=_("Link"), required=False)
     text = forms.CharField(label=_("Text"), required=False,
                            widget=forms.Textarea(attrs={"rows": 4}))
-    upload = forms.FileField(label=_("File"), required=False)
+    upload = forms.FileField(label=pgettext_lazy("activities", "File"), required=False)
     audience = forms.ChoiceField(label=_("Audience"), choices=LearningMaterial.Audience.choices)
 
 

@@ -17,6 +17,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core import clock
 from xieshang.core.models import WorkflowEvent
@@ -70,7 +71,7 @@ class ActivityType(CommitteeOwned):
     points = models.DecimalField(_("points per attendance"), max_digits=5, decimal_places=1,
                                  default=1)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("activities", "active"), default=True)
 
     class Meta:
         verbose_name = _("activity type")
@@ -90,7 +91,7 @@ class LearningMaterial(CommitteeOwned):
         ALL = "all", _("All members")
         STANDING = "standing", _("Standing committee members")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("activities", "title"), max_length=200)
     url = models.URLField(_("link"), blank=True)
     file = models.FileField(_("file"), upload_to="activities/materials/%Y/", blank=True)
     text = models.TextField(_("text"), blank=True)
@@ -126,7 +127,7 @@ class Activity(CommitteeOwned):
 
     type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="activities",
                              verbose_name=_("type"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("activities", "title"), max_length=200)
     topic = models.TextField(_("topic"), blank=True)
     start = models.DateTimeField(_("starts"), db_index=True)
     end = models.DateTimeField(_("ends"))
@@ -141,7 +142,7 @@ class Activity(CommitteeOwned):
                               verbose_name=_("activity group"))
     lead = models.ForeignKey("members.Member", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="led_activities", verbose_name=_("leading leader"))
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(pgettext_lazy("activities", "description"), blank=True)
     minutes = models.TextField(_("minutes (纪要)"), blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.PLANNED, db_index=True)
@@ -234,7 +235,7 @@ class ActivityFile(CommitteeOwned):
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("activities", "title"), max_length=200)
     file = models.FileField(_("file"), upload_to="activities/%Y/%m/")
     size = models.PositiveIntegerField(_("size"), default=0)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -275,8 +276,12 @@ class Invitation(CommitteeOwned):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="invitations")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT,
                                related_name="activity_invitations", verbose_name=_("member"))
-    status = models.CharField(_("reply"), max_length=20, choices=Status.choices,
-                              default=Status.INVITED)
+    status = models.CharField(
+        pgettext_lazy("activities", "reply"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.INVITED,
+    )
     leave_reason = models.CharField(_("reason for leave"), max_length=300, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
     attendance = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices,
@@ -339,7 +344,7 @@ class Speech(CommitteeOwned):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="speeches")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="speeches",
                                verbose_name=_("member"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("activities", "title"), max_length=200)
     text = models.TextField(_("text"))
     is_oral = models.BooleanField(_("chosen for oral delivery"), default=False)
     submitted_at = models.DateTimeField(default=timezone.now)
@@ -364,7 +369,7 @@ class Suggestion(CommitteeOwned):
 
     class Adoption(models.TextChoices):
         UNKNOWN = "", _("Not assessed")
-        ADOPTED = "adopted", _("Adopted")
+        ADOPTED = "adopted", pgettext_lazy("activities", "Adopted")
         PARTLY = "partly", _("Partly adopted")
         NOT_ADOPTED = "not_adopted", _("Not adopted")
 
@@ -383,7 +388,7 @@ class Suggestion(CommitteeOwned):
     sent_on = models.DateField(_("sent on"), null=True, blank=True)
     deadline = models.DateField(_("feedback due"), null=True, blank=True)
     deadline_warnings = models.JSONField(default=list, blank=True)
-    feedback = models.TextField(_("feedback"), blank=True)
+    feedback = models.TextField(pgettext_lazy("activities", "feedback"), blank=True)
     feedback_on = models.DateField(_("feedback received on"), null=True, blank=True)
     adoption = models.CharField(_("adopted"), max_length=12, choices=Adoption.choices,
                                 default=Adoption.UNKNOWN, blank=True)
@@ -435,7 +440,7 @@ class AnnualPlan(CommitteeOwned):
         APPROVED = "approved", _("Approved")
 
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("activities", "title"), max_length=200)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.DRAFT)
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
@@ -459,7 +464,7 @@ class AnnualPlan(CommitteeOwned):
 class PlanItem(CommitteeOwned):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("activities", "Done")
         MOVED = "moved", _("Moved")
 
     plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="items")

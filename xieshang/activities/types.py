@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from xieshang.activities.models import Category
 
 # (code, label, category, counts for duty, points). Labels are stored in the committee's
 # language when seeded and may then be renamed by the committee.
 DEFAULT_TYPES: list[tuple[str, Any, str, bool, float]] = [
-    ("plenary", gettext_lazy("Plenary session"), Category.MEETING, True, 2),
+    ("plenary", pgettext_lazy("activities", "Plenary session"), Category.MEETING, True, 2),
     ("standing_meeting", gettext_lazy("Standing committee meeting"), Category.MEETING, True, 2),
     ("chair_meeting", gettext_lazy("Chair meeting"), Category.MEETING, False, 0),
     ("party_group", gettext_lazy("Party group meeting"), Category.MEETING, False, 0),

@@ -38,6 +38,7 @@ from xieshang.core import clock, workflow_views
 from xieshang.core.files import send_file, xlsx_response
 from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest, query_date, query_month
+from xieshang.core.links import opens_for
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import ActivityGroup, HandlingUnit, Member, SpecialCommittee
 from xieshang.members.services import current_term
@@ -432,10 +433,9 @@ def leave_requests(request: XRequest) -> HttpResponse:
 
 
 @login_required
+@opens_for(permissions.can_view_ledger)
 def ledger(request: XRequest) -> HttpResponse:
     actor = request.actor
-    if not permissions.can_view_ledger(actor):
-        raise PermissionDenied
     g = request.GET
     qs = selectors.ledger(actor, status=g.get("status", "")[:12], overdue=g.get("overdue") == "1",
                           type_code=g.get("type", "")[:40], unit=g.get("unit", "")[:10])
@@ -487,10 +487,9 @@ def suggestion_action(request: XRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
+@opens_for(permissions.can_view_all)
 def plan_page(request: XRequest) -> HttpResponse:
     actor = request.actor
-    if not permissions.can_view_all(actor) or actor.committee is None:
-        raise PermissionDenied
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or
                    clock.today().year)
@@ -510,7 +509,7 @@ def plan_page(request: XRequest) -> HttpResponse:
             _("%(y)s annual consultation plan") % {"y": year}), _("Plan created."))
         return redirect(reverse("activities:plan") + f"?year={year}")
     plan = scoped(actor, AnnualPlan).filter(year=year).first()
-    services.activity_types_ensure(actor.committee)
+    services.activity_types_ensure(actor.committee)  # type: ignore[arg-type]  # checked by can_view_all
     return render(request, "activities/plan.html", {
         "plan": plan, "year": year, "progress": selectors.plan_with_progress(actor, plan)
         if plan else None,

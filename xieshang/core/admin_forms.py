@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from xieshang.core import services
 from xieshang.core.calendar import WorkCalendar
@@ -48,7 +48,9 @@ class AuditFilterForm(forms.Form):
     action = forms.CharField(label=gettext_lazy("Operation"), max_length=64, required=False,
                              help_text=gettext_lazy("Beginning of the action code, e.g. role."))
     object_type = forms.ChoiceField(label=gettext_lazy("Object type"), required=False)
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DATE_WIDGET)
+    date_from = forms.DateField(
+        label=pgettext_lazy("core", "From"), required=False, widget=DATE_WIDGET
+    )
     date_to = forms.DateField(label=gettext_lazy("Until"), required=False, widget=DATE_WIDGET)
     ip = forms.CharField(label=gettext_lazy("IP address"), max_length=45, required=False,
                          help_text=gettext_lazy("A full address or its beginning, e.g. 10.1.2."))
@@ -593,7 +595,7 @@ def type_label(value: Any) -> str:
     if isinstance(value, int):
         return _("whole number")
     if isinstance(value, float):
-        return _("number")
+        return pgettext("core", "number")
     if isinstance(value, str):
         return _("text")
     if isinstance(value, list):

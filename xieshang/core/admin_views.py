@@ -24,7 +24,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -59,7 +59,7 @@ from xieshang.core.tenancy import get_scoped_or_404, scoped
 View = Callable[..., HttpResponse]
 
 ACTION_LABELS: dict[str, Any] = {
-    "auth.login": gettext_lazy("Signed in"),
+    "auth.login": pgettext_lazy("core", "Signed in"),
     "auth.logout": gettext_lazy("Signed out"),
     "auth.login_failed": gettext_lazy("Failed login"),
     "committee.create": gettext_lazy("Created a committee"),

@@ -41,3 +41,10 @@ def timestamp() -> float:
 def at(day: dt.date, hour: int = 0, minute: int = 0) -> dt.datetime:
     """The aware local moment ``hour:minute`` on ``day``."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def written(value: dt.date | dt.datetime) -> str:
+    """A date as official documents write it: 2022年1月1日 (no leading zeros; a moment in
+    local time)."""
+    day = local(value).date() if isinstance(value, dt.datetime) else value
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core import clock
 from xieshang.core.fields import EncryptedTextField
@@ -45,7 +46,7 @@ class Committee(models.Model):
     policy = models.JSONField(_("policy overrides"), default=dict, blank=True)
     contact_address = models.CharField(_("address"), max_length=200, blank=True)
     contact_phone = models.CharField(_("phone"), max_length=50, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("core", "active"), default=True)
 
     LEVEL_ORDER: ClassVar[list[str]] = ["national", "province", "city", "county"]
 
@@ -87,7 +88,7 @@ class Term(CommitteeOwned):
     end_date = models.DateField(_("end date"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("term")
+        verbose_name = pgettext_lazy("core", "term")
         verbose_name_plural = _("terms")
         ordering = ["committee", "-number"]
         constraints = [
@@ -111,7 +112,7 @@ class Session(CommitteeOwned):
     """A yearly plenary session (次会议) of a term, e.g. 十四届二次会议."""
 
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="sessions",
-                             verbose_name=_("term"))
+                             verbose_name=pgettext_lazy("core", "term"))
     number = models.PositiveSmallIntegerField(_("session number"))
     start_date = models.DateField(_("opening date"))
     end_date = models.DateField(_("closing date"))
@@ -120,7 +121,7 @@ class Session(CommitteeOwned):
                                              null=True, blank=True)
 
     class Meta:
-        verbose_name = _("session")
+        verbose_name = pgettext_lazy("core", "session")
         verbose_name_plural = _("sessions")
         ordering = ["committee", "-start_date"]
         constraints = [
@@ -163,7 +164,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     phone = models.CharField(_("mobile phone"), max_length=20, unique=True, null=True, blank=True)
     display_name = models.CharField(_("name"), max_length=64, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("core", "active"), default=True)
     is_staff = models.BooleanField(_("may use the admin site"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     failed_logins = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -238,7 +239,7 @@ class Role(models.TextChoices):
     STAFF_OFFICE = "staff_office", _("General office staff")
     UNIT_CLERK = "unit_clerk", _("Handling unit clerk")
     UNIT_LEADER = "unit_leader", _("Handling unit leader")
-    LEADER = "leader", _("Leader")
+    LEADER = "leader", pgettext_lazy("core", "Leader")
     ADMIN = "admin", _("Administrator")
     # 特邀信息员: an outsider (a journalist, a township cadre) invited to submit public-opinion
     # reports. The role lets them log in to the committee and reach their own reports, nothing
@@ -266,8 +267,8 @@ class RoleAssignment(CommitteeOwned):
                                verbose_name=_("member"))
     body = models.ForeignKey("members.CollectiveBody", null=True, blank=True,
                              on_delete=models.PROTECT, related_name="role_assignments",
-                             verbose_name=_("collective body"))
-    is_active = models.BooleanField(_("active"), default=True)
+                             verbose_name=pgettext_lazy("core", "collective body"))
+    is_active = models.BooleanField(pgettext_lazy("core", "active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -464,7 +465,7 @@ class Notification(CommitteeOwned):
     """An in-app message; email and SMS copies are sent by a background task."""
 
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("core", "title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -495,7 +496,7 @@ class ScheduledRun(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
+        DONE = "done", pgettext_lazy("core", "Done")
         FAILED = "failed", _("Failed")
 
     job = models.CharField(_("job"), max_length=64)
@@ -579,15 +580,35 @@ class WorkflowEvent(CommitteeOwned):
 
     @property
     def action_label(self) -> str:
-        return str(self.action_labels.get(self.action, self.action))
+        """The words for what was done; never the step's code (an event written under an
+        older table says where it led, or that it was recorded)."""
+        label = self.action_labels.get(self.action)
+        if label is not None:
+            return str(label)
+        if self.to_status and self.to_status != self.from_status:
+            return self.to_status_label
+        return str(pgettext_lazy("workflow", "Recorded"))
+
+    @property
+    def done_label(self) -> str:
+        """What a timeline shows: what was done, and the status it led to where that says
+        more (提交 rather than 提交（已提交）)."""
+        action = self.action_label
+        if not self.to_status or self.to_status == self.from_status:
+            return action
+        status = self.to_status_label
+        if action in status or status in action:
+            return action
+        return str(pgettext_lazy("workflow", "%(action)s (now %(status)s)")
+                   % {"action": action, "status": status})
 
     @property
     def to_status_label(self) -> str:
-        return str(self.status_labels.get(self.to_status, self.to_status))
+        return str(self.status_labels.get(self.to_status, "")) if self.to_status else ""
 
     @property
     def from_status_label(self) -> str:
-        return str(self.status_labels.get(self.from_status, self.from_status))
+        return str(self.status_labels.get(self.from_status, "")) if self.from_status else ""
 
 
 class Counter(models.Model):

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView, PasswordChangeView
+from django.contrib.auth.views import LoginView, PasswordChangeView, redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -24,7 +24,8 @@ from xieshang.core.middleware import MFA_VERIFIED_KEY, SESSION_KEY, client_ip
 from xieshang.core.models import Notification, Role, User
 from xieshang.core.notifications import notification_mark_all_read, notification_mark_read
 from xieshang.core.permissions import Actor
-from xieshang.core.worklist import worklist_for
+from xieshang.core.public_sites import public_sites
+from xieshang.core.worklist import actions_for, worklist_for
 
 MFA_PENDING_KEY = "xieshang_mfa_pending"
 MFA_NEW_SECRET_KEY = "xieshang_mfa_new_secret"
@@ -249,13 +250,19 @@ class XieshangPasswordChangeView(PasswordChangeView):
         return response
 
 
-@login_required
 def home(request: XRequest) -> HttpResponse:
+    """The signed-in user's work; an anonymous visitor is offered the committees' public
+    websites and the way to log in."""
+    if not request.user.is_authenticated:
+        sites = public_sites()
+        if not sites:
+            return redirect_to_login(request.get_full_path())
+        return render(request, "core/welcome.html", {"sites": sites})
     actor = request.actor
     role_labels = "、".join(str(Role(r).label) for r in sorted(actor.roles))
     return render(request, "core/home.html",
-                  {"cards": worklist_for(actor), "role_labels": role_labels,
-                   "is_member": actor.has(Role.MEMBER)})
+                  {"cards": worklist_for(actor), "actions": actions_for(actor),
+                   "role_labels": role_labels, "is_member": actor.has(Role.MEMBER)})
 
 
 @require_POST

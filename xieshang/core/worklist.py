@@ -21,7 +21,38 @@ class Card:
     hint: str | Promise = ""
 
 
+@dataclass(frozen=True)
+class Action:
+    """A big button on the home page for the one thing a role comes to do (写提案). ``allowed``
+    is the permission function the target view checks, so the button shows only to whom the
+    page opens."""
+
+    label: str | Promise
+    url_name: str
+    allowed: Callable[[Actor], bool]
+    order: int = 100
+
+
 CARDS: list[Card] = []
+ACTIONS: list[Action] = []
+
+
+def register_action(action: Action) -> None:
+    if all(a.url_name != action.url_name for a in ACTIONS):
+        ACTIONS.append(action)
+
+
+def actions_for(actor: Actor) -> list[dict[str, str]]:
+    if actor.committee is None:
+        return []
+    out = []
+    for action in sorted(ACTIONS, key=lambda a: a.order):
+        if action.allowed(actor):
+            try:
+                out.append({"label": str(action.label), "url": reverse(action.url_name)})
+            except NoReverseMatch:
+                continue
+    return out
 
 
 def register(card: Card) -> None:

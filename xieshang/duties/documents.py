@@ -195,7 +195,7 @@ def to_docx(doc: RecordDoc) -> bytes:
             table([["日期", "记录", "规则", "分值"],
                    *[[f"{line.date:%Y-%m-%d}", line.label, _line_rule(line),
                       _points(line.points)] for line in ys.lines]], header=True)
-    foot = word.add_paragraph(f"{doc.committee_name}　{clock.today():%Y年%m月%d日}打印")
+    foot = word.add_paragraph(f"{doc.committee_name}　{clock.written(clock.today())}打印")
     foot.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     out = io.BytesIO()
     word.save(out)
@@ -232,5 +232,5 @@ def to_pdf(doc: RecordDoc) -> bytes:
                           _points(line.points)] for line in ys.lines]],
                       [0.16, 0.48, 0.26, 0.10], header=True)
     pdf.space(12)
-    pdf.right(f"{doc.committee_name}　{clock.today():%Y年%m月%d日}打印")
+    pdf.right(f"{doc.committee_name}　{clock.written(clock.today())}打印")
     return pdf.build()

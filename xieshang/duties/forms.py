@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.duties.facts import known_kinds
 from xieshang.duties.models import ManualItem, Rule
@@ -18,6 +21,13 @@ class RuleForm(forms.ModelForm):
     class Meta:
         model = Rule
         fields = ["kind", "label", "points", "cap"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Staff pick a kind by its wording; the code is what is stored.
+        kinds = sorted(known_kinds().items(), key=lambda item: item[1])
+        self.fields["kind"].widget = forms.Select(
+            choices=[("", pgettext_lazy("duties", "Choose a kind of record")), *kinds])
 
     def clean_kind(self) -> str:
         kind = self.cleaned_data["kind"].strip()

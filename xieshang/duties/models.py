@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core.models import WorkflowEvent
 from xieshang.core.owned import CommitteeOwned
@@ -86,7 +87,7 @@ class ManualItem(CommitteeOwned):
     date = models.DateField(_("date"))
     code = models.SlugField(_("kind"), max_length=40,
                             help_text=_("Scored by rules of kind manual:<kind>, e.g. award."))
-    description = models.CharField(_("description"), max_length=300)
+    description = models.CharField(pgettext_lazy("duties", "description"), max_length=300)
     evidence = models.FileField(_("evidence"), upload_to="duties/evidence/%Y/", blank=True)
     created_by = models.ForeignKey("core.User", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -159,7 +160,7 @@ class WarningRule(CommitteeOwned):
 
     class Period(models.TextChoices):
         YEAR = "year", _("Calendar year")
-        TERM = "term", _("Term")
+        TERM = "term", pgettext_lazy("duties", "Term")
 
     class Comparison(models.TextChoices):
         AT_LEAST = "at_least", _("at least")
@@ -176,7 +177,7 @@ class WarningRule(CommitteeOwned):
         _("check from month"), default=1,
         help_text=_("For 'at most' rules: only warn from this month on, so the member can act."))
     message = models.CharField(_("message to the member"), max_length=300)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("duties", "active"), default=True)
 
     class Meta:
         verbose_name = _("warning rule")
@@ -240,7 +241,7 @@ class SelfReport(CommitteeOwned):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
         RETURNED = "returned", _("Returned for revision")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("duties", "Accepted")
 
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT,
                                related_name="duty_self_reports", verbose_name=_("member"))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -43,12 +44,15 @@ def _record(request: XRequest, member: Member) -> HttpResponse:
     labels = known_kinds()
     groups: dict[str, list[object]] = {}
     for fact in facts:
-        family = fact.kind.split(":")[0]
-        groups.setdefault(labels.get(family, labels.get(fact.kind, family)), []).append(fact)
+        groups.setdefault(selectors.kind_label(fact.kind, labels), []).append(fact)
+    lines = list(selectors.lines_of(actor, member, year))
+    for line in lines:  # the rule's own wording, else the kind's (never the kind's code)
+        line.kind_label = (line.rule.label if line.rule is not None  # type: ignore[attr-defined]
+                           else selectors.kind_label(line.kind, labels))
     return render(request, "duties/record.html", {
         "member": member, "year": year, "years": range(clock.today().year, 2019, -1),
         "groups": groups, "score": selectors.score_of(actor, member, year),
-        "lines": selectors.lines_of(actor, member, year),
+        "lines": lines,
         "warnings": member.duty_warnings.filter(resolved_at__isnull=True).select_related("rule"),
         "terms": scoped(actor, Term).filter(start_date__lte=clock.today())[:3],
         "updating": selectors.recompute_pending(member.committee_id, year),
@@ -67,6 +71,14 @@ def my_record(request: XRequest) -> HttpResponse:
 def member_record(request: XRequest, pk: int) -> HttpResponse:
     actor = request.actor
     return _record(request, get_scoped_or_404(actor, member_selectors.visible(actor), pk=pk))
+
+
+def _labelled(rules: list[Any]) -> list[Any]:
+    """Each rule with the wording of its kind of record (a page never shows the code)."""
+    labels = known_kinds()
+    for rule in rules:
+        rule.kind_label = selectors.kind_label(rule.kind, labels)
+    return rules
 
 
 def _distribution(scores: list[Decimal]) -> list[dict[str, object]]:
@@ -145,8 +157,8 @@ def rules(request: XRequest) -> HttpResponse:
         return redirect(f"{request.path}?year={year}")
     return render(request, "duties/rules.html", {
         "year": year, "rule_set": rule_set, "template_form": TemplateForm(),
-        "rule_form": RuleForm(), "kinds": sorted(known_kinds().items()),
-        "rules": engine.ordered_rules(rule_set) if rule_set else [],
+        "rule_form": RuleForm(),
+        "rules": _labelled(engine.ordered_rules(rule_set) if rule_set else []),
     })
 
 

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from pydantic import Field
 
 from xieshang.core import clock
@@ -50,16 +50,43 @@ def _return(actor: Actor, report: SelfReport, data: SelfReportNoteIn) -> Changes
 
 
 SELF_REPORT: Lifecycle[SelfReport] = Lifecycle(
-    name="self_report", model=SelfReport, event_model=SelfReportEvent, event_field="report",
-    audit_prefix="duty.self_report", schema_prefix="SelfReport", url_name="duty-self-report-act",
+    name="self_report",
+    model=SelfReport,
+    event_model=SelfReportEvent,
+    event_field="report",
+    audit_prefix="duty.self_report",
+    schema_prefix="SelfReport",
+    url_name="duty-self-report-act",
     steps=[
-        Step("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, permissions.is_self_report_author,
-             gettext_lazy("Submit"), input=SelfReportNoteIn, run=_submit,
-             done=gettext_lazy("Self-report submitted.")),
-        Step("return", (S.SUBMITTED, S.ACCEPTED), S.RETURNED, permissions.can_decide_self_report,
-             gettext_lazy("Return for revision"), input=SelfReportNoteIn, run=_return,
-             done=gettext_lazy("Returned for revision.")),
-        Step("accept", S.SUBMITTED, S.ACCEPTED, permissions.can_decide_self_report,
-             gettext_lazy("Accept"), input=SelfReportNoteIn, done=gettext_lazy("Accepted.")),
-    ])
+        Step(
+            "submit",
+            (S.DRAFT, S.RETURNED),
+            S.SUBMITTED,
+            permissions.is_self_report_author,
+            gettext_lazy("Submit"),
+            input=SelfReportNoteIn,
+            run=_submit,
+            done=gettext_lazy("Self-report submitted."),
+        ),
+        Step(
+            "return",
+            (S.SUBMITTED, S.ACCEPTED),
+            S.RETURNED,
+            permissions.can_decide_self_report,
+            gettext_lazy("Return for revision"),
+            input=SelfReportNoteIn,
+            run=_return,
+            done=gettext_lazy("Returned for revision."),
+        ),
+        Step(
+            "accept",
+            S.SUBMITTED,
+            S.ACCEPTED,
+            permissions.can_decide_self_report,
+            pgettext_lazy("duties", "Accept"),
+            input=SelfReportNoteIn,
+            done=gettext_lazy("Accepted."),
+        ),
+    ],
+)
 TRANSITIONS = SELF_REPORT.table

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MembersConfig(AppConfig):
@@ -16,6 +17,13 @@ class MembersConfig(AppConfig):
 
         figure_registry.register("members", figures.members_figures, order=10)
         search_source.register_sources()
-        register(NavItem(_("Members"), "member-list", permissions.can_view_directory, order=80))
+        register(
+            NavItem(
+                pgettext_lazy("members", "Members"),
+                "member-list",
+                permissions.can_view_directory,
+                order=80,
+            )
+        )
         register(NavItem(_("Handling units"), "unit-list", permissions.can_view_directory,
                          order=85))

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from xieshang.core import clock
 from xieshang.core.permissions import Actor
@@ -232,7 +232,7 @@ class UnitForm(forms.Form):
 class RosterUploadForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("What the file holds"), widget=forms.RadioSelect,
-        choices=[("members", gettext_lazy("Members")),
+        choices=[("members", pgettext_lazy("members", "Members")),
                  ("units", gettext_lazy("Handling units"))], initial="members")
     file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"),
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core.fields import BlindIndexField, EncryptedTextField
 from xieshang.core.owned import CommitteeOwned
@@ -24,7 +25,7 @@ class Sector(CommitteeOwned):
     name = models.CharField(_("name"), max_length=50)
     code = models.CharField(_("code"), max_length=20, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("members", "active"), default=True)
 
     class Meta:
         verbose_name = _("sector")
@@ -44,8 +45,14 @@ class SpecialCommittee(CommitteeOwned):
                              verbose_name=_("formed in term"))
     established_on = models.DateField(_("established on"))
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="merged_from", verbose_name=_("merged into"))
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name=pgettext_lazy("members", "merged into"),
+    )
     former_names = models.JSONField(_("former names"), default=list, blank=True)
     duties = models.TextField(_("duties"), blank=True)
 
@@ -74,10 +81,10 @@ class ActivityGroup(CommitteeOwned):
     name = models.CharField(_("name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.SECTOR)
     term = models.ForeignKey("core.Term", on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("term"))
+                             verbose_name=pgettext_lazy("members", "term"))
     members: models.ManyToManyField[Member, models.Model] = models.ManyToManyField(
         "Member", blank=True, related_name="groups",
-                                     verbose_name=_("members"))
+                                     verbose_name=pgettext_lazy("members", "members"))
 
     class Meta:
         verbose_name = _("activity group")
@@ -106,7 +113,7 @@ class CollectiveBody(CommitteeOwned):
                                           on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        verbose_name = _("collective body")
+        verbose_name = pgettext_lazy("members", "collective body")
         verbose_name_plural = _("collective bodies")
         ordering = ["committee", "kind", "name"]
         constraints = [
@@ -151,7 +158,7 @@ class Member(CommitteeOwned):
 
     class Meta:
         verbose_name = _("member")
-        verbose_name_plural = _("members")
+        verbose_name_plural = pgettext_lazy("members", "members")
         ordering = ["committee", "sector__order", "name", "id"]
         indexes = [models.Index(fields=["committee", "status"])]
 
@@ -260,7 +267,7 @@ class HandlingUnit(CommitteeOwned):
     address = models.CharField(_("address"), max_length=200, blank=True)
     keywords = models.TextField(_("routing keywords"), blank=True,
                                 help_text=_("Words that suggest this unit, separated by spaces."))
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("members", "active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

@@ -54,8 +54,11 @@ def member_list(request: XRequest) -> HttpResponse:
                                sector=request.GET.get("sector", ""), status=status)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     template = "members/_member_rows.html" if request.htmx else "members/member_list.html"
+    # A name links to the record only where member_detail would open it (the same selector).
+    openable = set(selectors.visible(actor).filter(pk__in=[m.pk for m in page])
+                   .values_list("pk", flat=True))
     return render(request, template, {
-        "page": page, "sectors": scoped(actor, Sector).filter(is_active=True),
+        "page": page, "openable": openable, "sectors": scoped(actor, Sector).filter(is_active=True),
         "q": request.GET.get("q", ""), "sector": request.GET.get("sector", ""),
         "status": status_key if status_key in MEMBER_STATUSES else "active",
         "can_edit": can_edit,

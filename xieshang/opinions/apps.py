@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OpinionsConfig(AppConfig):
@@ -54,6 +55,9 @@ class OpinionsConfig(AppConfig):
              lambda a: selectors.topic_list(a, status="new").count(),
              permissions.can_screen_topics, 46),
         ]
+        worklist.register_action(worklist.Action(
+            pgettext_lazy("home", "Send a public-opinion report"), "opinions:submit",
+            permissions.can_submit, order=20))
         for label, url_name, count, allowed, order in cards:
             worklist.register(worklist.Card(label=label, url_name=url_name, count=count,
                                             allowed=allowed, order=order))

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -129,8 +130,17 @@ def bulletin_pdf(bulletin: Bulletin, reports: Iterable[OpinionReport]) -> bytes:
 
 
 def reports_xlsx(reports: Iterable[OpinionReport]) -> bytes:
-    header = [_("No."), _("Title"), _("Author"), _("Sector"), _("Category"), _("Status"),
-              _("Submitted at"), _("Reported by committee"), _("Length")]
+    header = [
+        pgettext("opinions", "No."),
+        pgettext("opinions", "Title"),
+        _("Author"),
+        _("Sector"),
+        _("Category"),
+        _("Status"),
+        _("Submitted at"),
+        _("Reported by committee"),
+        _("Length"),
+    ]
     rows = ([r.pk, r.title, r.author_name, r.sector.name if r.sector else "",
              r.get_category_display(), r.get_status_display(),
              timezone.localtime(r.submitted_at).strftime("%Y-%m-%d"),

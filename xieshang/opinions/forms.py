@@ -5,12 +5,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.opinions.models import Bulletin, Category, OpinionOutcome
 
 
 class ReportForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200,
+    title = forms.CharField(label=pgettext_lazy("opinions", "Title"), max_length=200,
                             widget=forms.TextInput(attrs={"placeholder": "关于……的建议"}))
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
     situation = forms.CharField(label=_("Situation"), required=False,
@@ -35,11 +36,16 @@ class OutcomeForm(forms.Form):
                            widget=forms.DateInput(attrs={"type": "date"}))
     publication = forms.CharField(label=_("Publication or media"), required=False,
                                   max_length=200)
-    person = forms.CharField(label=_("Leader"), required=False, max_length=100)
+    person = forms.CharField(
+        label=pgettext_lazy("opinions", "Leader"), required=False, max_length=100
+    )
     person_level = forms.CharField(label=_("Leader's level"), required=False, max_length=50)
-    text = forms.CharField(label=_("Instruction text"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 3}))
-    department = forms.CharField(label=_("Department"), required=False, max_length=200)
+    text = forms.CharField(
+        label=_("Instruction text"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    department = forms.CharField(
+        label=pgettext_lazy("opinions", "Department"), required=False, max_length=200
+    )
     reply = forms.CharField(label=_("Department's reply"), required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -52,7 +58,7 @@ class BulletinForm(forms.Form):
 
 class TopicForm(forms.Form):
     title = forms.CharField(label=_("Topic"), max_length=100)
-    description = forms.CharField(label=_("Description"), max_length=2000,
+    description = forms.CharField(label=pgettext_lazy("opinions", "Description"), max_length=2000,
                                   widget=forms.Textarea(attrs={"rows": 6}))
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
     name = forms.CharField(label=_("Your name"), max_length=50)

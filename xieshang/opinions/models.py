@@ -8,7 +8,7 @@ keeps its own text, status and history while outcomes flow back down the chain.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -17,6 +17,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core import clock
 from xieshang.core.models import WorkflowEvent
@@ -48,11 +49,11 @@ class OpinionReport(CommitteeOwned):
         SIGNED_OFF = "signed_off", _("Signed off")
         NOT_USED = "not_used", _("Not used")
         PUBLISHED = "published", _("Published in a bulletin")
-        SENT = "sent", _("Sent on")
-        MERGED = "merged", _("Merged")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        SENT = "sent", pgettext_lazy("opinions", "Sent on")
+        MERGED = "merged", pgettext_lazy("opinions", "Merged")
+        WITHDRAWN = "withdrawn", pgettext_lazy("opinions", "Withdrawn")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("opinions", "title"), max_length=200)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices,
                                 default=Category.OTHER)
     situation = models.TextField(_("situation"), blank=True)
@@ -67,7 +68,7 @@ class OpinionReport(CommitteeOwned):
                                       verbose_name=_("member"))
     author_body = models.ForeignKey("members.CollectiveBody", null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="opinion_reports",
-                                    verbose_name=_("collective body"))
+                                    verbose_name=pgettext_lazy("opinions", "collective body"))
     author_name = models.CharField(_("author"), max_length=200)
     sector = models.ForeignKey("members.Sector", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+", verbose_name=_("sector"))
@@ -85,8 +86,14 @@ class OpinionReport(CommitteeOwned):
                                related_name="copies", verbose_name=_("reported up from"))
     root = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="lineage_reports", verbose_name=_("original report"))
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="merged_reports", verbose_name=_("merged into"))
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_reports",
+        verbose_name=pgettext_lazy("opinions", "merged into"),
+    )
     not_used_reason = models.TextField(_("reason for not using"), blank=True)
     # A proposal the proposal office converted into this report (提案转社情民意).
     source_proposal = models.ForeignKey("proposals.Proposal", null=True, blank=True,
@@ -274,7 +281,7 @@ class BulletinRecipient(CommitteeOwned):
     name = models.CharField(_("name"), max_length=100)
     user = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+", verbose_name=_("notified account"))
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("opinions", "active"), default=True)
 
     class Meta:
         verbose_name = _("bulletin recipient")
@@ -290,7 +297,7 @@ class OpinionOutcome(CommitteeOwned):
     report below it in the chain (and reports merged into it), so the outcome shows on each."""
 
     class Kind(models.TextChoices):
-        ADOPTED = "adopted", _("Adopted")
+        ADOPTED = "adopted", pgettext_lazy("opinions", "Adopted")
         INSTRUCTION = "instruction", _("Leader's written instruction")
         HANDLED = "handled", _("Instruction handled by a department")
         MEDIA = "media", _("Used by the media")
@@ -308,7 +315,7 @@ class OpinionOutcome(CommitteeOwned):
     person_level = models.CharField(_("leader's level"), max_length=50, blank=True)
     text = models.TextField(_("text"), blank=True)
     department = models.CharField(_("department"), max_length=200, blank=True)
-    reply = models.TextField(_("reply"), blank=True)
+    reply = models.TextField(pgettext_lazy("opinions", "reply"), blank=True)
     instruction = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="handlings", verbose_name=_("instruction"))
     recorded_by = models.ForeignKey("core.User", null=True, blank=True,
@@ -331,7 +338,7 @@ class Correspondent(CommitteeOwned):
                              verbose_name=_("account"))
     name = models.CharField(_("name"), max_length=50)
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("opinions", "active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -350,14 +357,22 @@ class Topic(CommitteeOwned):
 
     class Status(models.TextChoices):
         NEW = "new", _("Awaiting screening")
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("opinions", "Accepted")
         MERGED = "merged", _("Merged into another topic")
         DECLINED = "declined", _("Declined")
         CONSULTING = "consulting", _("Under consultation")
         CONCLUDED = "concluded", _("Result published")
 
-    title = models.CharField(_("title"), max_length=100)
-    description = models.TextField(_("description"))
+    # What the resident who raised the topic reads: the office's screening is its own business.
+    PUBLIC_LABELS: ClassVar[dict[str, Any]] = {
+        "new": pgettext_lazy("topic, to the public", "Received, being read")}
+
+    @property
+    def public_status_label(self) -> str:
+        return str(self.PUBLIC_LABELS.get(self.status, self.get_status_display()))
+
+    title = models.CharField(pgettext_lazy("opinions", "title"), max_length=100)
+    description = models.TextField(pgettext_lazy("opinions", "description"))
     place = models.CharField(_("place"), max_length=100, blank=True)
     name = models.CharField(_("your name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20)
@@ -365,8 +380,14 @@ class Topic(CommitteeOwned):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices,
                               default=Status.NEW, db_index=True)
     version = models.PositiveIntegerField(default=1, editable=False)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="merged_topics", verbose_name=_("merged into"))
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_topics",
+        verbose_name=pgettext_lazy("opinions", "merged into"),
+    )
     decline_reason = models.TextField(_("reason"), blank=True)
     consultation_note = models.TextField(_("consultation arrangements"), blank=True)
     result = models.TextField(_("result"), blank=True)

@@ -74,6 +74,13 @@ def can_view_quota(actor: Actor) -> bool:
     return actor.committee is not None and actor.has(*READER_ROLES)
 
 
+def can_open_inbox(actor: Actor, name: str) -> bool:
+    """The editors' inboxes; the one of reports to sign off also for whoever signs them."""
+    if name == "to_sign":
+        return actor.committee is not None and actor.has(*SIGNER_ROLES)
+    return is_editor(actor)
+
+
 def can_manage_correspondents(actor: Actor) -> bool:
     return is_editor(actor)
 

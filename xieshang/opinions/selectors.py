@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -319,7 +320,8 @@ def public_topics(committee: Committee) -> QuerySet[Topic]:
 
 
 def topic_by_code(committee: Committee, code: str) -> Topic | None:
-    code = (code or "").strip().upper()
+    # Read aloud or copied from a message, a code arrives with spaces or dashes in it.
+    code = re.sub(r"[\s\-_.·]+", "", code or "").upper()
     if not code or len(code) > 16:
         return None
     return (Topic.objects.filter(committee=committee, tracking_code=code)

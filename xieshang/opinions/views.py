@@ -17,6 +17,7 @@ from xieshang.core import workflow_views
 from xieshang.core.files import DOCX, PDF, download, send_file, xlsx_response
 from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest, query_int
+from xieshang.core.links import opens_for
 from xieshang.core.models import Committee, User
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404, scoped
@@ -121,13 +122,10 @@ def report_list(request: XRequest) -> HttpResponse:
 
 
 @login_required
+@opens_for(permissions.can_open_inbox, with_url_kwargs=True)
 def inbox(request: XRequest, name: str) -> HttpResponse:
     actor = acting(request)
-    if name == "to_sign":
-        allowed = actor.committee is not None and actor.has(*permissions.SIGNER_ROLES)
-    else:
-        allowed = permissions.is_editor(actor)
-    if not allowed:
+    if not permissions.can_open_inbox(actor, name):
         raise PermissionDenied
     return render(request, "opinions/inbox.html", {
         "reports": selectors.inbox(actor, name), "name": name,
@@ -352,6 +350,7 @@ def quota(request: XRequest) -> HttpResponse:
 
 
 @login_required
+@opens_for(permissions.can_manage_correspondents)
 def correspondents(request: XRequest) -> HttpResponse:
     actor = acting(request)
     if not permissions.can_manage_correspondents(actor):

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from xieshang.core import audit, clock
 from xieshang.core.models import Committee, Role, RoleAssignment, User
@@ -206,38 +206,109 @@ def _report_merge_choices(actor: Actor, report: OpinionReport) -> dict[str, Any]
 
 R = permissions
 REPORT: Lifecycle[OpinionReport] = Lifecycle(
-    name="opinion_report", model=OpinionReport, event_model=OpinionEvent, event_field="report",
-    audit_prefix="opinion", schema_prefix="Opinion", url_name="opinions:report-act",
+    name="opinion_report",
+    model=OpinionReport,
+    event_model=OpinionEvent,
+    event_field="report",
+    audit_prefix="opinion",
+    schema_prefix="Opinion",
+    url_name="opinions:report-act",
     describe=lambda report: "",  # the notices' titles name the report already
-    event_labels={"submit": gettext_lazy("Submitted"), "edit": gettext_lazy("Text edited"),
-                  "receive": gettext_lazy("Received from the committee below"),
-                  "absorb": gettext_lazy("Took in a merged report"),
-                  "outcome": gettext_lazy("Outcome recorded")},
+    event_labels={
+        "submit": gettext_lazy("Submitted"),
+        "edit": gettext_lazy("Text edited"),
+        "receive": gettext_lazy("Received from the committee below"),
+        "absorb": gettext_lazy("Took in a merged report"),
+        "outcome": gettext_lazy("Outcome recorded"),
+    },
     steps=[
-        Step("start_edit", S.SUBMITTED, S.EDITING, R.can_edit_reports,
-             gettext_lazy("Start editing"), input=OpinionNoteIn),
-        Step("sign_off", S.EDITING, S.SIGNED_OFF, R.can_sign_off, gettext_lazy("Sign off"),
-             input=OpinionNoteIn, run=_sign_off),
-        Step("reopen", (S.SIGNED_OFF, S.NOT_USED), S.EDITING, R.can_edit_reports,
-             gettext_lazy("Reopen for editing"), input=OpinionNoteIn),
-        Step("send_leaders", (S.PUBLISHED, S.SENT), S.SENT, R.can_edit_reports,
-             gettext_lazy("Send to leaders"), guard=_not_sent_to_leaders, input=OpinionNoteIn,
-             run=_send_leaders),
-        Step("report_up", (S.PUBLISHED, S.SENT), S.SENT, R.can_edit_reports,
-             gettext_lazy("Report to the parent committee"), guard=_can_report_up,
-             input=OpinionNoteIn, run=_report_up),
-        Step("withdraw", S.SUBMITTED, S.WITHDRAWN, R.is_author, gettext_lazy("Withdraw"),
-             input=OpinionNoteIn),
-        Step("decline", (S.SUBMITTED, S.EDITING), S.NOT_USED, R.can_edit_reports,
-             gettext_lazy("Do not use"), input=OpinionDeclineIn, run=_decline),
-        Step("merge", (S.SUBMITTED, S.EDITING), S.MERGED, R.can_edit_reports,
-             gettext_lazy("Merge into another report"), input=OpinionMergeIn, run=_merge,
-             choices=_report_merge_choices),
+        Step(
+            "start_edit",
+            S.SUBMITTED,
+            S.EDITING,
+            R.can_edit_reports,
+            gettext_lazy("Start editing"),
+            input=OpinionNoteIn,
+        ),
+        Step(
+            "sign_off",
+            S.EDITING,
+            S.SIGNED_OFF,
+            R.can_sign_off,
+            gettext_lazy("Sign off"),
+            input=OpinionNoteIn,
+            run=_sign_off,
+        ),
+        Step(
+            "reopen",
+            (S.SIGNED_OFF, S.NOT_USED),
+            S.EDITING,
+            R.can_edit_reports,
+            gettext_lazy("Reopen for editing"),
+            input=OpinionNoteIn,
+        ),
+        Step(
+            "send_leaders",
+            (S.PUBLISHED, S.SENT),
+            S.SENT,
+            R.can_edit_reports,
+            gettext_lazy("Send to leaders"),
+            guard=_not_sent_to_leaders,
+            input=OpinionNoteIn,
+            run=_send_leaders,
+        ),
+        Step(
+            "report_up",
+            (S.PUBLISHED, S.SENT),
+            S.SENT,
+            R.can_edit_reports,
+            gettext_lazy("Report to the parent committee"),
+            guard=_can_report_up,
+            input=OpinionNoteIn,
+            run=_report_up,
+        ),
+        Step(
+            "withdraw",
+            S.SUBMITTED,
+            S.WITHDRAWN,
+            R.is_author,
+            pgettext_lazy("opinions", "Withdraw"),
+            input=OpinionNoteIn,
+        ),
+        Step(
+            "decline",
+            (S.SUBMITTED, S.EDITING),
+            S.NOT_USED,
+            R.can_edit_reports,
+            gettext_lazy("Do not use"),
+            input=OpinionDeclineIn,
+            run=_decline,
+        ),
+        Step(
+            "merge",
+            (S.SUBMITTED, S.EDITING),
+            S.MERGED,
+            R.can_edit_reports,
+            gettext_lazy("Merge into another report"),
+            input=OpinionMergeIn,
+            run=_merge,
+            choices=_report_merge_choices,
+        ),
         # Publishing happens when a bulletin that contains the report is published.
-        Step("publish", S.SIGNED_OFF, S.PUBLISHED, R.can_edit_reports, gettext_lazy("Publish"),
-             input=OpinionNoteIn, run=_publish, only_via=gettext_lazy(
-                 "A report is published by publishing a bulletin that contains it.")),
-    ])
+        Step(
+            "publish",
+            S.SIGNED_OFF,
+            S.PUBLISHED,
+            R.can_edit_reports,
+            pgettext_lazy("opinions", "Publish"),
+            input=OpinionNoteIn,
+            run=_publish,
+            only_via=gettext_lazy(
+                "A report is published by publishing a bulletin that contains it."
+            ),
+        ),
+    ],
+)
 TRANSITIONS = REPORT.table
 
 
@@ -332,12 +403,12 @@ TOPIC: Lifecycle[Topic] = Lifecycle(
     audit_prefix="topic", schema_prefix="Topic", url_name="opinions:topic-act",
     template_prefix="topic_",
     steps=[
-        Step("accept", T.NEW, T.ACCEPTED, R.can_act_on_topic, gettext_lazy("Accept"),
+        Step("accept", T.NEW, T.ACCEPTED, R.can_act_on_topic, pgettext_lazy("opinions", "Accept"),
              input=TopicNoteIn, run=_accept),
         Step("merge", T.NEW, T.MERGED, R.can_act_on_topic,
              gettext_lazy("Merge into another topic"), input=TopicMergeIn, run=_topic_merge,
              choices=_topic_merge_choices),
-        Step("decline", T.NEW, T.DECLINED, R.can_act_on_topic, gettext_lazy("Decline"),
+        Step("decline", T.NEW, T.DECLINED, R.can_act_on_topic, pgettext_lazy("opinions", "Decline"),
              input=TopicNoteIn, run=_topic_decline),
         Step("start_consultation", T.ACCEPTED, T.CONSULTING, R.can_act_on_topic,
              gettext_lazy("Schedule the consultation"), input=TopicConsultationIn,

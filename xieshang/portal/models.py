@@ -136,7 +136,7 @@ class Article(CommitteeOwned):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("Waiting for review")
         PUBLISHED = "published", pgettext_lazy("website", "Published")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("portal", "Withdrawn")
 
     class Audience(models.TextChoices):
         PUBLIC = "public", _("Everyone")
@@ -144,7 +144,7 @@ class Article(CommitteeOwned):
 
     column = models.ForeignKey(Column, on_delete=models.PROTECT, related_name="articles",
                                verbose_name=_("column"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("portal", "title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     body = models.TextField(pgettext_lazy("website", "text"),
                             help_text=_("Basic formatting is kept; scripts and unsafe markup are "

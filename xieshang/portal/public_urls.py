@@ -3,6 +3,7 @@ from django.urls import path
 from xieshang.portal import views
 
 urlpatterns = [
+    path("", views.site_index, name="portal-index"),
     path("<slug:code>/", views.home, name="portal-home"),
     path("<slug:code>/feed/", views.NewsFeed(), name="portal-feed"),
     path("<slug:code>/search/", views.site_search, name="portal-search"),

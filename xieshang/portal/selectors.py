@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from xieshang.activities.models import ReadingRecord
 from xieshang.core import clock, fulltext
@@ -14,6 +15,21 @@ from xieshang.core.models import Committee, Role
 from xieshang.core.permissions import Actor
 from xieshang.members.models import Member
 from xieshang.portal.models import Article, Column, Image, Site
+
+
+def public_sites() -> list[Site]:
+    """Every public website, the most senior committee first (province, city, county)."""
+    sites = Site.objects.select_related("committee").filter(committee__is_active=True,
+                                                             is_public=True)
+    order = Committee.LEVEL_ORDER
+    return sorted(sites, key=lambda s: (order.index(s.committee.level)
+                                        if s.committee.level in order else len(order),
+                                        s.committee.name))
+
+
+def public_site_links() -> list[tuple[str, str]]:
+    return [(site.title, reverse("portal-home", args=[site.committee.code]))
+            for site in public_sites()]
 
 
 def site_for(code: str) -> Site:

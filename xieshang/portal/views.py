@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from xieshang.activities import reading
@@ -77,10 +78,17 @@ def _member_actor(request: HttpRequest, site: Site) -> Actor | None:
 
 def _figures(request: HttpRequest, site: Site) -> list[tuple[str, str]]:
     figures = selectors.year_figures(site.committee, getattr(request, "LANGUAGE_CODE", ""))
-    return figures or [(_("Members"), str(selectors.serving_members(site.committee)))]
+    return figures or [
+        (pgettext("portal", "Members"), str(selectors.serving_members(site.committee)))
+    ]
 
 
 @public_cache
+def site_index(request: HttpRequest) -> HttpResponse:
+    """``/c/``: the committees' public websites."""
+    return render(request, "portal/index.html", {"sites": selectors.public_sites()})
+
+
 def home(request: HttpRequest, code: str) -> HttpResponse:
     site = selectors.site_for(code)
     members = _is_member_of(request, site)

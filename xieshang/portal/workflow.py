@@ -48,7 +48,7 @@ ARTICLE: Lifecycle[Article] = Lifecycle(
         Step("return", S.REVIEW, S.DRAFT, permissions.can_review_article,
              gettext_lazy("Return for changes"), input=ArticleNoteIn),
         Step("withdraw", S.PUBLISHED, S.WITHDRAWN, permissions.can_review_article,
-             gettext_lazy("Withdraw"), input=ArticleNoteIn, run=_learning(False)),
+             pgettext_lazy("portal", "Withdraw"), input=ArticleNoteIn, run=_learning(False)),
         Step("reopen", S.WITHDRAWN, S.DRAFT, permissions.can_edit_article,
              gettext_lazy("Edit again"), input=ArticleNoteIn),
     ])

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProposalsConfig(AppConfig):
@@ -37,6 +38,9 @@ class ProposalsConfig(AppConfig):
             count=lambda a: selectors.visible_nominations(a).filter(
                 decided_at__isnull=True).count(),
             allowed=permissions.can_manage_excellent, order=29))
+        worklist.register_action(worklist.Action(
+            pgettext_lazy("home", "Write a proposal"), "proposal-new", permissions.can_submit,
+            order=10))
         for wl in selectors.WORKLISTS.values():
             worklist.register(worklist.Card(
                 wl.label, f"proposals-{wl.name.replace('_', '-')}",

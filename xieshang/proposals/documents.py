@@ -15,6 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from xieshang.core import clock
 from xieshang.core.files import xlsx_bytes
 from xieshang.core.models import Committee, Session
 from xieshang.core.permissions import Actor
@@ -185,7 +186,7 @@ def proposal_form(p: Proposal) -> bytes:
         ("联名提案人", _co_names(p) or "无"),
         ("提案类型", str(p.get_kind_display())),
         ("类别", str(p.category or "")),
-        ("提交时间", f"{timezone.localtime(p.submitted_at):%Y年%m月%d日}" if p.submitted_at
+        ("提交时间", f"{clock.written(p.submitted_at)}" if p.submitted_at
          else ""),
         ("建议承办单位", "、".join(u.name for u in p.suggested_units.all()) or "无"),
         ("是否同意公开", "同意" if p.consent_disclosure else f"不同意（{p.nondisclosure_reason}）"),
@@ -209,8 +210,8 @@ def assignment_notice(a: Assignment) -> bytes:
         ("提案号", p.number),
         ("案由", p.title),
         ("提案人", p.proposer_name),
-        ("交办日期", f"{timezone.localtime(a.assigned_at):%Y年%m月%d日}"),
-        ("办理时限", f"{a.due_date:%Y年%m月%d日}前"),
+        ("交办日期", f"{clock.written(a.assigned_at)}"),
+        ("办理时限", f"{clock.written(a.due_date)}前"),
     ])
     doc.add_paragraph()
     _para(doc, "请按照《政协提案工作条例》的规定认真办理，在办理前与提案人联系沟通，"
@@ -219,7 +220,7 @@ def assignment_notice(a: Assignment) -> bytes:
         _para(doc, f"注：{w}")
     doc.add_paragraph()
     _signature(doc, f"{p.committee.name}提案委员会",
-               f"{timezone.localtime(a.assigned_at):%Y年%m月%d日}")
+               f"{clock.written(a.assigned_at)}")
     return _bytes(doc)
 
 
@@ -250,7 +251,7 @@ def reply_letter(r: Reply, recipient: str = "") -> bytes:
     _para(doc, f"（答复类别：{r.result_class}类，{labels.get(r.result_class, '')}）")
     doc.add_paragraph()
     when = r.sent_at or r.approved_at or r.drafted_at
-    _signature(doc, r.assignment.unit.name, f"{timezone.localtime(when):%Y年%m月%d日}")
+    _signature(doc, r.assignment.unit.name, f"{clock.written(when)}")
     doc.add_paragraph()
     _para(doc, f"联系人：{r.contact_person}　联系电话：{r.contact_phone}", indent=False)
     return _bytes(doc)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core.models import Role
 from xieshang.core.permissions import Actor
@@ -14,8 +15,12 @@ from xieshang.proposals.models import ExcellentNomination, Proposal, ProposalCat
 
 
 class ProposalForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, required=False,
-                            help_text=_("In the form “关于……的建议”."))
+    title = forms.CharField(
+        label=pgettext_lazy("proposals", "Title"),
+        max_length=200,
+        required=False,
+        help_text=_("In the form “关于……的建议”."),
+    )
     category = forms.ModelChoiceField(label=_("Category"), queryset=ProposalCategory.objects.none(),
                                       required=False)
     body = forms.CharField(label=_("Text"), required=False,

@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core import clock
 from xieshang.core.models import WorkflowEvent
@@ -27,7 +28,7 @@ class ProposalCategory(CommitteeOwned):
 
     name = models.CharField(_("name"), max_length=50)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("proposals", "active"), default=True)
 
     class Meta:
         verbose_name = _("proposal category")
@@ -46,10 +47,10 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     UNDER_REVIEW = "under_review", _("Under review")
     RETURNED = "returned", _("Returned for revision")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    WITHDRAWN = "withdrawn", pgettext_lazy("proposals", "Withdrawn")
     NOT_FILED = "not_filed", _("Not filed")
     CONVERTED = "converted", _("Converted")
-    MERGED = "merged", _("Merged")
+    MERGED = "merged", pgettext_lazy("proposals", "Merged")
     FILED = "filed", _("Filed")
     ASSIGNED = "assigned", _("Assigned")
     RETURN_REQUESTED = "return_requested", _("Return requested")
@@ -109,12 +110,20 @@ class Proposal(CommitteeOwned):
         COLLECTIVE = "collective", _("Collective")
 
     class Timing(models.TextChoices):
-        PLENARY = "plenary", _("Plenary session")
+        PLENARY = "plenary", pgettext_lazy("proposals", "Plenary session")
         RECESS = "recess", _("Recess")
 
-    session = models.ForeignKey("core.Session", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="proposals", verbose_name=_("session"))
-    serial_number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    session = models.ForeignKey(
+        "core.Session",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        verbose_name=pgettext_lazy("proposals", "session"),
+    )
+    serial_number = models.PositiveIntegerField(
+        pgettext_lazy("proposals", "number"), null=True, blank=True
+    )
     timing = models.CharField(_("submitted during"), max_length=16, choices=Timing.choices,
                               blank=True)
     kind = models.CharField(_("proposer type"), max_length=16, choices=Kind.choices,
@@ -127,7 +136,7 @@ class Proposal(CommitteeOwned):
                                       verbose_name=_("collective proposer"))
     created_by = models.ForeignKey("core.User", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
-    title = models.CharField(_("title"), max_length=200,
+    title = models.CharField(pgettext_lazy("proposals", "title"), max_length=200,
                              help_text=_("In the form “关于……的建议”."))
     category = models.ForeignKey(ProposalCategory, null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="proposals",
@@ -151,8 +160,14 @@ class Proposal(CommitteeOwned):
                                          choices=ConversionTarget.choices, blank=True)
     # Filled by the module that creates the converted record ("opinions.OpinionReport:12").
     conversion_ref = models.CharField(max_length=100, blank=True)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="merged", verbose_name=_("merged into"))
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+        verbose_name=pgettext_lazy("proposals", "merged into"),
+    )
     assignment_type = models.CharField(_("assignment type"), max_length=16,
                                        choices=AssignmentType.choices, blank=True)
     handling_round = models.PositiveSmallIntegerField(default=1)
@@ -372,7 +387,7 @@ class Reply(CommitteeOwned):
     round = models.PositiveSmallIntegerField(default=1)
     result_class = models.CharField(_("result class"), max_length=1,
                                     choices=ResultClass.choices)
-    body = models.TextField(_("reply"))
+    body = models.TextField(pgettext_lazy("proposals", "reply"))
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
@@ -386,7 +401,7 @@ class Reply(CommitteeOwned):
     sent_back_note = models.TextField(blank=True)
 
     class Meta:
-        verbose_name = _("reply")
+        verbose_name = pgettext_lazy("proposals", "reply")
         verbose_name_plural = _("replies")
         ordering = ["proposal", "round", "id"]
 
@@ -422,8 +437,8 @@ class Feedback(CommitteeOwned):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = _("feedback")
-        verbose_name_plural = _("feedback")
+        verbose_name = pgettext_lazy("proposals", "feedback")
+        verbose_name_plural = pgettext_lazy("proposals", "feedback")
         ordering = ["proposal", "round", "id"]
 
     def __str__(self) -> str:

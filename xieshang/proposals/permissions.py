@@ -152,6 +152,11 @@ def can_view_all(actor: Actor) -> bool:
     return actor.committee is not None and actor.has(Role.LEADER, Role.ADMIN, *STAFF)
 
 
+def can_read_notice(actor: Actor, assignment: Assignment) -> bool:
+    """The assignment notice (交办通知单) is between the office and the unit it was sent to."""
+    return can_view_all(actor) or assignment.unit_id in actor.unit_ids
+
+
 def can_edit_draft(actor: Actor, proposal: Proposal) -> bool:
     return proposal.status in (Status.DRAFT, Status.RETURNED) and is_proposer(actor, proposal)
 

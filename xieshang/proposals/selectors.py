@@ -217,6 +217,30 @@ def _is_unit(a: Actor) -> bool:
     return a.is_unit and bool(a.unit_ids)
 
 
+def wl_to_cosign(actor: Actor) -> QuerySet[Proposal]:
+    """Proposals that name me as a co-proposer and wait for my answer (what ``can_cosign``
+    allows on each of them)."""
+    if actor.member_id is None or not actor.has(Role.MEMBER):
+        return scoped(actor, Proposal).none()
+    return scoped(actor, Proposal).filter(
+        status__in=(S.SUBMITTED, S.UNDER_REVIEW),
+        pk__in=ProposalCoProposer.objects.filter(
+            member_id=actor.member_id, confirmed_at__isnull=True,
+            declined=False).values("proposal_id"))
+
+
+def wl_to_approve(actor: Actor) -> QuerySet[Proposal]:
+    """Replies my unit drafted that wait for the unit leader's approval (``unit_leader``)."""
+    if not actor.has(Role.UNIT_LEADER):
+        return scoped(actor, Proposal).none()
+    return scoped(actor, Proposal).filter(status__in=(S.HANDLING, S.REHANDLING)).filter(
+        _mine_units(actor, state=A.DRAFTED))
+
+
+def _is_unit_leader(a: Actor) -> bool:
+    return _is_unit(a) and a.has(Role.UNIT_LEADER)
+
+
 @dataclass(frozen=True)
 class Worklist:
     name: str
@@ -227,6 +251,8 @@ class Worklist:
 
 
 WORKLISTS: dict[str, Worklist] = {w.name: w for w in [
+    Worklist("to_cosign", _("Co-signatures to confirm"), wl_to_cosign,
+             lambda a: a.member_id is not None and a.has(Role.MEMBER), 9),
     Worklist("mine", _("My proposals"), wl_mine, _is_member, 10),
     Worklist("cosigned", _("Co-signed proposals"), wl_cosigned,
              lambda a: a.member_id is not None and a.has(Role.MEMBER), 11),
@@ -236,6 +262,7 @@ WORKLISTS: dict[str, Worklist] = {w.name: w for w in [
     Worklist("to_check", _("Replies to check"), wl_to_check, permissions.is_staff, 22),
     Worklist("overdue", _("Overdue proposals"), wl_overdue,
              lambda a: permissions.is_staff(a) or _is_unit(a), 23),
+    Worklist("to_approve", _("Replies to approve"), wl_to_approve, _is_unit_leader, 29),
     Worklist("to_sign", _("Proposals to sign for"), wl_to_sign, _is_unit, 30),
     Worklist("to_handle", _("Proposals to handle"), wl_to_handle, _is_unit, 31),
     Worklist("waiting_co", _("Waiting for co-units"), wl_waiting_co, _is_unit, 32),

@@ -14,10 +14,11 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from xieshang.core import clock, workflow_views
-from xieshang.core.files import send_file, xlsx_response
+from xieshang.core.files import download, send_file, xlsx_response
 from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest
 from xieshang.core.models import Committee, Session
@@ -226,10 +227,12 @@ def proposal_detail(request: XRequest, pk: int) -> HttpResponse:
     routing_suggestions: list[routing.Suggestion] = []
     if permissions.is_staff(actor) and proposal.status == Status.FILED:
         routing_suggestions = routing.suggest_units(proposal)
+    assignments = list(proposal.assignments.all())
     return render(request, "proposals/detail.html", {
         "p": proposal, "offers": PROPOSAL.offers(actor, proposal),
         "replies": selectors.replies_for_page(actor, proposal),
-        "assignments": list(proposal.assignments.all()), "similar": similar,
+        "assignments": assignments, "similar": similar,
+        "notice_ids": {a.pk for a in assignments if permissions.can_read_notice(actor, a)},
         "similar_pending": similar_pending, "routing_suggestions": routing_suggestions,
         "class_labels": policies.class_labels(committee),
         "show_proposer": True,
@@ -281,9 +284,20 @@ def proposal_supervise(request: XRequest, pk: int) -> HttpResponse:
 # --- documents --------------------------------------------------------------------------------
 
 def _docx(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=documents.DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}.docx"
-    return response
+    return download(data, f"{name}.docx", documents.DOCX)
+
+
+# What a download is called: 第247号提案答复函.docx (a draft has no number yet).
+DOCUMENT_NAMES = {
+    "form": pgettext_lazy("document name", "%(number)sProposal"),
+    "feedback": pgettext_lazy("document name", "%(number)sProposal feedback form"),
+    "notice": pgettext_lazy("document name", "%(number)sProposal assignment notice"),
+    "reply": pgettext_lazy("document name", "%(number)sProposal reply letter"),
+}
+
+
+def _name(proposal: Proposal, kind: str) -> str:
+    return str(DOCUMENT_NAMES[kind]) % {"number": proposal.number}
 
 
 @login_required
@@ -291,17 +305,17 @@ def document(request: XRequest, pk: int, kind: str, sub: int | None = None) -> H
     actor = request.actor
     proposal = _viewable(request, pk)
     if kind == "form":
-        return _docx(documents.proposal_form(proposal), "proposal")
+        return _docx(documents.proposal_form(proposal), _name(proposal, "form"))
     if kind == "feedback":
-        return _docx(documents.feedback_form(proposal), "feedback")
+        return _docx(documents.feedback_form(proposal), _name(proposal, "feedback"))
     if kind == "notice":
         a = get_object_or_404(proposal.assignments.all(), pk=sub)
-        if not (permissions.can_view_all(actor) or a.unit_id in actor.unit_ids):
+        if not permissions.can_read_notice(actor, a):
             raise PermissionDenied
-        return _docx(documents.assignment_notice(a), "notice")
+        return _docx(documents.assignment_notice(a), _name(proposal, "notice"))
     if kind == "reply":
         r = get_object_or_404(selectors.replies_for_page(actor, proposal), pk=sub)
-        return _docx(documents.reply_letter(r), "reply")
+        return _docx(documents.reply_letter(r), _name(proposal, "reply"))
     raise Http404
 
 
@@ -311,7 +325,8 @@ def compilation(request: XRequest, session: int) -> HttpResponse:
     if not permissions.can_export(actor):
         raise PermissionDenied
     s = get_scoped_or_404(actor, scoped(actor, Session).select_related("term"), pk=session)
-    return _docx(documents.compilation(actor, s), "compilation")
+    return _docx(documents.compilation(actor, s),
+                 str(pgettext_lazy("document name", "%(session)s proposals")) % {"session": s})
 
 
 # --- public record ----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from xieshang.core import clock
 from xieshang.core.calendar import Deadline, WorkCalendar
@@ -764,14 +764,14 @@ PROPOSAL: Lifecycle[Proposal] = Lifecycle(
         Step("resubmit", S.RETURNED, S.SUBMITTED, R.proposer_rule,
              gettext_lazy("Submit again"), run=_submit),
         Step("withdraw", (S.SUBMITTED, S.RETURNED), S.WITHDRAWN, R.proposer_rule,
-             gettext_lazy("Withdraw"), input=ProposalNoteIn,
+             pgettext_lazy("proposals", "Withdraw"), input=ProposalNoteIn,
              confirm=gettext_lazy("Withdraw this proposal? This cannot be undone.")),
         Step("start_review", S.SUBMITTED, S.UNDER_REVIEW, R.staff_rule,
              gettext_lazy("Start review"), run=_start_review),
         Step("pass_round", S.UNDER_REVIEW, STAY, R.staff_rule,
              gettext_lazy("Pass this review round"), guard=_not_final_round,
              input=ProposalNoteIn, run=_pass_round),
-        Step("file", S.UNDER_REVIEW, S.FILED, R.staff_rule, gettext_lazy("File"),
+        Step("file", S.UNDER_REVIEW, S.FILED, R.staff_rule, pgettext_lazy("proposals", "File"),
              guard=_final_round, input=ProposalNoteIn, run=_file),
         Step("not_file", S.UNDER_REVIEW, S.NOT_FILED, R.staff_rule,
              gettext_lazy("Do not file"), input=ProposalNotFileIn, run=_not_file,

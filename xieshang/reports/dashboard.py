@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xieshang.core import clock
 from xieshang.core.dictionary import dictionary_for_many
@@ -85,7 +86,7 @@ def duty_panels(scope: Scope) -> list[Panel]:
                                        year=scope.end.year).values_list("total", flat=True))
     rows = [(label, float(n)) for label, n in distribution(scores)]
     return [Panel("duties.distribution", _("Duty score distribution"), "bar", rows,
-                  _("members"), order=60)] if scores else []
+                  pgettext("reports", "members"), order=60)] if scores else []
 
 
 def tree_panels(scope: Scope) -> list[Panel]:

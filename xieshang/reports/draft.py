@@ -18,6 +18,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from xieshang.core import clock
 from xieshang.core.figures import Figure, Scope
 from xieshang.core.numerals import chinese_number
 
@@ -270,7 +271,7 @@ def draft_docx(kind: str, scope: Scope, figures: dict[str, Figure]) -> bytes:
     _font(title.add_run(draft.title(scope)), size=22, bold=True, name="方正小标宋简体")
     sub = doc.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(sub.add_run(f"（初稿 · {scope.start:%Y年%m月%d日}至{scope.end:%Y年%m月%d日}）"), size=16,
+    _font(sub.add_run(f"（初稿 · {clock.written(scope.start)}至{clock.written(scope.end)}）"), size=16,
           name="楷体")
     intro = doc.add_paragraph()
     _font(intro.add_run("各位委员："), size=16)

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 
 from xieshang.core import clock
 from xieshang.core.figures import Figure, Scope, compute
@@ -48,7 +48,7 @@ def _scope(request: XRequest) -> tuple[Scope, list[Term]]:
 
 
 SECTION_LABELS = {
-    "members": gettext_lazy("Members"),
+    "members": pgettext_lazy("reports", "Members"),
     "activities": gettext_lazy("Meetings, consultations, research and activities"),
     "proposals": gettext_lazy("Proposals"),
     "opinions": gettext_lazy("Public-opinion reports"),

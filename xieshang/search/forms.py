@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.search.models import DictionaryTerm
 
 
 class TermForm(forms.Form):
-    word = forms.CharField(label=_("Term"), max_length=60,
+    word = forms.CharField(label=pgettext_lazy("search", "Term"), max_length=60,
                            help_text=_("A place, unit or policy term, e.g. 桃花坞片区."))
     part_of_speech = forms.ChoiceField(
         label=_("Part of speech"), required=False,

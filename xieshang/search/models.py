@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core.owned import CommitteeOwned
 
@@ -19,7 +20,7 @@ class SearchEntry(CommitteeOwned):
 
     kind = models.CharField(_("kind"), max_length=32, db_index=True)
     object_id = models.CharField(max_length=64)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("search", "title"), max_length=300)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(max_length=300, blank=True)
     date = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
@@ -52,7 +53,7 @@ class DictionaryTerm(CommitteeOwned):
         TERM = "nz", _("Policy or other term")
         NOUN = "n", _("Common noun")
 
-    word = models.CharField(_("term"), max_length=30)
+    word = models.CharField(pgettext_lazy("search", "term"), max_length=30)
     part_of_speech = models.CharField(_("part of speech"), max_length=2, blank=True,
                                       choices=PartOfSpeech.choices)
     # Where two terms overlap in a text, the heavier one is kept whole.

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from xieshang.core.forms import form_errors
@@ -20,8 +21,12 @@ from xieshang.textmining import segment
 PAGE = 20
 MAX_PAGE = 500  # deeper pages are refused by every search engine too; refine the words
 KIND_LABELS = {
-    "proposal": _("Proposals"), "reply": _("Replies"), "opinion": _("Public-opinion reports"),
-    "activity": _("Activities"), "topic": _("Public topics"), "member": _("Members"),
+    "proposal": _("Proposals"),
+    "reply": _("Replies"),
+    "opinion": _("Public-opinion reports"),
+    "activity": _("Activities"),
+    "topic": _("Public topics"),
+    "member": pgettext("search", "Members"),
     "unit": _("Handling units"),
 }
 
