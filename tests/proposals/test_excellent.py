@@ -18,6 +18,7 @@ from tests.proposals.factories import S, reach
 from xieshang.core.figures import Scope
 from xieshang.core.models import AuditLog, Role
 from xieshang.core.permissions import actor_for
+from xieshang.duties.models import DutyRecomputeRequest
 from xieshang.duties.sources import proposal_facts
 from xieshang.proposals import services
 from xieshang.proposals.figures import proposals_figures
@@ -118,6 +119,8 @@ def test_figure_and_duty_points_count_the_same_decided_fact(world):
     assert figure() == 0 and facts() == []
     _decide(world, nom)
     assert figure() == 1
+    # The duty scores of the resolution's year are queued for recomputation.
+    assert DutyRecomputeRequest.objects.filter(committee=world.committee, year=2026).exists()
     [fact] = [f for f in facts() if f.kind == "proposal.excellent"]
     assert fact.member_id == world.member.pk and fact.date == DAY
     # Another year's period does not count it.
@@ -155,6 +158,8 @@ def test_pages_review_decide_notice_certificate_and_public_list(client, world, g
     r = client.post(decide, {"selected": [nom.pk], "resolution_no": RESOLUTION,
                              "resolution_date": DAY.isoformat()})
     assert r.status_code == 302 and world.fresh(p).is_excellent
+    shown = client.get(reverse("proposal-detail", args=[p.pk])).content.decode()
+    assert 'data-testid="excellent"' in shown and RESOLUTION in shown
     notice = client.get(reverse("proposal-excellent-notice", args=[2026]))
     text = "\n".join(para.text for para in Document(io.BytesIO(notice.content)).paragraphs)
     assert RESOLUTION in text and p.title in text and "通报" in text

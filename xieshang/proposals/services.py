@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from importlib.util import find_spec
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -466,6 +467,8 @@ def excellent_decide(*, actor: Actor, nomination: ExcellentNomination, selected:
     nomination = ExcellentNomination.objects.select_for_update().get(pk=nomination.pk)
     fields = ["selected", "resolution_no", "resolution_date"]
     before = audit.snapshot(nomination, fields)
+    years = {day.year} | ({nomination.resolution_date.year} if nomination.resolution_date
+                          else set())
     nomination.selected, nomination.decided_at = selected, clock.now()
     nomination.resolution_no, nomination.resolution_date = number, day
     nomination.save(update_fields=[*fields, "decided_at"])
@@ -473,7 +476,21 @@ def excellent_decide(*, actor: Actor, nomination: ExcellentNomination, selected:
         Proposal.objects.filter(pk=nomination.proposal_id).update(is_excellent=selected)
     audit.record(actor, "proposal.excellent_decide", nomination, before=before,
                  after=audit.snapshot(nomination, fields))
+    if nomination.proposal_id:
+        _queue_duty_scores(nomination.committee, years)
     return nomination
+
+
+def _queue_duty_scores(committee: Committee, years: set[int]) -> None:
+    """The duty rules score excellent proposals on the resolution date: ask for the years'
+    scores to be recomputed (debounced, after the commit)."""
+    # Optional app: duties may be absent beside proposals.
+    if find_spec("xieshang.duties.services") is None:
+        return
+    from xieshang.duties.services import schedule_recompute
+
+    for year in sorted(years):
+        schedule_recompute(committee, year)
 
 
 @transaction.atomic
