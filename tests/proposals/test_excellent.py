@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from docx import Document
 
-from tests.factories import CollectiveBodyFactory, user_with_role
+from tests.factories import CollectiveBodyFactory, RoleAssignmentFactory, user_with_role
 from tests.proposals.factories import S, reach
 from xieshang.core.figures import Scope
 from xieshang.core.models import AuditLog, Role
@@ -32,7 +32,9 @@ RESOLUTION = "县政协常委会议决定〔2026〕3号"
 @pytest.fixture
 def group(world):
     body = CollectiveBodyFactory(committee=world.committee, name="教育界别组")
-    user = user_with_role(world.committee, Role.COLLECTIVE, body=body)
+    # A member nominating in the name of the group: both roles.
+    user = user_with_role(world.committee, Role.MEMBER)
+    RoleAssignmentFactory(user=user, committee=world.committee, role=Role.COLLECTIVE, body=body)
     world.extra["group"] = actor_for(user, world.committee)
     world.extra["group_user"] = user
     return body
@@ -68,6 +70,11 @@ def test_who_may_not_nominate_is_refused(world, group):
     with pytest.raises(ValidationError):  # only the office nominates units
         services.excellent_nominate(actor=world.extra["group"], year=2026,
                                     unit=world.units["a"], reason="好", as_body=group.pk)
+    only_group = actor_for(user_with_role(world.committee, Role.COLLECTIVE, body=group),
+                           world.committee)
+    with pytest.raises(ValidationError):  # a group nominates only proposals it may open
+        services.excellent_nominate(actor=only_group, year=2026, proposal=p, reason="好",
+                                    as_body=group.pk)
     with pytest.raises(ValidationError):  # a group must say why
         services.excellent_nominate(actor=world.extra["group"], year=2026, proposal=p,
                                     as_body=group.pk)

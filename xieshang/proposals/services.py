@@ -23,7 +23,7 @@ from xieshang.core.permissions import Actor, require
 from xieshang.core.selectors import users_with_role
 from xieshang.core.workflow import step_input, transition
 from xieshang.members.models import CollectiveBody, HandlingUnit, Member
-from xieshang.proposals import permissions, policies, workflow
+from xieshang.proposals import permissions, policies, selectors, workflow
 from xieshang.proposals.models import (
     DEFAULT_CATEGORIES,
     Assignment,
@@ -408,6 +408,9 @@ def excellent_nominate(*, actor: Actor, year: int, proposal: Proposal | None = N
     if proposal is not None and (not actor.acts_in(proposal)
                                  or proposal.status not in (S.REPLIED, S.CLOSED)):
         raise ValidationError({"proposal": _("Only answered proposals can be nominated.")})
+    if proposal is not None and by != NominatorKind.OFFICE and not selectors.can_view(actor,
+                                                                                  proposal):
+        raise ValidationError({"proposal": _("No such record in this committee.")})
     if by == NominatorKind.UNIT:
         assert proposal is not None
         handled = Assignment.objects.filter(proposal=proposal, unit_id__in=actor.unit_ids)
