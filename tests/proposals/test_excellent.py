@@ -224,3 +224,16 @@ def test_api_nominate_list_and_decide(client, world):
     data = client.get("/api/v1/proposals/excellent?year=2026").json()
     items = data["items"] if isinstance(data, dict) else data
     assert items[0]["selected"] and items[0]["resolution_no"] == RESOLUTION
+
+
+def test_a_year_out_of_range_is_not_found_or_refused_never_a_500(client, world):
+    client.force_login(world.users["staff"])
+    for year in (1999, 2027, 99999999999999999999):
+        assert client.get(reverse("proposal-excellent-decide", args=[year])).status_code == 404
+        assert client.get(reverse("proposal-excellent-notice", args=[year])).status_code == 404
+    r = client.post("/api/v1/proposals/excellent/2999/decision", json.dumps(
+        {"selected_ids": [1], "resolution_no": RESOLUTION, "resolution_date": DAY.isoformat()}),
+        content_type="application/json")
+    assert r.status_code == 400
+    assert client.get("/api/v1/proposals/excellent?year=99999").status_code == 200
+    assert client.get(reverse("proposal-excellent") + "?year=abc").status_code == 200

@@ -504,6 +504,8 @@ def excellent_decide_year(*, actor: Actor, year: int, selected_ids: Iterable[int
     are on the list, the others are not."""
     require(permissions.can_manage_excellent(actor))
     assert actor.committee is not None
+    if not 2000 <= year <= clock.today().year:
+        raise ValidationError({"year": _("Choose this year or an earlier one.")})
     chosen = set(selected_ids)
     rows = list(ExcellentNomination.objects.filter(committee=actor.committee, year=year))
     if not rows:
