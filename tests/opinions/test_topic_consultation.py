@@ -13,7 +13,7 @@ from tests.factories import user_with_role
 from tests.opinions.factories import topic_act
 from tests.opinions.test_topics import raise_topic
 from xieshang.activities.models import Activity
-from xieshang.core.models import Role
+from xieshang.core.models import AuditLog, Role
 from xieshang.core.permissions import actor_for
 from xieshang.opinions.models import Topic
 
@@ -34,6 +34,7 @@ def test_scheduling_creates_the_linked_consultation_activity(county, staff):
     assert activity.type.code == "grassroots_consultation"
     assert activity.committee == county and activity.place == "幸福路社区议事室"
     assert activity.details["public_topic"] == topic.title
+    assert AuditLog.objects.filter(action="topic.start_consultation").count() == 1
     topic = topic_act(actor, topic, "publish_result", note="已更换路灯12盏。")
     assert topic.status == Topic.Status.CONCLUDED
 

@@ -13,11 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from docx import Document
 
-from tests.factories import CollectiveBodyFactory, user_with_role
+from tests.factories import CollectiveBodyFactory, RoleAssignmentFactory, user_with_role
 from tests.proposals.factories import S, reach
 from xieshang.core.figures import Scope
 from xieshang.core.models import AuditLog, Role
 from xieshang.core.permissions import actor_for
+from xieshang.duties.models import DutyRecomputeRequest
 from xieshang.duties.sources import proposal_facts
 from xieshang.proposals import services
 from xieshang.proposals.figures import proposals_figures
@@ -31,7 +32,9 @@ RESOLUTION = "县政协常委会议决定〔2026〕3号"
 @pytest.fixture
 def group(world):
     body = CollectiveBodyFactory(committee=world.committee, name="教育界别组")
-    user = user_with_role(world.committee, Role.COLLECTIVE, body=body)
+    # A member nominating in the name of the group: both roles.
+    user = user_with_role(world.committee, Role.MEMBER)
+    RoleAssignmentFactory(user=user, committee=world.committee, role=Role.COLLECTIVE, body=body)
     world.extra["group"] = actor_for(user, world.committee)
     world.extra["group_user"] = user
     return body
@@ -67,6 +70,11 @@ def test_who_may_not_nominate_is_refused(world, group):
     with pytest.raises(ValidationError):  # only the office nominates units
         services.excellent_nominate(actor=world.extra["group"], year=2026,
                                     unit=world.units["a"], reason="好", as_body=group.pk)
+    only_group = actor_for(user_with_role(world.committee, Role.COLLECTIVE, body=group),
+                           world.committee)
+    with pytest.raises(ValidationError):  # a group nominates only proposals it may open
+        services.excellent_nominate(actor=only_group, year=2026, proposal=p, reason="好",
+                                    as_body=group.pk)
     with pytest.raises(ValidationError):  # a group must say why
         services.excellent_nominate(actor=world.extra["group"], year=2026, proposal=p,
                                     as_body=group.pk)
@@ -118,6 +126,8 @@ def test_figure_and_duty_points_count_the_same_decided_fact(world):
     assert figure() == 0 and facts() == []
     _decide(world, nom)
     assert figure() == 1
+    # The duty scores of the resolution's year are queued for recomputation.
+    assert DutyRecomputeRequest.objects.filter(committee=world.committee, year=2026).exists()
     [fact] = [f for f in facts() if f.kind == "proposal.excellent"]
     assert fact.member_id == world.member.pk and fact.date == DAY
     # Another year's period does not count it.
@@ -155,6 +165,8 @@ def test_pages_review_decide_notice_certificate_and_public_list(client, world, g
     r = client.post(decide, {"selected": [nom.pk], "resolution_no": RESOLUTION,
                              "resolution_date": DAY.isoformat()})
     assert r.status_code == 302 and world.fresh(p).is_excellent
+    shown = client.get(reverse("proposal-detail", args=[p.pk])).content.decode()
+    assert 'data-testid="excellent"' in shown and RESOLUTION in shown
     notice = client.get(reverse("proposal-excellent-notice", args=[2026]))
     text = "\n".join(para.text for para in Document(io.BytesIO(notice.content)).paragraphs)
     assert RESOLUTION in text and p.title in text and "通报" in text
@@ -212,3 +224,16 @@ def test_api_nominate_list_and_decide(client, world):
     data = client.get("/api/v1/proposals/excellent?year=2026").json()
     items = data["items"] if isinstance(data, dict) else data
     assert items[0]["selected"] and items[0]["resolution_no"] == RESOLUTION
+
+
+def test_a_year_out_of_range_is_not_found_or_refused_never_a_500(client, world):
+    client.force_login(world.users["staff"])
+    for year in (1999, 2027, 99999999999999999999):
+        assert client.get(reverse("proposal-excellent-decide", args=[year])).status_code == 404
+        assert client.get(reverse("proposal-excellent-notice", args=[year])).status_code == 404
+    r = client.post("/api/v1/proposals/excellent/2999/decision", json.dumps(
+        {"selected_ids": [1], "resolution_no": RESOLUTION, "resolution_date": DAY.isoformat()}),
+        content_type="application/json")
+    assert r.status_code == 400
+    assert client.get("/api/v1/proposals/excellent?year=99999").status_code == 200
+    assert client.get(reverse("proposal-excellent") + "?year=abc").status_code == 200

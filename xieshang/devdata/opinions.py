@@ -21,7 +21,10 @@ from xieshang.core.permissions import Actor, actor_for
 from xieshang.devdata.demo import DemoContext, Login
 from xieshang.members.models import Member
 from xieshang.opinions import services, workflow
+from xieshang.opinions.conversion import proposal_to_report, report_id
 from xieshang.opinions.models import Category, OpinionReport, Topic
+from xieshang.proposals.models import ConversionTarget, Proposal
+from xieshang.proposals.models import Status as ProposalStatus
 
 SUBJECTS = [
     ("关于加快老旧小区加装电梯的建议", Category.SOCIETY,
@@ -225,10 +228,36 @@ def build(ctx: DemoContext) -> None:
         OpinionReport.objects.filter(Q(pk=report.pk) | Q(root=report)).update(
             **{name: F(name) + shift for name in stamps})
 
+    _converted_proposals(ctx, county, editor)
     _topics(ctx, county)
     ctx.log(f"  {len(created)} county reports, "
             f"{OpinionReport.objects.filter(committee=city).count()} at the city, "
             f"{OpinionReport.objects.filter(committee=province).count()} at the province")
+
+
+def _converted_proposals(ctx: DemoContext, county: Committee, editor: Actor) -> None:
+    """The demo's proposals converted to 社情民意 were written in bulk: give each the report the
+    conversion creates (the same handler as the "convert" step), dated on its conversion; those
+    of earlier years were looked at by the editors and not used."""
+    office_user = ctx.users.get("tiweiban")
+    if office_user is None:
+        return
+    office = actor_for(office_user, county)
+    converted = Proposal.objects.filter(committee=county, status=ProposalStatus.CONVERTED,
+                                        conversion_target=ConversionTarget.PUBLIC_OPINION,
+                                        conversion_ref="").order_by("id")
+    for proposal in converted:
+        ref = proposal_to_report(office, proposal)
+        event = proposal.events.filter(action="convert").order_by("-at").first()
+        when = event.at if event is not None else proposal.submitted_at
+        Proposal.objects.filter(pk=proposal.pk).update(conversion_ref=ref)
+        report_pk = report_id(ref)
+        assert report_pk is not None
+        OpinionReport.objects.filter(pk=report_pk).update(submitted_at=when)
+        if when is not None and when.year < ctx.today.year:
+            report = OpinionReport.objects.get(pk=report_pk)
+            workflow.REPORT.take(actor=editor, obj=report, step="decline", data={
+                "version": report.version, "reason": "所反映问题已由相关部门研究处理，不再编发。"})
 
 
 def _topics(ctx: DemoContext, county: Committee) -> None:

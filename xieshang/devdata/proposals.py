@@ -286,10 +286,13 @@ def _excellent(ctx: DemoContext, sessions: list[Any]) -> None:
             noms.append(services.excellent_nominate(
                 actor=unit, year=year, proposal=handled[0],
                 reason="提案建议已纳入本单位年度重点工作，办理成效显著。"))
-        rest = [p for p in pool if p not in chosen and p not in handled]
-        if rest and group.body_ids:
+        # 民盟 puts forward one of its own collective proposals (the ones it may open).
+        own = Proposal.objects.filter(
+            committee=county, status__in=[S.REPLIED, S.CLOSED], body_proposer_id__in=group.body_ids,
+            session__start_date__year=year).exclude(nominations__year=year).order_by("id").first()
+        if own is not None and group.body_ids:
             noms.append(services.excellent_nominate(
-                actor=group, year=year, proposal=rest[0], as_body=min(group.body_ids),
+                actor=group, year=year, proposal=own, as_body=min(group.body_ids),
                 reason="反映本党派调研成果，社会反响良好。"))
         if year == last and noms:
             day = min(ctx.date(2025, 12, 18), ctx.today)

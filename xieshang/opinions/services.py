@@ -7,7 +7,6 @@ import secrets
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
@@ -451,14 +450,13 @@ def topic_raise(
 
 @transaction.atomic
 def topic_link_consultation(*, actor: Actor, topic: Topic, consultation: models.Model) -> Topic:
-    """Hook for the consultations app: the grassroots consultation held on this topic."""
+    """Link the record of the grassroots consultation held on this topic (the step
+    start_consultation links the activity it creates the same way)."""
     require(permissions.can_act_on_topic(actor, topic) or actor.system)
-    if getattr(consultation, "committee_id", topic.committee_id) != topic.committee_id:
-        raise ValidationError(_("The consultation belongs to another committee."))
-
-    topic.consultation_type = ContentType.objects.get_for_model(consultation)
-    topic.consultation_id = consultation.pk
-    topic.save(update_fields=["consultation_type", "consultation_id"])
+    fields = workflow.consultation_fields(topic, consultation)
+    for name, value in fields.items():
+        setattr(topic, name, value)
+    topic.save(update_fields=list(fields))
     audit.record(actor, "topic.link", topic, after={
-        "consultation": f"{topic.consultation_type.app_label}.{consultation.pk}"})
+        "consultation": f"{fields['consultation_type'].app_label}.{consultation.pk}"})
     return topic

@@ -383,9 +383,17 @@ def _start_consultation(actor: Actor, topic: Topic, data: TopicConsultationIn) -
         "title": title, "when": f"{timezone.localtime(start):%Y-%m-%d %H:%M}",
         "place": activity.place or "—"}
     return Changes(fields={"consultation_note": note or arranged,
-                           "consultation_type": ContentType.objects.get_for_model(activity),
-                           "consultation_id": activity.pk},
+                           **consultation_fields(topic, activity)},
                    note=arranged + (f"；{note}" if note else ""))
+
+
+def consultation_fields(topic: Topic, consultation: Any) -> dict[str, Any]:
+    """The topic's link to the consultation held on it (an activity, or another record of the
+    committee): for the step start_consultation and ``services.topic_link_consultation``."""
+    if getattr(consultation, "committee_id", topic.committee_id) != topic.committee_id:
+        raise ValidationError(_("The consultation belongs to another committee."))
+    return {"consultation_type": ContentType.objects.get_for_model(consultation),
+            "consultation_id": consultation.pk}
 
 
 def _publish_result(actor: Actor, topic: Topic, data: TopicNoteIn) -> Changes:

@@ -310,7 +310,7 @@ def excellent_list(request: HttpRequest, filters: Query[NominationFilters]
     require(permissions.can_nominate_excellent(who))
     qs = selectors.visible_nominations(who)
     if filters.year is not None:
-        qs = qs.filter(year=filters.year)
+        qs = qs.filter(year=filters.year) if 2000 <= filters.year <= 9999 else qs.none()
     return [_nomination_out(n) for n in qs]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from importlib.util import find_spec
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ from xieshang.core.permissions import Actor, require
 from xieshang.core.selectors import users_with_role
 from xieshang.core.workflow import step_input, transition
 from xieshang.members.models import CollectiveBody, HandlingUnit, Member
-from xieshang.proposals import permissions, policies, workflow
+from xieshang.proposals import permissions, policies, selectors, workflow
 from xieshang.proposals.models import (
     DEFAULT_CATEGORIES,
     Assignment,
@@ -411,6 +412,9 @@ def excellent_nominate(*, actor: Actor, year: int, proposal: Proposal | None = N
     if proposal is not None and (not actor.acts_in(proposal)
                                  or proposal.status not in (S.REPLIED, S.CLOSED)):
         raise ValidationError({"proposal": _("Only answered proposals can be nominated.")})
+    if proposal is not None and by != NominatorKind.OFFICE and not selectors.can_view(actor,
+                                                                                  proposal):
+        raise ValidationError({"proposal": _("No such record in this committee.")})
     if by == NominatorKind.UNIT:
         assert proposal is not None
         handled = Assignment.objects.filter(proposal=proposal, unit_id__in=actor.unit_ids)
@@ -470,6 +474,8 @@ def excellent_decide(*, actor: Actor, nomination: ExcellentNomination, selected:
     nomination = ExcellentNomination.objects.select_for_update().get(pk=nomination.pk)
     fields = ["selected", "resolution_no", "resolution_date"]
     before = audit.snapshot(nomination, fields)
+    years = {day.year} | ({nomination.resolution_date.year} if nomination.resolution_date
+                          else set())
     nomination.selected, nomination.decided_at = selected, clock.now()
     nomination.resolution_no, nomination.resolution_date = number, day
     nomination.save(update_fields=[*fields, "decided_at"])
@@ -477,7 +483,21 @@ def excellent_decide(*, actor: Actor, nomination: ExcellentNomination, selected:
         Proposal.objects.filter(pk=nomination.proposal_id).update(is_excellent=selected)
     audit.record(actor, "proposal.excellent_decide", nomination, before=before,
                  after=audit.snapshot(nomination, fields))
+    if nomination.proposal_id:
+        _queue_duty_scores(nomination.committee, years)
     return nomination
+
+
+def _queue_duty_scores(committee: Committee, years: set[int]) -> None:
+    """The duty rules score excellent proposals on the resolution date: ask for the years'
+    scores to be recomputed (debounced, after the commit)."""
+    # Optional app: duties may be absent beside proposals.
+    if find_spec("xieshang.duties.services") is None:
+        return
+    from xieshang.duties.services import schedule_recompute
+
+    for year in sorted(years):
+        schedule_recompute(committee, year)
 
 
 @transaction.atomic
@@ -488,6 +508,8 @@ def excellent_decide_year(*, actor: Actor, year: int, selected_ids: Iterable[int
     are on the list, the others are not."""
     require(permissions.can_manage_excellent(actor))
     assert actor.committee is not None
+    if not 2000 <= year <= clock.today().year:
+        raise ValidationError({"year": _("Choose this year or an earlier one.")})
     chosen = set(selected_ids)
     rows = list(ExcellentNomination.objects.filter(committee=actor.committee, year=year))
     if not rows:

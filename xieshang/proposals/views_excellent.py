@@ -8,7 +8,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,13 @@ from xieshang.proposals.forms import DecisionForm, NominationForm
 def _year(request: XRequest) -> int:
     year = as_id(request.GET.get("year") or "")
     return year if year and 2000 <= year <= clock.today().year else clock.today().year
+
+
+def _known_year(year: int) -> int:
+    """A year in the URL: from 2000 to this year, else not found."""
+    if not 2000 <= year <= clock.today().year:
+        raise Http404
+    return year
 
 
 def _docx(data: bytes, name: str) -> HttpResponse:
@@ -70,7 +77,7 @@ def excellent_decide(request: XRequest, year: int) -> HttpResponse:
     actor = request.actor
     if not permissions.can_manage_excellent(actor):
         raise PermissionDenied
-    nominations = selectors.visible_nominations(actor).filter(year=year)
+    nominations = selectors.visible_nominations(actor).filter(year=_known_year(year))
     first = nominations.filter(decided_at__isnull=False).first()
     initial = {"selected": [n.pk for n in nominations if n.selected],
                "resolution_no": first.resolution_no if first else "",
@@ -98,7 +105,7 @@ def excellent_notice(request: XRequest, year: int) -> HttpResponse:
     actor = request.actor
     if not permissions.can_manage_excellent(actor):
         raise PermissionDenied
-    rows = list(selectors.visible_nominations(actor).filter(year=year, selected=True,
+    rows = list(selectors.visible_nominations(actor).filter(year=_known_year(year), selected=True,
                                                              resolution_date__isnull=False))
     if not rows:
         messages.error(request, _("The excellent proposals of %(year)s have not been decided "
