@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "xieshang.search",
     "xieshang.duties",
     "xieshang.portal",
+    "xieshang.clues",
     "xieshang.reports",
     "django.contrib.admin",
     "django.contrib.auth",
