@@ -120,6 +120,7 @@ BUILDERS = (
     ("xieshang.activities", "activities"),
     ("xieshang.duties", "duties"),
     ("xieshang.portal", "portal"),
+    ("xieshang.clues", "clues"),
 )
 
 

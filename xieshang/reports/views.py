@@ -55,6 +55,7 @@ SECTION_LABELS = {
     "duties": gettext_lazy("Duty performance"),
     "attendance": gettext_lazy("Duty performance"),
     "units": gettext_lazy("Handling units"),
+    "clues": gettext_lazy("Proposal clues"),
 }
 
 
