@@ -57,7 +57,7 @@ class MergeIn(VersionIn):
     into_id: int
 
 
-class SimilarOut(Schema):
+class ClueSimilarOut(Schema):
     id: int
     title: str
     score: float
@@ -90,7 +90,8 @@ def clue_send(request: HttpRequest, body: ClueIn) -> tuple[int, Clue]:
     return 201, services.clue_send(actor=actor(request), title=body.title, body=body.body)
 
 
-@router.get("/clues/{int:pk}/similar", response={200: list[SimilarOut], **ERRORS})
+@router.get("/clues/{int:pk}/similar", response={200: list[ClueSimilarOut], **ERRORS})
+@paged
 def clue_similar(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     """Possible duplicates (screeners only)."""
     a = actor(request)

@@ -10,15 +10,14 @@ Nothing of another committee is visible to anyone (``selectors.visible``).
 
 from __future__ import annotations
 
-from typing import Any
-
+from xieshang.clues.models import Clue
 from xieshang.core.models import Role
 from xieshang.core.permissions import Actor
 
 SCREENERS = (Role.STAFF_PROPOSAL, Role.STAFF_OFFICE)
 
 
-def _own_committee(actor: Actor, clue: Any) -> bool:
+def _own_committee(actor: Actor, clue: Clue) -> bool:
     return actor.committee is not None and clue.committee_id == actor.committee.id
 
 
@@ -42,9 +41,9 @@ def can_send(actor: Actor) -> bool:
     return is_member(actor)
 
 
-def can_screen(actor: Actor, clue: Any) -> bool:
+def can_screen(actor: Actor, clue: Clue) -> bool:
     return _own_committee(actor, clue) and can_screen_any(actor)
 
 
-def can_adopt(actor: Actor, clue: Any) -> bool:
+def can_adopt(actor: Actor, clue: Clue) -> bool:
     return _own_committee(actor, clue) and is_member(actor)
