@@ -42,8 +42,10 @@ def can_send(actor: Actor) -> bool:
 
 
 def can_screen(actor: Actor, clue: Clue) -> bool:
+    """The proposal office or the general office of the clue's committee."""
     return _own_committee(actor, clue) and can_screen_any(actor)
 
 
 def can_adopt(actor: Actor, clue: Clue) -> bool:
+    """A member of the clue's committee (the page offers it on library clues only)."""
     return _own_committee(actor, clue) and is_member(actor)
