@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "xieshang.duties",
     "xieshang.portal",
     "xieshang.participation",
+    "xieshang.clues",
     "xieshang.reports",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -92,3 +92,31 @@ def test_an_offline_copy_of_a_changed_draft_shows_a_conflict(phone, live_server,
     page.goto(f"/proposals/{draft.pk}/edit/")
     assert page.input_value("#id_body") == "手机上离线改写的内容"
     screenshot(page, "pwa-offline-conflict")
+
+
+def test_a_member_logs_in_with_an_sms_code_on_a_phone(phone, live_server, county):
+    import re
+
+    from xieshang.core.sms import LogSmsBackend
+
+    w = build_world(county)
+    user = w.users["member"]
+    user.phone = "13912340000"
+    user.save(update_fields=["phone"])
+    LogSmsBackend.sent.clear()
+    page = phone.new_page()
+    page.goto("/login/")
+    page.get_by_role("link", name="短信验证码登录").click()
+    page.fill("#id_phone", "139 1234 0000")
+    page.get_by_role("button", name="发送验证码").click()
+    page.locator("#id_code").wait_for()
+    assert "5分钟内有效" in page.content()
+    assert [p for p, _ in LogSmsBackend.sent] == ["13912340000"]
+    code = re.search(r"\d{6}", LogSmsBackend.sent[-1][1])
+    assert code is not None
+    page.fill("#id_code", code.group(0))
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+    assert "/login/" not in page.url
+    screenshot(page, "pwa-sms-login-home")
+    LogSmsBackend.sent.clear()

@@ -74,6 +74,7 @@ EXPLAINED: dict[str, str] = {
     "api/v1/opinions/public/<code>/topics/<tracking>": "a random tracking code given to the "
                                                     "resident (public on purpose), per code",
     "c/<slug:code>/": PUBLIC_BY_CODE,
+    "clues/public/<slug:code>/": PUBLIC_BY_CODE,
     "c/<slug:code>/<slug:slug>/": PUBLIC_BY_CODE + "; a column slug of that committee",
     "c/<slug:code>/feed/": PUBLIC_BY_CODE,
     "c/<slug:code>/search/": PUBLIC_BY_CODE,

@@ -85,6 +85,7 @@ def build_victim(committee: Committee) -> Victim:
     _self_report(committee)
     _opinion_records(committee)
     _portal_records(committee)
+    _clue_records(committee)
     core_services.calendar_day_add(actor=Actor.for_system(committee), committee=committee,
                                    date=dt.date(2026, 5, 6), is_workday=False,
                                    name="受害假日VICTIM")
@@ -161,6 +162,22 @@ def _opinion_records(committee: Committee) -> None:
     opinion_services.topic_raise(committee=committee, title="受害议题VICTIM",
                                  description="受害议题描述VICTIM", name="受害居民",
                                  phone="13800001111", ip=f"10.250.250.{next(_IPS)}")
+
+
+def _clue_records(committee: Committee) -> None:
+    from xieshang.clues import services as clue_services
+    from xieshang.clues import workflow as clue_workflow
+
+    office = actor_for(user_with_role(committee, Role.STAFF_PROPOSAL), committee)
+    waiting = clue_services.clue_send_public(
+        committee=committee, title="受害线索VICTIM", body="受害线索内容VICTIM",
+        name="受害居民", phone="13800001111", ip=f"10.250.251.{next(_IPS)}")
+    library = clue_services.clue_send_public(
+        committee=committee, title="受害库内线索VICTIM", body="受害库内线索内容VICTIM",
+        ip=f"10.250.251.{next(_IPS)}")
+    clue_workflow.CLUE.take_form(actor=office, obj=library, step="accept",
+                                 post={"version": str(library.version)})
+    del waiting
 
 
 def _portal_records(committee: Committee) -> None:

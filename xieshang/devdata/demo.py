@@ -122,6 +122,7 @@ BUILDERS = (
     ("xieshang.participation", "participation"),
     ("xieshang.duties", "duties"),
     ("xieshang.portal", "portal"),
+    ("xieshang.clues", "clues"),
 )
 
 

@@ -56,6 +56,7 @@ SECTION_LABELS = {
     "attendance": gettext_lazy("Duty performance"),
     "units": gettext_lazy("Handling units"),
     "participation": gettext_lazy("Online consultation, surveys and members' studios"),
+    "clues": gettext_lazy("Proposal clues"),
 }
 
 
