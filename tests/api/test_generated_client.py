@@ -421,7 +421,8 @@ def test_a_generated_client_walks_a_plenary_vote_and_election(county, walk):
         m.ElectionStepIn(version=election.version))), m.ElectionOut)
     [result] = election.result
     assert result.elected == [] and result.runoff_seats == 1  # 1 of 2 ballots: no majority
-    assert {(v.name, v.written_in) for v in result.votes} == {("甲", False), ("丙", True)}
+    assert {(v.name, v.votes, v.written_in) for v in result.votes} == {
+        ("甲", 1, False), ("乙", 0, False), ("丙", 1, True)}
 
 
 # --- a self-report, and the figures -----------------------------------------------------------

@@ -146,7 +146,7 @@ class MeetingVoteCountOut(Schema):
 class MeetingPositionResultOut(Schema):
     position: str
     seats: int
-    cast: int
+    ballots_cast: int
     valid: int
     invalid: int
     votes: list[MeetingVoteCountOut]
@@ -179,8 +179,9 @@ class ElectionOut(Schema):
         return {"id": e.pk, "meeting_id": e.meeting_id, "title": e.title, "status": e.status,
                 "version": e.version, "positions": positions,
                 "ballots": e.ballots, "members_total": e.members_total, "present": e.present,
-                "result": [{**r, "votes": [{"name": n, "votes": v, "written_in": w}
-                                           for n, v, w in r["votes"]]}
+                "result": [{**r, "ballots_cast": r["cast"],
+                            "votes": [{"name": n, "votes": v, "written_in": w}
+                                      for n, v, w in r["votes"]]}
                            for r in e.result.get("positions", [])] if closed else [],
                 "digest": e.digest, "actions": actions}
 
