@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from xieshang.activities import selectors as activity_selectors
-from xieshang.activities.models import Invitation
+from xieshang.activities.models import Invitation, Speech
 from xieshang.core import clock
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
@@ -133,6 +133,18 @@ def projector_state(meeting: Meeting) -> dict[str, Any]:
     if poll is not None and poll.status == Poll.Status.OPEN:
         ctx["voted"] = poll.participations.count()
     return ctx
+
+
+def speeches_in_order(meeting: Meeting) -> list[Speech]:
+    """The speeches submitted for the meeting: the oral ones in the order of the lists of
+    speakers (agenda order, then place on the list), then the written ones as submitted."""
+    listed = list(Speaker.objects.filter(item__meeting=meeting, speech__isnull=False)
+                  .select_related("speech__member").order_by("item__position", "position",
+                                                               "id"))
+    seen = {s.speech_id for s in listed if s.speech_id is not None}
+    rest = (Speech.objects.filter(activity_id=meeting.activity_id).exclude(pk__in=seen)
+            .select_related("member").order_by("submitted_at", "id"))
+    return [s.speech for s in listed if s.speech is not None] + list(rest)
 
 
 def agenda(meeting: Meeting) -> QuerySet[AgendaItem]:
