@@ -187,8 +187,9 @@ class ElectionOut(Schema):
 
 
 class MeetingBallotIn(Schema):
-    marks: dict[int, list[str]] = Field(description="Position id → the names marked "
-                                                    "(candidates or written in).")
+    marks: dict[int, list[str]] = Field(
+        default_factory=dict, description="Position id → the names marked (candidates or "
+                                          "written in); a position left out is a blank part.")
 
 
 class MeetingDone(Schema):
