@@ -105,6 +105,7 @@ def test_member_votes_on_the_page(client, county, p):
         actor=p.staff_actor, meeting=p.meeting, title="表决工作报告"))
     user, _m, _a = p.members[0]
     c = _client(client, user, county)
+    assert "待我表决" in c.get(reverse("home")).content.decode()
     r = c.get(reverse("meetings:poll", args=[poll.pk]))
     assert 'name="choice"' in r.content.decode()
     c.post(reverse("meetings:vote", args=[poll.pk]), {"choice": "yes"})

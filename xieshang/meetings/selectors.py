@@ -104,6 +104,22 @@ def is_participant(actor: Actor, meeting: Meeting) -> bool:
         activity_id=meeting.activity_id, member_id=actor.member_id).exists()
 
 
+def awaiting_my_vote(actor: Actor) -> int:
+    """Open votes and elections of meetings the actor is registered at and has not voted in
+    (the member's home-page card)."""
+    if actor.member_id is None or actor.committee is None:
+        return 0
+    meetings = visible(actor).filter(
+        activity__invitations__member_id=actor.member_id,
+        activity__invitations__attendance__in=PRESENT).values("pk")
+    polls = scoped(actor, Poll).filter(meeting__in=meetings, status=Poll.Status.OPEN).exclude(
+        participations__member_id=actor.member_id).count()
+    elections = scoped(actor, Election).filter(
+        meeting__in=meetings, status=Election.Status.OPEN).exclude(
+        participations__member_id=actor.member_id).count()
+    return polls + elections
+
+
 def not_registered(meeting: Meeting) -> QuerySet[Invitation]:
     """The expected members not registered yet (the desk's list)."""
     return (Invitation.objects.filter(activity_id=meeting.activity_id)
