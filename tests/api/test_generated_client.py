@@ -368,6 +368,63 @@ def test_a_generated_client_walks_an_activity_with_invitations_leave_and_qr_sign
     assert sorted(i.status for i in listed.items) == ["confirmed", "leave_approved"]
 
 
+# --- a plenary meeting: registration, a secret vote, an election -----------------------------
+
+def test_a_generated_client_walks_a_plenary_vote_and_election(county, walk):
+    g, m = walk.generated, walk.generated.models
+    office = walk.client(user_with_role(county, Role.STAFF_OFFICE), county)
+    users = [user_with_role(county, Role.MEMBER) for _ in range(3)]
+    voters = [walk.client(u, county) for u in users]
+
+    walk.say("meeting: the plenary activity, everyone invited, the meeting set up on it")
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30)  # the frozen clock
+    activity = ok(call(g, "activities.activities_create_activity")(client=office, body=(
+        m.ActivityIn(type_="plenary", title="第一次全体会议", start=start,
+                     end=start + dt.timedelta(hours=4), place="县会议中心"))), m.ActivityOut)
+    ok(call(g, "activities.activities_invite")(activity.id, client=office, body=(
+        m.InviteIn(everyone=True))), m.Done)
+    meeting = ok(call(g, "meetings.meetings_create_meeting")(client=office, body=(
+        m.MeetingIn(activity_id=activity.id))), m.MeetingOut)
+
+    walk.say("meeting: two members registered at the desk")
+    for u in users[:2]:
+        meeting = ok(call(g, "meetings.meetings_register")(meeting.id, client=office, body=(
+            m.MeetingRegisterIn(member_id=u.roles.get().member_id))), m.MeetingOut)
+    assert meeting.counts.registered == 2 and meeting.counts.quorum_reached
+
+    walk.say("poll: a secret vote, opened, cast, closed")
+    poll = ok(call(g, "meetings.meetings_create_poll")(meeting.id, client=office, body=(
+        m.MeetingPollIn(title="政治决议", secret=True))), m.PollOut)
+    poll = ok(call(g, "meetings.poll_open")(poll.id, client=office, body=(
+        m.PollStepIn(version=poll.version))), m.PollOut)
+    for client in voters[:2]:
+        ok(call(g, "meetings.meetings_vote")(poll.id, client=client, body=(
+            m.MeetingVoteIn(choice="yes"))), m.MeetingDone)
+    refused = call(g, "meetings.meetings_vote")(poll.id, client=voters[2], body=(
+        m.MeetingVoteIn(choice="yes")))
+    assert isinstance(refused, m.ErrorOut)  # not registered
+    poll = ok(call(g, "meetings.poll_close")(poll.id, client=office, body=(
+        m.PollStepIn(version=poll.version))), m.PollOut)
+    assert (poll.yes, poll.present, poll.passed) == (2, 2, True)  # 2 of 3 members
+
+    walk.say("election: 差额, a write-in, counted")
+    election = ok(call(g, "meetings.meetings_create_election")(meeting.id, client=office, body=(
+        m.MeetingElectionIn(title="选举常务委员", positions=[m.MeetingPositionIn(
+            name="常务委员", seats=1, candidates=["甲", "乙"])]))), m.ElectionOut)
+    election = ok(call(g, "meetings.election_open")(election.id, client=office, body=(
+        m.ElectionStepIn(version=election.version))), m.ElectionOut)
+    position = election.positions[0].id
+    for client, names in zip(voters[:2], (["甲"], ["丙"]), strict=True):
+        ok(call(g, "meetings.meetings_cast_ballot")(election.id, client=client, body=(
+            m.MeetingBallotIn.from_dict({"marks": {str(position): names}}))), m.MeetingDone)
+    election = ok(call(g, "meetings.election_close")(election.id, client=office, body=(
+        m.ElectionStepIn(version=election.version))), m.ElectionOut)
+    [result] = election.result
+    assert result.elected == [] and result.runoff_seats == 1  # 1 of 2 ballots: no majority
+    assert {(v.name, v.votes, v.written_in) for v in result.votes} == {
+        ("甲", 1, False), ("乙", 0, False), ("丙", 1, True)}
+
+
 # --- a self-report, and the figures -----------------------------------------------------------
 
 def test_a_generated_client_walks_a_self_report_and_reads_the_figures(county, walk):

@@ -105,6 +105,7 @@ def test_member_votes_on_the_page(client, county, p):
         actor=p.staff_actor, meeting=p.meeting, title="表决工作报告"))
     user, _m, _a = p.members[0]
     c = _client(client, user, county)
+    assert "待我表决" in c.get(reverse("home")).content.decode()
     r = c.get(reverse("meetings:poll", args=[poll.pk]))
     assert 'name="choice"' in r.content.decode()
     c.post(reverse("meetings:vote", args=[poll.pk]), {"choice": "yes"})
@@ -139,6 +140,15 @@ def test_oral_speech_page_picks_and_orders_and_projector_follows(client, county,
     c.post(reverse("meetings:speaker-action", args=[rows[1].pk, "start"]))
     panel = c.get(reverse("meetings:projector-panel", args=[p.meeting.pk])).content.decode()
     assert p.members[1][1].name in panel and "data-timer" in panel
+    r = c.get(reverse("meetings:speeches-docx", args=[p.meeting.pk]))
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxml")
+    import io
+
+    import docx
+    text = [para.text for para in docx.Document(io.BytesIO(r.content)).paragraphs]
+    assert text.index("1. 发言1") < text.index("2. 发言0")  # the oral order
+    member = _client(client.__class__(), p.members[0][0], county)
+    assert member.get(reverse("meetings:speeches-docx", args=[p.meeting.pk])).status_code == 403
     full = c.get(reverse("meetings:projector", args=[p.meeting.pk])).content.decode()
     assert 'hx-trigger="every 2s"' in full and "<form" not in full
 

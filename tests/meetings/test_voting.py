@@ -183,6 +183,18 @@ def test_secret_vote_stores_no_link_between_member_and_choice(county):
     assert services.poll_close(actor=p.staff_actor, poll=poll).yes == 2
 
 
+def test_home_card_counts_open_votes_the_member_has_not_cast(county):
+    from xieshang.meetings import selectors
+    p = plenary(county, 2)
+    p.register(0)
+    poll = _poll(p)
+    _election(p)
+    assert selectors.awaiting_my_vote(p.members[0][2]) == 2
+    assert selectors.awaiting_my_vote(p.members[1][2]) == 0  # not registered
+    services.vote_cast(actor=p.members[0][2], poll=poll, choice="yes")
+    assert selectors.awaiting_my_vote(p.members[0][2]) == 1
+
+
 def test_open_vote_records_who_voted_what(county):
     p = plenary(county, 1)
     p.register(0)

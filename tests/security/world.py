@@ -82,6 +82,7 @@ def build_victim(committee: Committee) -> Victim:
                         title="受害通知VICTIM")
     ApiToken.issue(world.users["member"], "受害令牌")
     _activity_records(committee, activity)
+    _meeting_records(committee, member)
     _self_report(committee)
     _opinion_records(committee)
     _portal_records(committee)
@@ -97,6 +98,34 @@ def build_victim(committee: Committee) -> Victim:
         if fresh:
             victim.rows[model] = fresh
     return victim
+
+
+def _meeting_records(committee: Committee, member: Any) -> None:
+    """A plenary meeting with an item, a paper, a speaker, an open vote and an open election."""
+    from xieshang.meetings import services as meeting_services
+
+    staff = actor_for(user_with_role(committee, Role.STAFF_OFFICE), committee)
+    plenary = make_activity(committee, "plenary", title="受害方全会VICTIM", actor=staff)
+    invite(plenary, member)
+    meeting = meeting_services.meeting_create(actor=staff, activity=plenary)
+    item = meeting_services.agenda_item_add(actor=staff, meeting=meeting, title="受害议程VICTIM")
+    meeting_services.paper_add(actor=staff, item=item, title="受害文件VICTIM",
+                               text="受害正文VICTIM")
+    meeting_services.register(actor=staff, meeting=meeting, member=member)
+    speech = activity_services.speech_submit(actor=_member_actor(committee, member),
+                                             activity=plenary, title="受害发言VICTIM",
+                                             text="受害发言VICTIM")
+    meeting_services.oral_pick(actor=staff, item=item, speech=speech)
+    meeting_services.poll_open(actor=staff, poll=meeting_services.poll_create(
+        actor=staff, meeting=meeting, title="受害表决VICTIM"))
+    meeting_services.election_open(actor=staff, election=meeting_services.election_create(
+        actor=staff, meeting=meeting, title="受害选举VICTIM",
+        positions=[meeting_services.PositionSpec("受害职务VICTIM", 1, ["受害甲", "受害乙"])]))
+
+
+def _member_actor(committee: Committee, member: Any) -> Actor:
+    return Actor(user=member.user, committee=committee, roles=frozenset({"member"}),
+                 member_id=member.pk)
 
 
 _IPS = itertools.cycle(range(1, 255))  # the public form allows a few topics per address an hour

@@ -10,6 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from xieshang.activities.models import Activity
 from xieshang.core.apiutils import ERRORS, Rows, actor, paged
 from xieshang.core.permissions import require
 from xieshang.core.tenancy import get_scoped_or_404, scoped
@@ -55,7 +56,7 @@ class MeetingPaperOut(Schema):
     kind: str
 
 
-class AgendaItemOut(Schema):
+class MeetingAgendaItemOut(Schema):
     id: int
     position: int
     title: str
@@ -68,11 +69,11 @@ class MeetingPaperTextOut(MeetingPaperOut):
     item_id: int
 
 
-class RegisterIn(Schema):
+class MeetingRegisterIn(Schema):
     member_id: int
 
 
-class PollIn(Schema):
+class MeetingPollIn(Schema):
     title: str
     item_id: int | None = None
     secret: bool = False
@@ -106,11 +107,11 @@ class PollOut(Schema):
             "id": p.pk, "actions": actions}
 
 
-class VoteIn(Schema):
+class MeetingVoteIn(Schema):
     choice: str = Field(description="yes, no or abstain")
 
 
-class PaperBoxIn(Schema):
+class MeetingPaperBoxIn(Schema):
     label: str
     ballots: int
     yes: int
@@ -118,22 +119,40 @@ class PaperBoxIn(Schema):
     abstain: int
 
 
-class PositionIn(Schema):
+class MeetingPositionIn(Schema):
     name: str
     seats: int
     candidates: list[str]
 
 
-class ElectionIn(Schema):
+class MeetingElectionIn(Schema):
     title: str
-    positions: list[PositionIn]
+    positions: list[MeetingPositionIn]
 
 
-class PositionOut(Schema):
+class MeetingPositionOut(Schema):
     id: int
     name: str
     seats: int
     candidates: list[str]
+
+
+class MeetingVoteCountOut(Schema):
+    name: str
+    votes: int
+    written_in: bool
+
+
+class MeetingPositionResultOut(Schema):
+    position: str
+    seats: int
+    ballots_cast: int
+    valid: int
+    invalid: int
+    votes: list[MeetingVoteCountOut]
+    elected: list[str]
+    runoff_seats: int = Field(description="Seats left empty: a runoff is needed.")
+    runoff_names: list[str]
 
 
 class ElectionOut(Schema):
@@ -142,11 +161,12 @@ class ElectionOut(Schema):
     title: str
     status: str
     version: int
-    positions: list[PositionOut]
+    positions: list[MeetingPositionOut]
     ballots: int
     members_total: int
     present: int
-    result: dict[str, Any]
+    result: list[MeetingPositionResultOut] = Field(
+        description="Per position, once the election is closed (empty before).")
     digest: str
     actions: list[str]
 
@@ -159,19 +179,24 @@ class ElectionOut(Schema):
         return {"id": e.pk, "meeting_id": e.meeting_id, "title": e.title, "status": e.status,
                 "version": e.version, "positions": positions,
                 "ballots": e.ballots, "members_total": e.members_total, "present": e.present,
-                "result": e.result if closed else {}, "digest": e.digest, "actions": actions}
+                "result": [{**r, "ballots_cast": r["cast"],
+                            "votes": [{"name": n, "votes": v, "written_in": w}
+                                      for n, v, w in r["votes"]]}
+                           for r in e.result.get("positions", [])] if closed else [],
+                "digest": e.digest, "actions": actions}
 
 
-class BallotIn(Schema):
-    marks: dict[int, list[str]] = Field(description="Position id → the names marked "
-                                                    "(candidates or written in).")
+class MeetingBallotIn(Schema):
+    marks: dict[int, list[str]] = Field(
+        default_factory=dict, description="Position id → the names marked (candidates or "
+                                          "written in); a position left out is a blank part.")
 
 
 class MeetingDone(Schema):
     ok: bool = True
 
 
-class ProjectorOut(Schema):
+class MeetingProjectorOut(Schema):
     item: str | None
     speaker: str | None
     timer: str | None
@@ -213,12 +238,30 @@ def list_meetings(request: HttpRequest) -> Rows:
     return Rows(qs, MeetingOut.of)
 
 
+class MeetingIn(Schema):
+    activity_id: int = Field(description="The plenary or standing committee meeting activity "
+                                         "that records it (its invitations and attendance).")
+    kind: str = Field("plenary", description="plenary or standing")
+    title: str = ""
+
+
+@router.post("/", response={201: MeetingOut})
+def create_meeting(request: HttpRequest, data: MeetingIn) -> tuple[int, dict[str, Any]]:
+    a = actor(request)
+    require(permissions.can_manage(a))
+    activity = get_scoped_or_404(a, Activity, pk=data.activity_id)
+    meeting = services.meeting_create(actor=a, activity=activity, kind=data.kind,
+                                      title=data.title)
+    return 201, MeetingOut.of(meeting)
+
+
 @router.get("/{int:pk}", response=MeetingOut)
 def get_meeting(request: HttpRequest, pk: int) -> dict[str, Any]:
     return MeetingOut.of(_meeting(request, pk))
 
 
-@router.get("/{int:pk}/agenda", response=list[AgendaItemOut])
+@router.get("/{int:pk}/agenda", response={200: list[MeetingAgendaItemOut], **ERRORS})
+@paged
 def get_agenda(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     """The agenda with the papers the caller may read."""
     a = actor(request)
@@ -247,7 +290,7 @@ def confirm_read(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/{int:pk}/register", response=MeetingOut)
-def register(request: HttpRequest, pk: int, data: RegisterIn) -> dict[str, Any]:
+def register(request: HttpRequest, pk: int, data: MeetingRegisterIn) -> dict[str, Any]:
     """Register (报到) a member at the desk (staff). Members register by the activity's QR
     code (``POST /api/v1/activities/sign-in``)."""
     a = actor(request)
@@ -257,7 +300,7 @@ def register(request: HttpRequest, pk: int, data: RegisterIn) -> dict[str, Any]:
     return MeetingOut.of(meeting)
 
 
-@router.get("/{int:pk}/projector", response=ProjectorOut)
+@router.get("/{int:pk}/projector", response=MeetingProjectorOut)
 def projector(request: HttpRequest, pk: int) -> dict[str, Any]:
     a = actor(request)
     meeting = _meeting(request, pk)
@@ -279,7 +322,7 @@ def list_polls(request: HttpRequest, pk: int) -> Rows:
 
 
 @router.post("/{int:pk}/polls", response={201: PollOut})
-def create_poll(request: HttpRequest, pk: int, data: PollIn) -> tuple[int, dict[str, Any]]:
+def create_poll(request: HttpRequest, pk: int, data: MeetingPollIn) -> tuple[int, dict[str, Any]]:
     a = actor(request)
     meeting = _meeting(request, pk)
     item = get_scoped_or_404(a, meeting.items.all(), pk=data.item_id) if data.item_id else None
@@ -294,14 +337,14 @@ def get_poll(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/polls/{int:pk}/vote", response=MeetingDone)
-def vote(request: HttpRequest, pk: int, data: VoteIn) -> dict[str, Any]:
+def vote(request: HttpRequest, pk: int, data: MeetingVoteIn) -> dict[str, Any]:
     """A registered member's vote, once (a second answers 400 ``already_voted``)."""
     services.vote_cast(actor=actor(request), poll=_poll(request, pk), choice=data.choice)
     return {"ok": True}
 
 
 @router.post("/polls/{int:pk}/paper-boxes", response=PollOut)
-def paper_box(request: HttpRequest, pk: int, data: PaperBoxIn) -> dict[str, Any]:
+def paper_box(request: HttpRequest, pk: int, data: MeetingPaperBoxIn) -> dict[str, Any]:
     poll = _poll(request, pk)
     services.paper_box_record(actor=actor(request), poll=poll, label=data.label, yes=data.yes,
                               no=data.no, abstain=data.abstain, ballots=data.ballots)
@@ -314,7 +357,7 @@ step_routes(router, workflow.POLL, path="/polls/{int:pk}/actions", fetch=_poll,
 
 @router.post("/{int:pk}/elections", response={201: ElectionOut})
 def create_election(request: HttpRequest, pk: int,
-                    data: ElectionIn) -> tuple[int, dict[str, Any]]:
+                    data: MeetingElectionIn) -> tuple[int, dict[str, Any]]:
     e = services.election_create(
         actor=actor(request), meeting=_meeting(request, pk), title=data.title,
         positions=[services.PositionSpec(p.name, p.seats, p.candidates)
@@ -328,7 +371,7 @@ def get_election(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/elections/{int:pk}/ballot", response=MeetingDone)
-def cast_ballot(request: HttpRequest, pk: int, data: BallotIn) -> dict[str, Any]:
+def cast_ballot(request: HttpRequest, pk: int, data: MeetingBallotIn) -> dict[str, Any]:
     services.ballot_cast(actor=actor(request), election=_election(request, pk),
                          marks=data.marks)
     return {"ok": True}

@@ -3,10 +3,13 @@ announcement (选举结果公告). Built with the activities app's python-docx h
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xieshang.activities.documents import _docx_base, _save
+from xieshang.activities.models import Speech
 from xieshang.core import clock
 from xieshang.meetings.models import Election, Meeting
 
@@ -19,6 +22,21 @@ def agenda_docx(meeting: Meeting) -> bytes:
     for n, item in enumerate(meeting.items.all(), start=1):
         when = f"（{timezone.localtime(item.starts_at):%H:%M}）" if item.starts_at else ""
         doc.add_paragraph(f"{n}. {item.title}{when}")
+    return _save(doc)
+
+
+def speeches_docx(meeting: Meeting, speeches: Iterable[Speech]) -> bytes:
+    """The written speeches (书面发言) of the meeting compiled in one document: the oral ones
+    first, in the order of the list of speakers, then the others as submitted."""
+    doc = _docx_base(_("%(t)s — speeches") % {"t": meeting.title})
+    for n, speech in enumerate(speeches, start=1):
+        head = doc.add_paragraph()
+        run = head.add_run(f"{n}. {speech.title}")
+        run.bold = True
+        doc.add_paragraph(speech.member.name)
+        for para in speech.text.splitlines():
+            if para.strip():
+                doc.add_paragraph(para.strip())
     return _save(doc)
 
 

@@ -169,9 +169,9 @@ class Poll(CommitteeOwned):
 
 
 class Choice(models.TextChoices):
-    YES = "yes", _("In favour")
-    NO = "no", _("Against")
-    ABSTAIN = "abstain", _("Abstain")
+    YES = "yes", pgettext_lazy("meeting", "In favour")
+    NO = "no", pgettext_lazy("meeting", "Against")
+    ABSTAIN = "abstain", pgettext_lazy("meeting", "Abstain")
 
 
 class PollParticipation(CommitteeOwned):

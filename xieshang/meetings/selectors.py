@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from xieshang.activities import selectors as activity_selectors
-from xieshang.activities.models import Invitation
+from xieshang.activities.models import Invitation, Speech
 from xieshang.core import clock
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
@@ -104,6 +104,22 @@ def is_participant(actor: Actor, meeting: Meeting) -> bool:
         activity_id=meeting.activity_id, member_id=actor.member_id).exists()
 
 
+def awaiting_my_vote(actor: Actor) -> int:
+    """Open votes and elections of meetings the actor is registered at and has not voted in
+    (the member's home-page card)."""
+    if actor.member_id is None or actor.committee is None:
+        return 0
+    meetings = visible(actor).filter(
+        activity__invitations__member_id=actor.member_id,
+        activity__invitations__attendance__in=PRESENT).values("pk")
+    polls = scoped(actor, Poll).filter(meeting__in=meetings, status=Poll.Status.OPEN).exclude(
+        participations__member_id=actor.member_id).count()
+    elections = scoped(actor, Election).filter(
+        meeting__in=meetings, status=Election.Status.OPEN).exclude(
+        participations__member_id=actor.member_id).count()
+    return polls + elections
+
+
 def not_registered(meeting: Meeting) -> QuerySet[Invitation]:
     """The expected members not registered yet (the desk's list)."""
     return (Invitation.objects.filter(activity_id=meeting.activity_id)
@@ -133,6 +149,18 @@ def projector_state(meeting: Meeting) -> dict[str, Any]:
     if poll is not None and poll.status == Poll.Status.OPEN:
         ctx["voted"] = poll.participations.count()
     return ctx
+
+
+def speeches_in_order(meeting: Meeting) -> list[Speech]:
+    """The speeches submitted for the meeting: the oral ones in the order of the lists of
+    speakers (agenda order, then place on the list), then the written ones as submitted."""
+    listed = list(Speaker.objects.filter(item__meeting=meeting, speech__isnull=False)
+                  .select_related("speech__member").order_by("item__position", "position",
+                                                               "id"))
+    seen = {s.speech_id for s in listed if s.speech_id is not None}
+    rest = (Speech.objects.filter(activity_id=meeting.activity_id).exclude(pk__in=seen)
+            .select_related("member").order_by("submitted_at", "id"))
+    return [s.speech for s in listed if s.speech is not None] + list(rest)
 
 
 def agenda(meeting: Meeting) -> QuerySet[AgendaItem]:

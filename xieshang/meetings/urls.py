@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/projector/", views.projector, name="projector"),
     path("<int:pk>/projector/panel/", views.projector_panel, name="projector-panel"),
     path("<int:pk>/agenda.docx", views.agenda_docx, name="agenda-docx"),
+    path("<int:pk>/speeches.docx", views.speeches_docx, name="speeches-docx"),
     path("papers/<int:pk>/", views.paper_detail, name="paper"),
     path("papers/<int:pk>/read/", views.paper_read, name="paper-read"),
     path("items/<int:pk>/speak/", views.speak_request, name="speak"),

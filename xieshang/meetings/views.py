@@ -178,7 +178,7 @@ def parse_positions(text: str) -> list[services.PositionSpec]:
         if not line.strip():
             continue
         parts = [p.strip() for p in line.replace("｜", "|").split("|")]
-        if len(parts) != 3 or not parts[1].isdigit():
+        if len(parts) != 3 or not parts[1].isdecimal() or len(parts[1]) > 3:
             raise ValidationError(_("Line %(n)s: write “position | seats | candidates”.")
                                   % {"n": n})
         names = [c.strip() for c in parts[2].replace("、", ",").replace("，", ",").split(",")
@@ -428,6 +428,13 @@ def election_act(request: XRequest, pk: int, action: str) -> HttpResponse:
 def agenda_docx(request: XRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     return download(documents.agenda_docx(meeting), f"{meeting.title}-议程.docx", DOCX)
+
+
+@login_required
+def speeches_docx(request: XRequest, pk: int) -> HttpResponse:
+    meeting = _managed(request, pk)
+    return download(documents.speeches_docx(meeting, selectors.speeches_in_order(meeting)),
+                    f"{meeting.title}-大会发言.docx", DOCX)
 
 
 @login_required
