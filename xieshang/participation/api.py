@@ -95,7 +95,7 @@ class SurveyDetailOut(SurveyOut):
 
 
 class AnswersIn(Schema):
-    answers: dict[str, Any]
+    answers: dict[str, Any] = {}
 
 
 class Done(Schema):
