@@ -237,8 +237,8 @@ def create_room(request: HttpRequest, data: RoomIn) -> tuple[int, dict[str, Any]
         plan_item=_opt(a, PlanItem, data.plan_item_id),
         members=scoped(a, Member).filter(pk__in=data.member_ids),
         units=scoped(a, HandlingUnit).filter(pk__in=data.unit_ids),
-        experts=User.objects.filter(pk__in=data.expert_ids, roles__committee=a.committee)
-        .distinct())
+        experts=User.objects.filter(pk__in=data.expert_ids, roles__committee=a.committee,
+                                    roles__is_active=True).distinct())
     return 201, _room_out(room)
 
 
