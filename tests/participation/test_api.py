@@ -44,7 +44,7 @@ def test_staff_open_a_room_member_posts_staff_hide_and_summarise(client, county,
     assert listed["items"][0]["text"] == "" and listed["items"][0]["hidden_reason"] == "重复发言"
     r = call(client, "post", f"/rooms/{pk}/summary", staff, json={
         "summary": "综述", "suggestions": [{"text": "建设农村幸福院", "unit_id": unit.pk}]})
-    assert r.status_code == 200 and r.json()[0]["status"] == "recorded"
+    assert r.status_code == 200 and r.json()["suggestions"][0]["status"] == "recorded"
     assert call(client, "post", f"/rooms/{pk}/summary", user,
                 json={"summary": "x"}).status_code == 403
 
@@ -85,7 +85,7 @@ def test_survey_answer_results_and_refusals(client, county, staff, other_county)
     assert again.status_code == 400 and Response.objects.count() == 1
     assert call(client, "get", f"/surveys/{survey.pk}/results", user).status_code == 403
     results = call(client, "get", f"/surveys/{survey.pk}/results", staff).json()
-    assert results[2]["mean"] == 4.0
+    assert results["total"] == 1 and results["questions"][2]["mean"] == 4.0
     outsider = user_with_role(other_county, Role.STAFF_OFFICE)
     assert call(client, "get", f"/surveys/{survey.pk}/results", outsider).status_code == 404
     clerk = user_with_role(county, Role.UNIT_CLERK)

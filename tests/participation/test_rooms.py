@@ -155,3 +155,14 @@ def test_staff_open_a_room_from_the_page(client, county, staff):
     bad = client.post("/participation/rooms/new/", {
         "title": "倒挂", "opens_at": "2026-11-30T09:00", "closes_at": "2026-11-01T18:00"})
     assert bad.status_code == 200 and "晚于" in bad.content.decode()
+
+
+def test_staff_invite_an_expert_from_the_page(client, county, staff):
+    expert = user_with_role(county, Role.STAFF_PROPOSAL)
+    client.force_login(staff)
+    r = client.post("/participation/rooms/new/", {
+        "title": "网络议政：专家论证", "opens_at": "2026-11-01T09:00",
+        "closes_at": "2099-11-30T18:00", "expert_ids": [expert.pk]})
+    assert r.status_code == 302
+    room = selectors.visible_rooms(actor_for(staff, county)).get(title="网络议政：专家论证")
+    assert list(room.experts.all()) == [expert]

@@ -149,3 +149,17 @@ def test_member_answers_on_the_page(client, county):
     assert r.status_code == 302 and Response.objects.count() == 1
     r = client.post(f"/participation/surveys/{survey.pk}/", {f"q{qs[0].pk}": "1"})
     assert r.status_code == 200 and Response.objects.count() == 1
+
+
+def test_member_home_shows_surveys_and_rooms_awaiting(client, county):
+    from tests.participation.factories import make_room
+
+    user, member, actor = member_with_login(county)
+    survey = make_survey(county)
+    make_room(county, members=[member])
+    assert selectors.surveys_awaiting(actor) == 1 and selectors.rooms_open_to(actor) == 1
+    client.force_login(user)
+    page = client.get("/").content.decode()
+    assert "待填写的问卷" in page and "邀请您参加的网络议政" in page
+    services.survey_answer(actor=actor, survey=survey, answers=full_answers(survey))
+    assert selectors.surveys_awaiting(actor) == 0

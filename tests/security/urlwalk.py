@@ -14,7 +14,7 @@ from django.urls.converters import IntConverter
 PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
 # Pages that are public on purpose (the website, residents' topics, QR sign-in, login).
 PUBLIC_PREFIXES = ("c/", "proposals/public/", "opinions/public/", "api/v1/opinions/public/",
-                   "activities/sign-in/", "sitemap.xml", "api/v1/docs")
+                   "activities/sign-in/", "participation/s/", "sitemap.xml", "api/v1/docs")
 SKIP_PREFIXES = ("admin/",)  # Django's admin is for site superusers only and has its own tests
 
 

@@ -87,6 +87,7 @@ def build_victim(committee: Committee) -> Victim:
     _opinion_records(committee)
     _portal_records(committee)
     _clue_records(committee)
+    _participation_records(committee, activity, member)
     core_services.calendar_day_add(actor=Actor.for_system(committee), committee=committee,
                                    date=dt.date(2026, 5, 6), is_workday=False,
                                    name="受害假日VICTIM")
@@ -168,6 +169,31 @@ def _activity_records(committee: Committee, activity: Any) -> None:
                                          title="受害计划VICTIM")
     activity_services.plan_item_add(actor=system, plan=plan, type=activity.type,
                                     topic="受害计划项VICTIM", planned_month=6)
+
+
+def _participation_records(committee: Committee, activity: Any, member: Any) -> None:
+    from xieshang.core import clock
+    from xieshang.participation import services as participation_services
+
+    system = Actor.for_system(committee)
+    now = clock.now()
+    room = participation_services.room_create(
+        actor=system, title="受害议政室VICTIM", activity=activity, members=[member],
+        opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=30))
+    post = participation_services.post_add(actor=system, room=room, text="受害发言VICTIM",
+                                           attachment=_file("victim.txt"))
+    participation_services.post_add(actor=system, room=room, text="受害回复VICTIM", parent=post)
+    participation_services.survey_create(
+        actor=system, title="受害问卷VICTIM", opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=30),
+        questions=[{"kind": "text", "text": "受害题目VICTIM"}])
+    studio = participation_services.studio_create(actor=system, name="受害工作室VICTIM",
+                                                  place="受害地点", lead=member)
+    participation_services.studio_event_record(
+        actor=system, studio=studio, kind="visit", date=dt.date(2026, 1, 5),
+        title="受害走访VICTIM", members=[member])
+    participation_services.problem_record(actor=system, studio=studio, text="受害问题VICTIM",
+                                          received_on=dt.date(2026, 1, 5))
 
 
 def _self_report(committee: Committee) -> None:

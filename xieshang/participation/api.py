@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
 from xieshang.activities.models import Activity, PlanItem
@@ -70,6 +70,12 @@ class SuggestionRef(Schema):
     status: str
 
 
+class SummaryOut(Schema):
+    room_id: int
+    summary: str
+    suggestions: list[SuggestionRef]
+
+
 class SurveyOut(Schema):
     id: int
     title: str
@@ -95,10 +101,12 @@ class SurveyDetailOut(SurveyOut):
 
 
 class AnswersIn(Schema):
-    answers: dict[str, Any]
+    answers: dict[str, int | str | list[int | str]] = Field(
+        {}, description="question id → option index (single), option indexes (multiple), "
+                        "scale point (scale) or text (text)")
 
 
-class Done(Schema):
+class AnswerDone(Schema):
     ok: bool = True
     id: int = 0
 
@@ -117,6 +125,12 @@ class ResultOut(Schema):
     bars: list[BarOut] = []
     mean: float | None = None
     texts: list[str] = []
+
+
+class ResultsOut(Schema):
+    survey_id: int
+    total: int
+    questions: list[ResultOut]
 
 
 class StudioOut(Schema):
@@ -223,8 +237,8 @@ def create_room(request: HttpRequest, data: RoomIn) -> tuple[int, dict[str, Any]
         plan_item=_opt(a, PlanItem, data.plan_item_id),
         members=scoped(a, Member).filter(pk__in=data.member_ids),
         units=scoped(a, HandlingUnit).filter(pk__in=data.unit_ids),
-        experts=User.objects.filter(pk__in=data.expert_ids, roles__committee=a.committee)
-        .distinct())
+        experts=User.objects.filter(pk__in=data.expert_ids, roles__committee=a.committee,
+                                    roles__is_active=True).distinct())
     return 201, _room_out(room)
 
 
@@ -262,13 +276,14 @@ def hide_post(request: HttpRequest, pk: int, data: HideIn) -> dict[str, Any]:
     return _post_out(services.post_hide(actor=a, post=post, reason=data.reason), True)
 
 
-@router.post("/rooms/{int:pk}/summary", response={200: list[SuggestionRef], **ERRORS})
-def summarise_room(request: HttpRequest, pk: int, data: SummaryIn) -> list[dict[str, Any]]:
+@router.post("/rooms/{int:pk}/summary", response={200: SummaryOut, **ERRORS})
+def summarise_room(request: HttpRequest, pk: int, data: SummaryIn) -> dict[str, Any]:
     a = actor(request)
     room = _room(a, pk)
     items = [(s.text, _opt(a, HandlingUnit, s.unit_id)) for s in data.suggestions]
     made = services.room_summarise(actor=a, room=room, summary=data.summary, suggestions=items)
-    return [{"id": s.pk, "text": s.text, "status": s.status} for s in made]
+    return {"room_id": room.pk, "summary": data.summary.strip(),
+            "suggestions": [{"id": s.pk, "text": s.text, "status": s.status} for s in made]}
 
 
 # --- surveys -------------------------------------------------------------------------------
@@ -304,7 +319,7 @@ def get_survey(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _survey_detail(get_scoped_or_404(a, selectors.visible_surveys(a), pk=pk))
 
 
-@router.post("/surveys/{int:pk}/answers", response={201: Done, **ERRORS})
+@router.post("/surveys/{int:pk}/answers", response={201: AnswerDone, **ERRORS})
 def answer_survey(request: HttpRequest, pk: int, data: AnswersIn) -> tuple[int, dict[str, Any]]:
     """Answer as the logged-in user (once); the public answer anonymously on the page."""
     a = actor(request)
@@ -313,8 +328,8 @@ def answer_survey(request: HttpRequest, pk: int, data: AnswersIn) -> tuple[int, 
     return 201, {"ok": True, "id": response.pk}
 
 
-@router.get("/surveys/{int:pk}/results", response={200: list[ResultOut], **ERRORS})
-def survey_results(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+@router.get("/surveys/{int:pk}/results", response={200: ResultsOut, **ERRORS})
+def survey_results(request: HttpRequest, pk: int) -> dict[str, Any]:
     a = actor(request)
     survey = get_scoped_or_404(a, selectors.visible_surveys(a), pk=pk)
     if not permissions.can_see_results(a, survey):
@@ -325,7 +340,7 @@ def survey_results(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
         out.append({"question_id": q.pk, "text": q.text, "kind": q.kind,  # type: ignore[attr-defined]
                     "answered": r["answered"], "bars": r.get("bars", []),
                     "mean": r.get("mean"), "texts": r.get("texts", [])})
-    return out
+    return {"survey_id": survey.pk, "total": survey.responses.count(), "questions": out}
 
 
 # --- studios -------------------------------------------------------------------------------

@@ -98,8 +98,8 @@ class RoomSuggestion(CommitteeOwned):
 
 class Survey(CommitteeOwned):
     class Audience(models.TextChoices):
-        MEMBERS = "members", _("Members")
-        PUBLIC = "public", _("The public")
+        MEMBERS = "members", pgettext_lazy("survey audience", "Members")
+        PUBLIC = "public", pgettext_lazy("survey audience", "The public")
 
     title = models.CharField(_("title"), max_length=200)
     intro = models.TextField(_("introduction"), blank=True)
@@ -212,7 +212,7 @@ class StudioEvent(CommitteeOwned):
 
     class Kind(models.TextChoices):
         RECEPTION = "reception", _("Receiving residents")
-        VISIT = "visit", _("Visit")
+        VISIT = "visit", pgettext_lazy("studio event", "Visit")
         OTHER = "other", pgettext_lazy("studio event", "Other")
 
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="events")
@@ -238,9 +238,9 @@ class Problem(CommitteeOwned):
 
     class Route(models.TextChoices):
         NONE = "", _("Not yet passed on")
-        OPINION = "opinion", _("Public-opinion report")
-        PROPOSAL = "proposal", _("Proposal")
-        UNIT = "unit", _("Department")
+        OPINION = "opinion", pgettext_lazy("passed on as", "Public-opinion report")
+        PROPOSAL = "proposal", pgettext_lazy("passed on as", "Proposal")
+        UNIT = "unit", pgettext_lazy("passed on as", "Department")
 
     studio = models.ForeignKey(Studio, on_delete=models.CASCADE, related_name="problems")
     event = models.ForeignKey(StudioEvent, null=True, blank=True, on_delete=models.SET_NULL,

@@ -156,3 +156,21 @@ def export_rows(survey: Survey) -> list[list[object]]:
         rows.append([number, clock.local(r.submitted_at).strftime("%Y-%m-%d %H:%M"),
                      r.member.name if r.member else "", *cells])
     return rows
+
+
+def surveys_awaiting(actor: Actor) -> int:
+    """Open surveys the actor may answer and has not answered (the "my work" card)."""
+    if actor.user is None or actor.member_id is None:
+        return 0
+    now = clock.now()
+    return (visible_surveys(actor).filter(opens_at__lte=now, closes_at__gt=now)
+            .exclude(responses__user=actor.user).count())
+
+
+def rooms_open_to(actor: Actor) -> int:
+    """Open rooms the member is invited to (the "my work" card)."""
+    if actor.member_id is None:
+        return 0
+    now = clock.now()
+    return scoped(actor, Room).filter(members=actor.member_id, opens_at__lte=now,
+                                      closes_at__gt=now).count()

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -89,7 +90,8 @@ def room_create(request: XRequest) -> HttpResponse:
                 activity=_opt(actor, Activity, data.activity_id),
                 plan_item=_opt(actor, PlanItem, data.plan_item_id),
                 members=_ids(actor, Member, data.member_ids),
-                units=_ids(actor, HandlingUnit, data.unit_ids))
+                units=_ids(actor, HandlingUnit, data.unit_ids),
+                experts=_experts(actor).filter(pk__in=data.expert_ids))
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
@@ -101,7 +103,13 @@ def room_create(request: XRequest) -> HttpResponse:
             "-plan__year", "planned_month")[:100],
         "members": scoped(actor, Member).filter(left_on__isnull=True).order_by("name"),
         "units": scoped(actor, HandlingUnit).filter(is_active=True).order_by("name"),
-        "post": request.POST})
+        "experts": _experts(actor), "post": request.POST})
+
+
+def _experts(actor: Actor) -> QuerySet[User]:
+    """Experts are invited from the logins of the committee (a room never reaches outside)."""
+    return User.objects.filter(roles__committee=actor.committee, roles__is_active=True,
+                               is_active=True).distinct().order_by("display_name", "id")
 
 
 def _room(request: XRequest, pk: int) -> Room:
