@@ -132,6 +132,9 @@ def _co_sign(ctx: DemoContext, members: list[Member]) -> int:
         rows += [ProposalCoProposer(committee=county, proposal=p, member=m, invited_at=signed,
                                     confirmed_at=signed) for m in chosen.values()]
     ProposalCoProposer.objects.bulk_create(rows, ignore_conflicts=True)
+    # A proposal with confirmed co-signers is a joint one (联名), as the service records it.
+    Proposal.objects.filter(pk__in={r.proposal_id for r in rows}).update(
+        kind=Proposal.Kind.JOINT)
     return len(rows)
 
 
