@@ -318,6 +318,9 @@ MAY_LIE_AHEAD = {
     ("Assignment", "due_date"), ("Suggestion", "deadline"), ("Activity", "start"),
     ("Activity", "end"), ("Article", "publish_at"), ("ApiToken", "expires_at"),
     ("CalendarDay", "date"), ("Counter", "expires_at"),
+    # an upcoming activity's (or scheduled article's) search entry is dated by its start
+    # (checked below: no other kind of entry lies ahead)
+    ("SearchEntry", "date"),
 }
 
 
@@ -360,6 +363,10 @@ def test_demo_looks_current_whatever_the_date(db):
             if late.exists():
                 ahead.append(f"{model.__name__}.{f.name}: {late.count()}")
     assert not ahead, f"dated after today ({today}): " + ", ".join(ahead)
+    from xieshang.search.models import SearchEntry
+
+    assert set(SearchEntry.objects.filter(date__gt=now + dt.timedelta(minutes=5))
+               .values_list("kind", flat=True)) <= {"activity", "article"}
     assert not Activity.objects.filter(start__gt=now).exclude(status="planned").exists()
     held_ahead = Activity.objects.filter(start__gt=now, invitations__attendance__in=[
         "attended", "late"])

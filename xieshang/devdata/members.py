@@ -18,7 +18,8 @@ seed always gives the same county. The later builders of this package read what 
 ``ctx.sectors[code]``
     the 24 ``Sector`` rows in roster order.
 ``ctx.units[code]``
-    active ``HandlingUnit`` rows (county 32, with routing keywords).
+    active ``HandlingUnit`` rows (county 38, with routing keywords), one each, every one with
+    a clerk and a leader login (dw01, dw01_ld …; 县教育局: jiaoyuju, jiaoyuju_ld).
 ``ctx.users[username]`` and ``ctx.logins``
     one login per role (made in ``_logins``); every password is ``DEMO_PASSWORD``.
 ``ctx.extra``
