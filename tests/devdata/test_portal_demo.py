@@ -226,7 +226,10 @@ class TestDemoTeaches:
 
         year = TODAY.year - 1
         figures = compute(Scope(demo.county, dt.date(year, 1, 1), dt.date(year, 12, 31)))
-        assert figures["proposals.kind.joint"].value > 0
+        joint, individual = (figures["proposals.kind.joint"].value,
+                             figures["proposals.kind.individual"].value)
+        assert joint > 0 and individual > 0
+        assert 0.4 < joint / (joint + individual) < 0.8
 
     def test_a_years_proposals_are_assigned_in_that_year(self, demo):
         """2024 showed 1 proposal assigned against 150 submitted: every plenary proposal was
