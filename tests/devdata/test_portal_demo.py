@@ -175,6 +175,91 @@ class TestDemo:
 
 
 @pytest.mark.django_db
+class TestDemoTeaches:
+    """Issue #16: a demo that teaches the right thing (one build of every app's demo)."""
+
+    @pytest.fixture(scope="class")
+    def demo(self, django_db_setup, django_db_blocker, tmp_path_factory):
+        from django.conf import settings
+
+        media, settings.MEDIA_ROOT = settings.MEDIA_ROOT, tmp_path_factory.mktemp("media")
+        with (time_machine.travel(STORY_DAY, tick=True), django_db_blocker.unblock(),
+              transaction.atomic()):
+            ctx = build_demo(seed=2026, verbose=False)
+            yield ctx
+            transaction.set_rollback(True)
+        settings.MEDIA_ROOT = media
+
+    @pytest.fixture(autouse=True)
+    def _db(self, demo, db):
+        """Each test runs in a savepoint inside the shared build."""
+
+    def test_one_unit_each_with_a_clerk_and_a_leader(self, demo):
+        from xieshang.core.models import Role, RoleAssignment
+        from xieshang.members.models import HandlingUnit
+
+        for committee in (demo.county, demo.city, demo.province):
+            units = list(HandlingUnit.objects.filter(committee=committee))
+            # 县教育局 is the short name of 清河县教育局, never a second unit
+            shorts = {u.short_name for u in units if u.short_name}
+            assert not [u.name for u in units if u.name in shorts], committee
+            tails = [u.name.split("县", 1)[-1] for u in units if "县" in u.name]
+            assert len(tails) == len(set(tails)), committee
+            for unit in units:
+                roles = set(RoleAssignment.objects.filter(unit=unit, is_active=True)
+                            .values_list("role", flat=True))
+                assert roles >= {Role.UNIT_CLERK, Role.UNIT_LEADER}, unit.name
+
+    def test_assignments_follow_the_subject_as_an_office_assigns(self, demo):
+        from xieshang.proposals.models import Assignment
+
+        education = demo.extra["unit_by_short"][demo.county.code]["县教育局"]
+        rows = Assignment.objects.filter(committee=demo.county, proposal__title__contains="学校")
+        assert rows.exists()
+        assert {a.unit_id for a in rows} == {education.pk}
+        care = Assignment.objects.filter(committee=demo.county,
+                                         proposal__title__contains="养老服务")
+        assert {a.unit.short_name for a in care} == {"县民政局"}
+
+    def test_joint_proposals_are_counted(self, demo):
+        from xieshang.core.figures import Scope, compute
+
+        year = TODAY.year - 1
+        figures = compute(Scope(demo.county, dt.date(year, 1, 1), dt.date(year, 12, 31)))
+        joint, individual = (figures["proposals.kind.joint"].value,
+                             figures["proposals.kind.individual"].value)
+        assert joint > 0 and individual > 0
+        assert 0.4 < joint / (joint + individual) < 0.8
+
+    def test_a_years_proposals_are_assigned_in_that_year(self, demo):
+        """2024 showed 1 proposal assigned against 150 submitted: every plenary proposal was
+        handed in the December before its session."""
+        from xieshang.core.figures import Scope, compute
+
+        for year in (TODAY.year - 1, TODAY.year):
+            f = compute(Scope(demo.county, dt.date(year, 1, 1), dt.date(year, 12, 31)))
+            filed, assigned = f["proposals.filed"].value, f["units.assigned"].value
+            assert filed > 50
+            assert 0.7 * filed <= assigned <= 1.3 * filed, (year, filed, assigned)
+
+    def test_no_attendance_on_an_activity_that_has_not_begun(self, demo):
+        from django.utils import timezone
+
+        from xieshang.activities.models import Invitation
+
+        ahead = Invitation.objects.filter(activity__start__gt=timezone.now()).exclude(
+            attendance="")
+        assert not ahead.exists()
+
+    def test_the_correspondent_lands_on_a_home_with_something_to_do(self, demo):
+        client = Client()
+        assert client.post(reverse("login"), {"username": "xinxiyuan",
+                                              "password": DEMO_PASSWORD}).status_code == 302
+        home = client.get(reverse("home")).content.decode()
+        assert "特邀信息员" in home and reverse("opinions:mine") in home
+        assert reverse("opinions:home") in home
+
+
 def test_duties_demo_leaves_a_warning_rule_it_cannot_judge_inactive(county):
     """An "at most" warning rule counting a kind nothing reports would warn every member."""
     from xieshang.devdata import duties as duties_demo

@@ -65,3 +65,18 @@ def test_unknown_committee_or_kind_is_one_clear_error(county):
         call_command("text", "reindex", "--check", "--committee", "nowhere",
                      stdout=io.StringIO())
     assert exc.value.returncode == 2 and "nowhere" in str(exc.value)
+
+
+def test_a_roster_import_leaves_the_index_complete(county, django_capture_on_commit_callbacks):
+    """The roster import writes in bulk (members_bulk_create) but sends post_save for each."""
+    from xieshang.core.permissions import Actor
+    from xieshang.members.services import NewMember, members_bulk_create
+
+    sector = SectorFactory(committee=county)
+    new = [NewMember({"name": f"名册{i}", "gender": "male", "sector": sector,
+                      "phone": f"1370000000{i}", "id_number": "11010519491231002X",
+                      "joined_on": "2022-01-01"}) for i in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        members_bulk_create(actor=Actor.for_system(county), committee=county, new=new)
+    [row] = counts(["member"], [county.pk])
+    assert (row.source, row.indexed, row.ok) == (3, 3, True)

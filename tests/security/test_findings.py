@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from tests.activities.factories import invite, make_activity, member_with_login
+from tests.activities.factories import invite, make_activity, member_with_login, started
 from tests.factories import MemberFactory
 from tests.proposals.factories import S, build_world, reach
 from xieshang.activities import services as activity_services
@@ -195,7 +195,7 @@ def _bomb(rows: int, header: str = "") -> bytes:
 
 
 def test_finding_03_a_zip_bomb_is_refused_before_any_write(client, county, staff):
-    activity = make_activity(county, title="协商会")
+    activity = make_activity(county, title="协商会", start=started())
     bomb = _bomb(600_000)
     assert len(bomb) < 1_000_000
     with zipfile.ZipFile(io.BytesIO(bomb)) as z:
@@ -217,7 +217,7 @@ def test_finding_03_a_zip_bomb_is_refused_before_any_write(client, county, staff
 
 def test_finding_03_too_many_rows_are_refused(county):
     data = _bomb(6_000)  # small when unpacked, but more rows than an attendance sheet holds
-    activity = make_activity(county, title="协商会")
+    activity = make_activity(county, title="协商会", start=started())
     with pytest.raises(ValidationError, match="5,000"):
         activity_services.attendance_import(actor=Actor.for_system(county),
                                             activity=activity, fh=io.BytesIO(data))

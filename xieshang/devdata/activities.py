@@ -114,8 +114,12 @@ def _units(ctx: DemoContext, committee: Committee) -> list[HandlingUnit]:
              "县退役军人事务局", "县应急管理局", "县审计局", "县市场监督管理局", "县统计局",
              "县医疗保障局", "县林业和草原局", "县乡村振兴局", "县营商环境建设局", "县城市管理局",
              "县信访局"]
-    existing = set(HandlingUnit.objects.filter(committee=committee).values_list("name",
-                                                                                flat=True))
+    # One unit each: a department the members demo made already (清河县教育局, short name
+    # 县教育局) is not made again under its short name.
+    existing: set[str] = set()
+    for name, short in HandlingUnit.objects.filter(committee=committee).values_list(
+            "name", "short_name"):
+        existing |= {name, short, "县" + name.split("县", 1)[-1]}
     system = ctx.system(committee)
     for name in extra:
         if len(units) >= COUNTERPART_DEPARTMENTS + 3:

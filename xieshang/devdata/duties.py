@@ -99,8 +99,9 @@ CO_SIGNERS = (1, 2, 2, 3, 3, 4)
 
 
 def _co_sign(ctx: DemoContext, members: list[Member]) -> int:
-    """Co-signers for the county's submitted individual proposals, preferring the proposer's
-    sector (as in practice: 联名 within a sector group), confirmed the day before submission."""
+    """Co-signers for three in five of the county's submitted individual proposals (which then
+    are joint, 联名), preferring the proposer's sector (as in practice: 联名 within a sector
+    group), confirmed the day before submission."""
     if not apps.is_installed("xieshang.proposals"):
         return 0
     # Imported here on purpose: the proposals app is optional beside duties.
@@ -121,6 +122,8 @@ def _co_sign(ctx: DemoContext, members: list[Member]) -> int:
                  .select_related("proposer").order_by("id"))
     for p in proposals:
         assert p.proposer is not None and p.submitted_at is not None
+        if p.pk % 5 in (0, 1):
+            continue  # about two in five stay a single member's proposal (个人提案)
         pool = [m for m in by_sector.get(p.proposer.sector_id, []) if m.pk != p.proposer_id]
         others = [m for m in active if m.pk != p.proposer_id]
         chosen: dict[int, Member] = {}
@@ -132,6 +135,9 @@ def _co_sign(ctx: DemoContext, members: list[Member]) -> int:
         rows += [ProposalCoProposer(committee=county, proposal=p, member=m, invited_at=signed,
                                     confirmed_at=signed) for m in chosen.values()]
     ProposalCoProposer.objects.bulk_create(rows, ignore_conflicts=True)
+    # A proposal with confirmed co-signers is a joint one (联名), as the service records it.
+    Proposal.objects.filter(pk__in={r.proposal_id for r in rows}).update(
+        kind=Proposal.Kind.JOINT)
     return len(rows)
 
 

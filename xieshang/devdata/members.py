@@ -18,7 +18,8 @@ seed always gives the same county. The later builders of this package read what 
 ``ctx.sectors[code]``
     the 24 ``Sector`` rows in roster order.
 ``ctx.units[code]``
-    active ``HandlingUnit`` rows (county 32, with routing keywords).
+    active ``HandlingUnit`` rows (county 38, with routing keywords), one each, every one with
+    a clerk and a leader login (dw01, dw01_ld …; 县教育局: jiaoyuju, jiaoyuju_ld).
 ``ctx.users[username]`` and ``ctx.logins``
     one login per role (made in ``_logins``); every password is ``DEMO_PASSWORD``.
 ``ctx.extra``
@@ -670,6 +671,16 @@ def _logins(ctx: DemoContext, county: Built, city: Built, province: Built,
     name = staff_name()
     _user(ctx, county, "jiaoyuju_ld", name, [(Role.UNIT_LEADER, {"unit": unit})])
     login("承办单位负责人", "jiaoyuju_ld", county, f"{name}，{unit.name} 分管副局长，签发答复")
+    # Every other unit has its clerk and its leader too (a unit without them could neither
+    # sign for nor answer what is assigned to it): dw01, dw01_ld … (shi_dw…, sheng_dw… above).
+    for b, prefix in ((county, "dw"), (city, "shi_dw"), (province, "sheng_dw")):
+        for order, other in enumerate(b.units.values(), start=1):
+            if other.role_assignments.exists():
+                continue
+            _user(ctx, b, f"{prefix}{order:02d}", other.contact_name,
+                  [(Role.UNIT_CLERK, {"unit": other})])
+            _user(ctx, b, f"{prefix}{order:02d}_ld", staff_name(),
+                  [(Role.UNIT_LEADER, {"unit": other})])
     login("主席（领导）", "zhuxi", county, f"{chair.name}，县政协主席；主席会议、督办重点提案")
     admin = _user(ctx, county, "admin", "系统管理员", [(Role.ADMIN, {})])
     core_services.user_set_site_superuser(actor=county.actor, user=admin)

@@ -17,6 +17,7 @@ from xieshang.core import clock
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.permissions import actor_for
 from xieshang.devdata.demo import DemoContext
+from xieshang.members.models import HandlingUnit
 from xieshang.proposals import services
 from xieshang.proposals.models import (
     Assignment,
@@ -82,6 +83,22 @@ CURRENT_MIX = [(S.CLOSED, 120), (S.REPLIED, 30), (S.REPLY_REVIEW, 12), (S.HANDLI
 STEPS[S.WITHDRAWN] = [("submit", S.SUBMITTED), ("withdraw", S.WITHDRAWN)]
 
 
+def _lead_unit(rng: Any, topic: str, units: list[HandlingUnit]) -> HandlingUnit:
+    """The unit a proposals office would assign: the one whose routing keywords best cover
+    the topic (缓解城区学校大班额问题 → 县教育局, 完善养老服务体系 → 县民政局), a random one
+    of the best on a tie; a government department when no keyword fits. The demo's assignment
+    history then teaches the routing suggestions what a real office does."""
+    def fit(unit: HandlingUnit) -> int:
+        return sum(len(k) for k in (unit.keywords or "").split() if k in topic)
+
+    scores = {u.pk: fit(u) for u in units}
+    best = max(scores.values(), default=0)
+    if best == 0:
+        government = [u for u in units if u.kind == HandlingUnit.Kind.GOVERNMENT]
+        return rng.choice(government or units)
+    return rng.choice([u for u in units if scores[u.pk] == best])
+
+
 def build(ctx: DemoContext) -> None:
     county = ctx.county
     if county is None or not ctx.sessions.get(county.code):
@@ -95,7 +112,6 @@ def build(ctx: DemoContext) -> None:
     staff = ctx.users.get("tiweiban")
     login_members = ctx.extra.get("login_members", {}).get(code, {})
     weiyuan = login_members.get("weiyuan")
-    jiaoyu = ctx.extra.get("unit_by_short", {}).get(code, {}).get("县教育局")
     rng = ctx.rng
     cal = WorkCalendar(county)
     reply_months = 3
@@ -104,11 +120,14 @@ def build(ctx: DemoContext) -> None:
     latest = clock.now() - dt.timedelta(days=15)
     proposals: list[Proposal] = []
     plans: list[tuple[Proposal, str, dt.datetime]] = []
+    topic_of: dict[int, str] = {}
     for index, session in enumerate(sessions):
         mix = CURRENT_MIX if index == len(sessions) - 1 else OLD_MIX
         serial = 0
         start = dt.datetime.combine(session.start_date, dt.time(9),
                                     tzinfo=timezone.get_current_timezone())
+        session_days = max(0, ((session.end_date or session.start_date)
+                               - session.start_date).days - 1)
         for status, count in mix:
             for _n in range(count):
                 cat = rng.choice(categories)
@@ -119,7 +138,12 @@ def build(ctx: DemoContext) -> None:
                 recess = start + dt.timedelta(days=rng.randint(30, 200))
                 if recess > latest:  # early in the year: the recess has not come yet
                     plenary = True
-                submitted = start - dt.timedelta(days=rng.randint(1, 20)) if plenary else recess
+                # Plenary proposals are handed in during the session's days (January), so a
+                # year's proposals are filed and assigned in that year too.
+                during = start + dt.timedelta(days=rng.randint(0, session_days),
+                                              hours=rng.randint(0, 8))
+                submitted = min(during, clock.now() - dt.timedelta(hours=1)) if plenary \
+                    else recess
                 if index == len(sessions) - 1 and status in (S.SUBMITTED, S.UNDER_REVIEW,
                                                              S.RETURNED, S.DRAFT):
                     submitted = clock.now() - dt.timedelta(days=rng.randint(1, 20))
@@ -156,6 +180,7 @@ def build(ctx: DemoContext) -> None:
                 if p.is_key:
                     p.key_leader = leader
                 proposals.append(p)
+                topic_of[id(p)] = topic
                 plans.append((p, status, submitted))
     Proposal.objects.bulk_create(proposals, batch_size=500)
 
@@ -196,8 +221,7 @@ def build(ctx: DemoContext) -> None:
             previous = to
         if assigned_at is None:
             continue
-        lucky = jiaoyu is not None and rng.random() < 0.12
-        lead_unit = jiaoyu if lucky and jiaoyu is not None else rng.choice(units)
+        lead_unit = _lead_unit(rng, topic_of[id(p)], units)
         due = cal.add_months(timezone.localdate(assigned_at), reply_months)
         if target in (S.HANDLING, S.ASSIGNED) and rng.random() < 0.25:
             due_date = today - dt.timedelta(days=rng.randint(3, 40))  # overdue

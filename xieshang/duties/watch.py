@@ -96,7 +96,9 @@ def _speech(speech: Any) -> Iterable[Touch]:
 
 
 def _proposal(proposal: Any) -> Iterable[Touch]:
-    yield proposal.committee_id, proposal.submitted_at
+    # A draft is no fact yet: nothing to recompute until it is submitted.
+    if proposal.submitted_at is not None:
+        yield proposal.committee_id, proposal.submitted_at
     if proposal.filed_at is not None:
         yield proposal.committee_id, proposal.filed_at
 

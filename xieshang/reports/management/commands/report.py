@@ -63,4 +63,5 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         for key, figure in figures.items():
-            self.stdout.write(f"{key}\t{figure.value}{figure.unit}\t{figure.label}")
+            shown = figure.note or f"{figure.value}{figure.unit}"  # "无数据…" where none
+            self.stdout.write(f"{key}\t{shown}\t{figure.label}")
