@@ -85,7 +85,8 @@ def generate(committee: Any, n: int, *, sessions: Sequence[Any], members: Sequen
             created_at = dt.datetime.combine(session.start_date, dt.time(9), tzinfo=dt.UTC) \
                 - dt.timedelta(days=rng.randint(0, 30))
             p = Proposal(
-                committee=committee, session=session, status=status, proposer=member,
+                committee=committee, session=session, session_start=session.start_date,
+                status=status, proposer=member,
                 kind=Proposal.Kind.JOINT if i % 3 == 0 else Proposal.Kind.INDIVIDUAL,
                 timing=Proposal.Timing.PLENARY if i % 4 else Proposal.Timing.RECESS,
                 title=f"关于{VERBS[i % len(VERBS)]}{subject}工作的建议（{i}）",

@@ -6,7 +6,6 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-import segno
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -156,6 +155,8 @@ def sign_in_sheet_docx(activity: Activity) -> bytes:
 
 def qr_svg(url: str) -> str:
     """The QR code of ``url`` as an inline SVG (made here; no external service)."""
+    import segno  # loaded when a QR code is drawn, not by every web process
+
     qr = segno.make(url, error="m")
     buf = io.BytesIO()
     qr.save(buf, kind="svg", scale=8, border=2, xmldecl=False, svgns=True,

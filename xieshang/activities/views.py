@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from xieshang.activities import documents, permissions, reading, selectors, services, workflow
+from xieshang.activities import permissions, reading, selectors, services, workflow
 from xieshang.activities.forms import (
     ADOPTION_CHOICES,
     ActivityForm,
@@ -38,10 +38,16 @@ from xieshang.core import clock, workflow_views
 from xieshang.core.files import send_file, xlsx_response
 from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest, query_date, query_month
+from xieshang.core.lazy import lazy_import
 from xieshang.core.links import opens_for
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import ActivityGroup, HandlingUnit, Member, SpecialCommittee
 from xieshang.members.services import current_term
+
+if TYPE_CHECKING:
+    from xieshang.activities import documents
+else:  # python-docx and reportlab are loaded with the first document
+    documents = lazy_import("xieshang.activities.documents")
 
 
 def _run(request: XRequest, fn: Callable[[], Any], ok: str) -> bool:

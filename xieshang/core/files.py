@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import mimetypes
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import PurePath
 from typing import Any
@@ -16,7 +17,6 @@ from typing import Any
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 # Shown in the page (an <img>); everything else is downloaded, never rendered by the browser
 # under our origin (an uploaded HTML or SVG file could otherwise run script).
@@ -47,6 +47,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these is run as a formula by Excel (and openpyxl writes a string
 # starting with "=" as one): user text such as a title or a name must never be.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# The control characters an .xlsx cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE, copied so that
+# a web process does not load openpyxl until its first export).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def excel_safe(value: Any) -> Any:

@@ -15,7 +15,6 @@ import hmac
 import secrets
 
 import pyotp
-import segno
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy
@@ -43,6 +42,8 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 
 def qr_svg(uri: str) -> str:
+    import segno  # loaded when a QR code is drawn, not by every web process
+
     return segno.make(uri, error="m").svg_inline(scale=4, border=2)
 
 

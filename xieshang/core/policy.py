@@ -23,9 +23,25 @@ def register(key: str, default: Any, label: Any) -> None:
     DEFAULTS.setdefault(key, (default, label))
 
 
+def _load_parents(committee: Committee) -> None:
+    """Fill ``committee``'s chain of parents with one query (a county's page read its city and
+    province one query each, on every page: the navigation asks a policy)."""
+    if committee.parent_id is None or Committee.parent.is_cached(committee):
+        return
+    ancestors = {c.pk: c for c in committee.ancestors()}
+    node = committee
+    while (node.parent_id is not None and node.parent_id in ancestors
+           and not Committee.parent.is_cached(node)):
+        parent = ancestors[node.parent_id]
+        Committee.parent.field.set_cached_value(node, parent)
+        node = parent
+
+
 def get(committee: Committee | None, key: str) -> Any:
     if key not in DEFAULTS:
         raise KeyError(f"unknown policy key {key!r}")
+    if committee is not None and key not in (committee.policy or {}):
+        _load_parents(committee)
     node = committee
     seen = 0
     while node is not None and seen < 6:

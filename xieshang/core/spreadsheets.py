@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -65,6 +64,8 @@ def open_workbook(data: bytes, limits: Limits) -> Any:
         raise Refused(_("The workbook unpacks to more than %(n)s MB: it is not a file to import.")
                       % {"n": limits.unpacked_bytes // (1024 * 1024)})
     try:
+        from openpyxl import load_workbook  # loaded on the first import of a sheet
+
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors for a broken or foreign file
         raise Refused(_("The file is damaged or is not an Excel workbook.")) from None
@@ -96,6 +97,10 @@ def sheet_rows(sheet: Any, limits: Limits, *, started: float | None = None
 
 def read_rows(data: bytes, limits: Limits) -> list[tuple[Any, ...]]:
     """Every row of the first sheet (within the limits)."""
+    # openpyxl is imported on first use (not by every web process): before the clock starts,
+    # so that the first file of a process is not charged for loading the library.
+    import openpyxl  # noqa: F401
+
     started = time.monotonic()
     workbook = open_workbook(data, limits)
     try:

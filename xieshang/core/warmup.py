@@ -10,11 +10,20 @@ gunicorn's ``--preload`` it runs once in the master and the workers inherit the 
 
 Nothing here touches the database (a connection opened before the fork would be shared by the
 workers). ``XIESHANG_WARMUP=0`` turns it off.
+
+The text models (jieba's dictionary, scikit-learn) are not warmed unless
+``XIESHANG_WARMUP_TEXT=1``: they take about 240 MiB, which every worker would hold from its
+start (issue #20: a web process is to stay within 120 MiB after start). They are loaded on
+first use instead — the pages that need them are the staff's similar-proposal and routing
+panels and the dashboard's hot topics. With gunicorn's ``--preload`` and
+``XIESHANG_WARMUP_TEXT=1`` the master loads them once and the workers share the pages
+copy-on-write.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -74,7 +83,10 @@ def _text() -> None:
 def warm() -> dict[str, float]:
     """Run each step, log its time, never raise: a failed warm-up only costs speed."""
     timings: dict[str, float] = {}
-    for name, step in (("urls", _urls), ("templates", _templates), ("text", _text)):
+    steps: list[tuple[str, Any]] = [("urls", _urls), ("templates", _templates)]
+    if os.environ.get("XIESHANG_WARMUP_TEXT", "0") == "1":
+        steps.append(("text", _text))
+    for name, step in steps:
         started = time.perf_counter()
         try:
             step()

@@ -152,6 +152,7 @@ def build(ctx: DemoContext) -> None:
                     serial += 1
                 p = Proposal(
                     committee=county, session=session if status != S.DRAFT else None,
+                    session_start=session.start_date if status != S.DRAFT else None,
                     serial_number=serial if filed else None,
                     timing=(Proposal.Timing.PLENARY if plenary else Proposal.Timing.RECESS)
                     if status != S.DRAFT else "",

@@ -383,6 +383,7 @@ def _proposals(b: _Body, rng: random.Random, spec: ScaleSpec, today: dt.date,
                 consent = rng.random() > 0.1
                 p = Proposal(
                     committee=committee, session=session if status != S.DRAFT else None,
+                    session_start=session.start_date if status != S.DRAFT else None,
                     serial_number=serial if filed else None,
                     timing=(Proposal.Timing.PLENARY if plenary else Proposal.Timing.RECESS)
                     if status != S.DRAFT else "",

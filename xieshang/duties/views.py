@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,15 +18,21 @@ from xieshang.core import clock, workflow_views
 from xieshang.core.files import xlsx_response
 from xieshang.core.forms import error_text
 from xieshang.core.http import XRequest, as_id
+from xieshang.core.lazy import lazy_import
 from xieshang.core.models import Term
 from xieshang.core.tenancy import get_scoped_or_404, scoped
-from xieshang.duties import documents, engine, permissions, selectors, services
+from xieshang.duties import engine, permissions, selectors, services
 from xieshang.duties.facts import known_kinds
 from xieshang.duties.forms import RuleForm, SelfReportForm, TemplateForm
 from xieshang.duties.models import Rule, RuleSet, Score, SelfReport
 from xieshang.duties.workflow import SELF_REPORT
 from xieshang.members import selectors as member_selectors
 from xieshang.members.models import Member, Sector
+
+if TYPE_CHECKING:
+    from xieshang.duties import documents
+else:  # python-docx and reportlab are loaded with the first document
+    documents = lazy_import("xieshang.duties.documents")
 
 
 def _year(request: XRequest) -> int:

@@ -53,8 +53,6 @@ from django.db import IntegrityError, transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from xieshang.core import audit, clock, crypto, spreadsheets
 from xieshang.core.files import FORMULA_PREFIXES, excel_safe
@@ -985,13 +983,14 @@ def _apply_units(actor: Actor, committee: Committee, result: RosterResult) -> No
 # --- writing workbooks ----------------------------------------------------------------------
 
 
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
-
-
 def _sheet_bytes(kind: Kind, rows: Iterable[Sequence[Any]],
                  notes: list[tuple[str, str, str]] | None = None,
                  general: Sequence[str] = ()) -> bytes:
+    # openpyxl is loaded on the first workbook written, not by every web process.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="F2DCDB")
     layout = LAYOUTS[kind]
     workbook = Workbook()
     ws = workbook.active
@@ -999,8 +998,8 @@ def _sheet_bytes(kind: Kind, rows: Iterable[Sequence[Any]],
     ws.title = SHEET_TITLES[kind]
     ws.append([c.header for c in layout])
     for cell in ws[1]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
+        cell.font = header_font
+        cell.fill = header_fill
     ws.freeze_panes = "A2"
     for r in rows:
         ws.append([excel_safe(v) for v in r])
@@ -1015,8 +1014,8 @@ def _sheet_bytes(kind: Kind, rows: Iterable[Sequence[Any]],
         sheet = workbook.create_sheet(NOTES_SHEET)
         sheet.append([_("Column"), _("Required"), _("Explanation")])
         for cell in sheet[1]:
-            cell.font = HEADER_FONT
-            cell.fill = HEADER_FILL
+            cell.font = header_font
+            cell.fill = header_fill
         for note in notes:
             sheet.append([excel_safe(v) for v in note])
         sheet.append([])

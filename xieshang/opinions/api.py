@@ -4,7 +4,7 @@ No ``from __future__ import annotations`` here: ninja reads the annotations of t
 operations at import time (docs/api.md)."""
 
 import datetime as dt
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -23,10 +23,11 @@ from xieshang.core.apiutils import (
     binary_response,
     paged,
 )
+from xieshang.core.lazy import lazy_import
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.core.workflow_api import step_routes
-from xieshang.opinions import documents, permissions, selectors, services, workflow
+from xieshang.opinions import permissions, selectors, services, workflow
 from xieshang.opinions.models import (
     Bulletin,
     Correspondent,
@@ -34,6 +35,11 @@ from xieshang.opinions.models import (
     OpinionReport,
     Topic,
 )
+
+if TYPE_CHECKING:
+    from xieshang.opinions import documents
+else:  # python-docx and reportlab are loaded with the first document
+    documents = lazy_import("xieshang.opinions.documents")
 
 router = Router(tags=["opinions"])
 

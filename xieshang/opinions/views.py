@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,12 +19,13 @@ from xieshang.core import workflow_views
 from xieshang.core.files import DOCX, PDF, download, send_file, xlsx_response
 from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest, query_int
+from xieshang.core.lazy import lazy_import
 from xieshang.core.links import opens_for
 from xieshang.core.models import Committee, User
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import Sector
-from xieshang.opinions import documents, permissions, selectors, services, workflow
+from xieshang.opinions import permissions, selectors, services, workflow
 from xieshang.opinions.forms import (
     BulletinForm,
     CorrespondentForm,
@@ -42,6 +45,11 @@ from xieshang.opinions.models import (
     OpinionVersion,
     Topic,
 )
+
+if TYPE_CHECKING:
+    from xieshang.opinions import documents
+else:  # python-docx and reportlab are loaded with the first document
+    documents = lazy_import("xieshang.opinions.documents")
 
 INBOX_TITLES = {
     "to_edit": gettext_lazy("Reports to edit"),

@@ -141,7 +141,7 @@ def _out(p: Proposal) -> dict[str, Any]:
 
 
 def _detail(request: HttpRequest, pk: int) -> Proposal:
-    return selectors.proposal_detail(actor(request), pk)
+    return selectors.proposal_for_api(actor(request), pk)
 
 
 def _co_proposer_out(row: ProposalCoProposer) -> dict[str, Any]:

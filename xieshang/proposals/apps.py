@@ -11,9 +11,12 @@ class ProposalsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: these modules load models, which exist only once the
         # app registry is ready.
+        from django.db.models.signals import post_save
+
         from xieshang.core import figures as figure_registry
         from xieshang.core import worklist
         from xieshang.core.dictionary import dictionary_changed
+        from xieshang.core.models import Session
         from xieshang.core.navigation import NavItem, register
         from xieshang.proposals import (  # noqa: F401
             figures,
@@ -21,6 +24,7 @@ class ProposalsConfig(AppConfig):
             policies,
             search_source,
             selectors,
+            signals,
             tasks,
         )
 
@@ -28,6 +32,8 @@ class ProposalsConfig(AppConfig):
         dictionary_changed.connect(tasks.on_dictionary_changed,
                                    dispatch_uid="xieshang.proposals.dictionary")
 
+        post_save.connect(signals.session_saved, sender=Session,
+                          dispatch_uid="xieshang.proposals.session_start")
         search_source.register_source()
         register(NavItem(_("Proposals"), "proposals-home", permissions.can_use_proposals,
                          order=20, icon="file"))

@@ -7,6 +7,8 @@ change goes through ``core.workflow.transition()``, which appends one ``Proposal
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -121,6 +123,10 @@ class Proposal(CommitteeOwned):
         related_name="proposals",
         verbose_name=pgettext_lazy("proposals", "session"),
     )
+    # The session's start date, copied here so that the lists' order (newest session first)
+    # is read from one index instead of sorting a whole committee's proposals across the join;
+    # kept by save() and, when a session's date changes, by proposals.signals.
+    session_start = models.DateField(null=True, blank=True, editable=False)
     serial_number = models.PositiveIntegerField(
         pgettext_lazy("proposals", "number"), null=True, blank=True
     )
@@ -199,10 +205,22 @@ class Proposal(CommitteeOwned):
             models.Index(fields=["committee", "status"]),
             models.Index(fields=["committee", "session", "serial_number"]),
             models.Index(fields=["committee", "proposer"]),
+            # The lists' order (selectors.LIST_ORDER), so their first page is read in order.
+            models.Index(fields=["committee", "-session_start", "serial_number", "-created_at",
+                                 "-id"], name="proposal_list_order"),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}" if self.serial_number else self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "session" in update_fields:
+            session = self.session if self.session_id else None
+            self.session_start = session.start_date if session is not None else None
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "session_start"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("proposal-detail", args=[self.pk])

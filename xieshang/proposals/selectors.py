@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -26,12 +26,15 @@ from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.proposals import permissions, policies, similar
 from xieshang.proposals.models import (
     Assignment,
+    ContactRecord,
     ExcellentNomination,
     Feedback,
     Proposal,
+    ProposalAttachment,
     ProposalCoProposer,
     Reply,
     Status,
+    SupervisionRecord,
 )
 from xieshang.textmining import segment
 
@@ -358,7 +361,26 @@ def proposal_list(actor: Actor, worklist: str | None, params: dict[str, str]) ->
         base = base.filter(pk__in=WORKLISTS[worklist].query(actor).values("pk"))
     committee_id = actor.committee.pk if actor.committee else None
     return with_related(apply_filters(base, params, committee_id=committee_id)).order_by(
-        "-session__start_date", "serial_number", "-created_at", "-id")
+        *LIST_ORDER)
+
+
+# Newest session first, then by number: the index "proposal_list_order" (committee first) in
+# this order, so a first page is read from the index instead of sorting the committee.
+LIST_ORDER = ("-session_start", "serial_number", "-created_at", "-id")
+
+
+# Relations of the proposal page that most proposals do not have: the page's query asks
+# whether each has rows (an EXISTS on its indexed foreign key), and only those that do are
+# fetched; the others are set empty without a query.
+def _rare() -> dict[str, tuple[str, QuerySet[Any]]]:
+    """Those relations: name → (its foreign key to the proposal, the query of the page)."""
+    return {
+        "attachments": ("proposal", ProposalAttachment.objects.all()),
+        "feedback": ("proposal", Feedback.objects.select_related("member", "body")),
+        "merged": ("merged_into", Proposal.objects.select_related("proposer", "body_proposer")),
+        "contacts": ("proposal", ContactRecord.objects.all()),
+        "supervision": ("proposal", SupervisionRecord.objects.all()),
+    }
 
 
 def proposal_detail(actor: Actor, pk: int) -> Proposal:
@@ -366,14 +388,51 @@ def proposal_detail(actor: Actor, pk: int) -> Proposal:
     qs = visible(actor).select_related(
         "session__term", "category", "proposer__sector", "body_proposer", "merged_into",
         "key_leader", "committee",
+    ).annotate(**{
+        f"_has_{name}": Exists(rows.filter(**{fk: OuterRef("pk")}))
+        for name, (fk, rows) in _rare().items()
+    })
+    p = get_scoped_or_404(actor, qs, pk=pk)
+    prefetch_related_objects(
+        [p], Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
+        Prefetch("co_proposers", queryset=ProposalCoProposer.objects.select_related("member")),
+        "suggested_units", "events",
+        *(Prefetch(name, queryset=rows) for name, (_fk, rows) in _rare().items()
+          if getattr(p, f"_has_{name}")))
+    for name in _rare():
+        if not getattr(p, f"_has_{name}"):
+            _set_empty(p, name)
+    return _share_committee(actor, p)
+
+
+def _set_empty(p: Proposal, name: str) -> None:
+    # What prefetch_related leaves for a relation without rows (its cache is keyed by the
+    # related name), set without asking the database a question answered above.
+    empty = getattr(p, name).all()
+    empty._result_cache = []
+    empty._prefetch_done = True
+    p.__dict__.setdefault("_prefetched_objects_cache", {})[name] = empty
+
+
+def proposal_for_api(actor: Actor, pk: int) -> Proposal:
+    """The API's fetch of one proposal: :func:`visible`, with only what the API answers
+    (the page's events, feedback, attachments and records are not part of it)."""
+    qs = visible(actor).select_related(
+        "session__term", "category", "proposer", "body_proposer", "committee",
     ).prefetch_related(  # type: ignore[type-var]
         Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
-        "co_proposers__member", "attachments", "suggested_units",
-        Prefetch("feedback", queryset=Feedback.objects.select_related("member", "body")),
-        Prefetch("merged", queryset=Proposal.objects.select_related("proposer", "body_proposer")),
-        "events", "contacts", "supervision",
+        Prefetch("co_proposers",
+                 queryset=ProposalCoProposer.objects.select_related("member")),
     )
-    return get_scoped_or_404(actor, qs, pk=pk)
+    return _share_committee(actor, get_scoped_or_404(actor, qs, pk=pk))
+
+
+def _share_committee(actor: Actor, proposal: Proposal) -> Proposal:
+    # The actor's committee object already knows its parents once a policy was read (the
+    # navigation reads one): the proposal's copy would read them again.
+    if actor.committee is not None and proposal.committee_id == actor.committee.pk:
+        Proposal.committee.field.set_cached_value(proposal, actor.committee)
+    return proposal
 
 
 def replies_for_page(actor: Actor, proposal: Proposal) -> QuerySet[Reply]:

@@ -3,7 +3,7 @@ actions, documents, the Excel export and the public record. Thin: parse, authori
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,10 +21,11 @@ from xieshang.core import clock, workflow_views
 from xieshang.core.files import download, send_file, xlsx_response
 from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest
+from xieshang.core.lazy import lazy_import
 from xieshang.core.models import Committee, Session
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import HandlingUnit, Sector
-from xieshang.proposals import documents, permissions, policies, routing, selectors, services
+from xieshang.proposals import permissions, policies, routing, selectors, services
 from xieshang.proposals import similar as similar_models
 from xieshang.proposals.forms import ProposalForm, SupervisionForm
 from xieshang.proposals.models import (
@@ -36,6 +37,11 @@ from xieshang.proposals.models import (
     Status,
 )
 from xieshang.proposals.workflow import PROPOSAL, conversion_link
+
+if TYPE_CHECKING:
+    from xieshang.proposals import documents
+else:  # python-docx and reportlab are loaded with the first document
+    documents = lazy_import("xieshang.proposals.documents")
 
 
 def _params(request: XRequest) -> dict[str, str]:

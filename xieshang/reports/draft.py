@@ -13,11 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Pt
-
 from xieshang.core import clock
 from xieshang.core.figures import Figure, Scope
 from xieshang.core.numerals import chinese_number
@@ -253,6 +248,9 @@ def _written(figures: dict[str, Figure], kind: str
 
 
 def _font(run: Any, size: int = 16, bold: bool = False, name: str = "仿宋") -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.name = name
@@ -265,6 +263,12 @@ def work_report_docx(scope: Scope, figures: dict[str, Figure]) -> bytes:
 
 def draft_docx(kind: str, scope: Scope, figures: dict[str, Figure]) -> bytes:
     draft = DRAFTS[kind]
+    # python-docx is loaded with the first draft, not by every web process (the statistics
+    # page uses this module's sentences).
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
     doc = Document()
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER

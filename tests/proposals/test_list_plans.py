@@ -1,0 +1,66 @@
+"""Every proposal list's first page is read in order from an index, not sorted: the query plan
+of each worklist (and of the list of all proposals) for each role that has it uses the index
+"proposal_list_order" and no sort of the committee's proposals. On SQLite through EXPLAIN QUERY
+PLAN; on PostgreSQL (DATABASE_URL pointing there) through EXPLAIN with sorting priced out, so
+that a plan still sorting means no index gives the order."""
+
+import pytest
+from django.db import connection
+
+from tests.proposals.factories import reach
+from xieshang.proposals import selectors
+from xieshang.proposals.models import Status
+
+ROLES = ("member", "co_member", "collective", "staff", "office", "clerk_a", "leader_a",
+         "leader", "admin")
+
+
+def _plan(sql: str, params: tuple) -> list[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return [row[-1] for row in cursor.fetchall()]
+
+
+def _first_pages(world):
+    for role in ROLES:
+        actor = world.actor(role)
+        for name in [None, *selectors.WORKLISTS]:
+            if name is not None and not selectors.WORKLISTS[name].allowed(actor):
+                continue
+            qs = selectors.proposal_list(actor, name, {k: "" for k in selectors.FILTERS})
+            yield role, name, qs[:30]
+
+
+@pytest.mark.django_db(transaction=False)
+def test_each_lists_first_page_is_read_from_the_order_index(world):
+    for status in (Status.SUBMITTED, Status.FILED, Status.HANDLING, Status.CLOSED):
+        reach(world, status)
+    seen = 0
+    for role, name, page in _first_pages(world):
+        sql, params = page.query.sql_with_params()
+        plan = "\n".join(_plan(sql, params))
+        where = f"{role} / {name or 'all'}:\n{plan}"
+        assert "proposal_list_order" in plan, where
+        if connection.vendor == "postgresql":
+            assert "Sort" not in plan, where
+        else:
+            assert "TEMP B-TREE FOR ORDER BY" not in plan, where
+            assert "SCAN proposals_proposal" not in plan, where
+        assert len(page) >= 0  # the query runs
+        seen += 1
+    assert seen >= 15  # every role's lists were looked at
+
+
+def test_list_order_follows_the_sessions_date_when_it_changes(world):
+    p = reach(world, Status.FILED)
+    assert p.session_start == p.session.start_date
+    session = p.session
+    session.start_date = session.start_date.replace(day=session.start_date.day + 1)
+    session.save()
+    p.refresh_from_db()
+    assert p.session_start == session.start_date
