@@ -251,6 +251,7 @@ DESKTOP = {"viewport": {"width": 1440, "height": 900}, "locale": "zh-CN"}
 
 def main(argv: list[str]) -> int:
     """Crawl a running server by hand and print every finding."""
+    import os
     import time
 
     from playwright.sync_api import sync_playwright
@@ -269,10 +270,12 @@ def main(argv: list[str]) -> int:
                 context = browser.new_context(base_url=base_url, **options)
                 context.set_default_timeout(15_000)
                 result = crawl(context, base_url, role, viewport=name, password="Demo2026xs",
+                               budget=int(os.environ.get("XIESHANG_CRAWL_BUDGET", "40")),
                                shots=Path("var/crawl"),
                                home_shot=Path(f"var/crawl/home-{role}-{name}.png"))
                 context.close()
                 print(f"== {role}/{name}: {len(result.visited)} pages, "  # noqa: T201
+                      f"{result.unvisited} kinds left, "  # type: ignore[attr-defined]
                       f"{result.checked_links} links checked, "
                       f"{time.monotonic() - started:.1f}s, {len(result.findings)} findings")
                 for finding in result.findings:
