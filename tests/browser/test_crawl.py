@@ -26,7 +26,7 @@ SHOTS = ROOT / "var" / "crawl"
 DOCS_SHOTS = ROOT / "docs" / "screenshots" / "roles"
 # Pages per crawl: enough for every kind of page a role reaches (URLs deduplicated by kind);
 # the phone crawl is shorter (the same pages, checked for width and the phone menu).
-DESKTOP_BUDGET = int(os.environ.get("XIESHANG_CRAWL_DESKTOP", "24"))
+DESKTOP_BUDGET = int(os.environ.get("XIESHANG_CRAWL_DESKTOP", "40"))
 PHONE_BUDGET = int(os.environ.get("XIESHANG_CRAWL_PHONE", "8"))
 LINK_CHECKS = int(os.environ.get("XIESHANG_CRAWL_LINKS", "20"))
 
