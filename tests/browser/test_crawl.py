@@ -55,7 +55,7 @@ def test_every_demo_role_reads_plain_chinese_without_dead_links_or_errors(browse
                                home_shot=home_shot)
                 context.close()
                 lines.append(f"{login.username}/{viewport}: {len(result.visited)} pages, "
-                             f"{result.unvisited} kinds left over budget, "  # type: ignore[attr-defined]
+                             f"{result.unvisited} kinds left over budget, "
                              f"{result.checked_links} more links checked, "
                              f"{time.monotonic() - begun:.1f}s, {len(result.findings)} findings")
                 lines.extend(f"  {finding}" for finding in result.findings)
