@@ -123,3 +123,12 @@ def test_the_not_filed_reason_is_never_preset():
     html = render_to_string("proposals/actions/_not_file.html", {
         "offer": offer, "not_filed_reasons": [("secret", "涉及党和国家秘密")]})
     assert '<option value="">' in html and "data-confirm=" in html
+
+
+def test_topic_pages_sit_inside_the_public_website(county):
+    from xieshang.portal import services
+
+    site = services.site_ensure(actor=Actor.for_system(county), committee=county)
+    page = Client().get(reverse("opinions:public-topics", args=[county.code])).content.decode()
+    assert "portal-head" in page and site.title in page
+    assert reverse("portal-home", args=[county.code]) in page
