@@ -252,11 +252,10 @@ def unit_detail(request: XRequest, unit_id: int) -> HttpResponse:
     lo = timezone.make_aware(dt.datetime.combine(scope.start, dt.time.min))
     hi = timezone.make_aware(dt.datetime.combine(scope.end + dt.timedelta(days=1),
                                                  dt.time.min))
-    parts = (scoped(request.actor, Assignment)
-             .filter(unit=unit, assigned_at__gte=lo, assigned_at__lt=hi)
-             .exclude(state=Assignment.State.WITHDRAWN)
-             .select_related("proposal").order_by("proposal__serial_number", "id"))
-    parts = list(parts)
+    parts = list(scoped(request.actor, Assignment)
+                 .filter(unit=unit, assigned_at__gte=lo, assigned_at__lt=hi)
+                 .exclude(state=Assignment.State.WITHDRAWN)
+                 .select_related("proposal").order_by("proposal__serial_number", "id"))
     # A title links to the proposal only where the proposal page opens for this user.
     openable = set(proposal_selectors.visible(request.actor)
                    .filter(pk__in=[a.proposal_id for a in parts]).values_list("pk", flat=True))
