@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "xieshang.core.context_processors.shell",
+                "xieshang.portal.context_processors.public_site",
                 "django.template.context_processors.csp",
             ],
         },

@@ -26,8 +26,9 @@ SHOTS = ROOT / "var" / "crawl"
 DOCS_SHOTS = ROOT / "docs" / "screenshots" / "roles"
 # Pages per crawl: enough for every kind of page a role reaches (URLs deduplicated by kind);
 # the phone crawl is shorter (the same pages, checked for width and the phone menu).
-DESKTOP_BUDGET = int(os.environ.get("XIESHANG_CRAWL_DESKTOP", "30"))
-PHONE_BUDGET = int(os.environ.get("XIESHANG_CRAWL_PHONE", "12"))
+DESKTOP_BUDGET = int(os.environ.get("XIESHANG_CRAWL_DESKTOP", "40"))
+PHONE_BUDGET = int(os.environ.get("XIESHANG_CRAWL_PHONE", "8"))
+LINK_CHECKS = int(os.environ.get("XIESHANG_CRAWL_LINKS", "20"))
 
 
 def test_every_demo_role_reads_plain_chinese_without_dead_links_or_errors(browser, live_server):
@@ -50,9 +51,11 @@ def test_every_demo_role_reads_plain_chinese_without_dead_links_or_errors(browse
                 begun = time.monotonic()
                 result = crawl(context, live_server.url, login.username, viewport=viewport,
                                password=DEMO_PASSWORD, budget=budget, shots=SHOTS,
+                               link_checks=LINK_CHECKS,
                                home_shot=home_shot)
                 context.close()
                 lines.append(f"{login.username}/{viewport}: {len(result.visited)} pages, "
+                             f"{result.unvisited} kinds left over budget, "
                              f"{result.checked_links} more links checked, "
                              f"{time.monotonic() - begun:.1f}s, {len(result.findings)} findings")
                 lines.extend(f"  {finding}" for finding in result.findings)

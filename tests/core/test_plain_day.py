@@ -93,7 +93,7 @@ def test_an_anonymous_visitor_of_the_root_is_offered_the_public_websites(county)
     response = Client().get("/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert reverse("portal-home", args=[county.code]) in page and site.title in page
+    assert reverse("portal-home", args=[county.code]) in page and county.name in page
     assert reverse("login") in page
     index = Client().get("/c/")
     assert index.status_code == 200 and site.title in index.content.decode()
@@ -102,3 +102,33 @@ def test_an_anonymous_visitor_of_the_root_is_offered_the_public_websites(county)
 def test_without_a_public_website_the_root_sends_an_anonymous_visitor_to_log_in(county):
     response = Client().get("/")
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_a_step_that_cannot_be_undone_asks_first_and_everyday_steps_do_not():
+    from xieshang.core.workflow import Offer
+    from xieshang.proposals.workflow import PROPOSAL
+
+    not_file = Offer(PROPOSAL.steps["not_file"], "", "/", {})
+    assert "不能撤销" in not_file.confirm and "不予立案" in not_file.confirm
+    assert Offer(PROPOSAL.steps["sign"], "", "/", {}).confirm == ""
+
+
+def test_the_not_filed_reason_is_never_preset():
+    from django.template.loader import render_to_string
+
+    from xieshang.core.workflow import Offer
+    from xieshang.proposals.workflow import PROPOSAL
+
+    offer = Offer(PROPOSAL.steps["not_file"], "", "/x/", {})
+    html = render_to_string("proposals/actions/_not_file.html", {
+        "offer": offer, "not_filed_reasons": [("secret", "涉及党和国家秘密")]})
+    assert '<option value="">' in html and "data-confirm=" in html
+
+
+def test_topic_pages_sit_inside_the_public_website(county):
+    from xieshang.portal import services
+
+    site = services.site_ensure(actor=Actor.for_system(county), committee=county)
+    page = Client().get(reverse("opinions:public-topics", args=[county.code])).content.decode()
+    assert "portal-head" in page and site.title in page
+    assert reverse("portal-home", args=[county.code]) in page

@@ -34,8 +34,13 @@ def test_resident_raises_a_topic_and_follows_it_by_tracking_code(county, client)
     assert len(topic.tracking_code) == 12
     page = client.get(f"/opinions/public/county-a/topics/track/?code={topic.tracking_code}")
     assert "小区门口路灯不亮" in page.content.decode()
-    assert "待筛选" in page.content.decode()
+    # The office's screening is not the resident's business: the public reads 已收到.
+    assert "已收到" in page.content.decode() and "待筛选" not in page.content.decode()
     assert FORM["phone"] not in page.content.decode()
+    code = topic.tracking_code
+    spaced = f"{code[:4]} {code[4:8]}-{code[8:]}".lower()
+    again = client.get("/opinions/public/county-a/topics/track/", {"code": spaced})
+    assert "小区门口路灯不亮" in again.content.decode()
 
 
 def test_fifty_topics_from_one_address_are_stopped_with_a_clear_message(county, client):

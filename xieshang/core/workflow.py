@@ -35,6 +35,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from ninja import Schema
 from pydantic import Field
 
@@ -185,6 +186,24 @@ class Offer:
     @property
     def label(self) -> str:
         return str(self.step.label)
+
+    @property
+    def confirm(self) -> str:
+        """The question asked before the step is taken: the step's own, else, for a step that
+        cannot be undone (不予立案, 并案, 退回, 撤回, 删除, 发布), a plain one."""
+        if self.step.confirm:
+            return str(self.step.confirm)
+        if self.step.name in IRREVERSIBLE_STEPS:
+            return str(pgettext_lazy("workflow", "%(action)s: this cannot be undone. Go ahead?")
+                       % {"action": self.label})
+        return ""
+
+
+# Steps whose effect cannot be taken back by another step: each asks before it is taken.
+IRREVERSIBLE_STEPS = frozenset({
+    "not_file", "merge", "return", "withdraw", "delete", "publish", "decline", "send_back",
+    "convert", "not_use", "close_feedback", "publish_result",
+})
 
 
 _LIFECYCLES: list[Lifecycle[Any]] = []

@@ -28,6 +28,7 @@ class RuleForm(forms.ModelForm):
         kinds = sorted(known_kinds().items(), key=lambda item: item[1])
         self.fields["kind"].widget = forms.Select(
             choices=[("", pgettext_lazy("duties", "Choose a kind of record")), *kinds])
+        self.fields["kind"].help_text = ""  # the model's help explains codes, not shown here
 
     def clean_kind(self) -> str:
         kind = self.cleaned_data["kind"].strip()

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from xieshang.core import policy
 from xieshang.core.models import Role
 from xieshang.core.permissions import Actor
 from xieshang.duties.models import SelfReport
 
 policy.register("duty_rankings_public", False,
-                "Members may see the ranking of all members' duty scores")
+                gettext_lazy("Members may see the ranking of all members' duty scores"))
 
 
 def has_own_record(actor: Actor) -> bool:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core.http import as_id
 from xieshang.core.permissions import Actor
@@ -86,7 +87,10 @@ def kind_label(kind: str, labels: dict[str, str]) -> str:
     if kind in labels:
         return labels[kind]
     family = kind.split(":", maxsplit=1)[0] + ":*"
-    return labels.get(family, kind)
+    if family in labels:
+        return labels[family]
+    # A kind no source describes (an app switched off, an old rule): never show its code.
+    return str(pgettext_lazy("duties", "Other duty records"))
 
 
 def record_figures(member: Member, year: int) -> dict[str, Any]:

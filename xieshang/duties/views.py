@@ -83,7 +83,8 @@ def _labelled(rules: list[Any]) -> list[Any]:
     """Each rule with the wording of its kind of record (a page never shows the code)."""
     labels = known_kinds()
     for rule in rules:
-        rule.kind_label = selectors.kind_label(rule.kind, labels)
+        known = rule.kind in labels or rule.kind.split(":")[0] + ":*" in labels
+        rule.kind_label = selectors.kind_label(rule.kind, labels) if known else rule.label
     return rules
 
 

@@ -50,43 +50,17 @@ def _return(actor: Actor, report: SelfReport, data: SelfReportNoteIn) -> Changes
 
 
 SELF_REPORT: Lifecycle[SelfReport] = Lifecycle(
-    name="self_report",
-    model=SelfReport,
-    event_model=SelfReportEvent,
-    event_field="report",
-    audit_prefix="duty.self_report",
-    schema_prefix="SelfReport",
-    url_name="duty-self-report-act",
+    name="self_report", model=SelfReport, event_model=SelfReportEvent, event_field="report",
+    audit_prefix="duty.self_report", schema_prefix="SelfReport", url_name="duty-self-report-act",
     steps=[
-        Step(
-            "submit",
-            (S.DRAFT, S.RETURNED),
-            S.SUBMITTED,
-            permissions.is_self_report_author,
-            gettext_lazy("Submit"),
-            input=SelfReportNoteIn,
-            run=_submit,
-            done=gettext_lazy("Self-report submitted."),
-        ),
-        Step(
-            "return",
-            (S.SUBMITTED, S.ACCEPTED),
-            S.RETURNED,
-            permissions.can_decide_self_report,
-            gettext_lazy("Return for revision"),
-            input=SelfReportNoteIn,
-            run=_return,
-            done=gettext_lazy("Returned for revision."),
-        ),
-        Step(
-            "accept",
-            S.SUBMITTED,
-            S.ACCEPTED,
-            permissions.can_decide_self_report,
-            pgettext_lazy("duties", "Accept"),
-            input=SelfReportNoteIn,
-            done=gettext_lazy("Accepted."),
-        ),
-    ],
-)
+        Step("submit", (S.DRAFT, S.RETURNED), S.SUBMITTED, permissions.is_self_report_author,
+             gettext_lazy("Submit"), input=SelfReportNoteIn, run=_submit,
+             done=gettext_lazy("Self-report submitted.")),
+        Step("return", (S.SUBMITTED, S.ACCEPTED), S.RETURNED, permissions.can_decide_self_report,
+             gettext_lazy("Return for revision"), input=SelfReportNoteIn, run=_return,
+             done=gettext_lazy("Returned for revision.")),
+        Step("accept", S.SUBMITTED, S.ACCEPTED, permissions.can_decide_self_report,
+             pgettext_lazy("duties", "Accept"), input=SelfReportNoteIn,
+             done=gettext_lazy("Accepted.")),
+    ])
 TRANSITIONS = SELF_REPORT.table

@@ -110,7 +110,8 @@ class CollectiveBody(CommitteeOwned):
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     special_committee = models.ForeignKey(SpecialCommittee, null=True, blank=True,
-                                          on_delete=models.PROTECT, related_name="+")
+                                          on_delete=models.PROTECT, related_name="+",
+                                          verbose_name=_("special committee"))
 
     class Meta:
         verbose_name = pgettext_lazy("members", "collective body")
@@ -210,8 +211,10 @@ class Position(CommitteeOwned):
         SECRETARY_GENERAL = "secretary_general", _("Secretary-general")
         STANDING_MEMBER = "standing_member", _("Standing committee member")
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions")
-    term = models.ForeignKey("core.Term", on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions",
+                               verbose_name=_("member"))
+    term = models.ForeignKey("core.Term", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=pgettext_lazy("members", "term"))
     kind = models.CharField(_("position"), max_length=32, choices=Kind.choices)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)

@@ -28,7 +28,8 @@ def public_sites() -> list[Site]:
 
 
 def public_site_links() -> list[tuple[str, str]]:
-    return [(site.title, reverse("portal-home", args=[site.committee.code]))
+    # Named by the committee (set by the platform), not by the title its editors choose.
+    return [(site.committee.name, reverse("portal-home", args=[site.committee.code]))
             for site in public_sites()]
 
 

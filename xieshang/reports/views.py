@@ -19,6 +19,7 @@ from xieshang.core.http import XRequest, query_date
 from xieshang.core.models import Term
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import HandlingUnit
+from xieshang.proposals import selectors as proposal_selectors
 from xieshang.proposals.models import Assignment
 from xieshang.reports import charts, permissions
 from xieshang.reports.dashboard import panels
@@ -253,10 +254,13 @@ def unit_detail(request: XRequest, unit_id: int) -> HttpResponse:
     lo = timezone.make_aware(dt.datetime.combine(scope.start, dt.time.min))
     hi = timezone.make_aware(dt.datetime.combine(scope.end + dt.timedelta(days=1),
                                                  dt.time.min))
-    parts = (scoped(request.actor, Assignment)
-             .filter(unit=unit, assigned_at__gte=lo, assigned_at__lt=hi)
-             .exclude(state=Assignment.State.WITHDRAWN)
-             .select_related("proposal").order_by("proposal__serial_number", "id"))
+    parts = list(scoped(request.actor, Assignment)
+                 .filter(unit=unit, assigned_at__gte=lo, assigned_at__lt=hi)
+                 .exclude(state=Assignment.State.WITHDRAWN)
+                 .select_related("proposal").order_by("proposal__serial_number", "id"))
+    # A title links to the proposal only where the proposal page opens for this user.
+    openable = set(proposal_selectors.visible(request.actor)
+                   .filter(pk__in=[a.proposal_id for a in parts]).values_list("pk", flat=True))
     return render(request, "reports/unit_detail.html", {
-        "scope": scope, "unit": unit, "line": line, "parts": parts,
+        "scope": scope, "unit": unit, "line": line, "parts": parts, "openable": openable,
         "columns": UNIT_COLUMNS, "query": request.GET.urlencode()})

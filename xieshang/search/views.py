@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from xieshang.core import searchable
 from xieshang.core.forms import form_errors
 from xieshang.core.http import XRequest
 from xieshang.core.tenancy import get_scoped_or_404, scoped
@@ -20,6 +21,14 @@ from xieshang.textmining import segment
 
 PAGE = 20
 MAX_PAGE = 500  # deeper pages are refused by every search engine too; refine the words
+def kind_label(kind: str) -> str:
+    """A tab's name: ours, else the registered model's plural name (never the kind's code)."""
+    if kind in KIND_LABELS:
+        return str(KIND_LABELS[kind])
+    source = searchable.SOURCES.get(kind)
+    return str(source.model._meta.verbose_name_plural) if source is not None else _("Other")
+
+
 KIND_LABELS = {
     "proposal": _("Proposals"),
     "reply": _("Replies"),
@@ -28,6 +37,7 @@ KIND_LABELS = {
     "topic": _("Public topics"),
     "member": pgettext("search", "Members"),
     "unit": _("Handling units"),
+    "article": pgettext("search", "Website articles"),
 }
 
 
@@ -43,12 +53,13 @@ def search_page(request: XRequest) -> HttpResponse:
     except ValueError:
         page = 1
     results = search(actor, query, kind=kind, limit=PAGE, offset=(page - 1) * PAGE)
-    kinds = [{"kind": k, "label": str(KIND_LABELS.get(k, k)), "count": n}
+    kinds = [{"kind": k, "label": kind_label(k), "count": n}
              for k, n in sorted(results.facets.get("kind", {}).items(), key=lambda x: -x[1])]
     template = "search/_results.html" if request.htmx else "search/search.html"
     return render(request, template, {
         "q": query, "kind": kind, "results": results, "kinds": kinds, "page": page,
-        "has_next": page * PAGE < results.total, "kind_labels": KIND_LABELS,
+        "has_next": page * PAGE < results.total,
+        "kind_labels": {k: kind_label(k) for k in {*KIND_LABELS, *searchable.SOURCES}},
     })
 
 

@@ -37,11 +37,39 @@ document.addEventListener("change", function (event) {
   }
 });
 
-// A workflow step marked data-confirm asks before its form is sent (without JavaScript the form
-// is simply sent).
+// A form marked data-confirm (a step that cannot be undone) asks in a dialog before it is sent:
+// the question and both buttons come from the page (data-confirm, -yes, -no), no inline script
+// (the Content-Security-Policy allows our own files only). Without JavaScript the form is sent.
 document.addEventListener("submit", function (event) {
   var form = event.target;
-  if (form instanceof HTMLFormElement && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
-    event.preventDefault();
+  if (!(form instanceof HTMLFormElement) || !form.dataset.confirm || form.dataset.confirmed) return;
+  event.preventDefault();
+  if (typeof HTMLDialogElement !== "function") {
+    if (window.confirm(form.dataset.confirm)) { form.dataset.confirmed = "1"; form.requestSubmit(); }
+    return;
   }
+  var dialog = document.createElement("dialog");
+  dialog.className = "confirm-dialog";
+  dialog.setAttribute("aria-labelledby", "confirm-q");
+  var question = document.createElement("p");
+  question.id = "confirm-q";
+  question.textContent = form.dataset.confirm;
+  var buttons = document.createElement("div");
+  buttons.className = "actions";
+  var no = document.createElement("button");
+  no.type = "button"; no.className = "btn"; no.textContent = form.dataset.confirmNo || "×";
+  var yes = document.createElement("button");
+  yes.type = "button"; yes.className = "btn danger"; yes.textContent = form.dataset.confirmYes || "OK";
+  buttons.append(no, yes);
+  dialog.append(question, buttons);
+  document.body.appendChild(dialog);
+  no.addEventListener("click", function () { dialog.close(); });
+  yes.addEventListener("click", function () {
+    dialog.close();
+    form.dataset.confirmed = "1";
+    form.requestSubmit(event.submitter || undefined);
+  });
+  dialog.addEventListener("close", function () { dialog.remove(); });
+  dialog.showModal();
+  no.focus();
 });
