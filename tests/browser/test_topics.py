@@ -52,6 +52,6 @@ def test_resident_raises_a_topic_on_a_phone_and_follows_it(county, live_server, 
     card = page.locator("[data-testid=topic]")
     assert "小区门口路灯不亮" in card.inner_text()
     assert "<script>alert(1)</script>" in card.inner_text()  # shown as text, never run
-    assert page.inner_text("[data-testid=topic-status]") == "待筛选"
+    assert page.inner_text("[data-testid=topic-status]") == "已收到，正在研究"
     assert dialogs == []
     page.screenshot(path=str(ARTIFACTS / "topics-track-375.png"), full_page=True)

@@ -98,6 +98,10 @@ def test_a_dropped_connection_at_any_query_leaves_nothing_half_saved(county):
             # The work was committed; only saving the session (the flash message) failed
             # at the end, which Django answers with 400: our page says to reload and look.
             assert outcome == "submitted" and "请求未能完成" in page, n
+        elif response.status_code == 302:
+            # The cut fell after the commit on a write the page can do without (the session
+            # is written only when it changes, xieshang.core.middleware): the work is whole.
+            assert outcome == "submitted", n
         else:
             assert response.status_code == 500, (n, response.status_code)
             assert "系统暂时出现问题" in page and "没有完成" in page, n

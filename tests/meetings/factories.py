@@ -37,7 +37,7 @@ def plenary(committee: Committee, n: int = 5, *, kind: str = Meeting.Kind.PLENAR
     staff_actor = actor_for(staff, committee)
     code = "plenary" if kind == Meeting.Kind.PLENARY else "standing_meeting"
     activity = make_activity(committee, code, actor=staff_actor, title="第一次全体会议",
-                             start=start or timezone.now() - dt.timedelta(minutes=10))
+                             start=start or timezone.now() + dt.timedelta(minutes=30))
     people = [member_with_login(committee, is_standing=(kind == Meeting.Kind.STANDING))
               for _ in range(n)]
     activity_services.invitations_send(actor=staff_actor, activity=activity,

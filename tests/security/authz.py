@@ -13,6 +13,7 @@ from importlib.util import find_spec
 from typing import Any, get_args, get_type_hints
 
 from django.apps import apps
+from django.db import models
 
 from xieshang.core.models import Committee, Role
 from xieshang.core.permissions import Actor
@@ -65,6 +66,8 @@ def rules() -> list[Rule]:
                 options = [hint, *get_args(hint)]
                 obj = next((o for o in options if isinstance(o, type) and o is not type(None)),
                            object)
+                if not (isinstance(obj, type) and issubclass(obj, models.Model)):
+                    continue  # a rule about a name or a code, not a record: tested in its app
             out.append(Rule(config.label, name, func, obj))
     return out
 

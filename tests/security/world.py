@@ -106,7 +106,9 @@ def _meeting_records(committee: Committee, member: Any) -> None:
     from xieshang.meetings import services as meeting_services
 
     staff = actor_for(user_with_role(committee, Role.STAFF_OFFICE), committee)
-    plenary = make_activity(committee, "plenary", title="受害方全会VICTIM", actor=staff)
+    # Begins in half an hour: registration (sign-in) opens an hour before the start.
+    plenary = make_activity(committee, "plenary", title="受害方全会VICTIM", actor=staff,
+                            start=clock.now() + dt.timedelta(minutes=30))
     invite(plenary, member)
     meeting = meeting_services.meeting_create(actor=staff, activity=plenary)
     item = meeting_services.agenda_item_add(actor=staff, meeting=meeting, title="受害议程VICTIM")

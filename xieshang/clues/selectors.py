@@ -8,7 +8,6 @@ from xieshang.clues import permissions
 from xieshang.clues.models import Clue
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
-from xieshang.textmining.similarity import SimilarityModel
 
 LIBRARY = (Clue.Status.ACCEPTED, Clue.Status.ADOPTED)
 SIMILAR_MIN = 0.3  # below this score two clues are rarely about the same thing
@@ -47,6 +46,8 @@ def similar(actor: Actor, clue: Clue, k: int = 5) -> list[tuple[Clue, float]]:
         status__in=[Clue.Status.MERGED, Clue.Status.NOT_USED]).order_by("-created_at")[:2000])
     if not others:
         return []
+    from xieshang.textmining.similarity import SimilarityModel  # heavy: loaded on first use
+
     model = SimilarityModel([f"{c.title}\n{c.body}" for c in others])
     found = model.nearest(f"{clue.title}\n{clue.body}", k=k)
     return [(others[i], round(score, 2)) for i, score in found if score >= SIMILAR_MIN]

@@ -89,6 +89,7 @@ def site_index(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/index.html", {"sites": selectors.public_sites()})
 
 
+@public_cache
 def home(request: HttpRequest, code: str) -> HttpResponse:
     site = selectors.site_for(code)
     members = _is_member_of(request, site)

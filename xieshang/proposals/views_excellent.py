@@ -4,6 +4,7 @@ notice and certificates, and the public list on the committee's website."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,10 +17,16 @@ from django.utils.translation import gettext as _
 from xieshang.core import clock
 from xieshang.core.forms import form_errors
 from xieshang.core.http import XRequest, as_id
+from xieshang.core.lazy import lazy_import
 from xieshang.core.models import Committee
 from xieshang.core.tenancy import get_scoped_or_404
-from xieshang.proposals import documents, permissions, selectors, services
+from xieshang.proposals import permissions, selectors, services
 from xieshang.proposals.forms import DecisionForm, NominationForm
+
+if TYPE_CHECKING:
+    from xieshang.proposals import documents
+else:  # python-docx is loaded with the first document
+    documents = lazy_import("xieshang.proposals.documents")
 
 
 def _year(request: XRequest) -> int:
