@@ -154,7 +154,8 @@ def can_view_all(actor: Actor) -> bool:
 
 def can_read_notice(actor: Actor, assignment: Assignment) -> bool:
     """The assignment notice (交办通知单) is between the office and the unit it was sent to."""
-    return can_view_all(actor) or assignment.unit_id in actor.unit_ids
+    return actor.acts_in(assignment) and (can_view_all(actor)
+                                          or assignment.unit_id in actor.unit_ids)
 
 
 def can_edit_draft(actor: Actor, proposal: Proposal) -> bool:
