@@ -99,6 +99,8 @@ def test_compact_plenary_on_phones_with_the_projector_following(browser, live_se
     staff.once("dialog", lambda d: d.accept())
     staff.goto(f"/meetings/polls/{poll.pk}/")
     staff.get_by_role("button", name="结束表决").click()
+    # An irreversible step asks first (app.js: a <dialog>, or window.confirm without one).
+    staff.locator("dialog.confirm-dialog button.danger").click()
     staff.get_by_text("表决已结束").wait_for()
 
     projector.locator("[data-result=poll]").wait_for()
