@@ -49,7 +49,9 @@ def test_proposal_form_notice_feedback_and_compilation(world):
     assert "第001号" in text and "王建国" in text and p.title in text
     lead = p.assignments.get(role="lead")
     notice = _text(documents.assignment_notice(lead))
-    assert "县a局" in notice and f"{lead.due_date.year}年{lead.due_date.month}月{lead.due_date.day}日" in notice and "第001号" in notice
+    due = lead.due_date
+    assert "县a局" in notice and f"{due.year}年{due.month}月{due.day}日" in notice
+    assert "第001号" in notice
     assert "满意" in _text(documents.feedback_form(p))
     second = reach(world, S.FILED, title="关于改造城区老旧小区的建议")
     comp = _text(documents.compilation(world.actor("staff"), p.session))

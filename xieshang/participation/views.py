@@ -27,6 +27,7 @@ from xieshang.core.models import User
 from xieshang.core.permissions import Actor, require
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import HandlingUnit, Member
+from xieshang.opinions import selectors as opinion_selectors
 from xieshang.opinions.models import OpinionReport
 from xieshang.participation import permissions, selectors, services
 from xieshang.participation.models import Post, Problem, Question, Room, StudioEvent, Survey
@@ -41,6 +42,7 @@ from xieshang.participation.types import (
     StudioIn,
     SurveyHeadIn,
 )
+from xieshang.proposals import selectors as proposal_selectors
 from xieshang.proposals.models import Proposal
 
 DEVICE_COOKIE = "xs_device"
@@ -379,9 +381,19 @@ def studio_detail(request: XRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
         return redirect("participation:studio", pk=studio.pk)
+    problems = list(selectors.studio_problems(studio))
+    # A problem's report or proposal is linked only for a viewer who may open it (the same
+    # visible() the target page fetches through); others read its title.
+    open_reports = set(opinion_selectors.visible(actor).filter(
+        pk__in=[x.opinion_id for x in problems if x.opinion_id]).values_list("pk", flat=True))
+    open_proposals = set(proposal_selectors.visible(actor).filter(
+        pk__in=[x.proposal_id for x in problems if x.proposal_id]).values_list("pk", flat=True))
+    for problem in problems:
+        problem.may_open = (problem.opinion_id in open_reports if problem.opinion_id  # type: ignore[attr-defined]
+                            else problem.proposal_id in open_proposals)
     return render(request, "participation/studio_detail.html", {
         "studio": studio, "events": selectors.studio_events(studio),
-        "problems": selectors.studio_problems(studio), "can_record": can_record,
+        "problems": problems, "can_record": can_record,
         "kinds": StudioEvent.Kind.choices, "routes": Problem.Route.choices[1:],
         "members": studio.members.all(), "today": clock.today(),
         "units": scoped(actor, HandlingUnit).filter(is_active=True).order_by("name"),
