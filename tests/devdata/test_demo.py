@@ -318,6 +318,8 @@ MAY_LIE_AHEAD = {
     ("Assignment", "due_date"), ("Suggestion", "deadline"), ("Activity", "start"),
     ("Activity", "end"), ("Article", "publish_at"), ("ApiToken", "expires_at"),
     ("CalendarDay", "date"), ("Counter", "expires_at"),
+    # a proposal handed in before its session opens carries that session's start date
+    ("Proposal", "session_start"),
     ("Room", "closes_at"), ("Survey", "closes_at"),  # the periods of open rooms and surveys
     # an upcoming activity's (or scheduled article's) search entry is dated by its start
     # (checked below: no other kind of entry lies ahead)

@@ -24,6 +24,7 @@ from xieshang.activities.models import (
     ReadingRecord,
     Suggestion,
 )
+from xieshang.core import clock
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.models import Committee
 from xieshang.core.permissions import Actor
@@ -331,7 +332,7 @@ def _ledger(ctx: DemoContext, committee: Committee, activities: list[Activity],
         s = Suggestion(committee=committee, activity=activity, recipient_unit=unit,
                        text=f"关于{activity.topic or activity.title}的建议（{n + 1}）："
                             f"建议{unit.name}进一步完善工作机制，加强督促落实。",
-                       created_at=activity.start + dt.timedelta(days=1))
+                       created_at=min(activity.start + dt.timedelta(days=1), clock.now()))
         if sent_on <= today:
             s.status, s.sent_on = Suggestion.Status.SENT, sent_on
             s.deadline, s.deadline_warnings = deadline.date, list(deadline.warnings)
