@@ -79,11 +79,17 @@ def as_validation_error(exc: PydanticError) -> ValidationError:
     return ValidationError(errors)
 
 
+def refuse_nul(fields: Mapping[str, Any]) -> None:
+    """A ValidationError by field for any text holding NUL: PostgreSQL cannot store it, so it
+    is refused before anything is written (SQLite would store it silently)."""
+    bad = [key for key, value in fields.items() if isinstance(value, str) and "\x00" in value]
+    if bad:
+        raise ValidationError({key: _("Must not contain NUL characters.") for key in bad})
+
+
 def parse[S: BaseModel](schema: type[S], data: Mapping[str, Any]) -> S:
     """``data`` read with ``schema``; a ValidationError by field when it does not fit."""
-    bad = [key for key, value in data.items() if isinstance(value, str) and "\x00" in value]
-    if bad:  # PostgreSQL cannot store NUL in text: refuse it before anything is written
-        raise ValidationError({key: _("Must not contain NUL characters.") for key in bad})
+    refuse_nul(data)
     try:
         return schema.model_validate(dict(data))
     except PydanticError as exc:

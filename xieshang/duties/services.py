@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xieshang.core import audit, clock, uploads
+from xieshang.core.inputs import refuse_nul
 from xieshang.core.models import Committee, Role, Term
 from xieshang.core.notifications import notify_on_commit
 from xieshang.core.permissions import Actor, require
@@ -349,9 +350,8 @@ def warnings_check(*, actor: Actor, committee: Committee, today: dt.date | None 
 def _texts(overview: str, achievements: str, shortcomings: str, plans: str) -> dict[str, str]:
     texts = {"overview": overview, "achievements": achievements,
              "shortcomings": shortcomings, "plans": plans}
+    refuse_nul(texts)
     for name, text in texts.items():
-        if "\x00" in text:
-            raise ValidationError({name: _("Must not contain NUL characters.")})
         if len(text) > SELF_REPORT_MAX_CHARS:
             raise ValidationError({name: _("At most %(n)s characters.")
                                    % {"n": SELF_REPORT_MAX_CHARS}})

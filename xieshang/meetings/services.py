@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from xieshang.activities import services as activity_services
 from xieshang.activities.models import Activity, Category, Invitation, Speech
 from xieshang.core import audit, clock
+from xieshang.core.inputs import refuse_nul
 from xieshang.core.permissions import Actor, require
 from xieshang.core.workflow import step_input, transition
 from xieshang.meetings import permissions, selectors, workflow
@@ -50,6 +51,7 @@ def _manage(actor: Actor, obj: Any) -> None:
 
 
 def _text(value: str, message: str, limit: int = 200) -> str:
+    refuse_nul({"__all__": value})
     value = (value or "").strip()
     if not value:
         raise ValidationError(message)
@@ -418,6 +420,7 @@ def ballot_cast(*, actor: Actor, election: Election,
     cleaned: dict[int, tuple[set[str], set[str]]] = {}
     for pid, position in positions.items():
         candidates = set(position.candidates.values_list("name", flat=True))
+        refuse_nul({"marks": " ".join(str(n) for n in marks.get(pid, ()))})
         names = {str(n).strip()[:WRITE_IN_MAX] for n in marks.get(pid, ()) if str(n).strip()}
         cleaned[pid] = (names, names - candidates)
     with transaction.atomic():

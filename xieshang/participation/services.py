@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from xieshang.activities import services as activity_services
 from xieshang.activities.models import Activity, PlanItem, Suggestion
 from xieshang.core import audit, clock
+from xieshang.core.inputs import refuse_nul
 from xieshang.core.models import User
 from xieshang.core.permissions import Actor, require
 from xieshang.core.uploads import IMAGES, OFFICE, check_upload
@@ -136,6 +137,7 @@ def room_summarise(*, actor: Actor, room: Room, summary: str,
     """The staff's summary; each suggestion becomes an item of the suggestion ledger (sent,
     answered and assessed there)."""
     require(permissions.can_summarise(actor, room))
+    refuse_nul({"summary": summary, "suggestion": "".join(text for text, _unit in suggestions)})
     summary = summary.strip()
     if not summary:
         raise ValidationError({"summary": _("Write the summary.")})
