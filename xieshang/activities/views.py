@@ -36,7 +36,7 @@ from xieshang.activities.models import (
 )
 from xieshang.core import clock, workflow_views
 from xieshang.core.files import send_file, xlsx_response
-from xieshang.core.forms import error_text, form_errors
+from xieshang.core.forms import error_text, form_errors, run_service
 from xieshang.core.http import XRequest, query_date, query_month
 from xieshang.core.lazy import lazy_import
 from xieshang.core.links import opens_for
@@ -49,16 +49,6 @@ if TYPE_CHECKING:
 else:  # python-docx and reportlab are loaded with the first document
     documents = lazy_import("xieshang.activities.documents")
 
-
-def _run(request: XRequest, fn: Callable[[], Any], ok: str) -> bool:
-    """Call a service; show its refusal as a message instead of an error page."""
-    try:
-        fn()
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-        return False
-    messages.success(request, ok)
-    return True
 
 
 def _activity(request: XRequest, pk: int) -> Activity:
@@ -194,7 +184,7 @@ def activity_edit(request: XRequest, pk: int) -> HttpResponse:
 @login_required
 def activity_status(request: XRequest, pk: int) -> HttpResponse:
     activity = _editable(request, pk)
-    _run(request, lambda: services.activity_set_status(
+    run_service(request, lambda: services.activity_set_status(
         actor=request.actor, activity=activity, status=request.POST.get("status", "")),
         _("Status changed."))
     return redirect("activities:detail", pk)
@@ -261,8 +251,8 @@ def activity_attendance(request: XRequest, pk: int) -> HttpResponse:
     for key in request.POST:
         if key.startswith("att_") and key[4:].isdigit():
             values[int(key[4:])] = request.POST.get(key, "")
-    _run(request, lambda: services.bulk_attendance(actor=request.actor, activity=activity,
-                                                   values=values), _("Attendance saved."))
+    run_service(request, lambda: services.bulk_attendance(
+        actor=request.actor, activity=activity, values=values), _("Attendance saved."))
     return redirect(reverse("activities:detail", args=[pk]) + "#participants")
 
 
@@ -274,8 +264,8 @@ def attendance_import(request: XRequest, pk: int) -> HttpResponse:
     if upload is None:
         messages.error(request, _("Choose an Excel file."))
     else:
-        _run(request, lambda: services.attendance_import(actor=request.actor, activity=activity,
-                                                         fh=upload), _("Attendance imported."))
+        run_service(request, lambda: services.attendance_import(
+            actor=request.actor, activity=activity, fh=upload), _("Attendance imported."))
     return redirect("activities:detail", pk)
 
 
@@ -288,7 +278,7 @@ def activity_file_add(request: XRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a kind and a file."))
     else:
         d = form.cleaned_data
-        _run(request, lambda: services.activity_file_add(
+        run_service(request, lambda: services.activity_file_add(
             actor=request.actor, activity=activity, kind=d["kind"], title=d["title"],
             upload=d["upload"]), _("File added."))
     return redirect("activities:detail", pk)
@@ -298,7 +288,7 @@ def activity_file_add(request: XRequest, pk: int) -> HttpResponse:
 @login_required
 def speech_submit(request: XRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk)
-    done = _run(request, lambda: services.speech_submit(
+    done = run_service(request, lambda: services.speech_submit(
         actor=request.actor, activity=activity, title=request.POST.get("title", ""),
         text=request.POST.get("text", "")), _("Your speech has been submitted."))
     if not done and request.POST.get("offline_sync"):
@@ -317,7 +307,7 @@ def suggestion_add(request: XRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Enter the suggestion."))
     else:
         d = form.cleaned_data
-        _run(request, lambda: services.suggestion_record(
+        run_service(request, lambda: services.suggestion_record(
             actor=actor, activity=activity, text=d["text"], recipient_unit=d["recipient_unit"],
             recipient_body=d["recipient_body"], document=d["document"]),
             _("Added to the suggestion ledger."))
@@ -485,7 +475,7 @@ def suggestion_action(request: XRequest, pk: int, action: str) -> HttpResponse:
     }
     if action not in calls:
         raise PermissionDenied
-    _run(request, calls[action], _("Saved."))
+    run_service(request, calls[action], _("Saved."))
     return redirect(ledger)
 
 
@@ -509,7 +499,7 @@ def plan_page(request: XRequest) -> HttpResponse:
         # Control characters cannot be stored (PostgreSQL refuses NUL): drop them.
         title = "".join(ch for ch in request.POST.get("title", "")
                         if ch >= " " or ch in "\t")
-        _run(request, lambda: services.plan_create(
+        run_service(request, lambda: services.plan_create(
             actor=actor, committee=actor.committee,  # type: ignore[arg-type]
             year=year, title=title or
             _("%(y)s annual consultation plan") % {"y": year}), _("Plan created."))
@@ -560,7 +550,7 @@ def plan_item_add(request: XRequest, pk: int) -> HttpResponse:
             lead=get_scoped_or_404(actor, Member, pk=lead) if lead else None,
             units=list(scoped(actor, HandlingUnit).filter(pk__in=[
                 u for u in p.getlist("units") if u.isdigit()])))
-    _run(request, call, _("Item added."))
+    run_service(request, call, _("Item added."))
     return redirect(reverse("activities:plan") + f"?year={plan.year}")
 
 
@@ -572,7 +562,7 @@ def plan_approve(request: XRequest, pk: int) -> HttpResponse:
     if not permissions.can_approve_plan(actor):
         raise PermissionDenied
     meeting_id = request.POST.get("meeting")
-    _run(request, lambda: services.plan_approve(
+    run_service(request, lambda: services.plan_approve(
         actor=actor, plan=plan, approved_on=_date(request.POST.get("approved_on", "")) or
         clock.today(),
         meeting=get_scoped_or_404(actor, Activity, pk=meeting_id) if meeting_id else None),
@@ -589,13 +579,13 @@ def plan_item_action(request: XRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied
     p = request.POST
     if action == "link":
-        _run(request, lambda: services.plan_item_link(
+        run_service(request, lambda: services.plan_item_link(
             actor=actor, item=item, activity=get_scoped_or_404(actor, Activity,
                                                                pk=p.get("activity", ""))),
             _("Linked."))
     elif action == "move":
         month = p.get("to_month", "")
-        _run(request, lambda: services.plan_item_move(
+        run_service(request, lambda: services.plan_item_move(
             actor=actor, item=item, to_month=int(month) if month.isdigit() else None,
             note=p.get("note", "")), _("Item moved."))
     else:

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import clock, throttle
@@ -24,6 +27,18 @@ def form_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 def error_text(exc: ValidationError) -> str:
     """A service's refusal as one line for a page's message."""
     return "；".join(str(m) for m in exc.messages)
+
+
+def run_service(request: HttpRequest, fn: Callable[[], Any], ok: str) -> bool:
+    """Call a service for a page: its refusal becomes an error message, success the ``ok``
+    message (instead of an error page). True when the service ran."""
+    try:
+        fn()
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return False
+    messages.success(request, ok)
+    return True
 
 
 class LoginForm(AuthenticationForm):

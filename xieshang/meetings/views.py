@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from xieshang.activities.models import Activity, Category, Speech
 from xieshang.core import clock, workflow_views
 from xieshang.core.files import DOCX, download
-from xieshang.core.forms import error_text
+from xieshang.core.forms import run_service
 from xieshang.core.http import XRequest, as_id
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.meetings import documents, permissions, selectors, services, workflow
@@ -32,16 +32,6 @@ from xieshang.meetings.models import (
     Speaker,
 )
 from xieshang.members.models import Member
-
-
-def _run(request: XRequest, fn: Callable[[], Any], ok: str) -> bool:
-    try:
-        fn()
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-        return False
-    messages.success(request, ok)
-    return True
 
 
 def _meeting(request: XRequest, pk: int) -> Meeting:
@@ -75,7 +65,7 @@ def meeting_list(request: XRequest) -> HttpResponse:
                                      pk=as_id(request.POST.get("activity")) or 0)
         kind = request.POST.get("kind", Meeting.Kind.PLENARY)
         result: list[Meeting] = []
-        if _run(request, lambda: result.append(services.meeting_create(
+        if run_service(request, lambda: result.append(services.meeting_create(
                 actor=actor, activity=activity, kind=kind)), _("The meeting is set up.")):
             return redirect(result[0].get_absolute_url())
         return redirect("meetings:list")
@@ -130,8 +120,9 @@ def register(request: XRequest, pk: int) -> HttpResponse:
     meeting = _managed(request, pk)
     member = get_scoped_or_404(request.actor, scoped(request.actor, Member),
                                pk=as_id(request.POST.get("member")) or 0)
-    _run(request, lambda: services.register(actor=request.actor, meeting=meeting, member=member),
-         _("%(m)s is registered.") % {"m": member})
+    run_service(request, lambda: services.register(
+        actor=request.actor, meeting=meeting, member=member),
+        _("%(m)s is registered.") % {"m": member})
     return redirect("meetings:detail", pk)
 
 
@@ -139,9 +130,9 @@ def register(request: XRequest, pk: int) -> HttpResponse:
 @login_required
 def agenda_add(request: XRequest, pk: int) -> HttpResponse:
     meeting = _managed(request, pk)
-    _run(request, lambda: services.agenda_item_add(actor=request.actor, meeting=meeting,
-                                                   title=request.POST.get("title", "")),
-         _("Agenda item added."))
+    run_service(request, lambda: services.agenda_item_add(
+        actor=request.actor, meeting=meeting, title=request.POST.get("title", "")),
+        _("Agenda item added."))
     return redirect("meetings:detail", pk)
 
 
@@ -151,7 +142,7 @@ def paper_add(request: XRequest, pk: int) -> HttpResponse:
     meeting = _managed(request, pk)
     item = get_scoped_or_404(request.actor, meeting.items.all(),
                              pk=as_id(request.POST.get("item")) or 0)
-    _run(request, lambda: services.paper_add(
+    run_service(request, lambda: services.paper_add(
         actor=request.actor, item=item, title=request.POST.get("title", ""),
         text=request.POST.get("text", ""), kind=request.POST.get("kind", Paper.Kind.DRAFT),
         withdraw_after=bool(request.POST.get("withdraw_after"))), _("Paper added."))
@@ -164,7 +155,7 @@ def poll_add(request: XRequest, pk: int) -> HttpResponse:
     meeting = _managed(request, pk)
     item_id = as_id(request.POST.get("item"))
     item = get_scoped_or_404(request.actor, meeting.items.all(), pk=item_id) if item_id else None
-    _run(request, lambda: services.poll_create(
+    run_service(request, lambda: services.poll_create(
         actor=request.actor, meeting=meeting, title=request.POST.get("title", ""), item=item,
         secret=bool(request.POST.get("secret")),
         majority=request.POST.get("majority", Majority.ALL_MEMBERS)), _("Vote set up."))
@@ -191,7 +182,7 @@ def parse_positions(text: str) -> list[services.PositionSpec]:
 @login_required
 def election_add(request: XRequest, pk: int) -> HttpResponse:
     meeting = _managed(request, pk)
-    _run(request, lambda: services.election_create(
+    run_service(request, lambda: services.election_create(
         actor=request.actor, meeting=meeting, title=request.POST.get("title", ""),
         positions=parse_positions(request.POST.get("positions", ""))), _("Election set up."))
     return redirect("meetings:detail", pk)
@@ -223,8 +214,8 @@ def paper_detail(request: XRequest, pk: int) -> HttpResponse:
 @login_required
 def paper_read(request: XRequest, pk: int) -> HttpResponse:
     paper = _paper(request, pk)
-    _run(request, lambda: services.paper_read_confirm(actor=request.actor, paper=paper),
-         _("Reading confirmed."))
+    run_service(request, lambda: services.paper_read_confirm(actor=request.actor, paper=paper),
+                _("Reading confirmed."))
     return redirect("meetings:paper", pk)
 
 
@@ -241,7 +232,7 @@ def speeches(request: XRequest, pk: int) -> HttpResponse:
                                  pk=as_id(request.POST.get("item")) or 0)
         speech = get_scoped_or_404(actor, scoped(actor, Speech).filter(
             activity_id=meeting.activity_id), pk=as_id(request.POST.get("speech")) or 0)
-        _run(request, lambda: services.oral_pick(
+        run_service(request, lambda: services.oral_pick(
             actor=actor, item=item, speech=speech,
             minutes=_int(request.POST.get("minutes"), 8)), _("Chosen for oral delivery."))
         return redirect("meetings:speeches", pk)
@@ -261,8 +252,8 @@ def speak_request(request: XRequest, pk: int) -> HttpResponse:
     actor = request.actor
     item = get_scoped_or_404(actor, scoped(actor, AgendaItem).filter(
         meeting__in=selectors.visible(actor).values("pk")), pk=pk)
-    _run(request, lambda: services.speaker_request(actor=actor, item=item),
-         _("You are on the list of speakers."))
+    run_service(request, lambda: services.speaker_request(actor=actor, item=item),
+                _("You are on the list of speakers."))
     return redirect("meetings:detail", item.meeting_id)
 
 
@@ -287,7 +278,7 @@ def speaker_action(request: XRequest, pk: int, action: str) -> HttpResponse:
     if not permissions.can_manage_meeting(actor, speaker):
         raise PermissionDenied
     meeting_id = speaker.item.meeting_id
-    _run(request, lambda: fn(actor, speaker), _("Done."))
+    run_service(request, lambda: fn(actor, speaker), _("Done."))
     return redirect(request.POST.get("back") == "detail" and reverse(
         "meetings:detail", args=[meeting_id]) or reverse("meetings:speeches", args=[meeting_id]))
 
@@ -308,8 +299,9 @@ def project(request: XRequest, pk: int) -> HttpResponse:
         poll = get_scoped_or_404(actor, meeting.polls.all(), pk=as_id(obj_id) or 0)
     elif what == "election":
         election = get_scoped_or_404(actor, meeting.elections.all(), pk=as_id(obj_id) or 0)
-    _run(request, lambda: services.project(actor=actor, meeting=meeting, item=item, poll=poll,
-                                           election=election), _("The projector shows it."))
+    run_service(request, lambda: services.project(
+        actor=actor, meeting=meeting, item=item, poll=poll, election=election),
+        _("The projector shows it."))
     return redirect("meetings:detail", pk)
 
 
@@ -353,9 +345,9 @@ def poll_detail(request: XRequest, pk: int) -> HttpResponse:
 @login_required
 def vote(request: XRequest, pk: int) -> HttpResponse:
     poll = _poll(request, pk)
-    _run(request, lambda: services.vote_cast(actor=request.actor, poll=poll,
-                                             choice=request.POST.get("choice", "")),
-         _("Your vote is recorded."))
+    run_service(request, lambda: services.vote_cast(
+        actor=request.actor, poll=poll, choice=request.POST.get("choice", "")),
+        _("Your vote is recorded."))
     return redirect("meetings:poll", pk)
 
 
@@ -366,7 +358,7 @@ def paper_box(request: XRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_meeting(request.actor, poll):
         raise PermissionDenied
     p = request.POST
-    _run(request, lambda: services.paper_box_record(
+    run_service(request, lambda: services.paper_box_record(
         actor=request.actor, poll=poll, label=p.get("label", ""), yes=_int(p.get("yes"), -1),
         no=_int(p.get("no"), -1), abstain=_int(p.get("abstain"), -1),
         ballots=_int(p.get("ballots"), -1)), _("Ballot box entered."))
@@ -410,8 +402,8 @@ def ballot(request: XRequest, pk: int) -> HttpResponse:
         names = request.POST.getlist(f"p{position.pk}")
         names += [w for w in request.POST.getlist(f"w{position.pk}") if w.strip()]
         marks[position.pk] = names
-    _run(request, lambda: services.ballot_cast(actor=request.actor, election=election,
-                                               marks=marks), _("Your ballot is cast."))
+    run_service(request, lambda: services.ballot_cast(
+        actor=request.actor, election=election, marks=marks), _("Your ballot is cast."))
     return redirect("meetings:election", pk)
 
 

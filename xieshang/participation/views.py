@@ -4,7 +4,6 @@ render."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 from xieshang.activities.models import Activity, PlanItem
 from xieshang.core import clock
 from xieshang.core.files import send_file, xlsx_response
-from xieshang.core.forms import error_text
+from xieshang.core.forms import error_text, run_service
 from xieshang.core.http import XRequest, as_id
 from xieshang.core.inputs import parse_form
 from xieshang.core.models import User
@@ -47,16 +46,6 @@ from xieshang.proposals.models import Proposal
 
 DEVICE_COOKIE = "xs_device"
 
-
-def _run(request: XRequest, fn: Callable[[], Any], ok: str) -> bool:
-    """Call a service; show its refusal as a message instead of an error page."""
-    try:
-        fn()
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-        return False
-    messages.success(request, ok)
-    return True
 
 
 def _ids(actor: Actor, model: Any, ids: list[int]) -> list[Any]:
@@ -130,7 +119,7 @@ def room_detail(request: XRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
-            _run(request, lambda: services.post_add(
+            run_service(request, lambda: services.post_add(
                 actor=actor, room=room, text=data.text, parent=parent,
                 attachment=request.FILES.get("attachment")), _("Your post is published."))
         return redirect("participation:room", pk=room.pk)
@@ -193,7 +182,7 @@ def room_summary(request: XRequest, pk: int) -> HttpResponse:
     for i, text in enumerate(texts):
         uid = as_id(unit_ids[i]) if i < len(unit_ids) else None
         items.append((text, units.get(uid) if uid else None))
-    _run(request, lambda: services.room_summarise(
+    run_service(request, lambda: services.room_summarise(
         actor=actor, room=room, summary=request.POST.get("summary", ""), suggestions=items),
         _("The summary is saved; its suggestions are in the ledger."))
     return redirect("participation:room", pk=room.pk)
@@ -261,7 +250,7 @@ def survey_detail(request: XRequest, pk: int) -> HttpResponse:
     qs = selectors.questions(survey)
     done = selectors.has_answered(survey, user_id=actor.user.pk if actor.user else None,
                                   device="")
-    if request.method == "POST" and _run(request, lambda: services.survey_answer(
+    if request.method == "POST" and run_service(request, lambda: services.survey_answer(
             actor=actor, survey=survey, answers=_answers_from(request.POST, qs)),
             _("Thank you: your answers are saved.")):
         return redirect("participation:survey", pk=survey.pk)
@@ -290,9 +279,10 @@ def public_survey(request: XRequest, pk: int) -> HttpResponse:
         anon = request.actor
     qs = selectors.questions(survey)
     done = selectors.has_answered(survey, user_id=user.pk if user else None, device=device)
-    if request.method == "POST" and not done and _run(request, lambda: services.survey_answer(
-            actor=anon, survey=survey, answers=_answers_from(request.POST, qs),
-            device=device), _("Thank you: your answers are saved.")):
+    if request.method == "POST" and not done and run_service(
+            request, lambda: services.survey_answer(
+                actor=anon, survey=survey, answers=_answers_from(request.POST, qs),
+                device=device), _("Thank you: your answers are saved.")):
         done = True
     response = render(request, "participation/survey_public.html", {
         "survey": survey, "questions": qs, "done": done, "can_answer": survey.is_open})
