@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from xieshang.clues.forms import ClueForm, PublicClueForm
 from xieshang.clues.models import Clue
 from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest
-from xieshang.core.models import Committee
+from xieshang.core.selectors import public_committee
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.core.workflow_views import act as workflow_act
 
@@ -124,15 +124,8 @@ def clue_adopt(request: XRequest, pk: int) -> HttpResponse:
 
 # --- the public page (no login) ------------------------------------------------------------
 
-def _public_committee(code: str) -> Committee:
-    committee = Committee.objects.filter(code=code, is_active=True).first()
-    if committee is None:
-        raise Http404(_("Not found."))
-    return committee
-
-
 def public_form(request: XRequest, code: str) -> HttpResponse:
-    committee = _public_committee(code)
+    committee = public_committee(code)
     form = PublicClueForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

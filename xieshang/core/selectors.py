@@ -6,10 +6,21 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from xieshang.core import audit
 from xieshang.core.models import AuditLog, Committee, RoleAssignment, User
+
+
+def public_committee(code: str) -> Committee:
+    """The committee of a public page (no login), by its code: 404 unless it is active.
+    (``Committee`` is not committee-owned, so this is the whole check.)"""
+    committee = Committee.objects.filter(code=code, is_active=True).first()
+    if committee is None:
+        raise Http404(_("Not found."))
+    return committee
 
 
 def users_with_role(committee: Committee | int, *roles: str, **ties: object) -> QuerySet[User]:

@@ -454,7 +454,7 @@ def public_raise_topic(request: HttpRequest, code: str,
     from django.core.exceptions import ValidationError
 
     from xieshang.core.middleware import client_ip
-    from xieshang.opinions.views import public_committee
+    from xieshang.core.selectors import public_committee
 
     committee = public_committee(code)
     if payload.website is None or payload.website:  # the honeypot: sent, and empty
@@ -473,7 +473,7 @@ def public_raise_topic(request: HttpRequest, code: str,
 
 @router.get("/public/{code}/topics/{tracking}", auth=None, response={200: TopicOut, **ERRORS})
 def public_track_topic(request: HttpRequest, code: str, tracking: str) -> Topic:
-    from xieshang.opinions.views import public_committee
+    from xieshang.core.selectors import public_committee
 
     topic = selectors.topic_by_code(public_committee(code), tracking)
     if topic is None:

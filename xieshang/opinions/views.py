@@ -21,8 +21,9 @@ from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest, query_int
 from xieshang.core.lazy import lazy_import
 from xieshang.core.links import opens_for
-from xieshang.core.models import Committee, User
+from xieshang.core.models import User
 from xieshang.core.permissions import Actor
+from xieshang.core.selectors import public_committee
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import Sector
 from xieshang.opinions import permissions, selectors, services, workflow
@@ -432,14 +433,6 @@ def _topic_or_404(actor: Actor, pk: int) -> Topic:
 
 
 # --- topics (public, no login) -------------------------------------------------------
-
-def public_committee(code: str) -> Committee:
-    """The committee of a public page, by its code (Committee itself is not committee-owned)."""
-    committee = Committee.objects.filter(code=code, is_active=True).first()
-    if committee is None:
-        raise Http404(_("Not found."))
-    return committee
-
 
 def public_topics(request: XRequest, code: str) -> HttpResponse:
     committee = public_committee(code)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from xieshang.core import clock
 from xieshang.core.forms import form_errors
 from xieshang.core.http import XRequest, as_id
 from xieshang.core.lazy import lazy_import
-from xieshang.core.models import Committee
+from xieshang.core.selectors import public_committee
 from xieshang.core.tenancy import get_scoped_or_404
 from xieshang.proposals import permissions, selectors, services
 from xieshang.proposals.forms import DecisionForm, NominationForm
@@ -133,7 +133,7 @@ def excellent_certificate(request: XRequest, pk: int) -> HttpResponse:
 
 def public_excellent(request: XRequest, code: str) -> HttpResponse:
     """The decided lists on the committee's website, readable without logging in."""
-    committee = get_object_or_404(Committee, code=code, is_active=True)
+    committee = public_committee(code)
     by_year: dict[int, list[object]] = defaultdict(list)
     for row in selectors.public_excellent(committee):
         by_year[row.year].append(row)
