@@ -41,6 +41,26 @@ def run_service(request: HttpRequest, fn: Callable[[], Any], ok: str) -> bool:
     return True
 
 
+def honeypot_field() -> forms.CharField:
+    """The ``website`` field of a public form: hidden from people by CSS, filled by bots (with
+    :class:`HoneypotMixin`, which refuses a filled one). Declare it last."""
+    return forms.CharField(label=_("Leave this empty"), required=False,
+                           widget=forms.TextInput(attrs={"tabindex": "-1",
+                                                         "autocomplete": "off"}))
+
+
+class HoneypotMixin:
+    """Refuses a public form whose hidden ``website`` field (:func:`honeypot_field`) is filled."""
+
+    cleaned_data: dict[str, Any]
+
+    def clean_website(self) -> str:
+        value: str = self.cleaned_data.get("website", "")
+        if value:
+            raise ValidationError(_("Your submission could not be accepted."))
+        return value
+
+
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("Username or mobile number"), max_length=64,

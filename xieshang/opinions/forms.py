@@ -3,10 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from xieshang.core.forms import HoneypotMixin, honeypot_field
 from xieshang.opinions.models import Bulletin, Category, OpinionOutcome
 
 
@@ -56,7 +56,7 @@ class BulletinForm(forms.Form):
                                  widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TopicForm(forms.Form):
+class TopicForm(HoneypotMixin, forms.Form):
     title = forms.CharField(label=_("Topic"), max_length=100)
     description = forms.CharField(label=pgettext_lazy("opinions", "Description"), max_length=2000,
                                   widget=forms.Textarea(attrs={"rows": 6}))
@@ -65,16 +65,7 @@ class TopicForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=20,
                             widget=forms.TextInput(attrs={"type": "tel",
                                                           "autocomplete": "tel"}))
-    # Honeypot: hidden from people by CSS; bots fill every field.
-    website = forms.CharField(label=_("Leave this empty"), required=False,
-                              widget=forms.TextInput(attrs={"tabindex": "-1",
-                                                            "autocomplete": "off"}))
-
-    def clean_website(self) -> str:
-        value: str = self.cleaned_data.get("website", "")
-        if value:
-            raise ValidationError(_("Your submission could not be accepted."))
-        return value
+    website = honeypot_field()  # hidden from people by CSS; bots fill every field
 
 
 class CorrespondentForm(forms.Form):
