@@ -30,7 +30,13 @@ def phone(browser: Any, live_server: Any) -> Any:
 
 
 def _worker_ready(page: Any) -> None:
+    """Wait until the service worker controls the page. ``clients.claim()`` takes the pages that
+    exist when the worker activates; a page whose navigation was still under way then (login
+    redirects while the worker installs) stays uncontrolled until it loads again, as in a real
+    browser, so the page is reloaded once if the worker is active but not yet in control."""
     page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+        page.reload()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
 
 
