@@ -51,12 +51,14 @@ CODE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b|\b[a-z]+\.[a-z_]+\b|[a-z_]+\s*→\
 WIDGETS = ("- Select an option -", "---------", "Select an option", "Choose File",
            "No file chosen", "Currently:", "Change:", "Clear")
 
+# Machine-made values a page shows for copying (one-time keys, token prefixes, digests) carry
+# translate="no", as they would for a translation tool: they are content, not interface words.
 _PAGE_JS = r"""
 () => {
   const textOf = (root) => {
     const clone = root.cloneNode(true);
     for (const el of clone.querySelectorAll("script, style, noscript, template, [hidden], " +
-        "[aria-hidden=true], .crawl-ignore, select")) el.remove();
+        "[aria-hidden=true], [translate=no], .crawl-ignore, select")) el.remove();
     return clone.innerText || clone.textContent || "";
   };
   const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
