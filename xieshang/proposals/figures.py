@@ -92,23 +92,28 @@ def proposals_figures(scope: Scope) -> list[Figure]:
         "body_proposer__kind", flat=True))
     key_titles = list(filed.filter(is_key=True).order_by("serial_number", "id").values_list(
         "title", flat=True)[:5])
-    categories = Counter(submitted.values_list("category__name", flat=True))
+    categories = Counter(submitted.values_list("category_id", "category__name"))
     out = [
         Figure("proposals.submitted", _("Proposals submitted"), n, "件", link=_list(**period),
                definition=_("Proposals submitted in the period (drafts and withdrawn ones "
                             "not counted).")),
         Figure("proposals.filed", _("Proposals filed"), n_filed, "件",
+               link=_list(fact="filed", **period),
                definition=_("Of the proposals submitted in the period, those filed (立案).")),
         Figure("proposals.filing_rate", _("Filing rate"), _pct(n_filed, n), "%",
                definition=_("Proposals filed ÷ proposals submitted in the period.")),
         Figure("proposals.not_filed", _("Not filed"),
-               submitted.filter(status=Status.NOT_FILED).count(), "件"),
+               submitted.filter(status=Status.NOT_FILED).count(), "件",
+               link=_list(status=Status.NOT_FILED, **period)),
         Figure("proposals.converted", _("Converted to other forms"),
-               submitted.filter(status=Status.CONVERTED).count(), "件"),
+               submitted.filter(status=Status.CONVERTED).count(), "件",
+               link=_list(status=Status.CONVERTED, **period)),
         Figure("proposals.merged", _("Merged into others"),
-               submitted.filter(status=Status.MERGED).count(), "件"),
+               submitted.filter(status=Status.MERGED).count(), "件",
+               link=_list(status=Status.MERGED, **period)),
         Figure("proposals.replied", _("Filed proposals replied"),
-               filed.filter(replied_at__isnull=False).count(), "件"),
+               filed.filter(replied_at__isnull=False).count(), "件",
+               link=_list(fact="replied", **period)),
         Figure("proposals.on_time_rate", _("Replies sent on time"),
                _pct(replied_on_time, replies_due), "%",
                link="/proposals/work/overdue/",
@@ -119,39 +124,57 @@ def proposals_figures(scope: Scope) -> list[Figure]:
                             "past its deadline without a reply counts as late. %(a)s of %(b)s.")
                % {"a": replied_on_time, "b": replies_due},
                note="" if replies_due else _("No data: no reply fell due in the period.")),
-        Figure("proposals.class_a_share", _("Class A replies (solved or adopted)"),
-               _pct(classes.get("A", 0), n_sent), "%"),
-        Figure("proposals.class_b_share", _("Class B replies (being solved or planned)"),
-               _pct(classes.get("B", 0), n_sent), "%"),
-        Figure("proposals.class_c_share", _("Class C replies (kept for reference)"),
-               _pct(classes.get("C", 0), n_sent), "%"),
+        *[Figure(f"proposals.class_{cls.lower()}_share", label, _pct(classes.get(cls, 0), n_sent),
+                 "%", link=_list(result_class=cls, fact="filed", **period),
+                 definition=_("Reply letters of class %(c)s ÷ reply letters sent, for the "
+                              "proposals filed of those submitted in the period.") % {"c": cls})
+          for cls, label in (("A", _("Class A replies (solved or adopted)")),
+                             ("B", _("Class B replies (being solved or planned)")),
+                             ("C", _("Class C replies (kept for reference)")))],
         Figure("proposals.satisfied_rate", _("Satisfied or basically satisfied"),
-               _pct(ratings.get("satisfied", 0) + ratings.get("basically", 0), n_rated), "%"),
+               _pct(ratings.get("satisfied", 0) + ratings.get("basically", 0), n_rated), "%",
+               link=_list(fact="filed", **period),
+               definition=_("Ratings 满意 and 基本满意 ÷ all ratings given on the proposals "
+                            "filed of those submitted in the period.")),
         Figure("proposals.dissatisfied_share", _("Dissatisfied"),
-               _pct(ratings.get("dissatisfied", 0), n_rated), "%"),
+               _pct(ratings.get("dissatisfied", 0), n_rated), "%",
+               link=_list(rating="dissatisfied", fact="filed", **period),
+               definition=_("Ratings 不满意 ÷ all ratings given on the proposals filed of "
+                            "those submitted in the period.")),
         Figure("proposals.members", _("Proposals of members (individual or joint)"),
                kinds.get("individual", 0) + kinds.get("joint", 0), "件",
+               link=_list(fact="members", **period),
                definition=_("Proposals submitted in the period by one member (个人) or by "
                             "several members together (联名).")),
         Figure("proposals.collective", _("Proposals of parties, sectors and committees"),
-               kinds.get("collective", 0), "件"),
+               kinds.get("collective", 0), "件", link=_list(kind="collective", **period)),
         *[Figure(f"proposals.{cls.lower()}_class", _("Class %(c)s replies") % {"c": cls},
-                 classes.get(cls, 0), "件") for cls in ("A", "B", "C")],
-        Figure("proposals.sent_replies", _("Reply letters sent"), n_sent, "件"),
-        *[Figure(f"proposals.rated_{r}", label, ratings.get(r, 0), "件") for r, label in
-          (("satisfied", _("Rated satisfied")), ("basically", _("Rated basically satisfied")),
-           ("dissatisfied", _("Rated dissatisfied")))],
+                 classes.get(cls, 0), "件", link=_list(result_class=cls, fact="filed", **period),
+                 definition=_("Reply letters of class %(c)s sent on the proposals filed of those "
+                              "submitted in the period (a proposal handled by several units has "
+                              "one letter from each); the list shows those proposals.")
+                 % {"c": cls}) for cls in ("A", "B", "C")],
+        Figure("proposals.sent_replies", _("Reply letters sent"), n_sent, "件",
+               link=_list(fact="filed", **period),
+               definition=_("Reply letters sent on the proposals filed of those submitted in "
+                            "the period (one from each main or sole unit).")),
+        *[Figure(f"proposals.rated_{r}", label, ratings.get(r, 0), "件",
+                 link=_list(rating=r, fact="filed", **period))
+          for r, label in (("satisfied", _("Rated satisfied")),
+                           ("basically", _("Rated basically satisfied")),
+                           ("dissatisfied", _("Rated dissatisfied")))],
         Figure("proposals.key", _("Key proposals"), filed.filter(is_key=True).count(), "件",
-               detail={"titles": key_titles}),
+               link=_list(fact="key", **period), detail={"titles": key_titles}),
         Figure("proposals.key_supervised", _("Key proposals supervised by leaders"),
-               filed.filter(is_key=True, key_leader__isnull=False).count(), "件"),
+               filed.filter(is_key=True, key_leader__isnull=False).count(), "件",
+               link=_list(fact="key_supervised", **period)),
         # Counted on the date of the committee meeting's resolution that made the list, as the
         # duty rule "proposal.excellent" (duties.sources.proposal_facts) dates its points.
         Figure("proposals.excellent", _("Excellent proposals"),
                excellent_selected(scope.committee_ids, scope.start, scope.end).count(), "件",
                link=reverse("proposal-excellent")),
         Figure("proposals.rehandled", _("Re-handled"), filed.filter(is_rehandled=True).count(),
-               "件"),
+               "件", link=_list(fact="rehandled", **period)),
     ]
     def accuracy(ids: list[int]) -> tuple[int, int]:
         # proposals.routing.accuracy(), for many committees in one query
@@ -183,7 +206,10 @@ def proposals_figures(scope: Scope) -> list[Figure]:
     out += [Figure(f"proposals.body.{kind}",
                    _("By collective proposer: %(kind)s")
                    % {"kind": CollectiveBody.Kind(kind).label},
-                   count, "件") for kind, count in sorted(bodies.items()) if kind]
+                   count, "件", link=_list(body_kind=kind, **period))
+            for kind, count in sorted(bodies.items()) if kind]
     out += [Figure(f"proposals.category.{name}", _("Category: %(name)s") % {"name": name},
-                   count, "件") for name, count in sorted(categories.items()) if name]
+                   count, "件", link=_list(category=str(pk), **period))
+            for (pk, name), count in sorted(categories.items(), key=lambda kv: kv[0][1] or "")
+            if name]
     return out

@@ -285,7 +285,20 @@ def counter(query: Callable[[Actor], QuerySet[Proposal]]) -> Callable[[Actor], i
 # --- filters and search -----------------------------------------------------------------------
 
 FILTERS = ("session", "category", "status", "unit", "proposer", "sector", "result_class",
-           "rating", "q", "kind", "submitted_from", "submitted_to")
+           "rating", "q", "kind", "submitted_from", "submitted_to", "fact", "body_kind")
+
+# What a figure of the statistics page counts, as a filter of the list its number links to
+# (``fact=…``; proposals.figures): the list then holds exactly the proposals counted.
+FACTS: dict[str, tuple[Promise, Q]] = {
+    "filed": (_("Filed"), Q(filed_at__isnull=False)),
+    "replied": (_("Filed and replied"), Q(filed_at__isnull=False, replied_at__isnull=False)),
+    "key": (_("Key proposals"), Q(filed_at__isnull=False, is_key=True)),
+    "key_supervised": (_("Key proposals supervised by leaders"),
+                       Q(filed_at__isnull=False, is_key=True, key_leader__isnull=False)),
+    "rehandled": (_("Re-handled"), Q(filed_at__isnull=False, is_rehandled=True)),
+    "members": (_("Proposals of members (individual or joint)"),
+                Q(kind__in=[Proposal.Kind.INDIVIDUAL, Proposal.Kind.JOINT])),
+}
 
 
 def _int(value: str) -> int | None:
@@ -340,6 +353,11 @@ def apply_filters(qs: QuerySet[Proposal], params: dict[str, str], *,
                                                       rating=params["rating"])))
     if params.get("kind"):
         qs = qs.filter(kind=params["kind"]) if params["kind"] in Proposal.Kind.values else qs.none()
+    if params.get("fact"):
+        fact = FACTS.get(params["fact"])
+        qs = qs.filter(fact[1]) if fact else qs.none()
+    if params.get("body_kind"):
+        qs = qs.filter(body_proposer__kind=params["body_kind"])
     for key, lookup in (("submitted_from", "gte"), ("submitted_to", "lte")):
         if params.get(key):
             try:

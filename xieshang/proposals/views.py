@@ -24,7 +24,7 @@ from xieshang.core.http import XRequest
 from xieshang.core.lazy import lazy_import
 from xieshang.core.models import Committee, Session
 from xieshang.core.tenancy import get_scoped_or_404, scoped
-from xieshang.members.models import HandlingUnit, Sector
+from xieshang.members.models import CollectiveBody, HandlingUnit, Sector
 from xieshang.proposals import permissions, policies, routing, selectors, services
 from xieshang.proposals import similar as similar_models
 from xieshang.proposals.forms import ProposalForm, SupervisionForm
@@ -71,8 +71,24 @@ def proposal_list(request: XRequest, worklist: str | None = None) -> HttpRespons
         "sectors": scoped(actor, Sector), "statuses": Status.choices,
         "classes": ResultClass.choices, "ratings": Rating.choices, "kinds": Proposal.Kind.choices,
         "can_submit": permissions.can_submit(actor), "can_export": permissions.can_export(actor),
-        "today": clock.today(),
+        "today": clock.today(), "narrowed": _narrowed(params),
     })
+
+
+def _narrowed(params: dict[str, str]) -> list[str]:
+    """What a figure's link narrowed the list to, beyond the form's own fields (the period,
+    the fact counted, the collective proposer's kind): shown above the list with a way out."""
+    out = []
+    if params["submitted_from"] or params["submitted_to"]:
+        out.append(_("submitted %(start)s to %(end)s") % {
+            "start": params["submitted_from"] or "…", "end": params["submitted_to"] or "…"})
+    if params["fact"]:
+        fact = selectors.FACTS.get(params["fact"])
+        out.append(str(fact[0]) if fact else _("unknown condition"))
+    if params["body_kind"]:
+        kinds = dict(CollectiveBody.Kind.choices)
+        out.append(str(kinds.get(params["body_kind"], _("unknown condition"))))
+    return out
 
 
 @login_required
