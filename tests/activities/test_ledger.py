@@ -151,3 +151,34 @@ def test_unit_sees_only_items_sent_to_it(county, staff, item):
     _u, _m, member_actor = member_with_login(county)
     assert Suggestion.objects.count() == 1
     assert selectors.ledger(member_actor).count() == 0
+
+
+def test_activity_figures_link_to_what_they_count(county, staff, client):
+    """Each activity figure opens the activities or ledger items it counts, in its period:
+    held activities only, types added together, the ledger by the day the activity was held."""
+    from xieshang.core.figures import Scope, compute
+
+    keeper = actor_for(staff, county)
+    unit = HandlingUnitFactory(committee=county, name="县交通运输局")
+    for code, day in (("forum", 3), ("seminar", 10), ("research", 17), ("inspection", 24)):
+        held = make_activity(county, code, start=at(2025, 5, day), status="held", actor=keeper)
+        services.suggestion_record(actor=keeper, activity=held, text=f"{code}：建议一",
+                                   recipient_unit=unit)
+    make_activity(county, "forum", start=at(2025, 5, 28), actor=keeper)  # planned: not counted
+    make_activity(county, "counterpart_consultation", start=at(2025, 6, 2), status="held",
+                  actor=keeper)
+    outside = make_activity(county, "forum", start=at(2024, 5, 3), status="held", actor=keeper)
+    services.suggestion_record(actor=keeper, activity=outside, text="去年的建议",
+                               recipient_unit=unit)
+    figures = compute(Scope(county, dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    client.force_login(staff)
+    expected = {"activities.forums": 1, "activities.seminars": 1,
+                "activities.forum_seminar_suggestions": 2, "activities.research_suggestions": 1,
+                "activities.inspection_suggestions": 1, "activities.suggestions": 4,
+                "activities.counterpart_departments": 1}
+    for key, value in expected.items():
+        figure = figures[key]
+        assert figure.value == value, key
+        response = client.get(figure.link)
+        assert response.status_code == 200, key
+        assert response.context["page"].paginator.count == value, (key, figure.link)

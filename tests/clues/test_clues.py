@@ -316,6 +316,23 @@ def test_figures_count_clues_received_and_adopted(county, office, member_user):
     assert figures["clues.adopted"].value == 1
 
 
+def test_each_clue_figure_opens_the_clues_it_counts(client, county, office, member_user):
+    clue = accepted(county, office)
+    public_clue(county, title="第二条")
+    services.clue_send(actor=actor_for(member_user, county), title="委员的线索",
+                       body="建议增设社区老年食堂。")
+    services.clue_adopt(actor=actor_for(member_user, county), clue=clue, version=clue.version)
+    today = clock.today()
+    figures = compute(Scope(county, today.replace(month=1, day=1), today))
+    client.force_login(office)
+    for key in ("clues.received", "clues.public", "clues.adopted"):
+        response = client.get(figures[key].link)
+        assert response.context["page"].paginator.count == figures[key].value, key
+        assert response.context["narrowed"], key
+    assert [figures[k].value for k in ("clues.received", "clues.public", "clues.adopted")] == [
+        3, 2, 1]
+
+
 def test_api_lists_the_library_and_sends_and_adopts(client, county, office, member_user):
     clue = accepted(county, office)
     public_clue(county, title="待筛选的")

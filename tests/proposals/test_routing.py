@@ -1,6 +1,8 @@
 """Routing suggestions: keywords first, then a model learned from the committee's assignments;
 the suggestion and the staff's choice are both recorded."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -142,4 +144,6 @@ def test_routing_accuracy_is_reported_once_enough_decisions_exist(world, client)
     client.force_login(world.users["staff"])
     body = client.get(reverse("reports-figures")).content.decode()
     cell = body.split('data-testid="proposals.routing_accuracy">', 1)[1].split("</td>", 1)[0]
-    assert "暂无数据" not in cell and "50.0 %" in cell
+    text = re.sub(r"<[^>]+>", "", cell)  # the number is a link to the decisions counted
+    assert "暂无数据" not in text and "50.0 %" in text
+    assert 'href="/proposals/?fact=routed"' in cell

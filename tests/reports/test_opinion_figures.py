@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
 
 from tests.factories import user_with_role
 from tests.opinions.factories import act, editor, published, submit
@@ -38,6 +39,21 @@ def test_reports_sent_up_and_adopted_upstairs_count_for_the_county_and_its_autho
     assert values["opinions.reported_up"] == 1
     assert values["opinions.adopted"] == 2  # both county bulletins
     assert values["opinions.adopted_upper"] == 1  # the city adopted the one sent up
+
+    # Each number opens the list of the reports it counts, narrowed and saying so.
+    client = Client()
+    client.force_login(editor(county).user)
+    for key, figure in figures.items():
+        if not key.startswith("opinions."):
+            continue
+        response = client.get(figure.link)
+        assert response.status_code == 200, key
+        listed = response.context["page"].paginator.count
+        if key == "opinions.instructions":  # instructions, shown by their reports
+            assert (listed > 0) == (figure.value > 0), key
+        else:
+            assert listed == figure.value, (key, listed, figure.value)
+        assert response.context["fact_label"], key
 
     kinds = sorted(f.kind for f in collect(county.id, today.replace(month=1, day=1), today)
                    if f.member_id == member_id)

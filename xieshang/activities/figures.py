@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from xieshang.activities.models import Activity, Category, Invitation, ReadingRecord, Suggestion
+from xieshang.activities.models import (
+    Activity,
+    ActivityType,
+    Category,
+    Invitation,
+    ReadingRecord,
+    Suggestion,
+)
 from xieshang.activities.selectors import PRESENT
 from xieshang.core.figures import Figure, Scope
 from xieshang.members.models import Member
@@ -98,13 +105,15 @@ def activities_figures(scope: Scope) -> list[Figure]:
     reached = serving.filter(Q(pk__in=readers) | Q(pk__in=attendees)).count()
     total = serving.count()
     period = f"from={scope.start}&to={scope.end}"
+    counterpart_codes = ",".join(sorted(set(ActivityType.objects.filter(
+        category=Category.COUNTERPART).values_list("code", flat=True)))) or "-"
     out = [
         Figure(
             f"activities.{key}",
             _(label),
             counts.get(code, 0),
             UNITS[unit],
-            link=f"{reverse('activities:list')}?type={code}&{period}",
+            link=f"{reverse('activities:list')}?type={code}&status=held&{period}",
             definition=_("Activities of this type held (not planned or cancelled) that "
                          "started in the period."),
         )
@@ -116,12 +125,16 @@ def activities_figures(scope: Scope) -> list[Figure]:
             _("Departments met in counterpart consultations"),
             departments,
             "个",
+            link=f"{reverse('activities:list')}?type={counterpart_codes}&status=held&{period}",
+            definition=_("Departments taking part in counterpart consultations (对口协商) held "
+                         "in the period, each counted once; the list shows those activities."),
         ),
         Figure(
             "activities.learning_coverage",
             _("Members reached by learning"),
             round(100 * reached / total) if total else 0,
             "%",
+            link=reverse("activities:learning"),
             definition=_("Serving members with a reading record, or present at a learning "
                          "session or training course, in the period ÷ serving members."),
         ),
@@ -137,12 +150,14 @@ def activities_figures(scope: Scope) -> list[Figure]:
             _("Suggestions from forums and seminars"),
             suggestions.get("forum", 0) + suggestions.get("seminar", 0),
             "条",
+            link=f"{reverse('activities:ledger')}?type=forum,seminar&{period}",
         ),
         Figure(
             "activities.research_suggestions",
             _("Suggestions from research"),
             suggestions.get("research", 0) + suggestions.get("sector_research", 0),
             "条",
+            link=f"{reverse('activities:ledger')}?type=research,sector_research&{period}",
         ),
         Figure(
             "activities.suggestions",
@@ -164,8 +179,10 @@ def attendance_figures(scope: Scope) -> list[Figure]:
     recorded = invitations.exclude(attendance="")
     present = recorded.filter(attendance__in=["attended", "late"]).count()
     total = recorded.count()
+    period = f"from={scope.start}&to={scope.end}"
     return [Figure("duties.attendance_rate", _("Attendance rate at activities"),
                    round(100 * present / total) if total else 0, "%",
+                   link=f"{reverse('activities:list')}?status=held&{period}",
                    definition=_("Present (attended or late) ÷ invitations with attendance "
                                 "recorded, at activities held in the period."),
                    note="" if total else _("No data: no attendance recorded in the period."))]

@@ -80,8 +80,8 @@ def activity_list(actor: Actor, *, type_code: str = "", start: dt.date | None = 
                   q: str = "") -> QuerySet[Activity]:
     """Activities the actor may see (:func:`visible`), filtered."""
     qs = visible(actor).select_related("type", "special_committee", "group", "lead")
-    if type_code:
-        qs = qs.filter(type__code=type_code)
+    if type_code:  # one code, or several separated by commas (a figure adding types)
+        qs = qs.filter(type__code__in=type_code.split(","))
     if start or end:
         lo, hi = _day_bounds(start or dt.date(1900, 1, 1), end or dt.date(2999, 12, 31))
         qs = qs.filter(start__gte=lo, start__lt=hi)
@@ -158,7 +158,11 @@ def leave_requests(actor: Actor) -> QuerySet[Invitation]:
 
 
 def ledger(actor: Actor, *, status: str = "", overdue: bool = False, type_code: str = "",
-           unit: str = "") -> QuerySet[Suggestion]:
+           unit: str = "", held_from: dt.date | None = None, held_to: dt.date | None = None
+           ) -> QuerySet[Suggestion]:
+    """The suggestion ledger as the actor may see it. ``type_code``: one activity type's code
+    or several separated by commas (a figure that adds types links here);
+    ``held_from``/``held_to``: the activity started on or between these days."""
     qs = scoped(actor, Suggestion).select_related("activity__type", "recipient_unit", "document")
     if not permissions.can_view_all(actor):
         qs = qs.filter(recipient_unit_id__in=actor.unit_ids, status__in=[
@@ -168,7 +172,11 @@ def ledger(actor: Actor, *, status: str = "", overdue: bool = False, type_code: 
     if overdue:
         qs = qs.filter(status=Suggestion.Status.SENT, deadline__lt=clock.today())
     if type_code:
-        qs = qs.filter(activity__type__code=type_code)
+        qs = qs.filter(activity__type__code__in=type_code.split(","))
+    if held_from is not None:
+        qs = qs.filter(activity__start__gte=clock.at(held_from))
+    if held_to is not None:
+        qs = qs.filter(activity__start__lt=clock.at(held_to + dt.timedelta(days=1)))
     if (unit_id := as_id(unit)) is not None:
         qs = qs.filter(recipient_unit_id=unit_id)
     return qs.order_by("-created_at", "-id")

@@ -87,7 +87,7 @@ def _date(value: str) -> dt.date | None:
 
 def _filters(request: XRequest) -> dict[str, Any]:
     g = request.GET
-    return {"type_code": g.get("type", "")[:40], "start": query_date(g, "from"),
+    return {"type_code": g.get("type", "")[:200], "start": query_date(g, "from"),
             "end": query_date(g, "to"), "organiser": g.get("organiser", "")[:30],
             "q": g.get("q", "").strip()[:50], "status": g.get("status", "")[:12]}
 
@@ -428,13 +428,19 @@ def leave_requests(request: XRequest) -> HttpResponse:
 # --- ledger --------------------------------------------------------------------------------
 
 
+def _ledger_filters(g: Any) -> dict[str, Any]:
+    """The ledger page's filters (the page and its export read the same ones)."""
+    return {"status": g.get("status", "")[:12], "overdue": g.get("overdue") == "1",
+            "type_code": g.get("type", "")[:200], "unit": g.get("unit", "")[:10],
+            "held_from": query_date(g, "from"), "held_to": query_date(g, "to")}
+
+
 @login_required
 @opens_for(permissions.can_view_ledger)
 def ledger(request: XRequest) -> HttpResponse:
     actor = request.actor
     g = request.GET
-    qs = selectors.ledger(actor, status=g.get("status", "")[:12], overdue=g.get("overdue") == "1",
-                          type_code=g.get("type", "")[:40], unit=g.get("unit", "")[:10])
+    qs = selectors.ledger(actor, **_ledger_filters(g))
     page = Paginator(qs, 30).get_page(g.get("page"))
     return render(request, "activities/ledger.html", {
         "page": page, "rows": [(s, workflow.SUGGESTION.offers(actor, s)) for s in page],
@@ -452,9 +458,7 @@ def ledger_export(request: XRequest) -> HttpResponse:
     if not permissions.can_view_ledger(actor):
         raise PermissionDenied
     g = request.GET
-    data = documents.ledger_xlsx(selectors.ledger(
-        actor, status=g.get("status", "")[:12], overdue=g.get("overdue") == "1",
-        type_code=g.get("type", "")[:40], unit=g.get("unit", "")[:10])[:5000])
+    data = documents.ledger_xlsx(selectors.ledger(actor, **_ledger_filters(g))[:5000])
     return xlsx_response(data, filename="ledger.xlsx")
 
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xieshang.clues.models import Clue
@@ -20,11 +21,16 @@ def clue_figures(scope: Scope) -> list[Figure]:
     mine = Clue.objects.filter(committee_id__in=scope.committee_ids)
     received = mine.filter(created_at__gte=lo, created_at__lt=hi)
     adopted = mine.filter(adopted_at__gte=lo, adopted_at__lt=hi)
+    period = f"from={scope.start:%Y-%m-%d}&to={scope.end:%Y-%m-%d}"
+    url = reverse("clues:list")
     return [
         Figure("clues.received", _("Proposal clues received"), received.count(), "条",
-               link="/clues/"),
+               link=f"{url}?{period}"),
         Figure("clues.public", _("Proposal clues from the public"),
-               received.filter(source=Clue.Source.PUBLIC).count(), "条"),
+               received.filter(source=Clue.Source.PUBLIC).count(), "条",
+               link=f"{url}?source={Clue.Source.PUBLIC}&{period}"),
         Figure("clues.adopted", _("Proposal clues turned into proposals"), adopted.count(),
-               "条"),
+               "条", link=f"{url}?status={Clue.Status.ADOPTED}&{period}",
+               definition=_("Clues turned into a proposal draft in the period (by the day "
+                            "they were turned).")),
     ]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 
 from xieshang.clues import permissions
 from xieshang.clues.models import Clue
+from xieshang.core import clock
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
 
@@ -26,11 +29,21 @@ def visible(actor: Actor) -> QuerySet[Clue]:
     return Clue.objects.none()
 
 
-def clue_list(actor: Actor, *, status: str = "", category: str = "",
-              q: str = "") -> QuerySet[Clue]:
+def clue_list(actor: Actor, *, status: str = "", category: str = "", q: str = "",
+              source: str = "", start: dt.date | None = None,
+              end: dt.date | None = None) -> QuerySet[Clue]:
+    """Clues the actor may see, filtered. ``start``/``end``: received on or between these
+    days, or, for the clues turned into proposals (``status="adopted"``), turned then."""
     qs = visible(actor)
     if status in Clue.Status.values:
         qs = qs.filter(status=status)
+    if source:
+        qs = qs.filter(source=source) if source in Clue.Source.values else qs.none()
+    dated = "adopted_at" if status == Clue.Status.ADOPTED else "created_at"
+    if start is not None:
+        qs = qs.filter(**{f"{dated}__gte": clock.at(start)})
+    if end is not None:
+        qs = qs.filter(**{f"{dated}__lt": clock.at(end + dt.timedelta(days=1))})
     if category.isdigit():
         qs = qs.filter(category_id=int(category))
     if q.strip():

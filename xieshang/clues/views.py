@@ -13,7 +13,7 @@ from xieshang.clues import permissions, selectors, services, workflow
 from xieshang.clues.forms import ClueForm, PublicClueForm
 from xieshang.clues.models import Clue
 from xieshang.core.forms import error_text, form_errors
-from xieshang.core.http import XRequest
+from xieshang.core.http import XRequest, query_date
 from xieshang.core.selectors import public_committee
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.core.workflow_views import act as workflow_act
@@ -37,14 +37,25 @@ def clue_list(request: XRequest) -> HttpResponse:
     from xieshang.proposals.models import ProposalCategory
 
     status = request.GET.get("status", "")
-    qs = selectors.clue_list(actor, status=status, category=request.GET.get("category", ""),
-                             q=request.GET.get("q", ""))
+    g = request.GET
+    source = g.get("source", "")[:10]
+    start, end = query_date(g, "from"), query_date(g, "to")
+    qs = selectors.clue_list(actor, status=status, category=g.get("category", ""),
+                             q=g.get("q", ""), source=source, start=start, end=end)
+    narrowed = []
+    if start or end:
+        narrowed.append(_("adopted %(start)s to %(end)s") if status == Clue.Status.ADOPTED
+                        else _("received %(start)s to %(end)s"))
+        narrowed[-1] %= {"start": start or "…", "end": end or "…"}
+    if source:
+        narrowed.append(str(dict(Clue.Source.choices).get(source, _("unknown condition"))))
     return render(request, "clues/list.html", {
         "page": Paginator(qs, 30).get_page(request.GET.get("page")),
         "statuses": Clue.Status.choices, "status": status,
         "categories": scoped(actor, ProposalCategory).filter(is_active=True),
         "category": request.GET.get("category", ""), "q": request.GET.get("q", ""),
-        "can_send": permissions.can_send(actor), "staff": permissions.can_read_all(actor)})
+        "can_send": permissions.can_send(actor), "staff": permissions.can_read_all(actor),
+        "narrowed": narrowed, "f": g})
 
 
 @login_required

@@ -41,6 +41,7 @@ def duties_figures(scope: Scope) -> list[Figure]:
                definition=_("Duty warnings raised by the end of the period and not resolved "
                             "by then.")),
     ]
-    out += [Figure(f"duties.band.{name}", _("Band: %(name)s") % {"name": name}, n, _("people"))
+    out += [Figure(f"duties.band.{name}", _("Band: %(name)s") % {"name": name}, n, _("people"),
+                   link=ranking)
             for name, n in sorted(bands.items()) if name]
     return out

@@ -23,11 +23,16 @@ def members_figures(scope: Scope) -> list[Figure]:
             _("Standing committee members"),
             serving.filter(is_standing=True).count(),
             _("people"),
+            link="/members/?standing=1",
+            definition=_("Standing committee members (常委) among the members serving in the "
+                         "period; the list shows those serving now."),
         ),
         Figure(
             "members.women_share",
             _("Share of women"),
             round(100 * serving.filter(gender="female").count() / total) if total else 0,
             "%",
+            link="/members/",
+            definition=_("Women among the members serving in the period ÷ members serving."),
         ),
     ]

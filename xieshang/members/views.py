@@ -50,8 +50,10 @@ def member_list(request: XRequest) -> HttpResponse:
     # Former members are listed for the office that keeps the roster; others see who serves.
     status_key = request.GET.get("status", "active") if can_edit else "active"
     status = MEMBER_STATUSES.get(status_key, Member.Status.ACTIVE)
+    standing = request.GET.get("standing") == "1"
     qs = selectors.member_list(actor, q=request.GET.get("q", "").strip()[:50],
-                               sector=request.GET.get("sector", ""), status=status)
+                               sector=request.GET.get("sector", ""), status=status,
+                               standing=True if standing else None)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     template = "members/_member_rows.html" if request.htmx else "members/member_list.html"
     # A name links to the record only where member_detail would open it (the same selector).
@@ -61,7 +63,7 @@ def member_list(request: XRequest) -> HttpResponse:
         "page": page, "openable": openable, "sectors": scoped(actor, Sector).filter(is_active=True),
         "q": request.GET.get("q", ""), "sector": request.GET.get("sector", ""),
         "status": status_key if status_key in MEMBER_STATUSES else "active",
-        "can_edit": can_edit,
+        "can_edit": can_edit, "standing": standing,
     })
 
 

@@ -3,11 +3,19 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xieshang.core.figures import Figure, Scope
 from xieshang.core.models import Committee
 from xieshang.opinions.models import OpinionOutcome, OpinionReport
+
+
+def _list(fact: str, scope: Scope) -> str:
+    query = {"fact": fact, "from": f"{scope.start:%Y-%m-%d}", "to": f"{scope.end:%Y-%m-%d}"}
+    return reverse("opinions:report-list") + "?" + urlencode(query)
 
 
 def opinions_figures(scope: Scope) -> list[Figure]:
@@ -28,20 +36,28 @@ def opinions_figures(scope: Scope) -> list[Figure]:
         "lineage").distinct().count()
     return [
         Figure("opinions.submitted", _("Public-opinion reports submitted"), own.count(), "篇",
-               link="/opinions/",
+               link=_list("submitted", scope),
                definition=_("Reports submitted here in the period (not those received from "
                             "the committees below).")),
-        Figure("opinions.used", _("Reports used (signed off or published)"), used.count(), "篇"),
+        Figure("opinions.used", _("Reports used (signed off or published)"), used.count(), "篇",
+               link=_list("used", scope)),
         Figure("opinions.reported_up", _("Reports sent up to the higher committee"),
-               reported_up.count(), "篇"),
+               reported_up.count(), "篇", link=_list("reported_up", scope),
+               definition=_("Reports sent up to the higher committee in the period (by the "
+                            "date sent), those raised here and those received from below.")),
         Figure("opinions.adopted", _("Reports adopted"),
-               adopted.values("lineage").distinct().count(), "篇",
+               adopted.values("lineage").distinct().count(), "篇", link=_list("adopted", scope),
                definition=_("Reports adopted at any level in the period, each report once "
                             "however many levels adopted it.")),
-        Figure("opinions.adopted_upper", _("Reports adopted by a higher committee"), upper, "篇"),
+        Figure("opinions.adopted_upper", _("Reports adopted by a higher committee"), upper, "篇",
+               link=_list("adopted_upper", scope)),
         *[Figure(f"opinions.adopted.{level}",
                  _("Adopted at level: %(level)s") % {"level": Committee.Level(level).label},
-                 n, "篇") for level, n in by_level.items()],
+                 n, "篇", link=_list(f"adopted_{level}", scope))
+          for level, n in by_level.items()],
         Figure("opinions.instructions", _("Leaders' written instructions"),
-               outcomes.filter(kind=OpinionOutcome.Kind.INSTRUCTION).count(), "篇"),
+               outcomes.filter(kind=OpinionOutcome.Kind.INSTRUCTION).count(), "篇",
+               link=_list("instruction", scope),
+               definition=_("Leaders' written instructions (批示) recorded on the reports "
+                            "raised here in the period; the list shows those reports.")),
     ]

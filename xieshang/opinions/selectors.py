@@ -8,7 +8,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import clock, policy
 from xieshang.core.http import as_id, query_date
@@ -68,6 +71,32 @@ def visible_bulletins(actor: Actor) -> QuerySet[Bulletin]:
     return scoped(actor, Bulletin)
 
 
+def _outcome(**kw: Any) -> Q:
+    return Q(Exists(OpinionOutcome.objects.filter(lineage=OuterRef("pk"), **kw)))
+
+
+_OWN = Q(origin__isnull=True) & ~Q(status=OpinionReport.Status.WITHDRAWN)
+_ADOPTED = OpinionOutcome.Kind.ADOPTED
+# What a figure of the statistics page counts, as a filter of the list its number links to
+# (``fact=…``; opinions.figures): the list then holds exactly the reports counted. The period
+# filters the submission date, except for reports sent up: the date they were sent.
+FACTS: dict[str, tuple[Promise, Q]] = {
+    "submitted": (_("Raised here (not withdrawn)"), _OWN),
+    "used": (_("Used (signed off or published)"), _OWN & Q(status__in=[
+        OpinionReport.Status.SIGNED_OFF, OpinionReport.Status.PUBLISHED,
+        OpinionReport.Status.SENT])),
+    "reported_up": (_("Sent up to the higher committee"), Q(reported_up_at__isnull=False)),
+    "adopted": (_("Adopted"), _OWN & _outcome(kind=_ADOPTED)),
+    "adopted_upper": (_("Adopted by a higher committee"),
+                      _OWN & _outcome(kind=_ADOPTED, level__in=["city", "province", "national"])),
+    **{f"adopted_{level}": (format_lazy("{} · {}", _("Adopted"), label),
+                            _OWN & _outcome(kind=_ADOPTED, level=level))
+       for level, label in Committee.Level.choices},
+    "instruction": (_("With leaders' written instructions"),
+                    _OWN & _outcome(kind=OpinionOutcome.Kind.INSTRUCTION)),
+}
+
+
 @dataclass
 class ReportFilters:
     q: str = ""
@@ -78,6 +107,7 @@ class ReportFilters:
     level: str = ""  # "own": raised here; "received": reported up from below
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    fact: str = ""  # a key of FACTS: what a figure counted
 
     @classmethod
     def from_query(cls, data: Any) -> ReportFilters:
@@ -87,7 +117,8 @@ class ReportFilters:
         return cls(q=(data.get("q") or "").strip()[:50], status=data.get("status") or "",
                    category=data.get("category") or "", sector=data.get("sector") or "",
                    author=(data.get("author") or "").strip()[:50],
-                   level=data.get("level") or "", date_from=date("from"), date_to=date("to"))
+                   level=data.get("level") or "", date_from=date("from"), date_to=date("to"),
+                   fact=(data.get("fact") or "")[:30])
 
 
 def report_list(actor: Actor, filters: ReportFilters | None = None) -> QuerySet[OpinionReport]:
@@ -106,10 +137,14 @@ def report_list(actor: Actor, filters: ReportFilters | None = None) -> QuerySet[
         qs = qs.filter(origin__isnull=True)
     elif f.level == "received":
         qs = qs.filter(origin__isnull=False)
+    if f.fact:
+        fact = FACTS.get(f.fact)
+        qs = qs.filter(fact[1]) if fact else qs.none()
+    dated = "reported_up_at" if f.fact == "reported_up" else "submitted_at"
     if f.date_from:
-        qs = qs.filter(submitted_at__date__gte=f.date_from)
+        qs = qs.filter(**{f"{dated}__date__gte": f.date_from})
     if f.date_to:
-        qs = qs.filter(submitted_at__date__lte=f.date_to)
+        qs = qs.filter(**{f"{dated}__date__lte": f.date_to})
     if f.q:
         qs = qs.filter(Q(title__contains=f.q) | Q(situation__contains=f.q)
                        | Q(analysis__contains=f.q) | Q(suggestion__contains=f.q)

@@ -114,7 +114,9 @@ def submit(request: XRequest) -> HttpResponse:
 def _list_context(request: XRequest, actor: Actor) -> dict[str, object]:
     filters = selectors.ReportFilters.from_query(request.GET)
     qs = selectors.report_list(actor, filters)
+    fact = selectors.FACTS.get(filters.fact)
     return {"page": Paginator(qs, 30).get_page(request.GET.get("page")), "filters": filters,
+            "fact_label": (fact[0] if fact else _("unknown condition")) if filters.fact else "",
             "statuses": OpinionReport.Status.choices, "categories": Category.choices,
             "sectors": scoped(actor, Sector).filter(is_active=True)}
 

@@ -101,6 +101,7 @@ def proposals_figures(scope: Scope) -> list[Figure]:
                link=_list(fact="filed", **period),
                definition=_("Of the proposals submitted in the period, those filed (立案).")),
         Figure("proposals.filing_rate", _("Filing rate"), _pct(n_filed, n), "%",
+               link=_list(fact="filed", **period),
                definition=_("Proposals filed ÷ proposals submitted in the period.")),
         Figure("proposals.not_filed", _("Not filed"),
                submitted.filter(status=Status.NOT_FILED).count(), "件",
@@ -192,6 +193,7 @@ def proposals_figures(scope: Scope) -> list[Figure]:
     out.append(Figure(
         "proposals.routing_accuracy", _("Assignments where the first suggested unit was chosen"),
         _pct(hits, decisions) if enough else 0, "%", detail={"decisions": decisions},
+        link=_list(fact="routed"),
         definition=_("Of the assignments decided with routing suggestions, the share where "
                      "the office chose the first suggested unit (all decisions so far)."),
         note="" if enough else _(

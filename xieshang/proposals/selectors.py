@@ -33,6 +33,7 @@ from xieshang.proposals.models import (
     ProposalAttachment,
     ProposalCoProposer,
     Reply,
+    RoutingRecord,
     Status,
     SupervisionRecord,
 )
@@ -298,6 +299,8 @@ FACTS: dict[str, tuple[Promise, Q]] = {
     "rehandled": (_("Re-handled"), Q(filed_at__isnull=False, is_rehandled=True)),
     "members": (_("Proposals of members (individual or joint)"),
                 Q(kind__in=[Proposal.Kind.INDIVIDUAL, Proposal.Kind.JOINT])),
+    "routed": (_("Assigned with routing suggestions"), Q(Exists(RoutingRecord.objects.filter(
+        proposal=OuterRef("pk"), decided_at__isnull=False)))),
 }
 
 

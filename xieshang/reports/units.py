@@ -199,20 +199,21 @@ def units_figures(scope: Scope) -> list[Figure]:
     replying = sum(x.replying for x in lines)
     by_count = sorted(lines, key=lambda x: (-len(x.proposal_ids), x.name))
     period = f"from={scope.start}&to={scope.end}"
+    table = f"{reverse('reports-units')}?{period}"
     return [
         Figure("units.with_parts", _("Handling units with proposals"), len(lines), "个",
-               link=f"{reverse('reports-units')}?{period}"),
-        Figure("units.assigned", _("Parts assigned to handling units"), total, "件"),
+               link=table),
+        Figure("units.assigned", _("Parts assigned to handling units"), total, "件", link=table),
         Figure("units.signed_on_time_rate", _("Parts signed for on time"),
-               UnitLine._rate(sum(x.signed_on_time for x in lines), total), "%"),
+               UnitLine._rate(sum(x.signed_on_time for x in lines), total), "%", link=table),
         Figure("units.replied_on_time_rate", _("Replies sent on time by units"),
-               UnitLine._rate(sum(x.replied_on_time for x in lines), replying), "%"),
+               UnitLine._rate(sum(x.replied_on_time for x in lines), replying), "%", link=table),
         Figure("units.overdue_now", _("Parts overdue now"),
-               sum(x.overdue_now for x in lines), "件"),
+               sum(x.overdue_now for x in lines), "件", link="/proposals/work/overdue/"),
         Figure("units.extensions", _("Extensions granted"),
-               sum(x.extensions for x in lines), "次"),
+               sum(x.extensions for x in lines), "次", link=table),
         Figure("units.top", _("Units with the most proposals"),
-               len(by_count[0].proposal_ids) if by_count else 0, "件",
+               len(by_count[0].proposal_ids) if by_count else 0, "件", link=table,
                detail={"units": [{"name": x.name, "proposals": len(x.proposal_ids)}
                                  for x in by_count[:5]]}),
     ]
