@@ -221,6 +221,37 @@ class TestDemoTeaches:
                                          proposal__title__contains="养老服务")
         assert {a.unit.short_name for a in care} == {"县民政局"}
 
+    def test_routing_learned_from_the_demo_suggests_the_department_an_office_would(
+            self, demo, settings, tmp_path):
+        """#16: the demo's assignment history teaches the router sensible suggestions. The
+        texts below are written for this test, not drawn from the demo's generator."""
+        from xieshang.proposals import routing
+        from xieshang.proposals.models import Proposal
+
+        settings.VAR_DIR = tmp_path
+        assert routing.retrain.call(demo.county.pk).startswith("trained on")
+        short = {u.pk: u.short_name or u.name
+                 for u in demo.extra["unit_by_short"][demo.county.code].values()}
+        cases = {
+            "关于加强乡村小学教师队伍建设的建议":
+                ("部分村小教师年龄偏大、学科结构不合理，音体美教师短缺。建议完善农村教师补充机制，"
+                 "落实乡村教师生活补助，推进城乡学校结对帮扶。", "县教育局"),
+            "关于发展社区居家养老服务的建议":
+                ("城区高龄、独居老人增多，社区养老服务设施不足。建议建设嵌入式养老服务站，"
+                 "推广老年助餐，落实特困老人探访关爱制度。", "县民政局"),
+            "关于改善农村公路养护的建议":
+                ("部分通村公路路面破损、会车困难，养护资金不足。建议落实“路长制”，"
+                 "增设错车道和安全防护设施，保障群众安全出行。", "县交通运输局"),
+            "关于提升乡镇卫生院服务能力的建议":
+                ("乡镇卫生院医生流失、设备陈旧，群众看病仍往县城跑。建议推进县域医共体建设，"
+                 "加强全科医生培养，完善家庭医生签约服务。", "县卫生健康局"),
+        }
+        for title, (body, unit) in cases.items():
+            proposal = Proposal(committee=demo.county, title=title, body=body)
+            first = routing.suggest_units(proposal)[0]
+            assert first.source == "model", title
+            assert short[first.unit.pk] == unit, (title, short[first.unit.pk])
+
     def test_joint_proposals_are_counted(self, demo):
         from xieshang.core.figures import Scope, compute
 
