@@ -110,7 +110,8 @@ def test_an_install_wide_job_runs_once_for_the_install(county, other_county, tic
 def test_every_app_job_has_a_chinese_label_and_a_valid_time():
     keys = [j.key for j in schedule.jobs()]
     assert {"proposals.reminders", "proposals.overdue_digest", "activities.suggestions_overdue",
-            "duties.warnings", "proposals.similar_fit", "core.tasks_recover"} <= set(keys)
+            "duties.warnings", "proposals.similar_fit", "core.tasks_recover",
+            "core.audit_checkpoint"} <= set(keys)
     for j in schedule.jobs():
         assert schedule.next_firing(j) is not None, j.key
         assert any("\u4e00" <= ch <= "\u9fff" for ch in str(j.label)), j.key
@@ -149,3 +150,25 @@ def test_the_admin_sees_the_timetable_of_the_committee(client, county, other_cou
 def test_only_administrators_open_the_timetable(client, county, make_user, role):
     client.force_login(make_user(county, role))
     assert client.get(reverse("manage-schedule")).status_code == 403
+
+
+def test_the_nightly_audit_checkpoint_signs_every_chain_and_verify_reads_it(
+        county, settings, tmp_path, make_user):
+    from xieshang.core import audit
+    from xieshang.core.jobs import JOBS
+    from xieshang.core.permissions import Actor
+
+    settings.XIESHANG_AUDIT_CHECKPOINT_DIR = str(tmp_path)
+    audit.record(Actor.for_system(county), "test.write", county, after={"n": 1})
+    job = next(j for j in JOBS if j.key == "core.audit_checkpoint")
+    assert job.run(None, dt.date(2026, 12, 7)) == {"chains": len(audit.heads())}
+    written = tmp_path / "2026-12-07-night.json"
+    marks, problem = audit.read_checkpoint(written)
+    assert not problem and marks
+    assert not audit.checkpoint_problems()
+    # An edit of the log after the checkpoint is found by the verification.
+    from xieshang.core.models import AuditLog
+
+    row = AuditLog.objects.order_by("-id").first()
+    AuditLog.objects.filter(pk=row.pk).update(action="test.forged")
+    assert any(pk == row.pk for pk, _problem in audit.verify())

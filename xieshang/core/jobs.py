@@ -34,6 +34,16 @@ def _prune(committee: Committee | None, day: dt.date) -> Result:
     return {"task_results": before - DBTaskResult.objects.count(), "runs": runs}
 
 
+def _audit_checkpoint(committee: Committee | None, day: dt.date) -> Result:
+    """The day's last signed checkpoint of every audit chain's head, beside the one the day's
+    first audited write left (``audit.checkpoint_if_due``): an edit of the log made in between
+    no longer matches one of the two. Written again for the same day, it is the same file."""
+    from xieshang.core import audit
+
+    audit.checkpoint_write(f"{day.isoformat()}-night")
+    return {"chains": len(audit.heads())}
+
+
 JOBS = [
     Job("core.tasks_recover", _("Re-queue tasks of a worker that died"), "*/10 * * * *",
         _("Every 10 minutes"), _tasks_recover, per_committee=False,
@@ -47,4 +57,10 @@ JOBS = [
                       "(failed ones after 90) and scheduled-run records over a year old."),
         result_labels={"task_results": _("task results deleted"),
                        "runs": _("run records deleted")}),
+    Job("core.audit_checkpoint", _("Audit log checkpoint"), "50 23 * * *",
+        _("Every day at 23:50"), _audit_checkpoint, per_committee=False,
+        description=_("Signs the head of every committee's audit log and keeps it outside the "
+                      "database (var/audit-checkpoints), so that the command audit_verify finds "
+                      "any later edit or deletion of the log."),
+        result_labels={"chains": _("audit chains signed")}),
 ]
