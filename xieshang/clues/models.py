@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from xieshang.core.models import WorkflowEvent
 from xieshang.core.owned import CommitteeOwned
@@ -32,7 +33,7 @@ class Clue(CommitteeOwned):
     category = models.ForeignKey("proposals.ProposalCategory", null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+",
                                  verbose_name=_("category"))
-    author_name = models.CharField(_("name"), max_length=50, blank=True)
+    author_name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     author_user = models.ForeignKey("core.User", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")

@@ -162,7 +162,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     username = models.CharField(_("username"), max_length=64, unique=True)
     phone = models.CharField(_("mobile phone"), max_length=20, unique=True, null=True, blank=True)
-    display_name = models.CharField(_("name"), max_length=64, blank=True)
+    display_name = models.CharField(pgettext_lazy("person", "name"), max_length=64, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(pgettext_lazy("core", "active"), default=True)
     is_staff = models.BooleanField(_("may use the admin site"), default=False)

@@ -262,7 +262,7 @@ class Position(CommitteeOwned):
 
 class Candidate(CommitteeOwned):
     position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="candidates")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     member = models.ForeignKey("members.Member", null=True, blank=True,
                                on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField(default=0)

@@ -138,7 +138,7 @@ class Member(CommitteeOwned):
 
     user = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="member_records", verbose_name=_("login"))
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, db_index=True)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)

@@ -336,7 +336,7 @@ class Correspondent(CommitteeOwned):
 
     user = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("account"))
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     is_active = models.BooleanField(pgettext_lazy("opinions", "active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
