@@ -85,7 +85,11 @@ def test_a_proposal_from_the_members_phone_to_the_members_rating(session_as, cou
     phone.select_option("#id_category", str(w.category.pk))
     phone.fill("#id_body", BODY)
     phone.select_option("#id_suggested_units", [str(unit.pk)])
-    phone.select_option("#id_co_proposers", [str(w.co_member.pk)])
+    # The co-proposer picker: search by name (a county has 250 members), tick, see the tag.
+    phone.get_by_label("联名提案人").fill("李秀")
+    phone.locator(".picker-list label", has_text="李秀英").click()
+    assert "李秀英" in phone.locator(".picker-chosen").inner_text()
+    assert phone.locator(".picker-list label").count() == 1
     assert_no_horizontal_scroll(phone)
     screenshot(phone, "proposal-1-member-writes-phone")
     with phone.expect_navigation():

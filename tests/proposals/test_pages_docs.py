@@ -312,3 +312,18 @@ def test_similar_fit_command_fits_ahead_and_refuses_an_unknown_committee(world, 
     assert similar._path(world.committee.pk).exists()
     with pytest.raises(CommandError, match="unknown committee"):
         call_command("text", "similar-fit", "--committee", "no-such-code")
+
+
+def test_the_co_proposer_picker_finds_members_by_sector_and_workplace(client, county):
+    """The picker's options carry the words a member is found by (the search runs on the
+    device, app.js); each choice names the sector, so two 张伟 can be told apart."""
+    from tests.factories import MemberFactory, SectorFactory
+    from tests.proposals.factories import build_world
+
+    w = build_world(county)
+    sector = SectorFactory(committee=county, name="教育界")
+    MemberFactory(committee=county, name="张伟", sector=sector, workplace="清河县第一中学校长")
+    client.force_login(w.users["member"])
+    html = client.get("/proposals/new/").content.decode()
+    assert 'data-picker=""' in html
+    assert 'data-search="教育界 清河县第一中学校长">张伟 · 教育界</option>' in html

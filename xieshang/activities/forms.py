@@ -18,6 +18,7 @@ from xieshang.activities.models import (
 )
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
+from xieshang.members.forms import MemberChoices
 from xieshang.members.models import ActivityGroup, HandlingUnit, Member, Sector, SpecialCommittee
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -115,8 +116,7 @@ class ActivityForm(ScopedForm):
 
 
 class InviteForm(ScopedForm):
-    members = forms.ModelMultipleChoiceField(Member.objects.none(), required=False,
-                                             label=pgettext_lazy("activities", "Members"))
+    members = MemberChoices(required=False, label=pgettext_lazy("activities", "Members"))
     sectors = forms.ModelMultipleChoiceField(Sector.objects.none(), required=False,
                                              label=_("Sectors"))
     special_committees = forms.ModelMultipleChoiceField(SpecialCommittee.objects.none(),
@@ -128,7 +128,8 @@ class InviteForm(ScopedForm):
 
     def __init__(self, actor: Actor, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._qs("members", scoped(actor, Member).filter(status="active"))
+        self._qs("members", scoped(actor, Member).filter(status="active").select_related(
+            "sector").order_by("name", "id"))
         self._qs("sectors", scoped(actor, Sector).filter(is_active=True))
         self._qs("special_committees", scoped(actor, SpecialCommittee))
         self._qs("groups", scoped(actor, ActivityGroup))

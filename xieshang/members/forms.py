@@ -14,6 +14,7 @@ from xieshang.core import clock
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
 from xieshang.core.validators import validate_id_number, validate_mobile
+from xieshang.core.widgets import Picker
 from xieshang.members import roster, selectors
 from xieshang.members.models import HandlingUnit, Member, Sector
 
@@ -247,3 +248,23 @@ class RosterUploadForm(forms.Form):
             raise ValidationError(_("The file is larger than %(n)s MB.")
                                   % {"n": roster.MAX_FILE_BYTES // (1024 * 1024)})
         return upload
+
+
+def _member_words(member: Member) -> str:
+    """What a member is found by in a picker besides the name: sector and workplace."""
+    sector = member.sector.name if member.sector_id and member.sector else ""
+    return " ".join(w for w in (sector, member.workplace) if w)
+
+
+class MemberChoices(forms.ModelMultipleChoiceField):
+    """Members to choose among many (co-proposers, invitations): a searchable picker whose
+    choices read "name · sector" and are found by name, sector or workplace."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Member.objects.none())
+        kwargs.setdefault("widget", Picker(search_text=_member_words))
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        sector = obj.sector.name if obj.sector_id and obj.sector else ""
+        return f"{obj.name} · {sector}" if sector else obj.name

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from xieshang.core.models import Role
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
+from xieshang.members.forms import MemberChoices
 from xieshang.members.models import CollectiveBody, HandlingUnit, Member
 from xieshang.proposals import permissions, selectors, services
 from xieshang.proposals.models import ExcellentNomination, Proposal, ProposalCategory
@@ -29,10 +30,9 @@ class ProposalForm(forms.Form):
     suggested_units = forms.ModelMultipleChoiceField(
         label=_("Suggested handling units"), queryset=HandlingUnit.objects.none(), required=False,
         help_text=_("At most five."), widget=forms.SelectMultiple(attrs={"size": 5}))
-    co_proposers = forms.ModelMultipleChoiceField(
-        label=_("Co-proposers"), queryset=Member.objects.none(), required=False,
-        help_text=_("They are asked to confirm; only confirmed co-proposers count."),
-        widget=forms.SelectMultiple(attrs={"size": 5}))
+    co_proposers = MemberChoices(
+        label=_("Co-proposers"), required=False,
+        help_text=_("They are asked to confirm; only confirmed co-proposers count."))
     consent_disclosure = forms.BooleanField(label=_("Agree to public disclosure"),
                                             required=False, initial=True)
     nondisclosure_reason = forms.CharField(label=_("Reason for not disclosing"), max_length=200,
@@ -48,7 +48,8 @@ class ProposalForm(forms.Form):
         fields["category"].queryset = scoped(actor, ProposalCategory).filter(is_active=True)
         fields["suggested_units"].queryset = scoped(actor, HandlingUnit).filter(is_active=True)
         fields["co_proposers"].queryset = scoped(actor, Member).filter(
-            status=Member.Status.ACTIVE).exclude(pk=actor.member_id or 0)
+            status=Member.Status.ACTIVE).exclude(pk=actor.member_id or 0).select_related(
+            "sector").order_by("name", "id")
         if not actor.member_id:
             del self.fields["co_proposers"]
 

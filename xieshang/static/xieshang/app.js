@@ -73,3 +73,83 @@ document.addEventListener("submit", function (event) {
   dialog.showModal();
   no.focus();
 });
+
+// A select marked data-picker (core.widgets.Picker: a choice among many members) becomes a
+// search box, the chosen ones as removable tags and the matching choices as check boxes. The
+// select stays in the form, hidden, and carries the value; its words come from data-*.
+document.addEventListener("DOMContentLoaded", function () {
+  var LIMIT = 30;
+  document.querySelectorAll("select[multiple][data-picker]").forEach(function (select) {
+    var box = document.createElement("div");
+    box.className = "picker";
+    var search = document.createElement("input");
+    search.type = "search";
+    search.placeholder = select.dataset.placeholder || "";
+    if (select.id) search.id = select.id + "-search";
+    var help = select.getAttribute("aria-describedby");
+    if (help) search.setAttribute("aria-describedby", help);
+    var chosen = document.createElement("ul");
+    chosen.className = "picker-chosen";
+    chosen.setAttribute("aria-label", select.dataset.chosen || "");
+    var list = document.createElement("ul");
+    list.className = "picker-list";
+    var note = document.createElement("p");
+    note.className = "muted picker-note";
+    note.setAttribute("aria-live", "polite");
+    box.append(search, chosen, list, note);
+    select.hidden = true;
+    select.after(box);
+    // The field's label now names the search box.
+    var label = select.id && document.querySelector("label[for='" + select.id + "']");
+    if (label) label.htmlFor = search.id;
+    else search.setAttribute("aria-label", search.placeholder);
+
+    function words(option) {
+      return (option.textContent + " " + (option.dataset.search || "")).toLowerCase();
+    }
+    function changed() {
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+      draw();
+    }
+    function draw() {
+      chosen.textContent = "";
+      Array.from(select.selectedOptions).forEach(function (option) {
+        var item = document.createElement("li");
+        item.className = "tag";
+        item.textContent = option.textContent + " ";
+        var remove = document.createElement("button");
+        remove.type = "button";
+        remove.className = "linklike";
+        remove.textContent = "×";
+        remove.setAttribute("aria-label", (select.dataset.remove || "") + " " + option.textContent);
+        remove.addEventListener("click", function () { option.selected = false; changed(); });
+        item.appendChild(remove);
+        chosen.appendChild(item);
+      });
+      var query = search.value.trim().toLowerCase();
+      var found = Array.from(select.options).filter(function (option) {
+        return option.value && (!query || words(option).indexOf(query) !== -1);
+      });
+      list.textContent = "";
+      found.slice(0, LIMIT).forEach(function (option) {
+        var item = document.createElement("li");
+        var lab = document.createElement("label");
+        var check = document.createElement("input");
+        check.type = "checkbox";
+        check.checked = option.selected;
+        check.addEventListener("change", function () { option.selected = check.checked; changed(); });
+        lab.append(check, " " + option.textContent);
+        item.appendChild(lab);
+        list.appendChild(item);
+      });
+      note.textContent = !found.length ? (select.dataset.none || "")
+        : found.length > LIMIT ? (select.dataset.more || "").replace("{n}", String(found.length - LIMIT)) : "";
+    }
+    search.addEventListener("input", draw);
+    // Enter in the search box must not send the whole form.
+    search.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") event.preventDefault();
+    });
+    draw();
+  });
+});
