@@ -23,7 +23,7 @@ def test_each_area_registers_its_own_figures_in_the_old_order():
 
 @pytest.mark.django_db
 def test_every_figure_links_to_a_page_the_office_can_open(county, client, make_user):
-    """#16: each figure says what it counts and links to the records behind it. The proposal,
+    """#16: each figure has a written definition and links to the records behind it. The proposal,
     opinion, clue and activity figures' links are checked to list exactly what they count in
     their own tests; here every figure of every area has a link that opens."""
     import datetime as dt
@@ -37,6 +37,8 @@ def test_every_figure_links_to_a_page_the_office_can_open(county, client, make_u
     assert rows
     missing = sorted(key for key, f in rows.items() if not f.link)
     assert not missing, missing
+    undefined = sorted(key for key, f in rows.items() if not f.definition)
+    assert not undefined, undefined
     user = make_user(county, Role.STAFF_OFFICE)
     for role in (Role.STAFF_PROPOSAL, Role.STAFF_OPINION):
         RoleAssignmentFactory(user=user, committee=county, role=role)

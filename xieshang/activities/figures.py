@@ -144,6 +144,7 @@ def activities_figures(scope: Scope) -> list[Figure]:
             suggestions.get("inspection", 0),
             "条",
             link=f"{reverse('activities:ledger')}?type=inspection&{period}",
+            definition=_("Ledger items (意见建议台账) of inspections held in the period."),
         ),
         Figure(
             "activities.forum_seminar_suggestions",
@@ -151,6 +152,7 @@ def activities_figures(scope: Scope) -> list[Figure]:
             suggestions.get("forum", 0) + suggestions.get("seminar", 0),
             "条",
             link=f"{reverse('activities:ledger')}?type=forum,seminar&{period}",
+            definition=_("Ledger items of member forums and seminars held in the period."),
         ),
         Figure(
             "activities.research_suggestions",
@@ -158,6 +160,8 @@ def activities_figures(scope: Scope) -> list[Figure]:
             suggestions.get("research", 0) + suggestions.get("sector_research", 0),
             "条",
             link=f"{reverse('activities:ledger')}?type=research,sector_research&{period}",
+            definition=_("Ledger items of research (调研), sector research included, held in "
+                         "the period."),
         ),
         Figure(
             "activities.suggestions",

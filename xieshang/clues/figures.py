@@ -25,10 +25,13 @@ def clue_figures(scope: Scope) -> list[Figure]:
     url = reverse("clues:list")
     return [
         Figure("clues.received", _("Proposal clues received"), received.count(), "条",
-               link=f"{url}?{period}"),
+               link=f"{url}?{period}",
+               definition=_("Clues received in the period, from the public and from members.")),
         Figure("clues.public", _("Proposal clues from the public"),
                received.filter(source=Clue.Source.PUBLIC).count(), "条",
-               link=f"{url}?source={Clue.Source.PUBLIC}&{period}"),
+               link=f"{url}?source={Clue.Source.PUBLIC}&{period}",
+               definition=_("Clues sent in the period by the public on the committee's "
+                            "website.")),
         Figure("clues.adopted", _("Proposal clues turned into proposals"), adopted.count(),
                "条", link=f"{url}?status={Clue.Status.ADOPTED}&{period}",
                definition=_("Clues turned into a proposal draft in the period (by the day "

@@ -42,6 +42,8 @@ def duties_figures(scope: Scope) -> list[Figure]:
                             "by then.")),
     ]
     out += [Figure(f"duties.band.{name}", _("Band: %(name)s") % {"name": name}, n, _("people"),
-                   link=ranking)
+                   link=ranking,
+                   definition=_("Members whose duty score for %(y)s falls in this band.")
+                   % {"y": scope.end.year})
             for name, n in sorted(bands.items()) if name]
     return out

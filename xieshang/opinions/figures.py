@@ -40,7 +40,9 @@ def opinions_figures(scope: Scope) -> list[Figure]:
                definition=_("Reports submitted here in the period (not those received from "
                             "the committees below).")),
         Figure("opinions.used", _("Reports used (signed off or published)"), used.count(), "篇",
-               link=_list("used", scope)),
+               link=_list("used", scope),
+               definition=_("Reports raised here in the period that were signed off or "
+                            "published (编发).")),
         Figure("opinions.reported_up", _("Reports sent up to the higher committee"),
                reported_up.count(), "篇", link=_list("reported_up", scope),
                definition=_("Reports sent up to the higher committee in the period (by the "
@@ -50,10 +52,13 @@ def opinions_figures(scope: Scope) -> list[Figure]:
                definition=_("Reports adopted at any level in the period, each report once "
                             "however many levels adopted it.")),
         Figure("opinions.adopted_upper", _("Reports adopted by a higher committee"), upper, "篇",
-               link=_list("adopted_upper", scope)),
+               link=_list("adopted_upper", scope),
+               definition=_("Reports raised here in the period adopted by a city, provincial "
+                            "or national committee.")),
         *[Figure(f"opinions.adopted.{level}",
                  _("Adopted at level: %(level)s") % {"level": Committee.Level(level).label},
-                 n, "篇", link=_list(f"adopted_{level}", scope))
+                 n, "篇", link=_list(f"adopted_{level}", scope),
+                 definition=_("Reports raised here in the period adopted at this level."))
           for level, n in by_level.items()],
         Figure("opinions.instructions", _("Leaders' written instructions"),
                outcomes.filter(kind=OpinionOutcome.Kind.INSTRUCTION).count(), "篇",

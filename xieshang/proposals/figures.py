@@ -19,6 +19,7 @@ from xieshang.proposals.models import (
     ExcellentNomination,
     Feedback,
     Proposal,
+    Rating,
     Reply,
     RoutingRecord,
     Status,
@@ -105,16 +106,23 @@ def proposals_figures(scope: Scope) -> list[Figure]:
                definition=_("Proposals filed ÷ proposals submitted in the period.")),
         Figure("proposals.not_filed", _("Not filed"),
                submitted.filter(status=Status.NOT_FILED).count(), "件",
-               link=_list(status=Status.NOT_FILED, **period)),
+               link=_list(status=Status.NOT_FILED, **period),
+               definition=_("Proposals submitted in the period that were not filed (不予立案).")),
         Figure("proposals.converted", _("Converted to other forms"),
                submitted.filter(status=Status.CONVERTED).count(), "件",
-               link=_list(status=Status.CONVERTED, **period)),
+               link=_list(status=Status.CONVERTED, **period),
+               definition=_("Proposals submitted in the period turned into another form of "
+                            "handling (a public-opinion report or a suggestion).")),
         Figure("proposals.merged", _("Merged into others"),
                submitted.filter(status=Status.MERGED).count(), "件",
-               link=_list(status=Status.MERGED, **period)),
+               link=_list(status=Status.MERGED, **period),
+               definition=_("Proposals submitted in the period merged into another proposal "
+                            "(并案).")),
         Figure("proposals.replied", _("Filed proposals replied"),
                filed.filter(replied_at__isnull=False).count(), "件",
-               link=_list(fact="replied", **period)),
+               link=_list(fact="replied", **period),
+               definition=_("Of the proposals submitted in the period and filed, those whose "
+                            "reply has been sent to the proposer (已办复).")),
         Figure("proposals.on_time_rate", _("Replies sent on time"),
                _pct(replied_on_time, replies_due), "%",
                link="/proposals/work/overdue/",
@@ -148,7 +156,9 @@ def proposals_figures(scope: Scope) -> list[Figure]:
                definition=_("Proposals submitted in the period by one member (个人) or by "
                             "several members together (联名).")),
         Figure("proposals.collective", _("Proposals of parties, sectors and committees"),
-               kinds.get("collective", 0), "件", link=_list(kind="collective", **period)),
+               kinds.get("collective", 0), "件", link=_list(kind="collective", **period),
+               definition=_("Proposals submitted in the period in the name of a party, a "
+                            "people's organisation, a sector or a special committee.")),
         *[Figure(f"proposals.{cls.lower()}_class", _("Class %(c)s replies") % {"c": cls},
                  classes.get(cls, 0), "件", link=_list(result_class=cls, fact="filed", **period),
                  definition=_("Reply letters of class %(c)s sent on the proposals filed of those "
@@ -160,22 +170,33 @@ def proposals_figures(scope: Scope) -> list[Figure]:
                definition=_("Reply letters sent on the proposals filed of those submitted in "
                             "the period (one from each main or sole unit).")),
         *[Figure(f"proposals.rated_{r}", label, ratings.get(r, 0), "件",
-                 link=_list(rating=r, fact="filed", **period))
+                 link=_list(rating=r, fact="filed", **period),
+                 definition=_("Ratings “%(r)s” given by proposers on the proposals filed of "
+                              "those submitted in the period (one per proposer and round).")
+                 % {"r": Rating(r).label})
           for r, label in (("satisfied", _("Rated satisfied")),
                            ("basically", _("Rated basically satisfied")),
                            ("dissatisfied", _("Rated dissatisfied")))],
         Figure("proposals.key", _("Key proposals"), filed.filter(is_key=True).count(), "件",
-               link=_list(fact="key", **period), detail={"titles": key_titles}),
+               link=_list(fact="key", **period), detail={"titles": key_titles},
+               definition=_("Of the proposals submitted in the period and filed, those chosen "
+                            "as key proposals (重点提案).")),
         Figure("proposals.key_supervised", _("Key proposals supervised by leaders"),
                filed.filter(is_key=True, key_leader__isnull=False).count(), "件",
-               link=_list(fact="key_supervised", **period)),
+               link=_list(fact="key_supervised", **period),
+               definition=_("Key proposals among them with a leader supervising their "
+                            "handling (领导领衔督办).")),
         # Counted on the date of the committee meeting's resolution that made the list, as the
         # duty rule "proposal.excellent" (duties.sources.proposal_facts) dates its points.
         Figure("proposals.excellent", _("Excellent proposals"),
                excellent_selected(scope.committee_ids, scope.start, scope.end).count(), "件",
-               link=reverse("proposal-excellent")),
+               link=reverse("proposal-excellent"),
+               definition=_("Proposals put on the excellent-proposals list by a committee "
+                            "resolution dated in the period.")),
         Figure("proposals.rehandled", _("Re-handled"), filed.filter(is_rehandled=True).count(),
-               "件", link=_list(fact="rehandled", **period)),
+               "件", link=_list(fact="rehandled", **period),
+               definition=_("Filed proposals of the period handled again because the proposer "
+                            "was dissatisfied with the reply (重新办理).")),
     ]
     def accuracy(ids: list[int]) -> tuple[int, int]:
         # proposals.routing.accuracy(), for many committees in one query
@@ -208,10 +229,13 @@ def proposals_figures(scope: Scope) -> list[Figure]:
     out += [Figure(f"proposals.body.{kind}",
                    _("By collective proposer: %(kind)s")
                    % {"kind": CollectiveBody.Kind(kind).label},
-                   count, "件", link=_list(body_kind=kind, **period))
+                   count, "件", link=_list(body_kind=kind, **period),
+                   definition=_("Collective proposals submitted in the period by a proposer of "
+                                "this kind."))
             for kind, count in sorted(bodies.items()) if kind]
     out += [Figure(f"proposals.category.{name}", _("Category: %(name)s") % {"name": name},
-                   count, "件", link=_list(category=str(pk), **period))
+                   count, "件", link=_list(category=str(pk), **period),
+                   definition=_("Proposals submitted in the period in this category."))
             for (pk, name), count in sorted(categories.items(), key=lambda kv: kv[0][1] or "")
             if name]
     return out

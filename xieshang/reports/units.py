@@ -202,18 +202,31 @@ def units_figures(scope: Scope) -> list[Figure]:
     table = f"{reverse('reports-units')}?{period}"
     return [
         Figure("units.with_parts", _("Handling units with proposals"), len(lines), "个",
-               link=table),
-        Figure("units.assigned", _("Parts assigned to handling units"), total, "件", link=table),
+               link=table, definition=_("Units given at least one part (交办件次) in the "
+                                        "period.")),
+        Figure("units.assigned", _("Parts assigned to handling units"), total, "件", link=table,
+               definition=_("Parts assigned in the period: one for each unit a proposal was "
+                            "given to (main, co- or sole unit).")),
         Figure("units.signed_on_time_rate", _("Parts signed for on time"),
-               UnitLine._rate(sum(x.signed_on_time for x in lines), total), "%", link=table),
+               UnitLine._rate(sum(x.signed_on_time for x in lines), total), "%", link=table,
+               definition=_("Parts signed for within the set working days ÷ parts assigned in "
+                            "the period.")),
         Figure("units.replied_on_time_rate", _("Replies sent on time by units"),
-               UnitLine._rate(sum(x.replied_on_time for x in lines), replying), "%", link=table),
+               UnitLine._rate(sum(x.replied_on_time for x in lines), replying), "%", link=table,
+               definition=_("Of the parts assigned in the period that must reply (co-units "
+                            "give opinions instead), those replied by their deadline.")),
         Figure("units.overdue_now", _("Parts overdue now"),
-               sum(x.overdue_now for x in lines), "件", link="/proposals/work/overdue/"),
+               sum(x.overdue_now for x in lines), "件", link="/proposals/work/overdue/",
+               definition=_("Parts assigned in the period that are past their deadline today "
+                            "without a reply.")),
         Figure("units.extensions", _("Extensions granted"),
-               sum(x.extensions for x in lines), "次", link=table),
+               sum(x.extensions for x in lines), "次", link=table,
+               definition=_("Extensions of a deadline granted on the proposals assigned in "
+                            "the period.")),
         Figure("units.top", _("Units with the most proposals"),
                len(by_count[0].proposal_ids) if by_count else 0, "件", link=table,
+               definition=_("The proposals of the period handled by the unit with the most "
+                            "(the five first are in the table)."),
                detail={"units": [{"name": x.name, "proposals": len(x.proposal_ids)}
                                  for x in by_count[:5]]}),
     ]
