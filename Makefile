@@ -27,7 +27,7 @@ demo: export XIESHANG_DEMO = 1
 demo: venv messages
 	$(PY) manage.py migrate -v0
 	$(PY) manage.py collectstatic --noinput -v0
-	$(BIN)/xieshang demo
+	XIESHANG_DEMO_URL=http://$(HOST):$(PORT)/ $(BIN)/xieshang demo
 	@echo "Starting the task worker, the scheduler and the web server on http://$(HOST):$(PORT)/ (Ctrl-C stops them)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(BIN)/xieshang db_worker --interval 2 >var/worker.log 2>&1 & \

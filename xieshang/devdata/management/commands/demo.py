@@ -8,6 +8,7 @@ build at all, so that fictional people never mix with real ones.
 
 from __future__ import annotations
 
+import os
 import time
 import unicodedata
 from argparse import ArgumentParser
@@ -28,7 +29,9 @@ from xieshang.devdata.demo import DEMO_PASSWORD, Login, build_demo
 from xieshang.devdata.scale import ScaleSpec, build_scale
 
 BUILD_ACTION = "demo.build"
-URL = "http://127.0.0.1:8000/"
+def _url() -> str:
+    """Where `make demo` serves it (its HOST and PORT, passed on as XIESHANG_DEMO_URL)."""
+    return os.environ.get("XIESHANG_DEMO_URL", "http://127.0.0.1:8000/")
 # Rows written by data migrations, which ``flush`` deletes: (app, migration) whose ``seed``
 # function puts them back.
 SEEDING_MIGRATIONS = (("core", "0003_seed_calendar"),)
@@ -125,7 +128,7 @@ class Command(BaseCommand):
             cells = [_pad(getattr(row, c), widths[c]) for c in columns]
             self.stdout.write("  ".join([*cells, row.note]).rstrip())
         self.stdout.write("")
-        self.stdout.write(f"Open {URL} and log in with any of these "
+        self.stdout.write(f"Open {_url()} and log in with any of these "
                           "(members may also use their mobile number). "
                           "`make demo` starts the server; otherwise run `xieshang runserver`.")
 
