@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError
 
 from tests.browser.conftest import (
     DESKTOP,
@@ -110,9 +111,15 @@ def test_public_home_news_and_publication(request, device, live_server, county, 
 
 
 def _wait_for(check, seconds: float = 10.0):
+    """Poll ``check`` until it is true. On SQLite the test's in-memory database is shared with
+    the live server's thread, which locks a table while it writes (the beacon's record): a
+    read that meets the lock is tried again, as the next poll."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        value = check()
+        try:
+            value = check()
+        except OperationalError:
+            value = None
         if value:
             return value
         time.sleep(0.2)
