@@ -23,19 +23,22 @@ from xieshang.portal.models import Article, Column, Image, Site
 TODAY = dt.date(2026, 11, 26)
 
 
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One build of every app's demo for the whole module (it takes half a minute), rolled
+    back at the end; each test runs in a savepoint inside it (the classes' ``_db``)."""
+    from django.conf import settings
+
+    media, settings.MEDIA_ROOT = settings.MEDIA_ROOT, tmp_path_factory.mktemp("media")
+    with (time_machine.travel(STORY_DAY, tick=True), django_db_blocker.unblock(),
+          transaction.atomic()):
+        ctx = build_demo(seed=2026, verbose=False)
+        yield ctx
+        transaction.set_rollback(True)
+    settings.MEDIA_ROOT = media
+
+
 class TestDemo:
-    @pytest.fixture(scope="class")
-    def demo(self, django_db_setup, django_db_blocker, tmp_path_factory):
-        from django.conf import settings
-
-        media, settings.MEDIA_ROOT = settings.MEDIA_ROOT, tmp_path_factory.mktemp("media")
-        with (time_machine.travel(STORY_DAY, tick=True), django_db_blocker.unblock(),
-              transaction.atomic()):
-            ctx = build_demo(seed=2026, verbose=False)
-            yield ctx
-            transaction.set_rollback(True)
-        settings.MEDIA_ROOT = media
-
     @pytest.fixture(autouse=True)
     def _db(self, demo, db):
         """Each test runs in a savepoint inside the shared build."""
@@ -177,18 +180,6 @@ class TestDemo:
 @pytest.mark.django_db
 class TestDemoTeaches:
     """Issue #16: a demo that teaches the right thing (one build of every app's demo)."""
-
-    @pytest.fixture(scope="class")
-    def demo(self, django_db_setup, django_db_blocker, tmp_path_factory):
-        from django.conf import settings
-
-        media, settings.MEDIA_ROOT = settings.MEDIA_ROOT, tmp_path_factory.mktemp("media")
-        with (time_machine.travel(STORY_DAY, tick=True), django_db_blocker.unblock(),
-              transaction.atomic()):
-            ctx = build_demo(seed=2026, verbose=False)
-            yield ctx
-            transaction.set_rollback(True)
-        settings.MEDIA_ROOT = media
 
     @pytest.fixture(autouse=True)
     def _db(self, demo, db):
