@@ -11,7 +11,6 @@ from typing import IO, Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -40,6 +39,7 @@ from xieshang.core import audit, clock, policy, spreadsheets, uploads
 from xieshang.core.models import Committee
 from xieshang.core.notifications import notify_on_commit
 from xieshang.core.permissions import Actor, require
+from xieshang.core.uploads import Upload
 from xieshang.core.workflow import step_input, transition
 from xieshang.members.models import (
     ActivityGroup,
@@ -218,7 +218,7 @@ def activity_set_status(*, actor: Actor, activity: Activity, status: str) -> Act
     return obj
 
 
-def _check_upload(committee: Committee, kind: str, upload: UploadedFile) -> None:
+def _check_upload(committee: Committee, kind: str, upload: Upload) -> None:
     allowed = PHOTO_EXTENSIONS if kind == ActivityFile.Kind.PHOTO else DOCUMENT_EXTENSIONS
     uploads.check_upload(upload, allowed=allowed,
                          max_mb=int(policy.get(committee, "activities.max_upload_mb")))
@@ -226,7 +226,7 @@ def _check_upload(committee: Committee, kind: str, upload: UploadedFile) -> None
 
 @transaction.atomic
 def activity_file_add(*, actor: Actor, activity: Activity, kind: str, title: str,
-                      upload: UploadedFile) -> ActivityFile:
+                      upload: Upload) -> ActivityFile:
     require(permissions.can_edit_activity(actor, activity) or actor.system)
     if kind not in ActivityFile.Kind.values:
         raise ValidationError(_("Unknown kind of file."))
@@ -779,7 +779,7 @@ def plan_item_move(*, actor: Actor, item: PlanItem, to_month: int | None, note: 
 
 @transaction.atomic
 def material_create(*, actor: Actor, committee: Committee, title: str, url: str = "",
-                    text: str = "", upload: UploadedFile | None = None,
+                    text: str = "", upload: Upload | None = None,
                     audience: str = LearningMaterial.Audience.ALL,
                     published_on: dt.date | None = None) -> LearningMaterial:
     require(permissions.can_manage_activities(actor) or actor.system)

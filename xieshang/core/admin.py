@@ -22,7 +22,7 @@ def _actor(request: HttpRequest, obj: db_models.Model) -> Actor:
                  else None, ip=client_ip(request))
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(admin.ModelAdmin[Any]):
     """Saves and deletions in the admin write an audit row (``admin.<model>.<what>``) in the
     same transaction as the change, with the superuser as the actor."""
 

@@ -235,7 +235,7 @@ def _users_here(actor: Actor) -> Any:
 
 
 def _user_or_404(actor: Actor, pk: int) -> User:
-    user = _users_here(actor).filter(pk=pk).first()
+    user: User | None = _users_here(actor).filter(pk=pk).first()
     if user is None:
         raise Http404(_("Not found."))
     return user

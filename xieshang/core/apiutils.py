@@ -150,7 +150,7 @@ def used_token(request: HttpRequest) -> ApiToken | None:
 
 def actor(request: HttpRequest) -> Actor:
     """The Actor of an authenticated API request (cached on the request)."""
-    cached = getattr(request, "_api_actor", None)
+    cached: Actor | None = getattr(request, "_api_actor", None)
     if cached is not None:
         return cached
     auth = getattr(request, "auth", None)

@@ -11,7 +11,7 @@ from django.db import models
 from xieshang.core import crypto
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField[str, str]):
     """A short text stored as a Fernet token; Python code sees the plain value.
 
     ``max_length`` limits the plain value (validation and forms), not the column. Equality
@@ -54,7 +54,7 @@ class EncryptedTextField(models.TextField):
         return super().get_lookup(lookup_name)
 
 
-class BlindIndexField(models.CharField):
+class BlindIndexField(models.CharField[str, str]):
     """The HMAC of another field's plain value, recomputed on every save of the row."""
 
     def __init__(self, *args: Any, source: str = "", **kwargs: Any) -> None:

@@ -109,7 +109,8 @@ def last_firing(j: Job, now: dt.datetime | None = None) -> dt.datetime | None:
 
 def next_firing(j: Job, now: dt.datetime | None = None) -> dt.datetime | None:
     now = now or clock.now()
-    return j.trigger.get_next_fire_time(None, now + dt.timedelta(seconds=1))
+    fires: dt.datetime | None = j.trigger.get_next_fire_time(None, now + dt.timedelta(seconds=1))
+    return fires
 
 
 def _scopes(j: Job) -> list[Committee | None]:

@@ -38,7 +38,8 @@ class UploadStorage(FileSystemStorage):
     def _save(self, name: str, content: Any) -> str:
         preexisting = os.path.lexists(self.path(name))
         try:
-            return super()._save(name, content)  # type: ignore[misc]
+            saved: str = super()._save(name, content)  # type: ignore[misc]
+            return saved
         except OSError as exc:
             if exc.errno not in FULL:
                 raise

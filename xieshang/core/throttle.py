@@ -97,7 +97,7 @@ def may_try(subject: Subject, request: HttpRequest | None) -> bool:
 def _growing(key: str, base_seconds: int) -> int:
     """base, 2×base, 4×base… for each new wait on ``key`` within a day, at most a day."""
     n = counters.add(key + ":count", seconds=DAY)
-    return min(base_seconds * 2 ** (n - 1), DAY)
+    return min(base_seconds << max(n - 1, 0), DAY)
 
 
 def failed(subject: Subject, request: HttpRequest | None, ip: str | None) -> None:

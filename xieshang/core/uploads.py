@@ -17,6 +17,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+# A file a user sent, as forms and the API hand it to the services.
+type Upload = UploadedFile[bytes]
+
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Office files (.doc/.xls) and WPS files
 ZIP = b"PK\x03\x04"
 
@@ -86,7 +89,7 @@ def _decodes(data: bytes) -> bool:
     return False
 
 
-def check_upload(upload: UploadedFile, *, allowed: Collection[str], max_mb: int,
+def check_upload(upload: Upload, *, allowed: Collection[str], max_mb: int,
                  field: str | None = None) -> str:
     """Refuse ``upload`` with a ValidationError (under ``field`` when given) unless its
     extension is in ``allowed``, it is not empty, not larger than ``max_mb`` MB and its content

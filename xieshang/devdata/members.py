@@ -222,7 +222,8 @@ class People:
             return names.MASSES
         if roll < 0.92:
             parties, weights = zip(*names.DEMOCRATIC_PARTY_WEIGHTS, strict=True)
-            return self.rng.choices(parties, weights)[0]
+            party: str = self.rng.choices(parties, weights)[0]
+            return party
         return names.NON_PARTY
 
     def ethnicity(self, sector: names.SectorSpec, workplace: str) -> str:

@@ -95,8 +95,10 @@ def _lead_unit(rng: Any, topic: str, units: list[HandlingUnit]) -> HandlingUnit:
     best = max(scores.values(), default=0)
     if best == 0:
         government = [u for u in units if u.kind == HandlingUnit.Kind.GOVERNMENT]
-        return rng.choice(government or units)
-    return rng.choice([u for u in units if scores[u.pk] == best])
+        chosen: HandlingUnit = rng.choice(government or units)
+        return chosen
+    chosen = rng.choice([u for u in units if scores[u.pk] == best])
+    return chosen
 
 
 def build(ctx: DemoContext) -> None:

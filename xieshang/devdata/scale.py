@@ -33,7 +33,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from xieshang.activities import services as aservices
-from xieshang.activities.models import Activity, Invitation
+from xieshang.activities.models import UNITS_REQUIRED, Activity, Invitation
 from xieshang.core import audit
 from xieshang.core import clock as xclock
 from xieshang.core import services as core_services
@@ -587,7 +587,7 @@ def _activities(b: _Body, rng: random.Random, spec: ScaleSpec, today: dt.date,
                 report: Report) -> None:
     committee = b.committee
     types = [t for t in aservices.activity_types_ensure(committee).values()
-             if t.category not in aservices.UNITS_REQUIRED]
+             if t.category not in UNITS_REQUIRED]
     tz = timezone.get_current_timezone()
     now = xclock.now()
     fks = ["committee", "type", "special_committee", "group", "lead", "created_by"]

@@ -14,7 +14,8 @@ from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Router, Schema
+from ninja.params import functions as params
 
 from xieshang.core import clock
 from xieshang.core.apiutils import ERRORS, ApiError, actor, paged
@@ -29,7 +30,7 @@ from xieshang.members.models import Member
 
 router = Router(tags=["duties"])
 
-Year = Query(None, ge=2000, le=2100, description="Defaults to the current year.")
+Year = params.Query(None, ge=2000, le=2100, description="Defaults to the current year.")
 
 
 def _year(year: int | None) -> int:
@@ -277,7 +278,7 @@ def self_report(request: HttpRequest, report_id: int) -> dict[str, Any]:
 
 @router.put("/self-reports/mine/{year}", response={200: SelfReportOut, **ERRORS})
 def self_report_save(request: HttpRequest, payload: SelfReportIn,
-                     year: int = Path(..., ge=2000, le=2100)) -> dict[str, Any]:
+                     year: int = params.Path(..., ge=2000, le=2100)) -> dict[str, Any]:
     """Save your own report for ``year`` as a draft, or submit it with ``"submit": true``."""
     a = actor(request)
     if a.member_id is None:
@@ -305,7 +306,7 @@ step_routes(router, workflow.SELF_REPORT, path="/self-reports/{int:pk}", fetch=_
 
 @router.post("/self-reports-remind/{year}", response={200: RemindOut, **ERRORS})
 def self_reports_remind(request: HttpRequest,
-                        year: int = Path(..., ge=2000, le=2100)) -> dict[str, int]:
+                        year: int = params.Path(..., ge=2000, le=2100)) -> dict[str, int]:
     """Notify every member who has not submitted the year's self-report."""
     a = actor(request)
     if not permissions.can_review_self_reports(a) or a.committee is None:

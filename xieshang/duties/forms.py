@@ -17,7 +17,7 @@ class TemplateForm(forms.Form):
         (key, spec["name"]) for key, spec in TEMPLATES.items()])
 
 
-class RuleForm(forms.ModelForm):
+class RuleForm(forms.ModelForm[Rule]):
     class Meta:
         model = Rule
         fields = ["kind", "label", "points", "cap"]
@@ -31,7 +31,7 @@ class RuleForm(forms.ModelForm):
         self.fields["kind"].help_text = ""  # the model's help explains codes, not shown here
 
     def clean_kind(self) -> str:
-        kind = self.cleaned_data["kind"].strip()
+        kind: str = self.cleaned_data["kind"].strip()
         kinds = known_kinds()
         if kind in kinds or kind.endswith("*") or kind.startswith("manual:"):
             return kind

@@ -9,7 +9,6 @@ from functools import partial
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.tasks import task
@@ -22,6 +21,7 @@ from xieshang.core.models import Committee, Role, Term
 from xieshang.core.notifications import notify_on_commit
 from xieshang.core.permissions import Actor, require
 from xieshang.core.selectors import users_with_role
+from xieshang.core.uploads import Upload
 from xieshang.core.workflow import step_input, transition
 from xieshang.duties import engine, workflow
 from xieshang.duties.facts import collect, kind_matches
@@ -166,7 +166,7 @@ def rule_delete(*, actor: Actor, rule: Rule) -> None:
 
 @transaction.atomic
 def manual_item_add(*, actor: Actor, member: Member, date: dt.date, code: str,
-                    description: str, evidence: UploadedFile | None = None) -> ManualItem:
+                    description: str, evidence: Upload | None = None) -> ManualItem:
     _may_manage(actor, member.committee)
     item = ManualItem(committee=member.committee, member=member, date=date, code=code,
                       description=description, created_by=actor.user)
@@ -184,7 +184,7 @@ MANUAL_FIELDS = ["date", "code", "description", "evidence"]
 EVIDENCE_TYPES = {".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".wps"}
 
 
-def _check_evidence(upload: UploadedFile) -> None:
+def _check_evidence(upload: Upload) -> None:
     uploads.check_upload(upload, allowed=EVIDENCE_TYPES, max_mb=20, field="evidence")
 
 
@@ -198,7 +198,7 @@ def _reason(reason: str) -> str:
 @transaction.atomic
 def manual_item_update(*, actor: Actor, item: ManualItem, date: dt.date, code: str,
                        description: str, reason: str,
-                       evidence: UploadedFile | None = None) -> ManualItem:
+                       evidence: Upload | None = None) -> ManualItem:
     """Correct an item; the reason and the old values go into the audit log."""
     _may_manage(actor, item.committee)
     why = _reason(reason)

@@ -97,13 +97,13 @@ class MemberForm(forms.Form):
         return number
 
     def clean_birth_date(self) -> dt.date | None:
-        value = self.cleaned_data["birth_date"]
+        value: dt.date | None = self.cleaned_data["birth_date"]
         if value is not None and not dt.date(1900, 1, 1) <= value <= clock.today():
             raise ValidationError(_("Enter a date between 1900 and today."))
         return value
 
     def clean_joined_on(self) -> dt.date:
-        value = self.cleaned_data["joined_on"]
+        value: dt.date = self.cleaned_data["joined_on"]
         latest = clock.today() + dt.timedelta(days=366)
         if not dt.date(1949, 1, 1) <= value <= latest:
             raise ValidationError(_("Enter a date between 1949 and next year."))
@@ -162,7 +162,7 @@ class MemberLeaveForm(forms.Form):
         self.fields["left_on"].initial = clock.today()
 
     def clean_left_on(self) -> dt.date:
-        value = self.cleaned_data["left_on"]
+        value: dt.date = self.cleaned_data["left_on"]
         if value > clock.today():
             raise ValidationError(_("The date cannot be in the future."))
         if self.member.joined_on and value < self.member.joined_on:
@@ -256,7 +256,7 @@ def _member_words(member: Member) -> str:
     return " ".join(w for w in (sector, member.workplace) if w)
 
 
-class MemberChoices(forms.ModelMultipleChoiceField):
+class MemberChoices(forms.ModelMultipleChoiceField[Member]):
     """Members to choose among many (co-proposers, invitations): a searchable picker whose
     choices read "name · sector" and are found by name, sector or workplace."""
 

@@ -804,8 +804,8 @@ class _MemberPlanner:
 
 def _differs(obj: Any, key: str, value: Any) -> bool:
     if key == "sector":
-        return obj.sector_id != (value.pk if value is not None else None)
-    return getattr(obj, key) != value
+        return bool(obj.sector_id != (value.pk if value is not None else None))
+    return bool(getattr(obj, key) != value)
 
 
 def _names(known: dict[str, Any], limit: int = 30) -> str:

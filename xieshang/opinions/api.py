@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
+from ninja.params import functions as params
 
 from xieshang.core.apiutils import (
     ERRORS,
@@ -382,7 +383,7 @@ def bulletin_unknown_action(request: HttpRequest, pk: int, action: str) -> NoRet
 @router.get("/quota", response={200: list[QuotaOut], **ERRORS})
 @paged
 def quota(request: HttpRequest,
-          year: int | None = Query(None, ge=2000, le=2100)) -> list[dict[str, object]]:
+          year: int | None = params.Query(None, ge=2000, le=2100)) -> list[dict[str, object]]:
     a = _actor(request)
     if not permissions.can_view_quota(a):
         raise PermissionDenied

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from xieshang.core import audit, clock, counters, policy, uploads
 from xieshang.core.models import Committee, Role, RoleAssignment, User
 from xieshang.core.notifications import notify_on_commit
 from xieshang.core.permissions import Actor, require
+from xieshang.core.uploads import Upload
 from xieshang.core.workflow import StaleVersion, actor_label, step_input, transition
 from xieshang.members.models import CollectiveBody, Member
 from xieshang.opinions import permissions, workflow
@@ -76,7 +76,7 @@ def _clean_text(committee: Committee, data: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _check_attachment(committee: Committee, upload: UploadedFile) -> None:
+def _check_attachment(committee: Committee, upload: Upload) -> None:
     uploads.check_upload(upload, allowed={f".{e}" for e in ALLOWED_ATTACHMENT_TYPES},
                          max_mb=int(policy.get(committee, ATTACHMENT_MAX_MB)),
                          field="attachments")
@@ -88,7 +88,7 @@ def _check_attachment(committee: Committee, upload: UploadedFile) -> None:
 def report_submit(
     *, actor: Actor, title: str, category: str = Category.OTHER, situation: str = "",
     analysis: str = "", suggestion: str = "", body: str = "", as_body: int | None = None,
-    attachments: Iterable[UploadedFile] = (),
+    attachments: Iterable[Upload] = (),
 ) -> OpinionReport:
     """A member, collective body or invited correspondent submits a report."""
     require(permissions.can_submit(actor) and not actor.system,
@@ -170,7 +170,7 @@ def report_edit(
 
 @transaction.atomic
 def attachment_add(*, actor: Actor, report: OpinionReport,
-                   upload: UploadedFile) -> OpinionAttachment:
+                   upload: Upload) -> OpinionAttachment:
     require(permissions.can_add_attachment(actor, report))
     _check_attachment(report.committee, upload)
     row = OpinionAttachment.objects.create(committee=report.committee, report=report,

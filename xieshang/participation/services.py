@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from xieshang.core import audit, clock
 from xieshang.core.inputs import refuse_nul
 from xieshang.core.models import User
 from xieshang.core.permissions import Actor, require
-from xieshang.core.uploads import IMAGES, OFFICE, check_upload
+from xieshang.core.uploads import IMAGES, OFFICE, Upload, check_upload
 from xieshang.members.models import HandlingUnit, Member
 from xieshang.opinions.models import OpinionReport
 from xieshang.participation import permissions
@@ -91,7 +90,7 @@ def room_create(*, actor: Actor, title: str, opens_at: dt.datetime, closes_at: d
 
 @transaction.atomic
 def post_add(*, actor: Actor, room: Room, text: str, parent: Post | None = None,
-             attachment: UploadedFile | None = None) -> Post:
+             attachment: Upload | None = None) -> Post:
     require(permissions.can_post(actor, room),
             _("This room is closed or you are not invited to it."))
     text = text.strip()

@@ -58,7 +58,7 @@ class ImageForm(forms.Form):
                           help_text=_("What the picture shows, for readers who cannot see it."))
 
 
-class SiteForm(forms.ModelForm):
+class SiteForm(forms.ModelForm[Site]):
     """A committee's site settings, as its editors keep them. The host name a site answers at
     is set by a platform administrator only (Django admin → 网站), never here."""
 

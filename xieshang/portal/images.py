@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from xieshang.core.uploads import Upload
 
 MAX_WIDTH = 1600
 MAX_BYTES = 10 * 1024 * 1024
@@ -37,7 +38,7 @@ def _has_alpha(img: Image.Image) -> bool:
     return img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
 
 
-def process(upload: UploadedFile) -> Processed:
+def process(upload: Upload) -> Processed:
     """Check and normalise one uploaded picture; raise ValidationError when it is not one."""
     size = upload.size or 0
     if size == 0:

@@ -5,7 +5,6 @@ import uuid
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from xieshang.activities.models import LearningMaterial, ReadingRecord
 from xieshang.core import audit, uploads
 from xieshang.core.models import Committee
 from xieshang.core.permissions import Actor, require
+from xieshang.core.uploads import Upload
 from xieshang.portal import images, selectors
 from xieshang.portal.models import Article, Column, Image, Site, normalise_host
 from xieshang.portal.permissions import can_edit, is_platform_admin
@@ -34,7 +34,7 @@ def public_pages_changed() -> None:
         cache.set(GENERATION_KEY, 1, None)
 
 
-def check_attachment(upload: UploadedFile) -> None:
+def check_attachment(upload: Upload) -> None:
     """Type by extension and content, and size (a renamed .exe is not a PDF)."""
     uploads.check_upload(upload, allowed=ATTACHMENT_TYPES, max_mb=MAX_ATTACHMENT_MB)
 
@@ -85,7 +85,7 @@ def _may_write(actor: Actor, committee: Committee) -> None:
 
 
 @transaction.atomic
-def image_upload(*, actor: Actor, committee: Committee, upload: UploadedFile,
+def image_upload(*, actor: Actor, committee: Committee, upload: Upload,
                  alt: str) -> Image:
     """Store a picture for the site (resized, re-encoded); its description is required."""
     _may_write(actor, committee)
@@ -113,8 +113,8 @@ def _check_body_images(body: str) -> None:
 @transaction.atomic
 def article_save(*, actor: Actor, committee: Committee, column: Column, title: str, body: str,
                  summary: str = "", audience: str = Article.Audience.PUBLIC,
-                 publish_at: dt.datetime | None = None, attachment: UploadedFile | None = None,
-                 cover: UploadedFile | None = None, cover_alt: str = "",
+                 publish_at: dt.datetime | None = None, attachment: Upload | None = None,
+                 cover: Upload | None = None, cover_alt: str = "",
                  remove_cover: bool = False,
                  article: Article | None = None, version: int | None = None) -> Article:
     _may_write(actor, committee)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.sitemaps import Sitemap
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -8,7 +10,7 @@ from xieshang.core import clock
 from xieshang.portal.models import Article, Site
 
 
-class SiteSitemap(Sitemap):
+class SiteSitemap(Sitemap[Site]):
     changefreq = "daily"
 
     def items(self) -> QuerySet[Site]:
@@ -18,7 +20,7 @@ class SiteSitemap(Sitemap):
         return reverse("portal-home", args=[item.committee.code])
 
 
-class ArticleSitemap(Sitemap):
+class ArticleSitemap(Sitemap[Article]):
     changefreq = "weekly"
     limit = 5000
 
@@ -28,7 +30,7 @@ class ArticleSitemap(Sitemap):
                                        publish_at__lte=clock.now())
                 .select_related("committee").order_by("-publish_at"))
 
-    def lastmod(self, item: Article):
+    def lastmod(self, item: Article) -> dt.datetime:
         return item.updated_at
 
 

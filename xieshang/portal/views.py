@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -223,7 +224,7 @@ def site_search(request: HttpRequest, code: str) -> HttpResponse:
                                                   "columns": selectors.columns(site.committee)})
 
 
-class NewsFeed(Feed):
+class NewsFeed(Feed[Article, Site]):
     def get_object(self, request: HttpRequest, code: str) -> Site:
         return selectors.site_for(code)
 
@@ -248,7 +249,7 @@ class NewsFeed(Feed):
     def item_link(self, item: Article) -> str:
         return reverse("portal-article", args=[item.committee.code, item.pk])
 
-    def item_pubdate(self, item: Article):
+    def item_pubdate(self, item: Article) -> dt.datetime | None:
         return item.publish_at
 
 

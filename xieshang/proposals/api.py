@@ -5,7 +5,7 @@ lifecycle is ``POST /{id}/actions/<step>`` with the step's own input schema (gen
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -59,19 +59,21 @@ class ProposalOut(Schema):
 
     @staticmethod
     def resolve_proposer(obj: Any) -> str:
-        return obj["proposer"] if isinstance(obj, dict) else obj.proposer_name
+        return str(obj["proposer"] if isinstance(obj, dict) else obj.proposer_name)
 
     @staticmethod
     def resolve_category(obj: Any) -> str | None:
-        return obj["category"] if isinstance(obj, dict) else _out(obj)["category"]
+        return cast("str | None",
+                    obj["category"] if isinstance(obj, dict) else _out(obj)["category"])
 
     @staticmethod
     def resolve_session(obj: Any) -> str | None:
-        return obj["session"] if isinstance(obj, dict) else _out(obj)["session"]
+        return cast("str | None", obj["session"] if isinstance(obj, dict) else _out(obj)["session"])
 
     @staticmethod
     def resolve_assignments(obj: Any) -> list[dict[str, Any]]:
-        return obj["assignments"] if isinstance(obj, dict) else _out(obj)["assignments"]
+        return cast("list[dict[str, Any]]",
+                    obj["assignments"] if isinstance(obj, dict) else _out(obj)["assignments"])
 
 
 class CoSigning(StrEnum):

@@ -11,7 +11,6 @@ from importlib.util import find_spec
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from xieshang.core.models import Committee, Role, User
 from xieshang.core.notifications import notify_on_commit
 from xieshang.core.permissions import Actor, require
 from xieshang.core.selectors import users_with_role
+from xieshang.core.uploads import Upload
 from xieshang.core.workflow import step_input, transition
 from xieshang.members.models import CollectiveBody, HandlingUnit, Member
 from xieshang.proposals import permissions, policies, selectors, workflow
@@ -207,14 +207,14 @@ def proposal_cosign(*, actor: Actor, proposal: Proposal, accept: bool) -> Propos
 ALLOWED_UPLOADS = uploads.DOCUMENTS | uploads.IMAGES
 
 
-def check_upload(committee: Committee, upload: UploadedFile) -> None:
+def check_upload(committee: Committee, upload: Upload) -> None:
     """PDF, Word and images only, judged by extension *and* content; size limited by policy."""
     uploads.check_upload(upload, allowed=ALLOWED_UPLOADS,
                          max_mb=int(policies.get(committee, "attachment_mb")), field="file")
 
 
 @transaction.atomic
-def attachment_add(*, actor: Actor, proposal: Proposal, upload: UploadedFile) -> ProposalAttachment:
+def attachment_add(*, actor: Actor, proposal: Proposal, upload: Upload) -> ProposalAttachment:
     require(permissions.can_edit_draft(actor, proposal))
     check_upload(proposal.committee, upload)
     att = ProposalAttachment(committee=proposal.committee, proposal=proposal,

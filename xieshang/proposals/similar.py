@@ -120,7 +120,7 @@ def _load(committee_id: int) -> Fitted | None:
         return held[1]
     try:
         with path.open("rb") as handle:
-            fitted = pickle.load(handle)  # noqa: S301 - our own file, written by fit()
+            fitted: Fitted = pickle.load(handle)  # noqa: S301 - our own file, written by fit()
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
         log.warning("similarity model %s unreadable; refitting", path, exc_info=True)
         return None

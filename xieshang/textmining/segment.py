@@ -101,7 +101,8 @@ def _cut(text: str) -> list[str]:
     dictionary = _active.get()
     pattern = dictionary.pattern if dictionary is not None else None
     if pattern is None:
-        return jieba.lcut(text)
+        words: list[str] = jieba.lcut(text)
+        return words
     out: list[str] = []
     pos = 0
     for match in pattern.finditer(text):
