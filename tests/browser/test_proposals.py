@@ -85,7 +85,10 @@ def test_a_proposal_from_the_members_phone_to_the_members_rating(session_as, cou
     phone.select_option("#id_category", str(w.category.pk))
     phone.fill("#id_body", BODY)
     phone.select_option("#id_suggested_units", [str(unit.pk)])
-    # The co-proposer picker: search by name (a county has 250 members), tick, see the tag.
+    # The co-proposer picker: search by pinyin initials or by name (a county has 250 members),
+    # tick, see the tag.
+    phone.get_by_label("联名提案人").fill("lxy")
+    assert "李秀英" in phone.locator(".picker-list").inner_text()
     phone.get_by_label("联名提案人").fill("李秀")
     phone.locator(".picker-list label", has_text="李秀英").click()
     assert "李秀英" in phone.locator(".picker-chosen").inner_text()

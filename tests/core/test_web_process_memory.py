@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-HEAVY = ("sklearn", "numpy", "openpyxl", "docx", "reportlab", "segno")
+HEAVY = ("sklearn", "numpy", "openpyxl", "docx", "reportlab", "segno", "pypinyin")
 
 SCRIPT = f"""
 HEAVY = {HEAVY!r}

@@ -30,7 +30,7 @@ class Picker(forms.SelectMultiple):
         # The picker's words come from the page (the script holds none): searchable placeholder,
         # "nothing found", "N more: type more".
         context["widget"]["attrs"].update({
-            "data-placeholder": str(_("Type a name, sector or workplace")),
+            "data-placeholder": str(_("Type a name, its pinyin initials, a sector or workplace")),
             "data-none": str(_("Nothing found.")),
             "data-more": str(_("%(n)s more: type more to narrow the list.") % {"n": "{n}"}),
             "data-chosen": str(_("Chosen")),

@@ -251,9 +251,10 @@ class RosterUploadForm(forms.Form):
 
 
 def _member_words(member: Member) -> str:
-    """What a member is found by in a picker besides the name: sector and workplace."""
+    """What a member is found by in a picker besides the name: the name in pinyin (initials and
+    syllables), sector and workplace."""
     sector = member.sector.name if member.sector_id and member.sector else ""
-    return " ".join(w for w in (sector, member.workplace) if w)
+    return " ".join(w for w in (member.name_pinyin, sector, member.workplace) if w)
 
 
 class MemberChoices(forms.ModelMultipleChoiceField[Member]):

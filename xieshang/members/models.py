@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from xieshang.core.fields import BlindIndexField, EncryptedTextField
 from xieshang.core.owned import CommitteeOwned
 from xieshang.core.validators import mask_id_number, mask_phone
+from xieshang.textmining.pinyin import name_keys
 
 
 class Sector(CommitteeOwned):
@@ -139,6 +140,9 @@ class Member(CommitteeOwned):
     user = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="member_records", verbose_name=_("login"))
     name = models.CharField(pgettext_lazy("person", "name"), max_length=50, db_index=True)
+    # "zw zhangwei" for 张伟: what pickers find the member by in pinyin, kept with the name.
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=400, blank=True,
+                                   editable=False)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
@@ -169,8 +173,18 @@ class Member(CommitteeOwned):
     def save(self, *args: Any, **kwargs: Any) -> None:
         fields = kwargs.get("update_fields")
         if fields is not None and "id_number" in fields and "id_number_index" not in fields:
-            kwargs["update_fields"] = [*fields, "id_number_index"]
+            kwargs["update_fields"] = fields = [*fields, "id_number_index"]
+        if fields is None or "name" in fields:
+            self.spell_name()
+            if fields is not None and "name_pinyin" not in fields:
+                kwargs["update_fields"] = [*fields, "name_pinyin"]
         super().save(*args, **kwargs)
+
+    def spell_name(self) -> None:
+        """Keep ``name_pinyin`` in step with the name (``save`` calls it; a bulk create must)."""
+        keys = name_keys(self.name)
+        limit = Member._meta.get_field("name_pinyin").max_length or 0
+        self.name_pinyin = keys if len(keys) <= limit else keys[:limit].rsplit(" ", 1)[0]
 
     @property
     def masked_id_number(self) -> str:

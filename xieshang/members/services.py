@@ -333,6 +333,8 @@ def members_bulk_create(*, actor: Actor, committee: Committee, new: list[NewMemb
         members.append(member)
     if problems:
         raise ValidationError(problems)
+    for member in members:
+        member.spell_name()
     Member.objects.bulk_create(members, batch_size=500)
     tenures: list[TermMembership] = []
     specials: list[SpecialCommitteeMembership] = []
