@@ -10,6 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
+def picker_words() -> dict[str, str]:
+    """The attributes that make a select a picker (``xieshang/app.js``), with the words it shows:
+    the script holds none. A hand-written select uses them through ``{% picker_attrs %}``."""
+    return {
+        "data-picker": "",
+        "data-none": str(_("Nothing found.")),
+        "data-more": str(_("%(n)s more: type more to narrow the list.") % {"n": "{n}"}),
+        "data-chosen": str(_("Chosen")),
+        "data-remove": str(pgettext_lazy("picker", "Remove")),
+    }
+
+
 class Picker(forms.SelectMultiple):
     """A multiple choice among many (250 members) that a person can search.
 
@@ -22,19 +34,14 @@ class Picker(forms.SelectMultiple):
 
     def __init__(self, search_text: Callable[[Any], str] | None = None,
                  attrs: dict[str, Any] | None = None) -> None:
-        super().__init__({"size": 8, "data-picker": "", **(attrs or {})})
+        super().__init__({"size": 8, **(attrs or {})})
         self.search_text = search_text
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
-        # The picker's words come from the page (the script holds none): searchable placeholder,
-        # "nothing found", "N more: type more".
         context["widget"]["attrs"].update({
             "data-placeholder": str(_("Type a name, its pinyin initials, a sector or workplace")),
-            "data-none": str(_("Nothing found.")),
-            "data-more": str(_("%(n)s more: type more to narrow the list.") % {"n": "{n}"}),
-            "data-chosen": str(_("Chosen")),
-            "data-remove": str(pgettext_lazy("picker", "Remove")),
+            **picker_words(),
         })
         return context
 

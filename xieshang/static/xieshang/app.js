@@ -74,12 +74,15 @@ document.addEventListener("submit", function (event) {
   no.focus();
 });
 
-// A select marked data-picker (core.widgets.Picker: a choice among many members) becomes a
-// search box, the chosen ones as removable tags and the matching choices as check boxes. The
-// select stays in the form, hidden, and carries the value; its words come from data-*.
+// A select marked data-picker (core.widgets.Picker: a choice among many members; the 并案
+// target among a session's proposals) becomes a search box, the chosen ones as removable tags
+// and the matching choices as check boxes (radio buttons for a single choice). The select stays
+// in the form, hidden, and carries the value; its words come from data-*. A required one that
+// is left empty says so at the search box (a hidden control cannot show the browser's bubble).
 document.addEventListener("DOMContentLoaded", function () {
   var LIMIT = 30;
-  document.querySelectorAll("select[multiple][data-picker]").forEach(function (select) {
+  document.querySelectorAll("select[data-picker]").forEach(function (select) {
+    var multiple = select.multiple;
     var box = document.createElement("div");
     box.className = "picker";
     var search = document.createElement("input");
@@ -108,12 +111,15 @@ document.addEventListener("DOMContentLoaded", function () {
       return (option.textContent + " " + (option.dataset.search || "")).toLowerCase();
     }
     function changed() {
+      search.setCustomValidity("");
       select.dispatchEvent(new Event("change", { bubbles: true }));
       draw();
     }
     function draw() {
       chosen.textContent = "";
-      Array.from(select.selectedOptions).forEach(function (option) {
+      Array.from(select.selectedOptions).filter(function (option) {
+        return option.value;
+      }).forEach(function (option) {
         var item = document.createElement("li");
         item.className = "tag";
         item.textContent = option.textContent + " ";
@@ -122,7 +128,11 @@ document.addEventListener("DOMContentLoaded", function () {
         remove.className = "linklike";
         remove.textContent = "×";
         remove.setAttribute("aria-label", (select.dataset.remove || "") + " " + option.textContent);
-        remove.addEventListener("click", function () { option.selected = false; changed(); });
+        remove.addEventListener("click", function () {
+          option.selected = false;
+          if (!multiple) select.value = "";
+          changed();
+        });
         item.appendChild(remove);
         chosen.appendChild(item);
       });
@@ -135,9 +145,14 @@ document.addEventListener("DOMContentLoaded", function () {
         var item = document.createElement("li");
         var lab = document.createElement("label");
         var check = document.createElement("input");
-        check.type = "checkbox";
+        check.type = multiple ? "checkbox" : "radio";
+        if (!multiple) check.name = (select.name || "pick") + "-picker";
         check.checked = option.selected;
-        check.addEventListener("change", function () { option.selected = check.checked; changed(); });
+        check.addEventListener("change", function () {
+          if (multiple) option.selected = check.checked;
+          else select.value = option.value;
+          changed();
+        });
         lab.append(check, " " + option.textContent);
         item.appendChild(lab);
         list.appendChild(item);
@@ -146,6 +161,11 @@ document.addEventListener("DOMContentLoaded", function () {
         : found.length > LIMIT ? (select.dataset.more || "").replace("{n}", String(found.length - LIMIT)) : "";
     }
     search.addEventListener("input", draw);
+    select.addEventListener("invalid", function (event) {
+      event.preventDefault();
+      search.setCustomValidity(select.dataset.required || select.validationMessage);
+      search.reportValidity();
+    });
     // Enter in the search box must not send the whole form.
     search.addEventListener("keydown", function (event) {
       if (event.key === "Enter") event.preventDefault();
