@@ -26,6 +26,39 @@ document.addEventListener("DOMContentLoaded", function () {
   nav.addEventListener("scroll", mark, { passive: true });
   window.addEventListener("resize", mark);
   mark();
+
+  // On a phone the menu wraps onto rows. One of up to four rows (a member's) is left whole; a
+  // longer one (the chair's, the office's) shows two rows with the current item, and a last
+  // button opens every item in place (and closes them again).
+  var links = Array.from(nav.querySelectorAll("a"));
+  var toggle = document.createElement("button");
+  toggle.type = "button";
+  toggle.className = "navtoggle";
+  toggle.hidden = true;
+  nav.appendChild(toggle);
+  var open = false;
+  function rows() {
+    var tops = [];
+    links.concat([toggle]).forEach(function (e) {
+      if (e.offsetParent && tops.indexOf(e.offsetTop) === -1) tops.push(e.offsetTop);
+    });
+    return tops.length;
+  }
+  function fold() {
+    links.forEach(function (a) { a.classList.remove("folded"); });
+    toggle.hidden = true;
+    if (!window.matchMedia("(max-width: 640px)").matches || rows() <= 4) return;
+    toggle.hidden = false;
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    toggle.textContent = open ? nav.dataset.less : nav.dataset.more;
+    if (open) return;
+    for (var i = links.length - 1; i > 0 && rows() > 2; i--) {
+      if (links[i].getAttribute("aria-current") !== "page") links[i].classList.add("folded");
+    }
+  }
+  toggle.addEventListener("click", function () { open = !open; fold(); });
+  window.addEventListener("resize", fold);
+  fold();
 });
 
 // Selects marked data-autosubmit submit their form on change (no inline handlers: the
