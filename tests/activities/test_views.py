@@ -11,8 +11,8 @@ from django.utils import timezone
 from tests.activities.factories import at, invite, make_activity, member_with_login, started
 from tests.factories import HandlingUnitFactory, MemberFactory, user_with_role
 from xieshang.activities import services
-from xieshang.activities.models import Activity, Invitation, Suggestion
-from xieshang.core.models import Role
+from xieshang.activities.models import Activity, Invitation, QrRedemption, Suggestion
+from xieshang.core.models import AuditLog, Role
 from xieshang.core.permissions import actor_for
 
 pytestmark = pytest.mark.django_db
@@ -157,9 +157,44 @@ def test_qr_pages_sign_a_member_in(client, county, staff):
     assert client.get(url).status_code == 200
     r = client.post(url)
     assert r.status_code == 200 and 'data-testid="signed-in"' in r.content.decode()
-    again = client.post(url)
-    assert again.status_code == 403 and 'data-testid="refused"' in again.content.decode()
     assert Invitation.objects.get(member=member).attendance == "attended"
+
+
+def _calm_already(r, invitation) -> None:
+    """The page of a second scan: the time of the first, as information, and no refusal."""
+    page = r.content.decode()
+    assert r.status_code == 200 and 'data-testid="already-signed-in"' in page
+    when = timezone.localtime(invitation.signed_in_at).strftime("%H:%M")
+    assert f"您已于 {when} 签到，无需重复签到" in page
+    assert 'data-testid="refused"' not in page and "未成功" not in page
+    assert "errors" not in re.search(r'<p[^>]*already-signed-in[^>]*>', page).group(0)
+    assert "Sign in now" not in page and "立即签到" not in page
+
+
+def test_a_second_scan_after_signing_in_is_a_calm_confirmation(client, county, staff):
+    activity = make_activity(county, start=timezone.now())
+    user, member, _ = member_with_login(county)
+    invite(activity, member)
+    _w, token = services.qr_window_open(actor=actor_for(staff, county), activity=activity)
+    url = reverse("activities:qr-sign-in", args=[token])
+    client.force_login(user)
+    client.post(url)
+    invitation = Invitation.objects.get(member=member)
+    writes = (QrRedemption.objects.count(), AuditLog.objects.count())
+    _calm_already(client.post(url), invitation)   # the same code, scanned again
+    _calm_already(client.get(url), invitation)
+    _w, fresh = services.qr_window_open(actor=actor_for(staff, county), activity=activity)
+    writes = (writes[0], AuditLog.objects.count())
+    fresh_url = reverse("activities:qr-sign-in", args=[fresh])
+    _calm_already(client.get(fresh_url), invitation)  # the next minute's code
+    _calm_already(client.post(fresh_url), invitation)
+    assert (QrRedemption.objects.count(), AuditLog.objects.count()) == writes
+    again = Invitation.objects.get(member=member)
+    assert (again.attendance, again.signed_in_at) == ("attended", invitation.signed_in_at)
+    services.qr_windows_close(actor=actor_for(staff, county), activity=activity)
+    _calm_already(client.get(url), invitation)  # the link opened again after sign-in closed
+    client.force_login(user_with_role(county, Role.MEMBER, member=MemberFactory(committee=county)))
+    assert client.get(url).status_code == 403  # anyone else still meets the refusal
 
 
 def test_not_invited_member_sees_a_clear_refusal(client, county, staff):

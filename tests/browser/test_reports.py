@@ -9,8 +9,12 @@ import datetime as dt
 import pytest
 
 from tests.browser.conftest import DESKTOP, TIMEOUT_MS, login, screenshot
+from tests.factories import user_with_role
 from tests.proposals.factories import S, build_world, call, reach
 from tests.reports import seed
+from xieshang.core.models import Role
+from xieshang.duties.models import Score
+from xieshang.members.models import Member
 
 pytestmark = pytest.mark.browser
 
@@ -63,4 +67,46 @@ def test_dashboard_and_large_screen_render_charts_with_numbers(county_year, brow
     size = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert size[0] <= size[1]  # the large screen fits its 1920 px without scrolling sideways
     screenshot(page, "reports-screen", full_page=False)
+    screen.close()
+
+
+_VISIBLE_CONTROLS_JS = r"""
+() => [...document.querySelectorAll("a, button, summary, details")]
+  .filter(el => el.offsetParent !== null || el.getClientRects().length > 0)
+  .map(el => (el.innerText || el.textContent || "").trim())
+  .filter(t => t.includes("表格视图") || t.includes("导出"))
+"""
+
+
+def test_large_screen_fits_1920_by_1080_without_table_or_export_controls(
+        county_year, browser, live_server):
+    """The leaders' wall display: the whole page in one 1920×1080 screen (no vertical scroll)
+    and none of the statistics page's 表格视图 / 导出 controls. Seen by the city, with every
+    panel there is: hot topics, activities by month and by type, duty scores, the counties."""
+    county = county_year.committee
+    for i, member in enumerate(Member.objects.filter(committee=county)):
+        Score.objects.create(committee=county, member=member, year=dt.date.today().year,
+                             total=35 + 9 * (i % 7))
+    city_leader = user_with_role(county.parent, Role.LEADER)
+    screen = browser.new_context(base_url=live_server.url, locale="zh-CN",
+                                 viewport={"width": 1920, "height": 1080})
+    screen.set_default_timeout(TIMEOUT_MS)
+    screen.set_default_navigation_timeout(120_000)
+    page = screen.new_page()
+    login(page, live_server, city_leader.username)
+    page.goto(f"/reports/screen/?from=2022-01-01&to={dt.date.today()}&sub=1")
+    assert page.locator(".screen-panels .panel").count() == 5
+    screenshot(page, "reports-screen-1080", full_page=False)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= 1080, f"the large screen is {height}px tall on a 1080px display"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1920
+    for part in page.locator(".screen-panels .panel, .screen-notes").all():  # none cut off
+        box = part.bounding_box()
+        assert box["y"] + box["height"] <= 1080, box
+    assert page.evaluate(_VISIBLE_CONTROLS_JS) == []
+    charts = page.locator(".screen-panels .panel svg")
+    assert charts.count() >= 2
+    for i in range(charts.count()):  # every chart is drawn inside its cell, at a useful size
+        box, cell = charts.nth(i).bounding_box(), charts.nth(i).locator("xpath=..").bounding_box()
+        assert box["height"] >= 120 and box["y"] + box["height"] <= cell["y"] + cell["height"] + 1
     screen.close()

@@ -42,6 +42,17 @@ def test_large_screen_renders(client, activities, staff):
     assert response.status_code == 200 and 'http-equiv="refresh"' in response.content.decode()
 
 
+def test_large_screen_has_no_table_view_or_export_controls(client, activities, staff):
+    """Those belong to the dashboard (the statistics page), not to the wall display."""
+    client.force_login(staff)
+    period = {"from": "2025-01-01", "to": "2025-12-31"}
+    screen = client.get(reverse("reports-screen"), period).content.decode()
+    assert "<svg" in screen and "<details" not in screen and ".xlsx" not in screen
+    assert "表格视图" not in screen and "导出" not in screen
+    dashboard = client.get(reverse("reports-dashboard"), period).content.decode()
+    assert "表格视图" in dashboard and "导出" in dashboard
+
+
 def test_panel_export_has_the_numbers(client, activities, staff):
     client.force_login(staff)
     response = client.get(reverse("reports-panel-export", args=["activities.by_month"]),

@@ -146,6 +146,16 @@ def my_invitations(actor: Actor, *, upcoming_only: bool = False) -> QuerySet[Inv
     return qs.order_by("-activity__start")
 
 
+def signed_in_already(actor: Actor, activity: Activity) -> Invitation | None:
+    """The member's invitation to the activity when they are already present (by an earlier
+    scan or as recorded by the staff): scanning again is told so, and writes nothing."""
+    if actor.member_id is None:
+        return None
+    invitation = scoped(actor, Invitation).filter(activity=activity,
+                                                  member_id=actor.member_id).first()
+    return invitation if invitation is not None and invitation.present else None
+
+
 def awaiting_reply_count(actor: Actor) -> int:
     return my_invitations(actor, upcoming_only=True).filter(
         status=Invitation.Status.INVITED).count()

@@ -490,6 +490,18 @@ def _qr_window(token: str) -> QrWindow:
     return window
 
 
+def qr_activity(token: str) -> Activity | None:
+    """The activity a genuine code names, however old or closed its window (None for a code
+    that is not genuine): to tell a member who is signed in already, never to sign in."""
+    try:
+        data = signing.TimestampSigner(salt=QR_SALT).unsign_object(token)
+    except signing.BadSignature:
+        return None
+    window = (QrWindow.objects.select_related("activity")
+              .filter(nonce=data.get("n"), activity_id=data.get("a")).first())
+    return window.activity if window else None
+
+
 def qr_peek(token: str) -> Activity:
     """The activity a token is for (raises QrRefused), to show before the member confirms."""
     return _qr_window(token).activity

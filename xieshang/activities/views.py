@@ -376,15 +376,25 @@ def qr_close(request: XRequest, pk: int) -> HttpResponse:
 
 @login_required
 def qr_sign_in(request: XRequest, token: str) -> HttpResponse:
-    """GET shows what the member is signing in to; POST signs in."""
+    """GET shows what the member is signing in to; POST signs in. A member who is signed in
+    already (a second scan, a double tap, the link opened again later) is told when, calmly,
+    and nothing is written."""
     actor = request.actor
     context: dict[str, Any] = {"token": token}
+    named = services.qr_activity(token)
+    if named is not None and (already := selectors.signed_in_already(actor, named)):
+        context.update(a=named, already=already)
+        return render(request, "activities/qr_sign_in.html", context)
     try:
         context["a"] = services.qr_peek(token)
         if request.method == "POST":
-            invitation = services.qr_sign_in(actor=actor, token=token)
-            context["done"] = invitation
+            context["done"] = services.qr_sign_in(actor=actor, token=token)
     except services.QrRefused as exc:
+        # Two taps at once: the second meets the first one's use of the code.
+        if exc.reason == "reused" and named is not None and (
+                already := selectors.signed_in_already(actor, named)):
+            context["already"] = already
+            return render(request, "activities/qr_sign_in.html", context)
         context["refused"] = error_text(exc)
         context["reason"] = exc.reason
         return render(request, "activities/qr_sign_in.html", context, status=403)

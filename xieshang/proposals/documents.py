@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from itertools import chain
 from typing import Any
@@ -229,6 +230,47 @@ def reply_title(p: Proposal, co: bool = False) -> str:
     return f"关于{label}{p.number}提案的{'会办意见' if co else '答复'}"
 
 
+_TITLES = ("委员", "代表", "同志", "先生", "女士")
+_COURTESY = re.compile(r"^(您好|你好)[!！。，,]?$")
+_SENTENCE = re.compile(r"[，,。；;？?]")
+
+
+def _flat(text: str) -> str:
+    """The text with no whitespace (half- or full-width) and half-width punctuation, to compare."""
+    return re.sub(r"\s+", "", text).replace("：", ":").replace("！", "!").replace("，", ",")
+
+
+def _addresses(flat: str, names: list[str]) -> bool:
+    """Whether a short head (no sentence inside it) is a salutation to the member(s): "尊敬的…",
+    "王建国委员", "王委员", "各位委员们", "王建国委员,您好!"."""
+    head = re.sub(r",?(您好|你好)!?$", "", flat)
+    if not head or len(head) > 30 or _SENTENCE.search(head):  # noqa: PLR2004
+        return False
+    if head.startswith(("尊敬的", "亲爱的")):
+        return True
+    head = head.removesuffix("们")
+    for name in filter(None, map(_flat, names)):
+        head = head.replace(name, "")
+    return head.strip("、") in ("", *_TITLES) or (head.endswith(_TITLES) and len(head) <= 12)  # noqa: PLR2004
+
+
+def reply_salutation(body: str, names: list[str]) -> tuple[str, list[str]]:
+    """Split a unit's reply text into the salutation it opens with ("" when it opens with no
+    greeting to the member) and its lines after that salutation, so that the letter greets
+    the member once. The unit's salutation is kept as written, ending in a full-width colon."""
+    lines = body.strip().splitlines()
+    if not lines:
+        return "", []
+    first, rest = lines[0].strip(), lines[1:]
+    colon = re.search(r"[:：]", first)
+    if colon and _addresses(_flat(first[:colon.start()]), names):
+        after = first[colon.end():].strip()
+        return f"{first[:colon.start()].strip()}：", [after, *rest] if after else rest
+    if not colon and _addresses(_flat(first), names) and not _COURTESY.match(_flat(first)):
+        return first, rest
+    return "", lines
+
+
 def reply_letter(r: Reply, recipient: str = "") -> bytes:
     """答复函: class mark at the top right, title "关于X届X次会议第XXX号提案的答复"."""
     p = r.proposal
@@ -241,11 +283,15 @@ def reply_letter(r: Reply, recipient: str = "") -> bytes:
     _fonts(run, HEADING_FONT)
     _red_head(doc, r.assignment.unit.name)
     _title(doc, reply_title(p), size=22)
-    names = recipient or "、".join(
-        g.proposer_name for g in permissions.group(p) if g.proposer_name)
-    _para(doc, f"{names}委员：", indent=False)
-    _para(doc, f"您提出的《{p.title}》（{p.number}）收悉，现答复如下：")
-    for line in r.body.splitlines():
+    names = [recipient] if recipient else [
+        g.proposer_name for g in permissions.group(p) if g.proposer_name]
+    own, lines = reply_salutation(r.body, names)
+    _para(doc, own or f"{'、'.join(names)}委员：", indent=False)
+    if lines and _COURTESY.match(_flat(lines[0])):
+        _para(doc, lines.pop(0))  # "您好！" stays right under the salutation
+    if not any("收悉" in line for line in lines[:2]):
+        _para(doc, f"您提出的《{p.title}》（{p.number}）收悉，现答复如下：")
+    for line in lines:
         _para(doc, line)
     labels = policies.class_labels(p.committee)
     _para(doc, f"（答复类别：{r.result_class}类，{labels.get(r.result_class, '')}）")
