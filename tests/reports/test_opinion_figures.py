@@ -53,7 +53,7 @@ def test_reports_sent_up_and_adopted_upstairs_count_for_the_county_and_its_autho
             assert (listed > 0) == (figure.value > 0), key
         else:
             assert listed == figure.value, (key, listed, figure.value)
-        assert response.context["fact_label"], key
+        assert response.context["narrowed"], key
 
     kinds = sorted(f.kind for f in collect(county.id, today.replace(month=1, day=1), today)
                    if f.member_id == member_id)

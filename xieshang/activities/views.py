@@ -40,6 +40,7 @@ from xieshang.core.forms import error_text, form_errors, run_service
 from xieshang.core.http import XRequest, query_date, query_month
 from xieshang.core.lazy import lazy_import
 from xieshang.core.links import opens_for
+from xieshang.core.lists import Narrowed, condition, narrowed
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import ActivityGroup, HandlingUnit, Member, SpecialCommittee
 from xieshang.members.services import current_term
@@ -117,8 +118,17 @@ def activity_list(request: XRequest) -> HttpResponse:
         "special_committees": scoped(actor, SpecialCommittee),
         "groups": scoped(actor, ActivityGroup),
         "can_manage": permissions.can_manage_activities(actor),
-        "query": request.GET.urlencode(),
+        "query": request.GET.urlencode(), "narrowed": _narrowed(request, filters["status"]),
     })
+
+
+def _narrowed(request: XRequest, status: str) -> Narrowed | None:
+    """The status a figure's link narrowed the list to (a field the form does not show)."""
+    if not status:
+        return None
+    label = (_("activities held (not planned or cancelled)") if status == Activity.Status.HELD
+             else dict(Activity.Status.choices).get(status))
+    return narrowed(request, [condition(label)], ("status",))
 
 
 @login_required

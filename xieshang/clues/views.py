@@ -14,6 +14,7 @@ from xieshang.clues.forms import ClueForm, PublicClueForm
 from xieshang.clues.models import Clue
 from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest, query_date
+from xieshang.core.lists import condition, narrowed
 from xieshang.core.selectors import public_committee
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.core.workflow_views import act as workflow_act
@@ -42,20 +43,20 @@ def clue_list(request: XRequest) -> HttpResponse:
     start, end = query_date(g, "from"), query_date(g, "to")
     qs = selectors.clue_list(actor, status=status, category=g.get("category", ""),
                              q=g.get("q", ""), source=source, start=start, end=end)
-    narrowed = []
+    conditions = []  # what a figure's link added beyond the form's fields
     if start or end:
-        narrowed.append(_("adopted %(start)s to %(end)s") if status == Clue.Status.ADOPTED
-                        else _("received %(start)s to %(end)s"))
-        narrowed[-1] %= {"start": start or "…", "end": end or "…"}
+        conditions.append((_("adopted %(start)s to %(end)s") if status == Clue.Status.ADOPTED
+                           else _("received %(start)s to %(end)s"))
+                          % {"start": start or "…", "end": end or "…"})
     if source:
-        narrowed.append(str(dict(Clue.Source.choices).get(source, _("unknown condition"))))
+        conditions.append(condition(dict(Clue.Source.choices).get(source)))
     return render(request, "clues/list.html", {
         "page": Paginator(qs, 30).get_page(request.GET.get("page")),
         "statuses": Clue.Status.choices, "status": status,
         "categories": scoped(actor, ProposalCategory).filter(is_active=True),
         "category": request.GET.get("category", ""), "q": request.GET.get("q", ""),
         "can_send": permissions.can_send(actor), "staff": permissions.can_read_all(actor),
-        "narrowed": narrowed, "f": g})
+        "narrowed": narrowed(request, conditions, ("source", "from", "to")), "f": g})
 
 
 @login_required

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from xieshang.core import services
+from xieshang.core import audit_labels, services
 from xieshang.core.calendar import WorkCalendar
 from xieshang.core.models import (
     UNIT_ROLES,
@@ -45,8 +45,10 @@ class AuditFilterForm(forms.Form):
     """Filters of the audit log (GET). ``queryset()`` applies them to the admin's scope."""
 
     actor = forms.CharField(label=gettext_lazy("Operator"), max_length=64, required=False)
+    # A code or its beginning ("role" finds role.grant and role.revoke); the page offers the
+    # operations in the scope by name, their codes only as the options' values.
     action = forms.CharField(label=gettext_lazy("Operation"), max_length=64, required=False,
-                             help_text=gettext_lazy("Beginning of the action code, e.g. role."))
+                             widget=forms.Select)
     object_type = forms.ChoiceField(label=gettext_lazy("Object type"), required=False)
     date_from = forms.DateField(
         label=pgettext_lazy("core", "From"), required=False, widget=DATE_WIDGET
@@ -71,6 +73,10 @@ class AuditFilterForm(forms.Form):
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("All types"))] + [
             (t, object_type_label(t)) for t in sorted(set(types)) if t]
+        actions = dict(self.scope(include_sub=allow_sub, include_accounts=True).order_by()
+                       .values_list("action", "object_type").distinct())
+        self.fields["action"].widget.choices = [("", _("All operations"))] + [
+            (code, audit_labels.label(code, actions[code])) for code in sorted(actions)]
 
     def clean_ip(self) -> str:
         value: str = self.cleaned_data["ip"].strip()
@@ -138,8 +144,8 @@ class AuditFilterForm(forms.Form):
 def object_type_label(label: str) -> str:
     try:
         return str(apps.get_model(label)._meta.verbose_name)
-    except (LookupError, ValueError):
-        return label
+    except (LookupError, ValueError):  # a kind of record no longer kept: no code on the page
+        return pgettext("audit", "Other record")
 
 
 # --- users and roles --------------------------------------------------------

@@ -24,12 +24,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from xieshang.core import (
     admin_forms,
+    audit_labels,
     clock,
     mfa,
     permissions,
@@ -57,39 +57,6 @@ from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 
 View = Callable[..., HttpResponse]
-
-ACTION_LABELS: dict[str, Any] = {
-    "auth.login": pgettext_lazy("core", "Signed in"),
-    "auth.logout": gettext_lazy("Signed out"),
-    "auth.login_failed": gettext_lazy("Failed login"),
-    "committee.create": gettext_lazy("Created a committee"),
-    "term.create": gettext_lazy("Created a term"),
-    "term.update": gettext_lazy("Changed a term"),
-    "session.create": gettext_lazy("Created a session"),
-    "session.update": gettext_lazy("Changed a session"),
-    "user.create": gettext_lazy("Created an account"),
-    "user.update": gettext_lazy("Changed an account"),
-    "user.set_password": gettext_lazy("Reset a password"),
-    "user.unlock": gettext_lazy("Unlocked an account"),
-    "user.end_sessions": gettext_lazy("Logged a user out everywhere"),
-    "user.logout_everywhere": gettext_lazy("Logged out on all devices"),
-    "user.mfa_enrol": gettext_lazy("Turned on the second factor"),
-    "user.mfa_disable": gettext_lazy("Turned off the second factor"),
-    "user.mfa_reset": gettext_lazy("Reset a user's second factor"),
-    "user.mfa_recovery_codes": gettext_lazy("Issued new recovery codes"),
-    "auth.mfa_failed": gettext_lazy("Wrong second-factor code"),
-    "auth.mfa_recovery_code_used": gettext_lazy("Signed in with a recovery code"),
-    "auth.session_superseded": gettext_lazy("Session ended by a newer login"),
-    "user.password_change": gettext_lazy("Changed own password"),
-    "role.grant": gettext_lazy("Granted a role"),
-    "role.revoke": gettext_lazy("Revoked a role"),
-    "calendar.local_add": gettext_lazy("Added a local calendar day"),
-    "calendar.local_remove": gettext_lazy("Removed a local calendar day"),
-    "calendar.national_import": gettext_lazy("Entered the national holidays"),
-    "policy.set": gettext_lazy("Changed a setting"),
-    "policy.clear": gettext_lazy("Cleared a setting"),
-    "audit.export": gettext_lazy("Exported the audit log"),
-}
 
 AUDIT_PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
@@ -154,28 +121,33 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _field_labels(object_type: str) -> dict[str, str]:
+def _fields(object_type: str) -> dict[str, Any]:
     try:
         model = django_apps.get_model(object_type)
     except (LookupError, ValueError):
         return {}
-    return {f.name: str(getattr(f, "verbose_name", f.name)) for f in model._meta.get_fields()}
+    return {f.name: f for f in model._meta.get_fields()}
+
+
+def _value(field: Any, value: Any) -> str:
+    """A stored value as the page says it: a choice's words, not its code (状态 "已立案", not
+    "filed")."""
+    choices = dict(getattr(field, "flatchoices", None) or ())
+    if isinstance(value, str | int) and value in choices:
+        return str(choices[value])
+    return _plain(value)
 
 
 def audit_changes(entry: AuditLog) -> list[dict[str, Any]]:
     """Before/after as rows of a table: one per key (named as on the model), changes marked."""
     before = entry.before if isinstance(entry.before, dict) else {"": entry.before}
     after = entry.after if isinstance(entry.after, dict) else {"": entry.after}
-    labels = _field_labels(entry.object_type) if entry.object_type else {}
+    fields = _fields(entry.object_type) if entry.object_type else {}
     keys = list(before) + [k for k in after if k not in before]
-    return [{"key": k, "label": labels.get(k, k),
-             "before": _plain(before.get(k)) if k in before else "",
-             "after": _plain(after.get(k)) if k in after else "",
+    return [{"key": k, "label": str(getattr(fields.get(k), "verbose_name", k)),
+             "before": _value(fields.get(k), before.get(k)) if k in before else "",
+             "after": _value(fields.get(k), after.get(k)) if k in after else "",
              "changed": k in before and k in after and before[k] != after[k]} for k in keys]
-
-
-def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
 
 
 @require_safe
@@ -183,7 +155,7 @@ def action_label(action: str) -> str:
 def audit_list(request: XRequest) -> HttpResponse:
     form = _audit_form(request)
     page = Paginator(form.queryset(), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"entry": e, "action": action_label(e.action),
+    rows = [{"entry": e, "action": audit_labels.label(e.action, e.object_type),
              "type": admin_forms.object_type_label(e.object_type) if e.object_type else "",
              "changes": audit_changes(e)} for e in page]
     query = request.GET.copy()
@@ -209,20 +181,21 @@ def audit_export(request: XRequest) -> HttpResponse:
         messages.error(request, _("%(n)s entries match: narrow the filters to at most %(max)s "
                                   "before exporting.") % {"n": total, "max": EXPORT_LIMIT})
         return redirect(back)
+    # The operation in words; its code last, for filtering the sheet (as on the page's filter).
     header = [_("Time"), _("Operator"), _("Committee"), _("Operation"), _("Object type"),
-              _("Object ID"), _("Object"), _("IP address"), _("Before"), _("After")]
+              _("Object ID"), _("Object"), _("IP address"), _("Before"), _("After"),
+              _("Operation code")]
     rows = ([timezone.localtime(entry.created_at).replace(tzinfo=None),
              entry.actor_name, str(entry.committee or ""),
-             f"{action_label(entry.action)} ({entry.action})" if entry.action in ACTION_LABELS
-             else entry.action,
+             audit_labels.label(entry.action, entry.object_type),
              admin_forms.object_type_label(entry.object_type) if entry.object_type else "",
              entry.object_id, entry.object_repr, entry.ip or "",
              json.dumps(entry.before, ensure_ascii=False) if entry.before else "",
-             json.dumps(entry.after, ensure_ascii=False) if entry.after else ""]
+             json.dumps(entry.after, ensure_ascii=False) if entry.after else "", entry.action]
             for entry in qs.iterator(chunk_size=1000))
     response = xlsx_response(
         chain([header], rows), filename=_("audit-log") + f"-{clock.today():%Y%m%d}.xlsx",
-        title=_("Audit log"), widths=(20, 14, 18, 24, 18, 10, 30, 16, 50, 50))
+        title=_("Audit log"), widths=(20, 14, 18, 24, 18, 10, 30, 16, 50, 50, 24))
     services.audit_export_record(actor=request.actor, filters=form.active_filters(), rows=total)
     return response
 

@@ -21,6 +21,7 @@ from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest, query_int
 from xieshang.core.lazy import lazy_import
 from xieshang.core.links import opens_for
+from xieshang.core.lists import condition, narrowed
 from xieshang.core.models import User
 from xieshang.core.permissions import Actor
 from xieshang.core.selectors import public_committee
@@ -114,9 +115,14 @@ def submit(request: XRequest) -> HttpResponse:
 def _list_context(request: XRequest, actor: Actor) -> dict[str, object]:
     filters = selectors.ReportFilters.from_query(request.GET)
     qs = selectors.report_list(actor, filters)
-    fact = selectors.FACTS.get(filters.fact)
+    conditions = []  # what a figure's link added beyond the form's fields
+    if filters.fact:
+        fact = selectors.FACTS.get(filters.fact)
+        conditions.append(condition(fact[0] if fact else None))
+        if filters.fact == "reported_up":
+            conditions[-1] += f"（{_('dates are those of sending up')}）"
     return {"page": Paginator(qs, 30).get_page(request.GET.get("page")), "filters": filters,
-            "fact_label": (fact[0] if fact else _("unknown condition")) if filters.fact else "",
+            "narrowed": narrowed(request, conditions, ("fact",)),
             "statuses": OpinionReport.Status.choices, "categories": Category.choices,
             "sectors": scoped(actor, Sector).filter(is_active=True)}
 

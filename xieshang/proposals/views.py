@@ -22,6 +22,7 @@ from xieshang.core.files import download, send_file, xlsx_response
 from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest
 from xieshang.core.lazy import lazy_import
+from xieshang.core.lists import Narrowed, condition, narrowed
 from xieshang.core.models import Committee, Session
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import CollectiveBody, HandlingUnit, Sector
@@ -71,11 +72,15 @@ def proposal_list(request: XRequest, worklist: str | None = None) -> HttpRespons
         "sectors": scoped(actor, Sector), "statuses": Status.choices,
         "classes": ResultClass.choices, "ratings": Rating.choices, "kinds": Proposal.Kind.choices,
         "can_submit": permissions.can_submit(actor), "can_export": permissions.can_export(actor),
-        "today": clock.today(), "narrowed": _narrowed(params),
+        "today": clock.today(), "narrowed": _narrowed(request, params),
     })
 
 
-def _narrowed(params: dict[str, str]) -> list[str]:
+# The conditions a figure's link adds beyond the form's own fields (hidden in the form).
+NARROWING = ("submitted_from", "submitted_to", "fact", "body_kind")
+
+
+def _narrowed(request: XRequest, params: dict[str, str]) -> Narrowed | None:
     """What a figure's link narrowed the list to, beyond the form's own fields (the period,
     the fact counted, the collective proposer's kind): shown above the list with a way out."""
     out = []
@@ -84,11 +89,10 @@ def _narrowed(params: dict[str, str]) -> list[str]:
             "start": params["submitted_from"] or "…", "end": params["submitted_to"] or "…"})
     if params["fact"]:
         fact = selectors.FACTS.get(params["fact"])
-        out.append(str(fact[0]) if fact else _("unknown condition"))
+        out.append(condition(fact[0] if fact else None))
     if params["body_kind"]:
-        kinds = dict(CollectiveBody.Kind.choices)
-        out.append(str(kinds.get(params["body_kind"], _("unknown condition"))))
-    return out
+        out.append(condition(dict(CollectiveBody.Kind.choices).get(params["body_kind"])))
+    return narrowed(request, out, NARROWING)
 
 
 @login_required
