@@ -8,7 +8,12 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, assert_no_horizontal_scroll, login
+from tests.browser.conftest import (
+    CHROMIUM,
+    assert_accessible,
+    assert_no_horizontal_scroll,
+    login,
+)
 from tests.factories import MemberFactory, user_with_role
 from xieshang.core.models import Role, RoleAssignment
 
@@ -39,6 +44,7 @@ def test_a_long_phone_menu_folds_to_two_rows_and_opens_in_place(phone_page, desk
     assert toggle.get_attribute("aria-expanded") == "false"
     assert nav.evaluate(ROWS) <= 2
     assert len(_visible_links(page)) < every
+    assert_accessible(page)
     toggle.click()
     assert len(_visible_links(page)) == every
     assert toggle.get_attribute("aria-expanded") == "true" and "收起" in toggle.inner_text()
@@ -52,7 +58,7 @@ def test_a_long_phone_menu_folds_to_two_rows_and_opens_in_place(phone_page, desk
     assert page.locator(".mainnav").evaluate(ROWS) <= 2
 
     desk = login(desktop_page, live_server, chair.username)
-    assert not desk.locator(".mainnav button.navtoggle").is_visible()
+    assert desk.locator(".mainnav button.navtoggle").count() == 0
     assert len(_visible_links(desk)) == desk.locator(".mainnav a").count()
 
 
@@ -60,6 +66,6 @@ def test_a_long_phone_menu_folds_to_two_rows_and_opens_in_place(phone_page, desk
 def test_a_members_phone_menu_is_left_whole(phone_page, live_server, county):
     member = user_with_role(county, Role.MEMBER, member=MemberFactory(committee=county))
     page = login(phone_page, live_server, member.username)
-    assert not page.locator(".mainnav button.navtoggle").is_visible()
+    assert page.locator(".mainnav button.navtoggle").count() == 0
     assert len(_visible_links(page)) == page.locator(".mainnav a").count()
     assert {"学习", "履职档案"} <= set(_visible_links(page))

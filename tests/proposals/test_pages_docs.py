@@ -326,4 +326,4 @@ def test_the_co_proposer_picker_finds_members_by_sector_and_workplace(client, co
     client.force_login(w.users["member"])
     html = client.get("/proposals/new/").content.decode()
     assert 'data-picker=""' in html
-    assert 'data-search="教育界 清河县第一中学校长">张伟 · 教育界</option>' in html
+    assert 'data-search="zw zhangwei 教育界 清河县第一中学校长">张伟 · 教育界</option>' in html

@@ -393,7 +393,7 @@ def qr_sign_in(request: XRequest, token: str) -> HttpResponse:
     context: dict[str, Any] = {"token": token}
     named = services.qr_activity(token)
     if named is not None and (already := selectors.signed_in_already(actor, named)):
-        context.update(a=named, already=already)
+        context["a"], context["already"] = named, already
         return render(request, "activities/qr_sign_in.html", context)
     try:
         context["a"] = services.qr_peek(token)

@@ -34,8 +34,6 @@ document.addEventListener("DOMContentLoaded", function () {
   var toggle = document.createElement("button");
   toggle.type = "button";
   toggle.className = "navtoggle";
-  toggle.hidden = true;
-  nav.appendChild(toggle);
   var open = false;
   function rows() {
     var tops = [];
@@ -46,11 +44,11 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   function fold() {
     links.forEach(function (a) { a.classList.remove("folded"); });
-    toggle.hidden = true;
+    if (toggle.parentNode) toggle.remove();
     if (!window.matchMedia("(max-width: 640px)").matches || rows() <= 4) return;
-    toggle.hidden = false;
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
     toggle.textContent = open ? nav.dataset.less : nav.dataset.more;
+    nav.appendChild(toggle);
     if (open) return;
     for (var i = links.length - 1; i > 0 && rows() > 2; i--) {
       if (links[i].getAttribute("aria-current") !== "page") links[i].classList.add("folded");
