@@ -36,6 +36,8 @@ def can_run_election(actor: Actor, election: Election) -> bool:
 
 
 def can_publish_result(actor: Actor, obj: MeetingRow) -> bool:
-    """Publish a closed vote's or election's result, or a final text, to the committee's
-    public website: staff who run the meeting and also write for the website."""
+    """Put a vote's or election's result, or a final text, on the committee's website.
+
+    Staff who run the meeting and also write for the website (``portal.permissions.can_edit``);
+    the website's own review publishes it."""
     return can_manage_meeting(actor, obj) and portal_permissions.can_edit(actor)
