@@ -81,6 +81,15 @@ def test_each_meeting_figure_links_to_exactly_what_it_counts(client, county, oth
     whole = compute(Scope(county, dt.date(2026, 1, 1), dt.date(2026, 3, 31)))
     assert whole["activities.plenaries"].value == 1
     assert whole["activities.standing_meetings"].value == 1
+    # The statistics page shows them with their definitions and links, in the activities part.
+    page = c.get("/reports/?from=2026-01-01&to=2026-03-31").content.decode()
+    for figure in figures.values():
+        assert figure.label in page and figure.definition in page
+        assert figure.link.replace("&", "&amp;") in page
+    # The work-report draft says them.
+    from xieshang.reports.draft import sentences
+    text = "".join(line for _heading, lines in sentences(whole) for line in lines)
+    assert "全体会议和常委会议共进行表决3项、选举2次，安排大会发言4人次。" in text
     # A condition the list does not know narrows to nothing and says so; a bad date is ignored.
     r = c.get("/meetings/?count=nonsense&from=2026-01-01&to=xx")
     assert r.status_code == 200 and r.context["page"].paginator.count == 0
