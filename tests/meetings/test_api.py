@@ -89,3 +89,21 @@ def test_other_committee_and_uninvited_members_get_404(client, county, other_cou
     user, _m, _a = member_with_login(county)
     assert call(client, "get", f"/{p.meeting.pk}", user).status_code == 404
     assert call(client, "get", "/", user).json()["count"] == 0
+
+
+def test_publishing_a_result_through_the_api(client, county, other_county):
+    p = plenary(county, 3)
+    p.register(0, 1)
+    poll = services.poll_open(actor=p.staff_actor, poll=services.poll_create(
+        actor=p.staff_actor, meeting=p.meeting, title="政治决议"))
+    r = call(client, "post", f"/polls/{poll.pk}/publish", p.staff)
+    assert r.status_code == 400  # still open
+    services.vote_cast(actor=p.members[0][2], poll=poll, choice="yes")
+    services.poll_close(actor=p.staff_actor, poll=poll)
+    assert call(client, "post", f"/polls/{poll.pk}/publish", p.members[0][0]).status_code == 403
+    other = user_with_role(other_county, Role.STAFF_OFFICE)
+    assert call(client, "post", f"/polls/{poll.pk}/publish", other).status_code == 404
+    r = call(client, "post", f"/polls/{poll.pk}/publish", p.staff)
+    assert r.status_code == 200 and r.json()["status"] == "review" and r.json()["url"] == ""
+    again = call(client, "post", f"/polls/{poll.pk}/publish", p.staff)
+    assert again.json()["article_id"] == r.json()["article_id"]

@@ -15,10 +15,12 @@ from django.db import transaction
 from xieshang.activities.models import Activity, Invitation, Speech
 from xieshang.core.models import Committee
 from xieshang.core.permissions import Actor
+from xieshang.core.workflow import transition
 from xieshang.devdata.demo import DemoContext
 from xieshang.meetings import services
-from xieshang.meetings.models import Meeting, Paper
+from xieshang.meetings.models import Meeting, Paper, Poll
 from xieshang.members.models import Member
+from xieshang.portal.workflow import ARTICLE
 
 E_VOTERS = 40
 
@@ -79,7 +81,7 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
     on_paper = len(present) - len(electronic)
     rng = ctx.rng
 
-    def vote(title: str, secret: bool, yes_share: float) -> None:
+    def vote(title: str, secret: bool, yes_share: float) -> Poll:
         poll = services.poll_create(actor=system, meeting=meeting, title=title, item=items[3],
                                     secret=secret)
         poll = services.poll_open(actor=system, poll=poll)
@@ -93,10 +95,14 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
             services.paper_box_record(actor=system, poll=poll, label="1号票箱",
                                       yes=on_paper - no - abstain, no=no, abstain=abstain,
                                       ballots=on_paper)
-        services.poll_close(actor=system, poll=poll)
+        return services.poll_close(actor=system, poll=poll)
 
-    vote("政协第X届第X次会议政治决议", secret=False, yes_share=0.96)
+    resolution = vote("政协第X届第X次会议政治决议", secret=False, yes_share=0.96)
     vote("关于常委会工作报告的决议", secret=True, yes_share=0.93)
+    final = services.paper_add(
+        actor=system, item=items[3], title="政协第X届第X次会议政治决议", kind=Paper.Kind.FINAL,
+        text="政协第X届委员会第X次会议在县委的领导下，圆满完成了各项议程。\n"
+             "会议号召，全县各级政协组织和广大政协委员紧扣县委中心工作，履职尽责、建言资政。")
 
     candidates = list(dict.fromkeys(m.name for m in reversed(present)))[:4]
     if len(candidates) < 4:
@@ -114,6 +120,12 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
             marks = candidates  # four marks for three seats: invalid
         services.ballot_cast(actor=_voter(committee, m), election=election,
                              marks={position.pk: marks})
-    services.election_close(actor=system, election=election)
+    election = services.election_close(actor=system, election=election)
     services.project(actor=system, meeting=meeting, item=items[3])
-    ctx.log(f"  1 plenary meeting: {len(present)} registered, 2 votes, 1 election")
+    # After the meeting: the resolution's vote, the election and the resolution's final text on
+    # the public website (the platform submits and publishes them; staff have a reviewer).
+    for obj in (resolution, election, final):
+        article = services.result_publish(actor=system, obj=obj)
+        transition(ARTICLE, actor=system, obj=article, step="publish", version=article.version)
+    ctx.log(f"  1 plenary meeting: {len(present)} registered, 2 votes, 1 election, "
+            "3 articles on the website")

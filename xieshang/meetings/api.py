@@ -16,7 +16,7 @@ from xieshang.core.permissions import require
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.core.workflow_api import step_routes
 from xieshang.meetings import permissions, selectors, services, workflow
-from xieshang.meetings.models import Election, Meeting, Poll
+from xieshang.meetings.models import Election, Meeting, Paper, Poll
 from xieshang.members.models import Member
 
 router = Router(tags=["meetings"])
@@ -381,3 +381,41 @@ step_routes(router, workflow.ELECTION, path="/elections/{int:pk}/actions", fetch
             out=_election_out, response=ElectionOut)
 
 
+
+
+# --- after the meeting: the website -------------------------------------------------------
+
+
+class MeetingWebsiteArticleOut(Schema):
+    article_id: int
+    title: str
+    status: str = Field(description="The article's status on the website: “review” until a "
+                                    "reviewer publishes it, then “published”.")
+    url: str = Field(description="The public address once the article is live, else empty.")
+
+
+def _published(request: HttpRequest, obj: Poll | Election | Paper) -> dict[str, Any]:
+    """Put a closed vote's or election's result, or a final text, on the website (once: a
+    second call answers the same article). 403 unless the caller runs the meeting and edits
+    the website; 400 while the vote is open or for a paper that is not a final text."""
+    a = actor(request)
+    require(permissions.can_publish_result(a, obj))
+    article = services.result_publish(actor=a, obj=obj)
+    return {"article_id": article.pk, "title": article.title, "status": article.status,
+            "url": article.get_absolute_url() if article.is_live else ""}
+
+
+@router.post("/polls/{int:pk}/publish", response=MeetingWebsiteArticleOut)
+def publish_poll(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _published(request, _poll(request, pk))
+
+
+@router.post("/elections/{int:pk}/publish", response=MeetingWebsiteArticleOut)
+def publish_election(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _published(request, _election(request, pk))
+
+
+@router.post("/papers/{int:pk}/publish", response=MeetingWebsiteArticleOut)
+def publish_paper(request: HttpRequest, pk: int) -> dict[str, Any]:
+    a = actor(request)
+    return _published(request, get_scoped_or_404(a, selectors.visible_papers(a), pk=pk))

@@ -10,8 +10,11 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: these modules load models, which exist only once the
         # app registry is ready.
+        from xieshang.core import figures as figure_registry
         from xieshang.core import navigation, worklist
-        from xieshang.meetings import permissions, selectors
+        from xieshang.meetings import figures, permissions, selectors
+
+        figure_registry.register("meetings", figures.meetings_figures, order=25)
 
         navigation.register(navigation.NavItem(
             _("Plenary meetings"), "meetings:list",

@@ -20,4 +20,5 @@ LABELS = {
     "poll.paper_box": pgettext_lazy("audit", "Entered the count of a ballot box"),
     "election.create": pgettext_lazy("audit", "Created an election"),
     "election.ballot": pgettext_lazy("audit", "Cast a ballot"),
+    "meeting.publish": pgettext_lazy("audit", "Put a meeting result or text on the website"),
 }

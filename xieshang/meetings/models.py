@@ -82,6 +82,10 @@ class Paper(CommitteeOwned):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DRAFT)
     text = models.TextField(_("text"))
     withdraw_after = models.BooleanField(_("withdrawn after the meeting"), default=False)
+    # The public website's article of a final text (``services.result_publish``), once made.
+    article = models.OneToOneField("portal.Article", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("website article"))
 
     class Meta:
         verbose_name = _("meeting paper")
@@ -155,6 +159,10 @@ class Poll(CommitteeOwned):
     abstain = models.PositiveIntegerField(default=0)
     passed = models.BooleanField(null=True)
     digest = models.CharField(max_length=64, blank=True)
+    # The public website's article of the result (``services.result_publish``), once made.
+    article = models.OneToOneField("portal.Article", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("website article"))
 
     class Meta:
         verbose_name = _("vote")
@@ -231,6 +239,10 @@ class Election(CommitteeOwned):
     ballots = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)
     digest = models.CharField(max_length=64, blank=True)
+    # The public website's article of the result (``services.result_publish``), once made.
+    article = models.OneToOneField("portal.Article", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("website article"))
 
     class Meta:
         verbose_name = _("election")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from xieshang.activities import permissions as activity_permissions
 from xieshang.core.permissions import Actor
 from xieshang.meetings.models import AgendaItem, Election, Meeting, Paper, Poll, Speaker
+from xieshang.portal import permissions as portal_permissions
 
 MeetingRow = Meeting | AgendaItem | Paper | Speaker | Poll | Election
 
@@ -32,3 +33,11 @@ def can_run_poll(actor: Actor, poll: Poll) -> bool:
 def can_run_election(actor: Actor, election: Election) -> bool:
     """Open and close an election (the workflow rule)."""
     return can_manage_meeting(actor, election)
+
+
+def can_publish_result(actor: Actor, obj: MeetingRow) -> bool:
+    """Put a vote's or election's result, or a final text, on the committee's website.
+
+    Staff who run the meeting and also write for the website (``portal.permissions.can_edit``);
+    the website's own review publishes it."""
+    return can_manage_meeting(actor, obj) and portal_permissions.can_edit(actor)

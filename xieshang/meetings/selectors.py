@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from xieshang.activities import selectors as activity_selectors
-from xieshang.activities.models import Invitation, Speech
+from xieshang.activities.models import Activity, Invitation, Speech
 from xieshang.core import clock
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
@@ -173,3 +173,36 @@ def speakers(item: AgendaItem) -> QuerySet[Speaker]:
 
 def live_tallies(poll: Poll) -> dict[str, int]:
     return dict(PollTally.objects.filter(poll=poll).values_list("choice", "votes"))
+
+
+# --- the figures (``figures.py``) and the lists their links open ---------------------------
+
+
+def held_in(meetings: QuerySet[Meeting], lo: dt.datetime | None,
+            hi: dt.datetime | None) -> QuerySet[Meeting]:
+    """Meetings whose activity was held (not planned or cancelled) and started in [lo, hi):
+    the same rule as the activities' own figures (``activities.figures``)."""
+    meetings = meetings.filter(activity__status=Activity.Status.HELD)
+    if lo is not None:
+        meetings = meetings.filter(activity__start__gte=lo)
+    if hi is not None:
+        meetings = meetings.filter(activity__start__lt=hi)
+    return meetings
+
+
+def polls_taken(meetings: QuerySet[Meeting]) -> QuerySet[Poll]:
+    """Votes (表决事项) closed at these meetings."""
+    return Poll.objects.filter(meeting__in=meetings.values("pk"), status=Poll.Status.CLOSED)
+
+
+def elections_held(meetings: QuerySet[Meeting]) -> QuerySet[Election]:
+    """Elections (选举) closed and counted at these meetings."""
+    return Election.objects.filter(meeting__in=meetings.values("pk"),
+                                   status=Election.Status.CLOSED)
+
+
+def oral_speeches(meetings: QuerySet[Meeting]) -> QuerySet[Speaker]:
+    """Oral speeches (大会发言): written speeches chosen for the floor, on the list of speakers
+    of these meetings (a member's request to speak is not one)."""
+    return Speaker.objects.filter(item__meeting__in=meetings.values("pk"),
+                                  speech__isnull=False)

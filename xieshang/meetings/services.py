@@ -11,9 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.utils import translation
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from xieshang.activities import services as activity_services
@@ -42,6 +45,9 @@ from xieshang.meetings.models import (
     Speaker,
 )
 from xieshang.members.models import Member
+from xieshang.portal import services as portal_services
+from xieshang.portal.models import Article
+from xieshang.portal.workflow import ARTICLE
 
 WRITE_IN_MAX = 50
 
@@ -442,3 +448,104 @@ def ballot_cast(*, actor: Actor, election: Election,
                 _bump(position, name, name in written)
         Election.objects.filter(pk=election.pk).update(ballots=F("ballots") + 1)
         audit.record(actor, "election.ballot", election)
+
+
+# --- after the meeting: results and final texts on the public website ----------------------
+
+Published = Poll | Election | Paper
+
+
+def _day(when: dt.datetime | None) -> str:
+    d = clock.local(when or clock.now()).date()
+    return _("%(y)s-%(m)s-%(d)s") % {"y": d.year, "m": d.month, "d": d.day}
+
+
+def _poll_article(poll: Poll) -> tuple[str, str]:
+    meeting = poll.meeting
+    title = _("%(meeting)s: result of the vote on “%(title)s”") % {
+        "meeting": meeting.title, "title": poll.title}
+    how = _("by secret ballot") if poll.secret else _("by open vote")
+    body = (format_html("<p>{}</p>", _("On %(day)s, %(meeting)s voted %(how)s on “%(title)s”.")
+                        % {"day": _day(poll.closed_at), "meeting": meeting.title, "how": how,
+                           "title": poll.title})
+            + format_html("<p>{}</p>", _("Members %(t)s, present %(p)s. In favour %(y)s, "
+                                         "against %(n)s, abstentions %(a)s.")
+                          % {"t": poll.members_total, "p": poll.present, "y": poll.yes,
+                             "n": poll.no, "a": poll.abstain})
+            + format_html("<p><strong>{}</strong>（{}）</p>",
+                          _("The motion is adopted.") if poll.passed
+                          else _("The motion is not adopted."), poll.get_majority_display()))
+    return title, body
+
+
+def _election_article(election: Election) -> tuple[str, str]:
+    meeting = election.meeting
+    title = _("%(meeting)s: result of the election “%(title)s”") % {
+        "meeting": meeting.title, "title": election.title}
+    body = format_html("<p>{}</p>", _(
+        "On %(day)s, %(meeting)s held the election “%(title)s” by secret ballot. Members "
+        "%(t)s, present %(p)s, ballots cast %(b)s.") % {
+        "day": _day(election.closed_at), "meeting": meeting.title, "title": election.title,
+        "t": election.members_total, "p": election.present, "b": election.ballots})
+    for r in election.result.get("positions", []):
+        # Only the elected and their totals: never who marked what (there is no such record),
+        # and not the names written in by someone that nobody elected.
+        votes = {str(v[0]): int(v[1]) for v in r.get("votes", [])}
+        elected = format_html_join("、", "{}（{}）", (
+            (name, _("%(n)s votes") % {"n": votes.get(name, 0)}) for name in r.get("elected", [])))
+        body += format_html("<h3>{}</h3><p>{}</p><p>{}：{}</p>", _(
+            "%(position)s (%(seats)s to elect)") % {"position": r.get("position", ""),
+                                                    "seats": r.get("seats", 0)},
+            _("Valid %(v)s, invalid %(i)s") % {"v": r.get("valid", 0),
+                                               "i": r.get("invalid", 0)},
+            _("Elected"), elected or _("nobody"))
+        if r.get("runoff_seats"):
+            body += format_html("<p>{}</p>", _(
+                "%(s)s seat(s) not filled: another round of voting will be held.")
+                % {"s": r["runoff_seats"]})
+    return title, body
+
+
+def _paper_article(paper: Paper) -> tuple[str, str]:
+    paragraphs = [p.strip() for p in paper.text.splitlines() if p.strip()]
+    body = format_html_join("", "<p>{}</p>", ((p,) for p in paragraphs))
+    body += format_html("<p>{}</p>", _("(Final text of %(meeting)s)")
+                        % {"meeting": paper.item.meeting.title})
+    return paper.title, body
+
+
+@transaction.atomic
+def result_publish(*, actor: Actor, obj: Published) -> Article:
+    """Put a closed vote's or election's result, or a final text (e.g. the political
+    resolution), on the committee's public website: an article in the meetings column that
+    follows the website's own lifecycle (written and submitted here; a reviewer publishes it,
+    four eyes). Once only: a second call returns the same article."""
+    require(permissions.can_publish_result(actor, obj) or (actor.system and actor.acts_in(obj)))
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if obj.article_id is not None:
+        article = Article.objects.get(pk=obj.article_id)
+        return article
+    with translation.override(settings.LANGUAGE_CODE):  # the website speaks Chinese
+        if isinstance(obj, Paper):
+            if obj.kind != Paper.Kind.FINAL or obj.withdraw_after:
+                raise ValidationError(_("Only a final text that stays after the meeting can "
+                                        "go on the website."))
+            title, body = _paper_article(obj)
+        elif obj.status != Poll.Status.CLOSED:
+            raise ValidationError(_("The result goes on the website once the voting is "
+                                    "closed."))
+        elif isinstance(obj, Poll):
+            title, body = _poll_article(obj)
+        else:
+            title, body = _election_article(obj)
+        slug, name, kind = portal_services.MEETINGS_COLUMN
+        column = portal_services.column_ensure(actor=actor, committee=obj.committee, slug=slug,
+                                               name=name, kind=kind)
+        article = portal_services.article_save(actor=actor, committee=obj.committee,
+                                               column=column, title=title[:200], body=body)
+    article = transition(ARTICLE, actor=actor, obj=article, step="submit",
+                         version=article.version)
+    obj.article = article
+    obj.save(update_fields=["article"])
+    audit.record(actor, "meeting.publish", obj, after={"article": article.pk})
+    return article

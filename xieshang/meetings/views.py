@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from xieshang.activities.models import Activity, Category, Speech
 from xieshang.core import clock, workflow_views
 from xieshang.core.files import DOCX, download
 from xieshang.core.forms import run_service
-from xieshang.core.http import XRequest, as_id
+from xieshang.core.http import XRequest, as_id, query_date
+from xieshang.core.lists import Narrowed, condition, narrowed
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.meetings import documents, permissions, selectors, services, workflow
 from xieshang.meetings.models import (
@@ -69,15 +75,62 @@ def meeting_list(request: XRequest) -> HttpResponse:
                 actor=actor, activity=activity, kind=kind)), _("The meeting is set up.")):
             return redirect(result[0].get_absolute_url())
         return redirect("meetings:list")
-    meetings = selectors.visible(actor).select_related("activity").order_by("-activity__start")
+    meetings = selectors.visible(actor).select_related("activity")
+    counted, narrowing = _counted(request, meetings)
     candidates = []
     if can_manage:
         candidates = list(scoped(actor, Activity).filter(
             type__category=Category.MEETING, meeting__isnull=True,
             type__code__in=["plenary", "standing_meeting"]).order_by("-start")[:50])
+    rows = counted if counted is not None else meetings.order_by("-activity__start", "-id")
     return render(request, "meetings/meeting_list.html", {
-        "meetings": meetings[:200], "can_manage": can_manage, "candidates": candidates,
-        "kinds": Meeting.Kind.choices})
+        "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+        "count": request.GET.get("count", "") if counted is not None else "",
+        "narrowed": narrowing, "query": request.GET.urlencode(),
+        "can_manage": can_manage, "candidates": candidates, "kinds": Meeting.Kind.choices})
+
+
+# What a figure's link (``figures.py``) lists: ?count=<one of these>&from=…&to=…
+COUNTED: dict[str, tuple[Callable[[QuerySet[Meeting]], QuerySet[Any]], Any]] = {
+    "polls": (selectors.polls_taken, gettext_lazy("votes closed")),
+    "elections": (selectors.elections_held, gettext_lazy("elections closed and counted")),
+    "speeches": (selectors.oral_speeches, gettext_lazy("oral speeches on the list of speakers")),
+}
+
+
+def _counted(request: XRequest, meetings: QuerySet[Meeting]
+             ) -> tuple[QuerySet[Any] | None, Narrowed | None]:
+    """The records a figure counts, at the meetings held in the link's period (None when the
+    list was not opened from a figure), and the line saying so."""
+    g = request.GET
+    if not any(g.get(k) for k in ("count", "from", "to", "kind")):
+        return None, None
+    start, end = query_date(g, "from"), query_date(g, "to")
+    lo = timezone.make_aware(dt.datetime.combine(start, dt.time.min)) if start else None
+    hi = (timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+          if end else None)
+    conditions: list[str] = [_("meetings held")]
+    kind = g.get("kind", "")
+    if kind:
+        meetings = meetings.filter(kind=kind)
+        conditions.append(condition(dict(Meeting.Kind.choices).get(kind)))
+    if start or end:
+        conditions.append(_("started %(from)s to %(to)s") % {
+            "from": start or "…", "to": end or "…"})
+    held = selectors.held_in(meetings, lo, hi)
+    count = g.get("count", "")
+    rows: QuerySet[Any] = held.order_by("-activity__start", "-id")
+    if count:
+        fn, label = COUNTED.get(count, (None, None))
+        conditions.append(condition(label))
+        if fn is None:
+            rows = held.none()
+        elif count == "speeches":
+            rows = fn(held).select_related("item__meeting__activity", "member", "speech") \
+                .order_by("-item__meeting__activity__start", "item__position", "position", "id")
+        else:
+            rows = fn(held).select_related("meeting__activity").order_by("-closed_at", "-id")
+    return rows, narrowed(request, conditions, ("count", "from", "to", "kind"))
 
 
 def _detail_context(request: XRequest, meeting: Meeting) -> dict[str, Any]:
@@ -91,11 +144,13 @@ def _detail_context(request: XRequest, meeting: Meeting) -> dict[str, Any]:
         "agenda": [(item, [p for p in item.papers.all() if p.pk in paper_ids])
                    for item in items],
         "counts": selectors.counts(meeting),
-        "polls": list(meeting.polls.all()), "elections": list(meeting.elections.all()),
+        "polls": list(meeting.polls.select_related("article", "article__committee")),
+        "elections": list(meeting.elections.select_related("article", "article__committee")),
         "registered": selectors.is_registered(meeting, actor.member_id),
         "participant": selectors.is_participant(actor, meeting),
         "kinds": Paper.Kind.choices, "majorities": Majority.choices,
     }
+    ctx["can_publish"] = can_manage and permissions.can_publish_result(actor, meeting)
     if can_manage:
         ctx["waiting"] = list(selectors.not_registered(meeting)[:500])
     return ctx
@@ -207,7 +262,8 @@ def paper_detail(request: XRequest, pk: int) -> HttpResponse:
         "p": paper, "m": paper.item.meeting,
         "watermark": f"{member.name if member else reader} "
                      f"{clock.local(clock.now()):%Y-%m-%d %H:%M}",
-        "read": member is not None and paper.reads.filter(member=member).exists()})
+        "read": member is not None and paper.reads.filter(member=member).exists(),
+        "can_publish": permissions.can_publish_result(actor, paper)})
 
 
 @require_POST
@@ -338,6 +394,7 @@ def poll_detail(request: XRequest, pk: int) -> HttpResponse:
         "offers": workflow.POLL.offers(actor, poll), "choices": Choice.choices, "voted": voted,
         "registered": selectors.is_registered(poll.meeting, actor.member_id),
         "boxes": list(poll.boxes.all()),
+        "can_publish": permissions.can_publish_result(actor, poll),
         "participated": poll.participations.count() if can_manage else None})
 
 
@@ -390,6 +447,7 @@ def election_detail(request: XRequest, pk: int) -> HttpResponse:
         "e": election, "m": election.meeting, "positions": positions,
         "can_manage": permissions.can_manage_meeting(actor, election),
         "offers": workflow.ELECTION.offers(actor, election), "voted": voted,
+        "can_publish": permissions.can_publish_result(actor, election),
         "registered": selectors.is_registered(election.meeting, actor.member_id)})
 
 
@@ -411,6 +469,36 @@ def ballot(request: XRequest, pk: int) -> HttpResponse:
 @login_required
 def election_act(request: XRequest, pk: int, action: str) -> HttpResponse:
     return workflow_views.act(request, workflow.ELECTION, _election(request, pk), action)
+
+
+# --- the public website --------------------------------------------------------------------
+
+
+def _publish(request: XRequest, obj: Poll | Election | Paper) -> HttpResponse:
+    if not permissions.can_publish_result(request.actor, obj):
+        raise PermissionDenied
+    run_service(request, lambda: services.result_publish(actor=request.actor, obj=obj),
+                _("Sent to the website: it appears there once a reviewer publishes it."))
+    return redirect(obj.get_absolute_url() if not isinstance(obj, Paper)
+                    else reverse("meetings:paper", args=[obj.pk]))
+
+
+@require_POST
+@login_required
+def poll_publish(request: XRequest, pk: int) -> HttpResponse:
+    return _publish(request, _poll(request, pk))
+
+
+@require_POST
+@login_required
+def election_publish(request: XRequest, pk: int) -> HttpResponse:
+    return _publish(request, _election(request, pk))
+
+
+@require_POST
+@login_required
+def paper_publish(request: XRequest, pk: int) -> HttpResponse:
+    return _publish(request, _paper(request, pk))
 
 
 # --- documents -----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 LABELS = {
     "site.create": pgettext_lazy("audit", "Set up the website"),
+    "column.create": pgettext_lazy("audit", "Added a column to the website"),
     "site.update": pgettext_lazy("audit", "Changed the website's settings"),
     "article.save": pgettext_lazy("audit", "Saved an article"),
     "image.upload": pgettext_lazy("audit", "Uploaded a picture"),

@@ -58,6 +58,25 @@ def site_ensure(*, actor: Actor, committee: Committee) -> Site:
     return site
 
 
+# The column other apps publish their records in (a meeting's results, its final texts).
+MEETINGS_COLUMN = ("meetings", "会议动态", "news")
+
+
+@transaction.atomic
+def column_ensure(*, actor: Actor, committee: Committee, slug: str, name: str,
+                  kind: str = Column.Kind.NEWS) -> Column:
+    """The committee's site and its column ``slug`` (made if missing, as ``name``): for
+    another app that puts its records on the website through ``article_save``."""
+    site_ensure(actor=actor, committee=committee)
+    column, created = Column.objects.get_or_create(
+        committee=committee, slug=slug,
+        defaults={"name": name, "kind": kind,
+                  "order": Column.objects.filter(committee=committee).count()})
+    if created:
+        audit.record(actor, "column.create", column, after={"slug": slug, "name": name})
+    return column
+
+
 @transaction.atomic
 def site_update(*, actor: Actor, site: Site, title: str, banner_text: str = "",
                 host_name: str = "", contact: str = "", icp_number: str = "",

@@ -72,6 +72,10 @@ SECTIONS: list[tuple[str, list[Sentence]]] = [
         lambda g: (f"召开常委会议{_n(g('activities.standing_meetings'))}次，开展专题协商"
                    f"{_n(g('activities.thematic_consultations'))}次。"
                    if _need(g, "activities.standing_meetings") else None),
+        lambda g: (f"全体会议和常委会议共进行表决{_n(g('meetings.polls'))}项、选举"
+                   f"{_n(g('meetings.elections'))}次，安排大会发言{_n(g('meetings.oral_speeches'))}人次。"
+                   if g("meetings.polls") or g("meetings.elections") or g("meetings.oral_speeches")
+                   else None),
         lambda g: (f"主席会议及各专门委员会与{_n(g('activities.counterpart_departments'))}个相关部门开展对口协商"
                    f"{_n(g('activities.counterpart_consultations'))}次。"
                    if _need(g, "activities.counterpart_consultations") else None),
