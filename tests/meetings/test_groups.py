@@ -244,3 +244,42 @@ def test_group_list_docx(client, county, p):
     assert p.members[1][1].name in text  # the convener and the members
     assert "中共、教育界" in text
     assert "未分组" in text and p.members[4][1].name in text
+
+
+# --- API -----------------------------------------------------------------------------------
+
+
+def _api(method, path, user, **kw):
+    from ninja.testing import TestClient
+
+    from xieshang.api import api
+    from xieshang.core.models import ApiToken
+    _token, key = ApiToken.issue(user, "test")
+    return getattr(TestClient(api), method)("/meetings" + path,
+                                            headers={"Authorization": f"Bearer {key}"}, **kw)
+
+
+def test_groups_through_the_api(county, other_county, p):
+    pk = p.meeting.pk
+    r = _api("post", f"/{pk}/groups", p.staff, json={"name": "第一组", "venue": "一楼"})
+    assert r.status_code == 201, r.json()
+    first = r.json()["groups"][0]["id"]
+    r = _api("post", f"/{pk}/groups/fill", p.staff,
+             json={"sectors": {str(first): [p.sectors["中共"].pk]}})
+    assert r.status_code == 200, r.json()
+    assert len(r.json()["groups"][0]["members"]) == 2 and len(r.json()["ungrouped"]) == 4
+    r = _api("post", f"/{pk}/groups/move", p.staff,
+             json={"member_id": p.members[4][1].pk, "group_id": first})
+    assert len(r.json()["groups"][0]["members"]) == 3
+    # a member reads their own group only, and may not change anything
+    member_user = p.members[0][0]
+    r = _api("get", f"/{pk}/groups", member_user)
+    assert [g["id"] for g in r.json()["groups"]] == [first] and r.json()["ungrouped"] == []
+    assert _api("get", f"/{pk}/groups", p.members[3][0]).json()["groups"] == []
+    assert _api("post", f"/{pk}/groups/move", member_user,
+                json={"member_id": p.members[0][1].pk, "group_id": None}).status_code == 403
+    assert _api("post", f"/{pk}/groups", member_user, json={"name": "x"}).status_code == 403
+    outsider = user_with_role(other_county, Role.STAFF_OFFICE)
+    assert _api("get", f"/{pk}/groups", outsider).status_code == 404
+    r = _api("post", f"/{pk}/groups", p.staff, json={"name": "  "})
+    assert r.status_code == 400 and r.json()["message"]

@@ -497,9 +497,10 @@ def group_update(*, actor: Actor, group: DiscussionGroup, name: str, venue: str 
 @transaction.atomic
 def groups_fill_by_sector(*, actor: Actor, meeting: Meeting,
                           sectors: Mapping[DiscussionGroup, Sequence[Sector]]) -> int:
-    """One action: each group takes the sectors chosen for it, and every member of the meeting
-    in those sectors who is in no group yet joins it. A sector goes to one group only; members
-    already placed (by hand or an earlier fill) stay where they are. Returns how many joined."""
+    """One action: each group takes the sectors chosen for it (groups left out take none), and
+    every member of the meeting in those sectors who is in no group yet joins it. A sector goes
+    to one group only; members already placed (by hand or an earlier fill) stay where they are.
+    Returns how many joined."""
     _manage(actor, meeting)
     seen: dict[int, DiscussionGroup] = {}
     for group, chosen in sectors.items():
@@ -515,6 +516,8 @@ def groups_fill_by_sector(*, actor: Actor, meeting: Meeting,
             seen[sector.pk] = group
     for group, chosen in sectors.items():
         group.sectors.set(chosen)
+    for group in meeting.groups.exclude(pk__in=[g.pk for g in sectors]):
+        group.sectors.clear()  # the mapping is the whole plan: a group left out takes none
     placed = set(GroupMember.objects.filter(meeting=meeting).values_list("member_id", flat=True))
     rows = [GroupMember(committee_id=meeting.committee_id, meeting=meeting,
                         group=seen[m.sector_id], member=m)
