@@ -14,8 +14,8 @@ from xieshang.activities.models import Invitation
 from xieshang.core.models import Committee, Role, User
 from xieshang.core.permissions import Actor, actor_for
 from xieshang.meetings import services
-from xieshang.meetings.models import Meeting
-from xieshang.members.models import Member
+from xieshang.meetings.models import DiscussionGroup, Meeting
+from xieshang.members.models import Member, Sector
 
 
 @dataclass
@@ -53,3 +53,23 @@ def approve_leave(p: Plenary, i: int) -> None:
     activity_services.invitation_reply(actor=actor, invitation=inv, action="request_leave",
                                        reason="出差")
     activity_services.leave_decide(actor=p.staff_actor, invitation=inv, approve=True)
+
+
+def discussion_group(p: Plenary, name: str = "第一组", *, venue: str = "第一会议室",
+                     starts_at: dt.datetime | None = None) -> DiscussionGroup:
+    """A discussion group of the plenary, made by its staff (empty)."""
+    return services.group_create(actor=p.staff_actor, meeting=p.meeting, name=name, venue=venue,
+                                 starts_at=starts_at)
+
+
+def with_sectors(p: Plenary, *names: str | None) -> dict[str, Sector]:
+    """Give the plenary's members (in order) the sectors named (``None``: no sector); returns
+    the sectors by name."""
+    committee = p.meeting.committee
+    sectors = {n: Sector.objects.get_or_create(committee=committee, name=n,
+                                               defaults={"order": i})[0]
+               for i, n in enumerate(dict.fromkeys(n for n in names if n))}
+    for (_u, member, _a), name in zip(p.members, names, strict=False):
+        member.sector = sectors[name] if name else None
+        member.save(update_fields=["sector"])
+    return sectors

@@ -102,7 +102,8 @@ def build_victim(committee: Committee) -> Victim:
 
 
 def _meeting_records(committee: Committee, member: Any) -> None:
-    """A plenary meeting with an item, a paper, a speaker, an open vote and an open election."""
+    """A plenary meeting with an item, a paper, a speaker, an open vote, an open election and a
+    discussion group."""
     from xieshang.meetings import services as meeting_services
 
     staff = actor_for(user_with_role(committee, Role.STAFF_OFFICE), committee)
@@ -124,6 +125,10 @@ def _meeting_records(committee: Committee, member: Any) -> None:
     meeting_services.election_open(actor=staff, election=meeting_services.election_create(
         actor=staff, meeting=meeting, title="受害选举VICTIM",
         positions=[meeting_services.PositionSpec("受害职务VICTIM", 1, ["受害甲", "受害乙"])]))
+    group = meeting_services.group_create(actor=staff, meeting=meeting, name="受害小组VICTIM",
+                                          venue="受害会议室VICTIM")
+    meeting_services.group_member_move(actor=staff, meeting=meeting, member=member, group=group)
+    meeting_services.group_notes_record(actor=staff, group=group, notes="受害纪要VICTIM")
 
 
 def _member_actor(committee: Committee, member: Any) -> Actor:

@@ -1,6 +1,7 @@
 """Demo of the meetings app: this year's plenary session (the latest held one) run as a meeting:
 agenda, two papers, oral speeches in order, an open vote, a secret vote (part of it on paper
-ballots) and a 差额 election with a write-in, all closed and counted.
+ballots) and a 差额 election with a write-in, all closed and counted; and four discussion
+groups (分组讨论) filled by sector, the 特邀人士 placed by hand, one group's notes in the ledger.
 
 Registration is the plenary activity's attendance, which the activities builder wrote. Votes are
 cast through the services by the members present (the first ``E_VOTERS``); the others' votes
@@ -11,15 +12,17 @@ are opened and closed now (the engine reads the one clock), not on the plenary's
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 
 from xieshang.activities.models import Activity, Invitation, Speech
+from xieshang.core import clock
 from xieshang.core.models import Committee
 from xieshang.core.permissions import Actor
 from xieshang.core.workflow import transition
 from xieshang.devdata.demo import DemoContext
-from xieshang.meetings import services
+from xieshang.meetings import selectors, services
 from xieshang.meetings.models import Meeting, Paper, Poll
-from xieshang.members.models import Member
+from xieshang.members.models import Member, Sector
 from xieshang.portal.workflow import ARTICLE
 
 E_VOTERS = 40
@@ -30,6 +33,18 @@ SPEECHES = [("推动县域经济高质量发展的几点建议", "围绕产业�
             ("关于加强农村养老服务体系建设的建议", "我县农村老龄化程度持续加深，建议……"),
             ("守护好一江清水", "建议建立跨乡镇河流联防联治机制……"),
             ("以文旅融合助力乡村振兴", "深入挖掘本地历史文化资源……")]
+
+GROUPS = [("第一组（中共、群团、无党派）", "县政协三楼第一会议室",
+           ["中共", "共青团", "工会", "妇联", "无党派人士"]),
+          ("第二组（民主党派）", "县政协三楼第二会议室",
+           ["民革", "民盟", "民建", "民进", "农工党", "致公党", "九三学社"]),
+          ("第三组（经济、农业、工商联、科技界）", "县政协四楼第一会议室",
+           ["工商联", "科技界", "经济界", "农业界"]),
+          ("第四组（教育、文艺、医卫、社会界别）", "县政协四楼第二会议室",
+           ["教育界", "文化艺术界", "医药卫生界", "体育界", "社会福利和社会保障界",
+            "少数民族界", "宗教界"])]
+NOTES = ("委员们一致认为，常委会工作报告实事求是、重点突出。讨论中提出：建议加快县城老旧小区改造，"
+         "统筹解决停车难问题；建议加大对中小微企业的融资支持。")
 
 
 def build(ctx: DemoContext) -> None:
@@ -127,5 +142,33 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
     for obj in (resolution, election, final):
         article = services.result_publish(actor=system, obj=obj)
         transition(ARTICLE, actor=system, obj=article, step="publish", version=article.version)
+    placed = _groups(ctx, committee, meeting)
     ctx.log(f"  1 plenary meeting: {len(present)} registered, 2 votes, 1 election, "
-            "3 articles on the website")
+            f"{len(GROUPS)} discussion groups ({placed} members), 3 articles on the website")
+
+
+def _groups(ctx: DemoContext, committee: Committee, meeting: Meeting) -> int:
+    """Four groups by sector on the afternoon of the plenary's first day; the 特邀人士 (no
+    group's sector) placed by hand, round the groups; each group's first standing member (or
+    first member) convenes; the first group's notes go to the suggestion ledger."""
+    system = ctx.system(committee)
+    day = timezone.localtime(meeting.activity.start).date()
+    sectors = {s.name: s for s in Sector.objects.filter(committee=committee)}
+    groups = [services.group_create(actor=system, meeting=meeting, name=name, venue=venue,
+                                    starts_at=clock.at(day, 14, 30))
+              for name, venue, _names in GROUPS]
+    placed = services.groups_fill_by_sector(actor=system, meeting=meeting, sectors={
+        g: [sectors[n] for n in names if n in sectors]
+        for g, (_name, _venue, names) in zip(groups, GROUPS, strict=True)})
+    for n, member in enumerate(list(selectors.ungrouped(meeting))):
+        services.group_member_move(actor=system, meeting=meeting, member=member,
+                                   group=groups[n % len(groups)])
+        placed += 1
+    for g in selectors.groups(meeting):
+        members = g.placed  # type: ignore[attr-defined]
+        if members:
+            convener = next((m for m in members if m.is_standing), members[0])
+            services.group_update(actor=system, group=g, name=g.name, venue=g.venue,
+                                  starts_at=g.starts_at, convener=convener)
+    services.group_notes_record(actor=system, group=groups[0], notes=NOTES, to_ledger=True)
+    return placed

@@ -7,7 +7,9 @@ operations at import time (docs/api.md)."""
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from xieshang.activities.models import Activity
@@ -17,7 +19,7 @@ from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.core.workflow_api import step_routes
 from xieshang.meetings import permissions, selectors, services, workflow
 from xieshang.meetings.models import Election, Meeting, Paper, Poll
-from xieshang.members.models import Member
+from xieshang.members.models import Member, Sector
 
 router = Router(tags=["meetings"])
 
@@ -419,3 +421,111 @@ def publish_election(request: HttpRequest, pk: int) -> dict[str, Any]:
 def publish_paper(request: HttpRequest, pk: int) -> dict[str, Any]:
     a = actor(request)
     return _published(request, get_scoped_or_404(a, selectors.visible_papers(a), pk=pk))
+
+
+# --- discussion groups (分组讨论) ----------------------------------------------------------------
+
+
+class MeetingGroupMemberOut(Schema):
+    id: int
+    name: str
+    sector: str
+
+
+class MeetingGroupOut(Schema):
+    id: int
+    name: str
+    venue: str
+    starts_at: dt.datetime | None
+    convener: MeetingGroupMemberOut | None
+    sectors: list[str]
+    members: list[MeetingGroupMemberOut]
+
+
+class MeetingGroupsOut(Schema):
+    groups: list[MeetingGroupOut] = Field(description="Staff: every group; a member: their "
+                                                      "own group only (or none).")
+    ungrouped: list[MeetingGroupMemberOut] = Field(description="未分组 (staff only; empty for "
+                                                               "members).")
+
+
+class MeetingGroupIn(Schema):
+    name: str
+    venue: str = ""
+    starts_at: dt.datetime | None = None
+
+
+class MeetingGroupsFillIn(Schema):
+    sectors: dict[int, list[int]] = Field(description="Group id → the sector ids it takes.")
+
+
+class MeetingGroupMoveIn(Schema):
+    member_id: int
+    group_id: int | None = Field(None, description="None: back to 未分组.")
+
+
+def _member_out(m: Member | None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    return {"id": m.pk, "name": m.name, "sector": m.sector.name if m.sector else ""}
+
+
+def _groups_out(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    a = actor(request)
+    staff = permissions.can_manage_meeting(a, meeting) or permissions.can_read_all(a)
+    if staff:
+        rows = selectors.groups(meeting)
+    else:
+        mine = selectors.my_group(meeting, a.member_id)
+        rows = [mine] if mine is not None else []
+    return {"groups": [{"id": g.pk, "name": g.name, "venue": g.venue, "starts_at": g.starts_at,
+                        "convener": _member_out(g.convener),
+                        "sectors": [s.name for s in g.sectors.all()],
+                        "members": [_member_out(m) for m in g.placed]}  # type: ignore[attr-defined]
+                       for g in rows],
+            "ungrouped": [_member_out(m) for m in selectors.ungrouped(meeting)] if staff else []}
+
+
+@router.get("/{int:pk}/groups", response=MeetingGroupsOut)
+def get_groups(request: HttpRequest, pk: int) -> dict[str, Any]:
+    """The discussion groups: all of them for staff and leaders, the caller's own for a
+    member."""
+    return _groups_out(request, _meeting(request, pk))
+
+
+@router.post("/{int:pk}/groups", response={201: MeetingGroupsOut})
+def create_group(request: HttpRequest, pk: int,
+                 data: MeetingGroupIn) -> tuple[int, dict[str, Any]]:
+    meeting = _meeting(request, pk)
+    services.group_create(actor=actor(request), meeting=meeting, name=data.name,
+                          venue=data.venue, starts_at=data.starts_at)
+    return 201, _groups_out(request, meeting)
+
+
+@router.post("/{int:pk}/groups/fill", response=MeetingGroupsOut)
+def fill_groups(request: HttpRequest, pk: int, data: MeetingGroupsFillIn) -> dict[str, Any]:
+    """Fill the groups by sector in one action (a sector to one group only)."""
+    a = actor(request)
+    meeting = _meeting(request, pk)
+    require(permissions.can_manage_meeting(a, meeting))
+    sectors = {s.pk: s for s in scoped(a, Sector)}
+    chosen = {get_scoped_or_404(a, meeting.groups.all(), pk=gid):
+              [sectors[sid] for sid in sids if sid in sectors]
+              for gid, sids in data.sectors.items()}
+    if any(sid not in sectors for sids in data.sectors.values() for sid in sids):
+        raise ValidationError(_("Choose sectors of this committee."))
+    services.groups_fill_by_sector(actor=a, meeting=meeting, sectors=chosen)
+    return _groups_out(request, meeting)
+
+
+@router.post("/{int:pk}/groups/move", response=MeetingGroupsOut)
+def move_group_member(request: HttpRequest, pk: int, data: MeetingGroupMoveIn) -> dict[str, Any]:
+    """Move a member to another group, or back to 未分组 (``group_id`` null)."""
+    a = actor(request)
+    meeting = _meeting(request, pk)
+    require(permissions.can_manage_meeting(a, meeting))
+    group = (get_scoped_or_404(a, meeting.groups.all(), pk=data.group_id)
+             if data.group_id else None)
+    services.group_member_move(actor=a, meeting=meeting, group=group,
+                               member=get_scoped_or_404(a, scoped(a, Member), pk=data.member_id))
+    return _groups_out(request, meeting)

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from xieshang.activities.documents import _docx_base, _save
 from xieshang.activities.models import Speech
 from xieshang.core import clock
-from xieshang.meetings.models import Election, Meeting
+from xieshang.meetings.models import DiscussionGroup, Election, Meeting
+from xieshang.members.models import Member
 
 
 def agenda_docx(meeting: Meeting) -> bytes:
@@ -82,4 +83,31 @@ def result_docx(election: Election) -> bytes:
                               % {"s": r["runoff_seats"],
                                  "names": "、".join(r["runoff_names"]) or _("new nominees")})
     doc.add_paragraph(_("Record digest: %(d)s") % {"d": election.digest})
+    return _save(doc)
+
+
+def groups_docx(meeting: Meeting, groups: Iterable[DiscussionGroup],
+                ungrouped: Iterable[Member]) -> bytes:
+    """分组讨论名单: per group its venue, time, convener, sectors and members (name, sector);
+    then the members not placed in any group."""
+    doc = _docx_base(_("%(t)s — discussion groups") % {"t": meeting.title})
+    for group in groups:
+        head = doc.add_paragraph()
+        head.add_run(group.name).bold = True
+        when = (timezone.localtime(group.starts_at).strftime("%Y-%m-%d %H:%M")
+                if group.starts_at else "—")
+        doc.add_paragraph(_("Venue: %(v)s   Time: %(t)s   Convener: %(c)s") % {
+            "v": group.venue or "—", "t": when,
+            "c": group.convener.name if group.convener else "—"})
+        sectors = "、".join(s.name for s in group.sectors.all())
+        if sectors:
+            doc.add_paragraph(_("Sectors: %(s)s") % {"s": sectors})
+        placed: list[Member] = getattr(group, "placed", [])
+        doc.add_paragraph(_("Members (%(n)s): %(names)s") % {
+            "n": len(placed), "names": "、".join(m.name for m in placed) or "—"})
+    rest = list(ungrouped)
+    if rest:
+        head = doc.add_paragraph()
+        head.add_run(_("Not in a group")).bold = True
+        doc.add_paragraph("、".join(m.name for m in rest))
     return _save(doc)

@@ -323,3 +323,48 @@ class MeetingEvent(WorkflowEvent):
 
     class Meta(WorkflowEvent.Meta):
         pass
+
+
+class DiscussionGroup(CommitteeOwned):
+    """A discussion group (分组讨论) of a meeting: members placed by sector, with a room, a time
+    and a convener (召集人). A member is in at most one group of a meeting (``GroupMember``)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("group name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    venue = models.CharField(_("venue"), max_length=100, blank=True)
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    convener = models.ForeignKey("members.Member", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name=_("convener"))
+    sectors = models.ManyToManyField("members.Sector", blank=True, related_name="+",
+                                     verbose_name=_("sectors"))
+    # 讨论纪要, recorded by staff; sent on to the activity's suggestion ledger when asked.
+    notes = models.TextField(_("discussion notes"), blank=True)
+    notes_suggestion = models.ForeignKey("activities.Suggestion", null=True, blank=True,
+                                         on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("discussion group")
+        verbose_name_plural = _("discussion groups")
+        ordering = ["meeting", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "name"],
+                                               name="discussion_group_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMember(CommitteeOwned):
+    """A member's place in a discussion group; ``meeting`` is repeated so that the database
+    itself keeps a member in one group per meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(DiscussionGroup, on_delete=models.CASCADE,
+                              related_name="placements")
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["group", "member__sector__order", "member__name", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"],
+                                               name="one_group_per_meeting")]

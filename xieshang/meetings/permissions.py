@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from xieshang.activities import permissions as activity_permissions
 from xieshang.core.permissions import Actor
-from xieshang.meetings.models import AgendaItem, Election, Meeting, Paper, Poll, Speaker
+from xieshang.meetings.models import (
+    AgendaItem,
+    DiscussionGroup,
+    Election,
+    Meeting,
+    Paper,
+    Poll,
+    Speaker,
+)
 from xieshang.portal import permissions as portal_permissions
 
-MeetingRow = Meeting | AgendaItem | Paper | Speaker | Poll | Election
+MeetingRow = Meeting | AgendaItem | Paper | Speaker | Poll | Election | DiscussionGroup
 
 
 def can_manage(actor: Actor) -> bool:

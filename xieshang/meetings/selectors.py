@@ -16,7 +16,9 @@ from xieshang.core.tenancy import scoped
 from xieshang.meetings import counting, permissions
 from xieshang.meetings.models import (
     AgendaItem,
+    DiscussionGroup,
     Election,
+    GroupMember,
     Meeting,
     Paper,
     Poll,
@@ -206,3 +208,48 @@ def oral_speeches(meetings: QuerySet[Meeting]) -> QuerySet[Speaker]:
     of these meetings (a member's request to speak is not one)."""
     return Speaker.objects.filter(item__meeting__in=meetings.values("pk"),
                                   speech__isnull=False)
+
+
+# --- discussion groups (分组讨论) ----------------------------------------------------------------
+
+
+def group_pool(meeting: Meeting) -> QuerySet[Member]:
+    """Who is placed in the groups: the members invited to the meeting's activity, or, before
+    anyone is invited, the members of the body (:func:`body_size`)."""
+    invited = Member.objects.filter(activity_invitations__activity_id=meeting.activity_id)
+    if invited.exists():
+        return invited.select_related("sector")
+    qs = Member.objects.filter(committee_id=meeting.committee_id, status=Member.Status.ACTIVE)
+    if meeting.kind == Meeting.Kind.STANDING:
+        qs = qs.filter(is_standing=True)
+    return qs.select_related("sector")
+
+
+def groups(meeting: Meeting) -> list[DiscussionGroup]:
+    """The meeting's groups in order, each with ``placed`` (its members, by sector and name)."""
+    out = list(meeting.groups.select_related("convener").prefetch_related("sectors"))
+    placed: dict[int, list[Member]] = {g.pk: [] for g in out}
+    for gm in (GroupMember.objects.filter(meeting=meeting)
+               .select_related("member__sector").order_by("member__sector__order",
+                                                          "member__name", "member_id")):
+        placed[gm.group_id].append(gm.member)
+    for g in out:
+        g.placed = placed[g.pk]  # type: ignore[attr-defined]
+    return out
+
+
+def ungrouped(meeting: Meeting) -> QuerySet[Member]:
+    """Members of the pool in no group yet (未分组): without a sector, or of a sector no group
+    took, or added later."""
+    taken = GroupMember.objects.filter(meeting=meeting).values("member_id")
+    return group_pool(meeting).exclude(pk__in=taken).order_by("sector__order", "name", "id")
+
+
+def my_group(meeting: Meeting, member_id: int | None) -> DiscussionGroup | None:
+    """The member's own group at the meeting, with ``placed`` (fellow members), or ``None``."""
+    if member_id is None:
+        return None
+    gm = GroupMember.objects.filter(meeting=meeting, member_id=member_id).first()
+    if gm is None:
+        return None
+    return next((g for g in groups(meeting) if g.pk == gm.group_id), None)

@@ -30,9 +30,11 @@ from xieshang.meetings.models import (
     AgendaItem,
     Candidate,
     Choice,
+    DiscussionGroup,
     Election,
     ElectionParticipation,
     ElectionTally,
+    GroupMember,
     Majority,
     Meeting,
     Paper,
@@ -44,7 +46,7 @@ from xieshang.meetings.models import (
     Position,
     Speaker,
 )
-from xieshang.members.models import Member
+from xieshang.members.models import Member, Sector
 from xieshang.portal import services as portal_services
 from xieshang.portal.models import Article
 from xieshang.portal.workflow import ARTICLE
@@ -549,3 +551,142 @@ def result_publish(*, actor: Actor, obj: Published) -> Article:
     obj.save(update_fields=["article"])
     audit.record(actor, "meeting.publish", obj, after={"article": article.pk})
     return article
+
+
+# --- discussion groups (分组讨论) ----------------------------------------------------------------
+
+
+def _same_meeting_member(meeting: Meeting, member: Member) -> None:
+    if not selectors.group_pool(meeting).filter(pk=member.pk).exists():
+        raise ValidationError(_("%(m)s is not among the members of this meeting.")
+                              % {"m": member})
+
+
+@transaction.atomic
+def group_create(*, actor: Actor, meeting: Meeting, name: str, venue: str = "",
+                 starts_at: dt.datetime | None = None) -> DiscussionGroup:
+    """A discussion group of the meeting (name like “第一组（中共、教育界）”), empty at first."""
+    _manage(actor, meeting)
+    name = _text(name, _("Give the name of the group."), 100)
+    refuse_nul({"venue": venue})
+    if meeting.groups.filter(name=name).exists():
+        raise ValidationError(_("The meeting already has a group of that name."))
+    last = meeting.groups.aggregate(m=Max("order"))["m"] or 0
+    group = DiscussionGroup.objects.create(
+        committee_id=meeting.committee_id, meeting=meeting, name=name, order=last + 1,
+        venue=(venue or "").strip()[:100], starts_at=starts_at)
+    audit.record(actor, "meeting.group_create", group, after={"name": name})
+    return group
+
+
+@transaction.atomic
+def group_update(*, actor: Actor, group: DiscussionGroup, name: str, venue: str = "",
+                 starts_at: dt.datetime | None = None,
+                 convener: Member | None = None) -> DiscussionGroup:
+    """Change a group's name, room, time and convener (召集人: one of its members)."""
+    _manage(actor, group)
+    name = _text(name, _("Give the name of the group."), 100)
+    refuse_nul({"venue": venue})
+    if group.meeting.groups.filter(name=name).exclude(pk=group.pk).exists():
+        raise ValidationError(_("The meeting already has a group of that name."))
+    if convener is not None and not GroupMember.objects.filter(
+            group=group, member=convener).exists():
+        raise ValidationError(_("The convener must be a member of the group."))
+    before = {"name": group.name, "venue": group.venue, "convener": group.convener_id}
+    group.name, group.venue, group.starts_at = name, (venue or "").strip()[:100], starts_at
+    group.convener = convener
+    group.save(update_fields=["name", "venue", "starts_at", "convener"])
+    audit.record(actor, "meeting.group_update", group, before=before,
+                 after={"name": name, "venue": group.venue, "convener": group.convener_id})
+    return group
+
+
+@transaction.atomic
+def groups_fill_by_sector(*, actor: Actor, meeting: Meeting,
+                          sectors: Mapping[DiscussionGroup, Sequence[Sector]]) -> int:
+    """One action: each group takes the sectors chosen for it (groups left out take none), and
+    every member of the meeting in those sectors who is in no group yet joins it. A sector goes
+    to one group only; members already placed (by hand or an earlier fill) stay where they are.
+    Returns how many joined."""
+    _manage(actor, meeting)
+    seen: dict[int, DiscussionGroup] = {}
+    for group, chosen in sectors.items():
+        if group.meeting_id != meeting.pk:
+            raise ValidationError(_("That is not part of this meeting."))
+        for sector in chosen:
+            if sector.committee_id != meeting.committee_id:
+                raise ValidationError(_("Choose sectors of this committee."))
+            if sector.pk in seen and seen[sector.pk] != group:
+                raise ValidationError(
+                    _("%(s)s is chosen for both %(a)s and %(b)s: a sector goes to one group.")
+                    % {"s": sector.name, "a": seen[sector.pk].name, "b": group.name})
+            seen[sector.pk] = group
+    for group, chosen in sectors.items():
+        group.sectors.set(chosen)
+    for group in meeting.groups.exclude(pk__in=[g.pk for g in sectors]):
+        group.sectors.clear()  # the mapping is the whole plan: a group left out takes none
+    placed = set(GroupMember.objects.filter(meeting=meeting).values_list("member_id", flat=True))
+    rows = [GroupMember(committee_id=meeting.committee_id, meeting=meeting,
+                        group=seen[m.sector_id], member=m)
+            for m in selectors.group_pool(meeting).filter(sector_id__in=list(seen))
+            if m.pk not in placed and m.sector_id is not None]
+    GroupMember.objects.bulk_create(rows)
+    audit.record(actor, "meeting.groups_fill", meeting, after={
+        "groups": {g.pk: sorted(s.pk for s in chosen) for g, chosen in sectors.items()},
+        "placed": len(rows)})
+    return len(rows)
+
+
+@transaction.atomic
+def group_member_move(*, actor: Actor, meeting: Meeting, member: Member,
+                      group: DiscussionGroup | None) -> GroupMember | None:
+    """Place a member in a group, moving them out of their former one; ``group=None`` takes
+    them out (back to 未分组). A convener moved out leaves the old group without a convener."""
+    _manage(actor, meeting)
+    if group is not None and group.meeting_id != meeting.pk:
+        raise ValidationError(_("That is not part of this meeting."))
+    _same_meeting_member(meeting, member)
+    row = GroupMember.objects.select_for_update().filter(meeting=meeting, member=member).first()
+    before = row.group_id if row is not None else None
+    if row is not None and (group is None or row.group_id != group.pk):
+        DiscussionGroup.objects.filter(pk=row.group_id, convener=member).update(convener=None)
+    if group is None:
+        if row is not None:
+            row.delete()
+        row = None
+    elif row is None:
+        row = GroupMember.objects.create(committee_id=meeting.committee_id, meeting=meeting,
+                                         group=group, member=member)
+    else:
+        row.group = group
+        row.save(update_fields=["group"])
+    audit.record(actor, "meeting.group_move", meeting, before={"member": member.pk,
+                                                                "group": before},
+                 after={"member": member.pk, "group": group.pk if group else None})
+    return row
+
+
+@transaction.atomic
+def group_notes_record(*, actor: Actor, group: DiscussionGroup, notes: str,
+                       to_ledger: bool = False) -> DiscussionGroup:
+    """Record a group's discussion notes (讨论纪要). ``to_ledger`` also enters them in the
+    activity's suggestion ledger (意见建议台账, ``activities.services.suggestion_record``) once;
+    later changes of the notes stay on the group."""
+    _manage(actor, group)
+    refuse_nul({"notes": notes})
+    notes = (notes or "").strip()[:20_000]
+    if to_ledger and not notes:
+        raise ValidationError(_("Write the discussion notes before sending them to the "
+                                "suggestion ledger."))
+    before = {"notes": group.notes}
+    group.notes = notes
+    fields = ["notes"]
+    if to_ledger and group.notes_suggestion_id is None:
+        suggestion = activity_services.suggestion_record(
+            actor=actor, activity=group.meeting.activity,
+            text=_("%(g)s discussion notes: %(n)s") % {"g": group.name, "n": notes})
+        group.notes_suggestion = suggestion
+        fields.append("notes_suggestion")
+    group.save(update_fields=fields)
+    audit.record(actor, "meeting.group_notes", group, before=before, after={"notes": notes})
+    return group

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from xieshang.activities import permissions as activity_permissions
 from xieshang.activities.models import Activity, Category, Speech
 from xieshang.core import clock, workflow_views
 from xieshang.core.files import DOCX, download
@@ -30,6 +31,7 @@ from xieshang.meetings import documents, permissions, selectors, services, workf
 from xieshang.meetings.models import (
     AgendaItem,
     Choice,
+    DiscussionGroup,
     Election,
     Majority,
     Meeting,
@@ -37,7 +39,7 @@ from xieshang.meetings.models import (
     Poll,
     Speaker,
 )
-from xieshang.members.models import Member
+from xieshang.members.models import Member, Sector
 
 
 def _meeting(request: XRequest, pk: int) -> Meeting:
@@ -149,6 +151,8 @@ def _detail_context(request: XRequest, meeting: Meeting) -> dict[str, Any]:
         "registered": selectors.is_registered(meeting, actor.member_id),
         "participant": selectors.is_participant(actor, meeting),
         "kinds": Paper.Kind.choices, "majorities": Majority.choices,
+        "my_group": selectors.my_group(meeting, actor.member_id),
+        "has_groups": meeting.groups.exists(),
     }
     ctx["can_publish"] = can_manage and permissions.can_publish_result(actor, meeting)
     if can_manage:
@@ -533,3 +537,117 @@ def result_docx(request: XRequest, pk: int) -> HttpResponse:
         return redirect("meetings:election", pk)
     return download(documents.result_docx(election), f"{election.title}-选举结果公告.docx",
                     DOCX)
+
+
+# --- discussion groups (分组讨论) ----------------------------------------------------------------
+
+
+def _when(value: str | None) -> dt.datetime | None:
+    """A ``datetime-local`` field's value as an aware time; blank is no time."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(_("Enter the time as year-month-day hour:minute.")) from None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def _group(request: XRequest, meeting: Meeting, value: Any) -> DiscussionGroup:
+    return get_scoped_or_404(request.actor, meeting.groups.all(), pk=as_id(value) or 0)
+
+
+@login_required
+def groups(request: XRequest, pk: int) -> HttpResponse:
+    """The staff's page: create groups, fill them by sector in one action, move members, record
+    the discussion notes."""
+    meeting = _managed(request, pk)
+    actor = request.actor
+    if request.method == "POST":
+        run_service(request, lambda: services.group_create(
+            actor=actor, meeting=meeting, name=request.POST.get("name", ""),
+            venue=request.POST.get("venue", ""),
+            starts_at=_when(request.POST.get("starts_at"))), _("Group added."))
+        return redirect("meetings:groups", pk)
+    rows = selectors.groups(meeting)
+    taken = {s.pk: g for g in rows for s in g.sectors.all()}
+    sectors = list(scoped(actor, Sector).filter(is_active=True).order_by("order", "name"))
+    return render(request, "meetings/groups.html", {
+        "m": meeting, "groups": rows, "ungrouped": list(selectors.ungrouped(meeting)),
+        "sectors": [(s, taken.get(s.pk)) for s in sectors],
+        "can_ledger": activity_permissions.can_keep_ledger(actor)})
+
+
+@require_POST
+@login_required
+def groups_fill(request: XRequest, pk: int) -> HttpResponse:
+    """Every group's sectors from one form (``sector-<sector id>`` = group id or blank)."""
+    meeting = _managed(request, pk)
+    actor = request.actor
+    by_id = {g.pk: g for g in meeting.groups.all()}
+    chosen: dict[DiscussionGroup, list[Sector]] = {g: [] for g in by_id.values()}
+    for sector in scoped(actor, Sector):
+        group_id = as_id(request.POST.get(f"sector-{sector.pk}"))
+        if group_id:
+            if group_id not in by_id:
+                raise Http404
+            chosen[by_id[group_id]].append(sector)
+    result: list[int] = []
+    if run_service(request, lambda: result.append(services.groups_fill_by_sector(
+            actor=actor, meeting=meeting, sectors=chosen)), _("Groups filled by sector.")):
+        messages.info(request, _("%(n)s members placed in groups.") % {"n": result[0]})
+    return redirect("meetings:groups", pk)
+
+
+@require_POST
+@login_required
+def group_move(request: XRequest, pk: int) -> HttpResponse:
+    meeting = _managed(request, pk)
+    actor = request.actor
+    member = get_scoped_or_404(actor, selectors.group_pool(meeting),
+                               pk=as_id(request.POST.get("member")) or 0)
+    target = request.POST.get("group")
+    group = _group(request, meeting, target) if target else None
+    run_service(request, lambda: services.group_member_move(
+        actor=actor, meeting=meeting, member=member, group=group),
+        _("%(m)s moved.") % {"m": member})
+    return redirect("meetings:groups", pk)
+
+
+@require_POST
+@login_required
+def group_edit(request: XRequest, pk: int) -> HttpResponse:
+    meeting = _managed(request, pk)
+    actor = request.actor
+    group = _group(request, meeting, request.POST.get("group"))
+    convener_id = as_id(request.POST.get("convener"))
+    convener = (get_scoped_or_404(actor, scoped(actor, Member), pk=convener_id)
+                if convener_id else None)
+    run_service(request, lambda: services.group_update(
+        actor=actor, group=group, name=request.POST.get("name", ""),
+        venue=request.POST.get("venue", ""), starts_at=_when(request.POST.get("starts_at")),
+        convener=convener), _("Group saved."))
+    return redirect("meetings:groups", pk)
+
+
+@require_POST
+@login_required
+def group_notes(request: XRequest, pk: int) -> HttpResponse:
+    meeting = _managed(request, pk)
+    group = _group(request, meeting, request.POST.get("group"))
+    to_ledger = bool(request.POST.get("to_ledger"))
+    run_service(request, lambda: services.group_notes_record(
+        actor=request.actor, group=group, notes=request.POST.get("notes", ""),
+        to_ledger=to_ledger),
+        _("Notes saved and entered in the suggestion ledger.") if to_ledger
+        else _("Notes saved."))
+    return redirect("meetings:groups", pk)
+
+
+@login_required
+def groups_docx(request: XRequest, pk: int) -> HttpResponse:
+    meeting = _managed(request, pk)
+    return download(documents.groups_docx(meeting, selectors.groups(meeting),
+                                          selectors.ungrouped(meeting)),
+                    f"{meeting.title}-分组名单.docx", DOCX)
