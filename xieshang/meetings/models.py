@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from xieshang.core.models import WorkflowEvent
 from xieshang.core.owned import CommitteeOwned
+from xieshang.meetings import counting
 
 
 class Meeting(CommitteeOwned):
@@ -231,6 +232,14 @@ class Election(CommitteeOwned):
     ballots = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)
     digest = models.CharField(max_length=64, blank=True)
+    # A runoff (另行选举) of the seats an earlier election left empty; counted by the runoff
+    # rule (``counting.RUNOFF``).
+    runoff_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="runoffs", verbose_name=_("runoff of"))
+
+    @property
+    def rule(self) -> str:
+        return counting.RUNOFF if self.runoff_of_id else counting.MAJORITY
 
     class Meta:
         verbose_name = _("election")
