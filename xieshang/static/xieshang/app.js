@@ -35,6 +35,8 @@ document.addEventListener("DOMContentLoaded", function () {
   toggle.type = "button";
   toggle.className = "navtoggle";
   toggle.hidden = true;
+  // Named from the start: a nameless button, even hidden, fails the accessibility check.
+  toggle.textContent = nav.dataset.more || "";
   nav.appendChild(toggle);
   var open = false;
   function rows() {
