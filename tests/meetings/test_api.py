@@ -107,3 +107,26 @@ def test_publishing_a_result_through_the_api(client, county, other_county):
     assert r.status_code == 200 and r.json()["status"] == "review" and r.json()["url"] == ""
     again = call(client, "post", f"/polls/{poll.pk}/publish", p.staff)
     assert again.json()["article_id"] == r.json()["article_id"]
+
+
+def test_runoff_through_the_api(client, county):
+    p = plenary(county, 3)
+    p.register(0, 1, 2)
+    e = services.election_open(actor=p.staff_actor, election=services.election_create(
+        actor=p.staff_actor, meeting=p.meeting, title="选举",
+        positions=[services.PositionSpec("主席", 1, ["甲", "乙"])]))
+    pos = e.positions.get().pk
+    for i, name in enumerate(["甲", "乙", "丙"]):
+        services.ballot_cast(actor=p.members[i][2], election=e, marks={pos: [name]})
+    e = services.election_close(actor=p.staff_actor, election=e)
+    path = f"/elections/{e.pk}/actions/runoff"
+    assert call(client, "post", path, p.members[0][0],
+                json={"version": e.version}).status_code == 403
+    r = call(client, "post", path, p.staff, json={"version": e.version})
+    assert r.status_code == 200, r.json()
+    (runoff_id,) = r.json()["runoffs"]
+    runoff = call(client, "get", f"/elections/{runoff_id}", p.staff).json()
+    assert runoff["runoff_of"] == e.pk and runoff["status"] == "draft"
+    assert runoff["positions"][0]["candidates"] == ["丙", "乙", "甲"]
+    r = call(client, "post", path, p.staff, json={"version": e.version + 1})
+    assert r.status_code in (400, 409) and "另行选举" in str(r.json())

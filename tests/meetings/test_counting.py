@@ -83,3 +83,50 @@ def test_motion_majority_of_all_members_or_of_those_present():
     assert counting.motion_passes(7, members_total=20, present=12, of_present=True)
     assert not counting.motion_passes(6, members_total=20, present=12, of_present=True)
     assert counting.quorum(20) == 11 and counting.quorum(21) == 11
+
+
+def reference_runoff(seats, ballots):
+    """Naive runoff count: the most votes within the seats, each with at least a third of
+    the ballots cast; a tie across the last seat leaves the tied seats empty."""
+    valid = [b for b in ballots if len(set(b)) <= seats]
+    cast = len(ballots)
+    tally = Counter(n for b in valid for n in set(b))
+    enough = {n: v for n, v in tally.items() if v > 0 and 3 * v >= cast}
+    order = sorted(enough.values(), reverse=True)
+    elected = set()
+    for name, v in enough.items():
+        better = sum(1 for w in order if w > v)
+        same = sum(1 for w in order if w == v)
+        if better + same <= seats:
+            elected.add(name)
+    return elected
+
+
+@settings(max_examples=300, deadline=None)
+@given(seats=st.integers(min_value=1, max_value=4), ballots=st.lists(ballot, max_size=40))
+def test_runoff_count_matches_the_reference_count(seats, ballots):
+    r = counting.count_ballots(seats, ballots, rule=counting.RUNOFF)
+    assert set(r.elected) == reference_runoff(seats, ballots)
+    assert len(r.elected) <= seats and r.runoff_seats == seats - len(r.elected)
+
+
+def test_in_a_runoff_the_most_votes_elect_with_at_least_a_third_of_the_ballots():
+    # 9 ballots: 甲 4 (not a majority, but ≥ 3), 乙 3 (exactly a third), 丙 2.
+    ballots = [["甲"]] * 4 + [["乙"]] * 3 + [["丙"]] * 2
+    assert counting.count_ballots(1, ballots).elected == []
+    assert counting.count_ballots(1, ballots, rule=counting.RUNOFF).elected == ["甲"]
+    r = counting.count_ballots(2, ballots, rule=counting.RUNOFF)
+    assert r.elected == ["甲", "乙"] and not r.runoff_needed
+
+
+def test_in_a_runoff_fewer_than_a_third_of_the_ballots_does_not_elect():
+    # 10 ballots: 乙 3 < 10/3.
+    ballots = [["甲"]] * 4 + [["乙"]] * 3 + [["丙"]] * 3
+    r = counting.count_ballots(2, ballots, rule=counting.RUNOFF)
+    assert r.elected == ["甲"] and r.runoff_seats == 1 and r.runoff_names == ["丙", "乙"]
+
+
+def test_a_tie_in_a_runoff_goes_to_a_further_runoff():
+    ballots = [["甲"]] * 3 + [["乙"]] * 3
+    r = counting.count_ballots(1, ballots, rule=counting.RUNOFF)
+    assert r.elected == [] and r.runoff_names == ["乙", "甲"]

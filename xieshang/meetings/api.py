@@ -170,6 +170,9 @@ class ElectionOut(Schema):
     result: list[MeetingPositionResultOut] = Field(
         description="Per position, once the election is closed (empty before).")
     digest: str
+    runoff_of: int | None = Field(
+        description="The election whose empty seats this one fills (另行选举), if any.")
+    runoffs: list[int] = Field(description="The runoffs set up for this election's empty seats.")
     actions: list[str]
 
     @staticmethod
@@ -185,7 +188,8 @@ class ElectionOut(Schema):
                             "votes": [{"name": n, "votes": v, "written_in": w}
                                       for n, v, w in r["votes"]]}
                            for r in e.result.get("positions", [])] if closed else [],
-                "digest": e.digest, "actions": actions}
+                "digest": e.digest, "runoff_of": e.runoff_of_id,
+                "runoffs": list(e.runoffs.values_list("pk", flat=True)), "actions": actions}
 
 
 class MeetingBallotIn(Schema):

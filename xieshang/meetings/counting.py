@@ -11,6 +11,14 @@ Elections (选举), for one position with ``seats`` seats:
 - when two or more names tie for the last seat(s), none of the tied is elected and those seats
   go to a runoff between the tied names; seats still empty after that (too few with a majority)
   also need a runoff, between the names with the most votes not elected.
+
+In a runoff (另行选举, ``rule=RUNOFF``) the names with the most votes are elected within the
+seats, but a name needs at least one third of the ballots cast (得票多的当选，但得票数不得少于选票
+的三分之一). Source: the rule the Electoral Law of the NPC and local people's congresses gives for
+a runoff of county and township deputies (《全国人民代表大会和地方各级人民代表大会选举法》, the
+article on 另行选举), which CPPCC sessions' election measures (选举办法) commonly adopt for
+their own runoffs; docs/meetings.md. Ties for the last seat(s) go to a further runoff as in a
+first round.
 """
 
 from __future__ import annotations
@@ -18,6 +26,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+
+MAJORITY = "majority"
+"""A first round: more than half of the ballots cast."""
+RUNOFF = "runoff"
+"""A runoff (另行选举): the most votes, at least one third of the ballots cast."""
 
 
 def motion_passes(yes: int, *, members_total: int, present: int, of_present: bool) -> bool:
@@ -50,7 +63,8 @@ def is_valid(marks: Sequence[str], seats: int) -> bool:
     return len(set(marks)) <= seats
 
 
-def count_ballots(seats: int, ballots: Iterable[Sequence[str]]) -> PositionResult:
+def count_ballots(seats: int, ballots: Iterable[Sequence[str]],
+                  rule: str = MAJORITY) -> PositionResult:
     """Count the ballots of one position (each ballot: the names marked, candidates or
     written in)."""
     votes: Counter[str] = Counter()
@@ -61,13 +75,21 @@ def count_ballots(seats: int, ballots: Iterable[Sequence[str]]) -> PositionResul
             votes.update(set(marks))
         else:
             invalid += 1
-    return decide(seats, valid=valid, invalid=invalid, votes=dict(votes))
+    return decide(seats, valid=valid, invalid=invalid, votes=dict(votes), rule=rule)
 
 
-def decide(seats: int, *, valid: int, invalid: int, votes: dict[str, int]) -> PositionResult:
+def has_enough(n: int, cast: int, rule: str = MAJORITY) -> bool:
+    """Whether ``n`` votes of ``cast`` ballots may elect under ``rule``."""
+    if rule == RUNOFF:
+        return n > 0 and n * 3 >= cast
+    return n * 2 > cast
+
+
+def decide(seats: int, *, valid: int, invalid: int, votes: dict[str, int],
+           rule: str = MAJORITY) -> PositionResult:
     """Who is elected from the counts (used by ``count_ballots`` and by the stored tallies)."""
     cast = valid + invalid
-    ranked = sorted(((n, name) for name, n in votes.items() if n * 2 > cast),
+    ranked = sorted(((n, name) for name, n in votes.items() if has_enough(n, cast, rule)),
                     key=lambda t: (-t[0], t[1]))
     elected: list[str] = []
     runoff_names: list[str] = []

@@ -82,6 +82,9 @@ def result_docx(election: Election) -> bytes:
             doc.add_paragraph(_("%(s)s seat(s) not filled: a runoff is needed among %(names)s.")
                               % {"s": r["runoff_seats"],
                                  "names": "、".join(r["runoff_names"]) or _("new nominees")})
+    for runoff in election.runoffs.all():
+        doc.add_paragraph(_("The seats left empty are filled by a runoff: %(t)s.")
+                          % {"t": runoff.title})
     doc.add_paragraph(_("Record digest: %(d)s") % {"d": election.digest})
     return _save(doc)
 

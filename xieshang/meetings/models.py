@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 
 from xieshang.core.models import WorkflowEvent
 from xieshang.core.owned import CommitteeOwned
+from xieshang.meetings import counting
 
 
 class Meeting(CommitteeOwned):
@@ -243,6 +244,15 @@ class Election(CommitteeOwned):
     article = models.OneToOneField("portal.Article", null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+",
                                    verbose_name=_("website article"))
+
+    # A runoff (另行选举) of the seats an earlier election left empty; counted by the runoff
+    # rule (``counting.RUNOFF``).
+    runoff_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="runoffs", verbose_name=_("runoff of"))
+
+    @property
+    def rule(self) -> str:
+        return counting.RUNOFF if self.runoff_of_id else counting.MAJORITY
 
     class Meta:
         verbose_name = _("election")

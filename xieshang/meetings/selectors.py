@@ -253,3 +253,53 @@ def my_group(meeting: Meeting, member_id: int | None) -> DiscussionGroup | None:
     if gm is None:
         return None
     return next((g for g in groups(meeting) if g.pk == gm.group_id), None)
+
+
+def runoff_plan(election: Election) -> list[tuple[str, int, list[str]]]:
+    """The runoff (另行选举) a closed election's count calls for: per position that left seats
+    empty, its name, the seats left and the names the count put forward."""
+    return [(str(r["position"]), int(r["runoff_seats"]), list(r["runoff_names"]))
+            for r in (election.result or {}).get("positions", []) if r.get("runoff_seats")]
+
+
+@dataclass(frozen=True)
+class Round:
+    election: Election
+    elected: list[str]
+
+
+@dataclass(frozen=True)
+class Combined:
+    position: str
+    seats: int
+    rounds: list[Round]
+
+    @property
+    def elected(self) -> list[str]:
+        return [name for r in self.rounds for name in r.elected]
+
+    @property
+    def empty(self) -> int:
+        return max(0, self.seats - len(self.elected))
+
+
+def combined_result(election: Election) -> list[Combined]:
+    """The result of a runoff together with the rounds before it: per position of the first
+    election, the seats and who was elected in each round (a round not closed yet elects
+    nobody so far)."""
+    chain = [election]
+    while chain[0].runoff_of_id is not None:
+        first = chain[0].runoff_of
+        assert first is not None
+        chain.insert(0, first)
+    rows = [Combined(str(r["position"]), int(r["seats"]), [])
+            for r in chain[0].result.get("positions", [])]
+    by_name = {c.position: c for c in rows}
+    for e in chain:
+        results = {str(r["position"]): list(r["elected"])
+                   for r in (e.result or {}).get("positions", [])}
+        for name in (results if e.status == Election.Status.CLOSED else
+                     e.positions.values_list("name", flat=True)):
+            if name in by_name:
+                by_name[name].rounds.append(Round(e, results.get(name, [])))
+    return rows

@@ -403,6 +403,15 @@ def election_close(*, actor: Actor, election: Election,
                       version=version, data=step_input(workflow.ElectionStepIn))
 
 
+def election_runoff(*, actor: Actor, election: Election,
+                    version: int | None = None) -> Election:
+    """另行选举: set up the runoff of a closed election's empty seats (``workflow._runoff``)
+    and return it, ready to open."""
+    transition(workflow.ELECTION, actor=actor, obj=election, step="runoff", version=version,
+               data=step_input(workflow.ElectionStepIn))
+    return election.runoffs.get()
+
+
 def _bump(position: Position, name: str, written_in: bool) -> None:
     if ElectionTally.objects.filter(position=position, name=name).update(
             votes=F("votes") + 1):

@@ -449,6 +449,8 @@ def election_detail(request: XRequest, pk: int) -> HttpResponse:
     positions = list(election.positions.prefetch_related("candidates"))
     return render(request, "meetings/election_detail.html", {
         "e": election, "m": election.meeting, "positions": positions,
+        "runoffs": list(election.runoffs.all()),
+        "combined": selectors.combined_result(election) if election.runoff_of_id else [],
         "can_manage": permissions.can_manage_meeting(actor, election),
         "offers": workflow.ELECTION.offers(actor, election), "voted": voted,
         "can_publish": permissions.can_publish_result(actor, election),
@@ -472,7 +474,10 @@ def ballot(request: XRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def election_act(request: XRequest, pk: int, action: str) -> HttpResponse:
-    return workflow_views.act(request, workflow.ELECTION, _election(request, pk), action)
+    election = _election(request, pk)
+    response = workflow_views.act(request, workflow.ELECTION, election, action)
+    runoff = election.runoffs.first() if action == "runoff" else None
+    return redirect(runoff) if runoff is not None else response
 
 
 # --- the public website --------------------------------------------------------------------

@@ -10,11 +10,12 @@ from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xieshang.core import clock
+from xieshang.core import audit, clock
 from xieshang.core.permissions import Actor
-from xieshang.core.workflow import Changes, Lifecycle, Step, StepIn
+from xieshang.core.workflow import STAY, Changes, Lifecycle, Step, StepIn
 from xieshang.meetings import counting, permissions, selectors
 from xieshang.meetings.models import (
+    Candidate,
     Choice,
     Election,
     ElectionTally,
@@ -23,6 +24,7 @@ from xieshang.meetings.models import (
     PaperBox,
     Poll,
     PollTally,
+    Position,
 )
 
 P = Poll.Status
@@ -119,7 +121,7 @@ def election_record(election: Election) -> Changes:
         written = set(ElectionTally.objects.filter(position=position, written_in=True)
                       .values_list("name", flat=True))
         r = counting.decide(position.seats, valid=position.valid, invalid=position.invalid,
-                            votes=votes)
+                            votes=votes, rule=election.rule)
         result.append({"position": position.name, "seats": position.seats, "cast": r.cast,
                        "valid": r.valid, "invalid": r.invalid,
                        "votes": [[n, v, n in written] for n, v in r.votes.items()],
@@ -141,6 +143,43 @@ def _close_election(actor: Actor, election: Election, data: ElectionStepIn) -> C
     return election_record(election)
 
 
+def _runoff_guard(actor: Actor, election: Election) -> str | None:
+    if election.runoffs.exists():
+        return _("The runoff of this election has been set up already.")
+    plan = selectors.runoff_plan(election)
+    if not plan:
+        return _("Every seat is filled: no runoff is needed.")
+    for name, seats, names in plan:
+        if len(names) < seats:
+            return _("%(p)s: fewer names than seats left for a runoff; set up a new election "
+                     "with new nominees.") % {"p": name}
+    return None
+
+
+def _runoff(actor: Actor, election: Election, data: ElectionStepIn) -> Changes:
+    """另行选举: a new election on the same meeting for the seats left empty, its candidates the
+    names the count gave (差额 when more names than seats, else 等额), counted by the runoff
+    rule (``counting.RUNOFF``)."""
+    runoff = Election.objects.create(
+        committee_id=election.committee_id, meeting_id=election.meeting_id, runoff_of=election,
+        title=(_("%(t)s (runoff)") % {"t": election.title})[:200])
+    members = {c.name: c.member_id for c in
+               Candidate.objects.filter(position__election=election)}
+    plan = selectors.runoff_plan(election)
+    for order, (name, seats, names) in enumerate(plan, start=1):
+        position = Position.objects.create(committee_id=election.committee_id, election=runoff,
+                                           name=name, seats=seats, order=order)
+        for n, candidate in enumerate(names, start=1):
+            Candidate.objects.create(committee_id=election.committee_id, position=position,
+                                     name=candidate, member_id=members.get(candidate), order=n)
+            ElectionTally.objects.create(committee_id=election.committee_id, position=position,
+                                         name=candidate)
+    audit.record(actor, "election.create", runoff, after={
+        "title": runoff.title, "runoff_of": election.pk,
+        "positions": [[name, seats, list(names)] for name, seats, names in plan]})
+    return Changes(note=runoff.title)
+
+
 ELECTION: Lifecycle[Election] = Lifecycle(
     name="election", model=Election, event_model=MeetingEvent, event_field="election",
     audit_prefix="election", schema_prefix="Election", url_name="meetings:election-act",
@@ -155,6 +194,12 @@ ELECTION: Lifecycle[Election] = Lifecycle(
              confirm=gettext_lazy("Close the election? The result cannot be changed "
                                   "afterwards."),
              done=gettext_lazy("The election is closed and counted.")),
+        Step("runoff", E.CLOSED, STAY, permissions.can_run_election,
+             gettext_lazy("Set up the runoff"), guard=_runoff_guard, input=ElectionStepIn,
+             run=_runoff,
+             confirm=gettext_lazy("Set up a runoff for the seats left empty, with the names "
+                                  "the count gave?"),
+             done=gettext_lazy("The runoff is set up; open it when the members are ready.")),
     ])
 
 POLL_TRANSITIONS = POLL.table
