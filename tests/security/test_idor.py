@@ -43,7 +43,7 @@ OK_STATUSES = {204, 301, 302, 303, 400, 401, 403, 404, 405, 409, 422}
 BODY_GUESSES: dict[str, object] = {
     "version": 1, "approve": True, "approved_on": "2026-03-01", "left_on": "2026-03-01",
     "planned_month": 6, "attendance": "attended", "status": "held", "kind": ("report", "award"),
-    "action": "x", "to_month": 7}
+    "action": "x", "to_month": 7, "sectors": ({}, [])}
 BODY_KINDS: tuple[object, ...] = ("x", 1, True, "2026-03-01", [])
 UPLOAD = object()  # a body field the API wants as an uploaded file (sent as multipart)
 # Values for one route, where the generic ones stop the request before the id is looked up.
