@@ -30,3 +30,26 @@ def test_no_message_means_two_things_across_catalogues():
     clashes = {key: seen for key, seen in meanings.items() if len(set(seen.values())) > 1}
     assert not clashes, "\n".join(f"{ctx or ''}|{msgid}: {seen}"
                                   for (ctx, msgid), seen in sorted(clashes.items(), key=str))
+
+
+def test_every_model_has_a_name_in_chinese():
+    """A model's name reaches pages (the audit log's object types, admin, messages): each of
+    ours says in Chinese what it is, not its class name."""
+    from django.apps import apps
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        english = sorted(m._meta.label for m in apps.get_models()
+                         if m.__module__.startswith("xieshang.")
+                         and str(m._meta.verbose_name).isascii())
+    assert not english
+
+
+def test_every_row_names_itself_in_words():
+    """``str(row)`` is what the audit log stores of a row: never Django's "Model object (5)"."""
+    from django.apps import apps
+    from django.db.models import Model
+
+    bare = sorted(m._meta.label for m in apps.get_models()
+                  if m.__module__.startswith("xieshang.") and m.__str__ is Model.__str__)
+    assert not bare

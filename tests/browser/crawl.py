@@ -111,6 +111,7 @@ class CrawlResult:
     visited: list[str] = field(default_factory=list)
     checked_links: int = 0
     unvisited: int = 0  # kinds of page found but left over the budget
+    left: set[str] = field(default_factory=set)  # those kinds
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -139,8 +140,14 @@ def text_problems(text: str, allowed: set[str]) -> tuple[set[str], set[str]]:
 
 def crawl(context: Any, base_url: str, role: str, *, viewport: str, password: str,
           budget: int = 40, link_checks: int = 30, shots: Path | None = None,
-          home_shot: Path | None = None, allowed: set[str] | None = None) -> CrawlResult:
-    """Log in as ``role`` in the fresh browser ``context`` and crawl (see the module doc)."""
+          home_shot: Path | None = None, allowed: set[str] | None = None,
+          covered: set[str] | None = None) -> CrawlResult:
+    """Log in as ``role`` in the fresh browser ``context`` and crawl (see the module doc).
+
+    ``covered``, shared by the crawls of one viewport, holds the kinds of page some role has
+    opened already: a crawl opens the kinds nobody has opened first, so a small budget per role
+    still reaches every kind of page across the roles (and adds what it opens)."""
+    covered = covered if covered is not None else set()
     result = CrawlResult(role, viewport)
     # Login names are data (an admin's user list, the correspondents' accounts), not interface.
     allowed = set(allowed or ()) | set(ROLES)
@@ -176,7 +183,10 @@ def crawl(context: Any, base_url: str, role: str, *, viewport: str, password: st
         result.findings.append(finding)
 
     while queue and len(result.visited) < budget:
-        url, came_from = queue.popleft()
+        fresh = next((i for i, (u, _f) in enumerate(queue) if pattern(u) not in covered), 0)
+        url, came_from = queue[fresh]
+        del queue[fresh]
+        covered.add(pattern(url))
         try:
             response = page.goto(url, wait_until="load")
         except Exception as error:  # noqa: BLE001 - report, go on
@@ -243,7 +253,8 @@ def crawl(context: Any, base_url: str, role: str, *, viewport: str, password: st
                     kind_name = "5xx" if answer.status >= 500 else "refused-link"
                     fail(url, kind_name, f"«{link['text']}» → {href} answers {answer.status}")
     page.close()
-    result.unvisited = len(queue)
+    result.left = {pattern(u) for u, _f in queue}
+    result.unvisited = len(result.left - covered)
     return result
 
 

@@ -26,8 +26,8 @@ SHOTS = ROOT / "var" / "crawl"
 DOCS_SHOTS = ROOT / "docs" / "screenshots" / "roles"
 # Pages per crawl: enough for every kind of page a role reaches (URLs deduplicated by kind);
 # the phone crawl is shorter (the same pages, checked for width and the phone menu).
-DESKTOP_BUDGET = int(os.environ.get("XIESHANG_CRAWL_DESKTOP", "40"))
-PHONE_BUDGET = int(os.environ.get("XIESHANG_CRAWL_PHONE", "8"))
+DESKTOP_BUDGET = int(os.environ.get("XIESHANG_CRAWL_DESKTOP", "60"))
+PHONE_BUDGET = int(os.environ.get("XIESHANG_CRAWL_PHONE", "30"))
 LINK_CHECKS = int(os.environ.get("XIESHANG_CRAWL_LINKS", "20"))
 
 
@@ -39,6 +39,8 @@ def test_every_demo_role_reads_plain_chinese_without_dead_links_or_errors(browse
         findings = []
         lines = []
         started = time.monotonic()
+        covered: dict[str, set[str]] = {"desktop": set(), "phone": set()}
+        left: dict[str, set[str]] = {"desktop": set(), "phone": set()}
         for login in ctx.logins:
             for viewport, options, budget in (("desktop", DESKTOP, DESKTOP_BUDGET),
                                               ("phone", PHONE, PHONE_BUDGET)):
@@ -52,14 +54,19 @@ def test_every_demo_role_reads_plain_chinese_without_dead_links_or_errors(browse
                 result = crawl(context, live_server.url, login.username, viewport=viewport,
                                password=DEMO_PASSWORD, budget=budget, shots=SHOTS,
                                link_checks=LINK_CHECKS,
-                               home_shot=home_shot)
+                               home_shot=home_shot, covered=covered[viewport])
+                left[viewport] |= result.left
                 context.close()
                 lines.append(f"{login.username}/{viewport}: {len(result.visited)} pages, "
-                             f"{result.unvisited} kinds left over budget, "
+                             f"{result.unvisited} kinds nobody opened yet left over budget, "
                              f"{result.checked_links} more links checked, "
                              f"{time.monotonic() - begun:.1f}s, {len(result.findings)} findings")
                 lines.extend(f"  {finding}" for finding in result.findings)
                 findings.extend(result.findings)
+        never = {v: sorted(left[v] - covered[v]) for v in covered}
+        for viewport, kinds in never.items():
+            lines.append(f"{viewport}: {len(covered[viewport])} kinds of page opened, "
+                         f"{len(kinds)} reached by a link but opened by no role: {kinds}")
         lines.append(f"total {time.monotonic() - started:.0f}s")
     SHOTS.mkdir(parents=True, exist_ok=True)
     (SHOTS / "report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

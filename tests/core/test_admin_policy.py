@@ -109,3 +109,24 @@ def test_parse_policy_value_keeps_bool_and_int_apart():
         parse_policy_value(0.5, "nan")
     with pytest.raises(ValidationError):
         parse_policy_value([1], "not json")
+
+
+def test_a_choice_setting_is_shown_and_offered_in_words_and_refuses_other_values(
+        client, county, admin_user):
+    from xieshang.core import services
+    from xieshang.core.permissions import actor_for
+
+    client.force_login(admin_user)
+    row = row_for(client.get(reverse("manage-policy")), "proposal_feedback_default")
+    assert row["value"] == "基本满意" and row["default"] == "基本满意"
+    url = reverse("manage-policy-edit", args=["proposal_feedback_default"])
+    page = client.get(url).content.decode()
+    assert '<option value="satisfied">满意</option>' in page and ">basically<" not in page
+    assert client.post(url, {"value": "satisfied"}).status_code == 302
+    assert policy.get(Committee.objects.get(pk=county.pk), "proposal_feedback_default") == \
+        "satisfied"
+    response = client.post(url, {"value": "whatever"})
+    assert response.status_code == 200 and "whatever" not in county.policy
+    with pytest.raises(services.ValidationError):
+        services.policy_set(actor=actor_for(admin_user, county), committee=county,
+                            key="proposal_feedback_default", value="whatever")

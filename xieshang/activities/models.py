@@ -323,6 +323,8 @@ class QrWindow(CommitteeOwned):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("QR sign-in window")
+        verbose_name_plural = _("QR sign-in windows")
         ordering = ["-created_at"]
 
 
@@ -334,6 +336,8 @@ class QrRedemption(CommitteeOwned):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("QR sign-in use")
+        verbose_name_plural = _("QR sign-in uses")
         constraints = [models.UniqueConstraint(fields=["window", "member"],
                                                name="qr_redemption_once")]
 
@@ -429,6 +433,8 @@ class ActivityEvent(WorkflowEvent):
                                    related_name="events")
 
     class Meta(WorkflowEvent.Meta):
+        verbose_name = _("activity history entry")
+        verbose_name_plural = _("activity history entries")
         pass
 
 
@@ -510,6 +516,11 @@ class ReadingRecord(CommitteeOwned):
     marked_read = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("reading record")
+        verbose_name_plural = _("reading records")
         ordering = ["-opened_at"]
         constraints = [models.UniqueConstraint(fields=["material", "member"],
                                                name="reading_record_once")]
+
+    def __str__(self) -> str:
+        return f"{self.member}：{self.material}"

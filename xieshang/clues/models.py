@@ -72,4 +72,6 @@ class ClueEvent(WorkflowEvent):
     clue = models.ForeignKey(Clue, on_delete=models.CASCADE, related_name="events")
 
     class Meta(WorkflowEvent.Meta):
+        verbose_name = _("clue history entry")
+        verbose_name_plural = _("clue history entries")
         pass

@@ -14,6 +14,7 @@ from xieshang.clues.forms import ClueForm, PublicClueForm
 from xieshang.clues.models import Clue
 from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest, query_date
+from xieshang.core.links import opens_for
 from xieshang.core.lists import condition, narrowed
 from xieshang.core.selectors import public_committee
 from xieshang.core.tenancy import get_scoped_or_404, scoped
@@ -31,10 +32,9 @@ def _version(request: XRequest) -> int | None:
 
 
 @login_required
+@opens_for(permissions.can_browse)
 def clue_list(request: XRequest) -> HttpResponse:
     actor = request.actor
-    if not permissions.can_browse(actor):
-        raise PermissionDenied
     from xieshang.proposals.models import ProposalCategory
 
     status = request.GET.get("status", "")

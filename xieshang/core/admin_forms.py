@@ -7,6 +7,7 @@ import ipaddress
 import json
 import math
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -544,10 +545,14 @@ class NationalImportForm(forms.Form):
 class PolicyForm(forms.Form):
     value = forms.CharField(label=gettext_lazy("Value for this committee"), max_length=2000)
 
-    def __init__(self, *args: Any, default: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, default: Any,
+                 choices: Sequence[tuple[str, Any]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.default = default
-        if isinstance(default, bool):
+        if choices:
+            self.fields["value"] = forms.ChoiceField(
+                label=gettext_lazy("Value for this committee"), choices=choices)
+        elif isinstance(default, bool):
             self.fields["value"] = forms.ChoiceField(
                 label=gettext_lazy("Value for this committee"),
                 choices=[("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))])

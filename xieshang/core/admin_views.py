@@ -23,6 +23,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -131,10 +132,12 @@ def _fields(object_type: str) -> dict[str, Any]:
 
 def _value(field: Any, value: Any) -> str:
     """A stored value as the page says it: a choice's words, not its code (状态 "已立案", not
-    "filed")."""
+    "filed"); a text kept as HTML (an article's body) as its words, without the tags."""
     choices = dict(getattr(field, "flatchoices", None) or ())
     if isinstance(value, str | int) and value in choices:
         return str(choices[value])
+    if isinstance(value, str) and "<" in value and ">" in value:
+        return strip_tags(value)
     return _plain(value)
 
 
@@ -144,7 +147,7 @@ def audit_changes(entry: AuditLog) -> list[dict[str, Any]]:
     after = entry.after if isinstance(entry.after, dict) else {"": entry.after}
     fields = _fields(entry.object_type) if entry.object_type else {}
     keys = list(before) + [k for k in after if k not in before]
-    return [{"key": k, "label": str(getattr(fields.get(k), "verbose_name", k)),
+    return [{"key": k, "label": audit_labels.key_label(k, fields.get(k)),
              "before": _value(fields.get(k), before.get(k)) if k in before else "",
              "after": _value(fields.get(k), after.get(k)) if k in after else "",
              "changed": k in before and k in after and before[k] != after[k]} for k in keys]
@@ -156,6 +159,7 @@ def audit_list(request: XRequest) -> HttpResponse:
     form = _audit_form(request)
     page = Paginator(form.queryset(), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"entry": e, "action": audit_labels.label(e.action, e.object_type),
+             "actor": audit_labels.actor_name(e.actor_name, e.actor_id),
              "type": admin_forms.object_type_label(e.object_type) if e.object_type else "",
              "changes": audit_changes(e)} for e in page]
     query = request.GET.copy()
@@ -186,7 +190,8 @@ def audit_export(request: XRequest) -> HttpResponse:
               _("Object ID"), _("Object"), _("IP address"), _("Before"), _("After"),
               _("Operation code")]
     rows = ([timezone.localtime(entry.created_at).replace(tzinfo=None),
-             entry.actor_name, str(entry.committee or ""),
+             audit_labels.actor_name(entry.actor_name, entry.actor_id),
+             str(entry.committee or ""),
              audit_labels.label(entry.action, entry.object_type),
              admin_forms.object_type_label(entry.object_type) if entry.object_type else "",
              entry.object_id, entry.object_repr, entry.ip or "",
@@ -614,7 +619,8 @@ def _effective(committee: Committee, key: str) -> tuple[Any, Committee | None]:
     return policy.DEFAULTS[key][0], None
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, key: str = "") -> str:
+    value = policy.shown(key, value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list | dict):
@@ -628,8 +634,8 @@ def policy_list(request: XRequest) -> HttpResponse:
     rows = []
     for key, (default, label) in sorted(policy.DEFAULTS.items()):
         value, source = _effective(committee, key)
-        rows.append({"key": key, "label": label, "default": _show(default),
-                     "value": _show(value), "source": source,
+        rows.append({"key": key, "label": label, "default": _show(default, key),
+                     "value": _show(value, key), "source": source,
                      "own": source is not None and source.pk == committee.pk})
     return render(request, "core/manage/policy_list.html", {"rows": rows, "tab": "policy"})
 
@@ -648,7 +654,8 @@ def policy_edit(request: XRequest, key: str) -> HttpResponse:
     initial = {"value": ("true" if value else "false") if isinstance(default, bool)
                else json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict)
                else value}
-    form = admin_forms.PolicyForm(request.POST or None, default=default, initial=initial)
+    form = admin_forms.PolicyForm(request.POST or None, default=default, initial=initial,
+                                  choices=policy.CHOICES.get(key))
     if request.method == "POST" and form.is_valid():
         try:
             services.policy_set(actor=request.actor, committee=committee, key=key,
@@ -660,8 +667,8 @@ def policy_edit(request: XRequest, key: str) -> HttpResponse:
                              % {"label": label})
             return redirect("manage-policy")
     return render(request, "core/manage/policy_form.html", {
-        "form": form, "key": key, "label": label, "default": _show(default),
-        "value": _show(value), "source": source,
+        "form": form, "key": key, "label": label, "default": _show(default, key),
+        "value": _show(value, key), "source": source,
         "own": source is not None and source.pk == committee.pk,
         "kind": admin_forms.type_label(default), "tab": "policy",
     })

@@ -145,3 +145,49 @@ def label(code: str, object_type: str = "") -> str:
     if model is not None:
         return pgettext("audit", "Change to %(thing)s") % {"thing": model._meta.verbose_name}
     return pgettext("audit", "Other operation")
+
+
+# --- the rest of a row: who, and the names of the keys in its before/after ----------------------
+
+# Keys many models share, for a field that has no words of its own (its verbose name is only
+# its name) and for keys that are not fields (a service's own notes in before/after).
+KEY_WORDS: dict[str, Label] = {
+    "version": pgettext_lazy("audit", "version"),
+    "created_at": pgettext_lazy("audit", "created at"),
+    "updated_at": pgettext_lazy("audit", "updated at"),
+    "edited_by": pgettext_lazy("audit", "edited by"),
+    "author": pgettext_lazy("audit", "author"),
+    "article": pgettext_lazy("audit", "website article"),
+    "seconds": pgettext_lazy("audit", "seconds"),
+    "filters": pgettext_lazy("audit", "filters"),
+    "rows": pgettext_lazy("audit", "rows"),
+    "marked_read": pgettext_lazy("audit", "marked as read"),
+    "opened_at": pgettext_lazy("audit", "opened at"),
+    "title": pgettext_lazy("audit", "title"),
+    "name": pgettext_lazy("audit", "name"),
+    "reason": pgettext_lazy("audit", "reason"),
+    "note": pgettext_lazy("audit", "note"),
+    "notes": pgettext_lazy("audit", "notes"),
+    "kind": pgettext_lazy("audit", "kind"),
+    "closed": pgettext_lazy("audit", "closed"),
+    "recipients": pgettext_lazy("audit", "recipients"),
+    "attachment": pgettext_lazy("audit", "attachment"),
+    "published_at": pgettext_lazy("audit", "published at"),
+}
+
+
+def key_label(key: str, field: object | None) -> str:
+    """A before/after key as the page names it: the field's own words, else the shared ones,
+    else the key (a key the code writes and nobody named yet)."""
+    words = getattr(field, "verbose_name", None)
+    if words is not None and str(words) != key.replace("_", " "):
+        return str(words)
+    return str(KEY_WORDS.get(key, words or key))
+
+
+def actor_name(stored: str, actor_id: int | None) -> str:
+    """Who did it: the name stored with the row; the platform's own work reads 系统 (the row
+    keeps "system", which its signature covers)."""
+    if stored == "system" and actor_id is None:
+        return pgettext("audit", "the system")
+    return stored

@@ -60,7 +60,7 @@ JOBS = [
     Job("core.audit_checkpoint", _("Audit log checkpoint"), "50 23 * * *",
         _("Every day at 23:50"), _audit_checkpoint, per_committee=False,
         description=_("Signs the head of every committee's audit log and keeps it outside the "
-                      "database (var/audit-checkpoints), so that the command audit_verify finds "
-                      "any later edit or deletion of the log."),
+                      "database, so that the verification finds any later edit or deletion of "
+                      "the log (the audit log page shows the latest checkpoint)."),
         result_labels={"chains": _("audit chains signed")}),
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
@@ -38,6 +39,20 @@ def opens_for(check: Callable[..., bool], *, with_url_kwargs: bool = False,
         return guarded
 
     return decorator
+
+
+def may_open_path(actor: Actor | None, url: str) -> bool:
+    """Whether ``actor`` may open the page at ``url`` (a path with its query, as figures link
+    to their lists): the same check, found from the path."""
+    if actor is None:
+        return False
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return False
+    check: Callable[[Actor, dict[str, Any]], bool] | None = getattr(
+        match.func, "link_check", None)
+    return True if check is None else check(actor, dict(match.kwargs))
 
 
 def may_open(actor: Actor | None, name: str, *args: Any) -> bool:

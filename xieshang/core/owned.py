@@ -33,3 +33,8 @@ class CommitteeOwned(models.Model):
 
     class Meta:
         abstract = True
+
+    def __str__(self) -> str:
+        # What a page (the audit log's object column) says of a row whose model names no
+        # better words: its kind and number, never "QrWindow object (5)".
+        return f"{self._meta.verbose_name} #{self.pk}"

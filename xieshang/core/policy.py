@@ -7,6 +7,7 @@ through ``register``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +20,23 @@ DEFAULTS: dict[str, tuple[Any, Any]] = {
 }
 
 
-def register(key: str, default: Any, label: Any) -> None:
+# key: the values it may take with their words, for a setting that is a choice (the pages show
+# and offer the words, never the stored code; a value outside them is refused).
+CHOICES: dict[str, Sequence[tuple[str, Any]]] = {}
+
+
+def register(key: str, default: Any, label: Any, *,
+             choices: Sequence[tuple[str, Any]] | None = None) -> None:
     DEFAULTS.setdefault(key, (default, label))
+    if choices is not None:
+        CHOICES.setdefault(key, list(choices))
+
+
+def shown(key: str, value: Any) -> Any:
+    """A choice setting's value in words (its code when it is not one of the choices)."""
+    if key not in CHOICES or not isinstance(value, str):
+        return value
+    return dict(CHOICES[key]).get(value, value)
 
 
 def _load_parents(committee: Committee) -> None:

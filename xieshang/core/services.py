@@ -470,6 +470,8 @@ def policy_set(*, actor: Actor, committee: Committee, key: str, value: Any) -> C
         raise ValidationError(_("Unknown setting."))
     if not policy_value_fits(policy.DEFAULTS[key][0], value):
         raise ValidationError(_("The value has the wrong type."))
+    if key in policy.CHOICES and value not in dict(policy.CHOICES[key]):
+        raise ValidationError(_("Choose one of the values offered."))
     committee = Committee.objects.select_for_update().get(pk=committee.pk)
     overrides = dict(committee.policy or {})
     before = {key: overrides[key]} if key in overrides else {}

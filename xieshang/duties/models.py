@@ -284,4 +284,6 @@ class SelfReportEvent(WorkflowEvent):
     report = models.ForeignKey(SelfReport, on_delete=models.CASCADE, related_name="events")
 
     class Meta(WorkflowEvent.Meta):
+        verbose_name = _("self-report history entry")
+        verbose_name_plural = _("self-report history entries")
         pass

@@ -103,6 +103,8 @@ class PaperRead(CommitteeOwned):
     read_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("paper reading confirmation")
+        verbose_name_plural = _("paper reading confirmations")
         constraints = [models.UniqueConstraint(fields=["paper", "member"],
                                                name="paper_read_once")]
 
@@ -121,6 +123,8 @@ class Speaker(CommitteeOwned):
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("speaker on the list")
+        verbose_name_plural = _("speakers on the list")
         ordering = ["item", "position", "id"]
 
     def __str__(self) -> str:
@@ -191,6 +195,8 @@ class PollParticipation(CommitteeOwned):
     choice = models.CharField(max_length=10, choices=Choice.choices, blank=True)
 
     class Meta:
+        verbose_name = _("vote participation")
+        verbose_name_plural = _("vote participations")
         constraints = [models.UniqueConstraint(fields=["poll", "member"], name="poll_vote_once")]
 
 
@@ -202,6 +208,8 @@ class PollTally(CommitteeOwned):
     votes = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("vote tally")
+        verbose_name_plural = _("vote tallies")
         constraints = [models.UniqueConstraint(fields=["poll", "choice"],
                                                name="poll_tally_choice")]
 
@@ -217,6 +225,8 @@ class PaperBox(CommitteeOwned):
     voters = models.PositiveIntegerField(_("ballots"), default=0)
 
     class Meta:
+        verbose_name = _("paper ballot box")
+        verbose_name_plural = _("paper ballot boxes")
         constraints = [models.UniqueConstraint(fields=["poll", "label"], name="paper_box_once")]
 
 
@@ -276,6 +286,8 @@ class Position(CommitteeOwned):
     invalid = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("election position")
+        verbose_name_plural = _("election positions")
         ordering = ["election", "order", "id"]
 
     def __str__(self) -> str:
@@ -290,6 +302,8 @@ class Candidate(CommitteeOwned):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("election candidate")
+        verbose_name_plural = _("election candidates")
         ordering = ["position", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["position", "name"],
                                                name="candidate_once")]
@@ -306,6 +320,8 @@ class ElectionParticipation(CommitteeOwned):
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = _("ballot participation")
+        verbose_name_plural = _("ballot participations")
         constraints = [models.UniqueConstraint(fields=["election", "member"],
                                                name="election_vote_once")]
 
@@ -319,6 +335,8 @@ class ElectionTally(CommitteeOwned):
     votes = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("election tally")
+        verbose_name_plural = _("election tallies")
         constraints = [models.UniqueConstraint(fields=["position", "name"],
                                                name="election_tally_name")]
 
@@ -332,6 +350,8 @@ class MeetingEvent(WorkflowEvent):
                                  related_name="events")
 
     class Meta(WorkflowEvent.Meta):
+        verbose_name = _("meeting history entry")
+        verbose_name_plural = _("meeting history entries")
         pass
 
 
@@ -375,6 +395,8 @@ class GroupMember(CommitteeOwned):
     member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = _("discussion group member")
+        verbose_name_plural = _("discussion group members")
         ordering = ["group", "member__sector__order", "member__name", "id"]
         constraints = [models.UniqueConstraint(fields=["meeting", "member"],
                                                name="one_group_per_meeting")]

@@ -267,6 +267,8 @@ class BulletinItem(CommitteeOwned):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("bulletin item")
+        verbose_name_plural = _("bulletin items")
         ordering = ["bulletin", "order", "id"]
         constraints = [models.UniqueConstraint(fields=["bulletin", "report"],
                                                name="bulletin_item_unique")]
@@ -419,4 +421,6 @@ class TopicEvent(WorkflowEvent):
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="events")
 
     class Meta(WorkflowEvent.Meta):
+        verbose_name = _("topic history entry")
+        verbose_name_plural = _("topic history entries")
         pass

@@ -62,15 +62,23 @@ INBOX_TITLES = {
 }
 
 
-def acting(request: XRequest) -> Actor:
-    """The actor; an invited correspondent (who holds no core role) acts in their committee."""
-    actor = request.actor
+def _as_correspondent(actor: Actor) -> Actor:
+    """An invited correspondent (who holds no core role) acts in their committee."""
     if actor.committee is None and actor.user is not None:
         corr = selectors.correspondent_for_user(actor.user)
         if corr is not None:
-            actor = Actor(user=actor.user, committee=corr.committee, ip=actor.ip)
-            request.actor = actor
+            return Actor(user=actor.user, committee=corr.committee, ip=actor.ip)
     return actor
+
+
+def acting(request: XRequest) -> Actor:
+    """The actor; an invited correspondent (who holds no core role) acts in their committee."""
+    request.actor = _as_correspondent(request.actor)
+    return request.actor
+
+
+def _may_list_reports(actor: Actor) -> bool:
+    return permissions.can_list_reports(_as_correspondent(actor))
 
 
 # --- reports ------------------------------------------------------------------------
@@ -128,6 +136,7 @@ def _list_context(request: XRequest, actor: Actor) -> dict[str, object]:
 
 
 @login_required
+@opens_for(_may_list_reports)
 def report_list(request: XRequest) -> HttpResponse:
     actor = acting(request)
     if not permissions.can_list_reports(actor):

@@ -90,6 +90,8 @@ class RoomSuggestion(CommitteeOwned):
                                       related_name="room_link")
 
     class Meta:
+        verbose_name = _("discussion room suggestion")
+        verbose_name_plural = _("discussion room suggestions")
         ordering = ["room", "id"]
 
 
@@ -141,6 +143,8 @@ class Question(CommitteeOwned):
     required = models.BooleanField(_("required"), default=True)
 
     class Meta:
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
         ordering = ["survey", "order", "id"]
 
     def __str__(self) -> str:
@@ -163,6 +167,8 @@ class Response(CommitteeOwned):
     submitted_at = models.DateTimeField(default=clock.now)
 
     class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
         ordering = ["survey", "submitted_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["survey", "user"],
@@ -181,6 +187,8 @@ class Answer(CommitteeOwned):
     text = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
         ordering = ["response", "question"]
 
 
@@ -227,6 +235,8 @@ class StudioEvent(CommitteeOwned):
                                    on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        verbose_name = _("studio activity")
+        verbose_name_plural = _("studio activities")
         ordering = ["studio", "-date", "-id"]
 
     def __str__(self) -> str:
@@ -263,6 +273,8 @@ class Problem(CommitteeOwned):
                                    on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        verbose_name = _("studio problem")
+        verbose_name_plural = _("studio problems")
         ordering = ["studio", "-received_on", "-id"]
 
     def __str__(self) -> str:

@@ -199,4 +199,6 @@ class ArticleEvent(WorkflowEvent):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
 
     class Meta(WorkflowEvent.Meta):
+        verbose_name = _("article history entry")
+        verbose_name_plural = _("article history entries")
         pass

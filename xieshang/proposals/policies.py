@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import policy
 from xieshang.core.models import Committee
+from xieshang.proposals.models import Rating
 
 DEFAULT_CLASS_LABELS = {
     "A": "已解决或采纳",
@@ -28,7 +29,7 @@ policy.register("proposal_return_request_days", 5,
                 _("Working days in which a unit may ask to return a proposal"))
 policy.register("proposal_feedback_days", 15, _("Working days for the proposer to rate a reply"))
 policy.register("proposal_feedback_default", "basically",
-                _("Rating counted when the proposer does not answer"))
+                _("Rating counted when the proposer does not answer"), choices=Rating.choices)
 policy.register("proposal_rehandle_months", 3, _("Months for re-handling after dissatisfaction"))
 policy.register("proposal_remind_days", 5, _("Working days before a deadline to send a reminder"))
 policy.register("proposal_disclosure_days", 20,

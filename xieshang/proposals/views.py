@@ -22,8 +22,10 @@ from xieshang.core.files import download, send_file, xlsx_response
 from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest
 from xieshang.core.lazy import lazy_import
+from xieshang.core.links import opens_for
 from xieshang.core.lists import Narrowed, condition, narrowed
 from xieshang.core.models import Committee, Session
+from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import CollectiveBody, HandlingUnit, Sector
 from xieshang.proposals import permissions, policies, routing, selectors, services
@@ -49,14 +51,17 @@ def _params(request: XRequest) -> dict[str, str]:
     return {k: request.GET.get(k, "").strip()[:50] for k in selectors.FILTERS}
 
 
+def _may_open_list(actor: Actor, worklist: str | None = None) -> bool:
+    """The proposal list, or one of the work lists (each says who it serves)."""
+    wl = selectors.WORKLISTS.get(worklist or "")
+    return permissions.can_use_proposals(actor) and (wl is None or wl.allowed(actor))
+
+
 @login_required
+@opens_for(_may_open_list, with_url_kwargs=True)
 def proposal_list(request: XRequest, worklist: str | None = None) -> HttpResponse:
     actor = request.actor
-    if not permissions.can_use_proposals(actor):
-        raise PermissionDenied
     wl = selectors.WORKLISTS.get(worklist or "")
-    if wl is not None and not wl.allowed(actor):
-        raise PermissionDenied
     params = _params(request)
     qs = selectors.proposal_list(actor, worklist, params)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))

@@ -18,6 +18,7 @@ from xieshang.core import clock
 from xieshang.core.forms import form_errors
 from xieshang.core.http import XRequest, as_id
 from xieshang.core.lazy import lazy_import
+from xieshang.core.links import opens_for
 from xieshang.core.selectors import public_committee
 from xieshang.core.tenancy import get_scoped_or_404
 from xieshang.proposals import permissions, selectors, services
@@ -48,12 +49,11 @@ def _docx(data: bytes, name: str) -> HttpResponse:
 
 
 @login_required
+@opens_for(permissions.can_nominate_excellent)
 def excellent_list(request: XRequest) -> HttpResponse:
     """The office's review list of a year's nominations (a nominator sees its own) and the
     nomination form."""
     actor = request.actor
-    if not permissions.can_nominate_excellent(actor):
-        raise PermissionDenied
     year = _year(request)
     rows = selectors.visible_nominations(actor).filter(year=year)
     form = NominationForm(request.POST or None, actor=actor, initial={"year": year})

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,11 +13,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 
-from xieshang.core import clock
+from xieshang.core import clock, links
 from xieshang.core.figures import Figure, Scope, compute
 from xieshang.core.files import xlsx_response
 from xieshang.core.http import XRequest, query_date
 from xieshang.core.models import Term
+from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import HandlingUnit
 from xieshang.proposals import selectors as proposal_selectors
@@ -75,7 +77,7 @@ def figures_page(request: XRequest) -> HttpResponse:
     scope, terms = _scope(request)
     if request.GET.get("format") == "xlsx":
         return _xlsx(scope, compute(scope))
-    figures = _cached("figures", scope, lambda: compute(scope))
+    figures = _openable(request.actor, _cached("figures", scope, lambda: compute(scope)))
     return render(
         request,
         "reports/figures.html",
@@ -140,9 +142,24 @@ def _cached(kind: str, scope: Scope, build: Callable[[], Any]) -> Any:
     return found
 
 
+def _openable(actor: Actor, figures: dict[str, Figure]) -> dict[str, Figure]:
+    """The figures with a link only where its list opens for ``actor`` (the list's own check,
+    ``core.links``): a figure never leads to a page that refuses its reader."""
+    allowed: dict[str, bool] = {}
+
+    def keep(link: str) -> bool:
+        path = link.split("?", 1)[0]
+        if path not in allowed:
+            allowed[path] = links.may_open_path(actor, link)
+        return allowed[path]
+
+    return {k: f if not f.link or keep(f.link) else replace(f, link="")
+            for k, f in figures.items()}
+
+
 def _dashboard_context(request: XRequest) -> dict[str, object]:
     scope, terms = _scope(request)
-    figures = _cached("figures", scope, lambda: compute(scope))
+    figures = _openable(request.actor, _cached("figures", scope, lambda: compute(scope)))
     drawn = []
     for panel in _cached("panels", scope, lambda: panels(scope)):
         svg = (charts.bar(panel.rows, title=panel.title) if panel.kind == "bar"
