@@ -5,10 +5,28 @@ from collections.abc import Iterator
 
 import pytest
 import time_machine
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 
 from tests.factories import CommitteeFactory, TermFactory, user_with_role
 from xieshang.core.models import Committee, Role
 from xieshang.core.permissions import Actor, actor_for
+
+_threaded_server = LiveServerThread._create_server
+
+
+def _live_server(self: LiveServerThread, connections_override: dict | None = None) -> WSGIServer:
+    """The live server answers one request at a time when it shares the test's in-memory SQLite
+    connection (``connections_override``): one connection used by two request threads at once
+    fails with "bad parameter or other API misuse" (a page, its service worker's /offline/ and
+    the projector's poll arrive together). On PostgreSQL each thread has its own connection and
+    the server stays threaded."""
+    if not connections_override:
+        return _threaded_server(self, connections_override=connections_override)
+    return WSGIServer((self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False)
+
+
+LiveServerThread._create_server = _live_server  # type: ignore[method-assign]
 
 
 @pytest.fixture
