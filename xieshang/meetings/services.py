@@ -655,7 +655,10 @@ def group_member_move(*, actor: Actor, meeting: Meeting, member: Member,
     if group is not None and group.meeting_id != meeting.pk:
         raise ValidationError(_("That is not part of this meeting."))
     _same_meeting_member(meeting, member)
-    row = GroupMember.objects.select_for_update().filter(meeting=meeting, member=member).first()
+    # Locked without the model's ordering: it joins the member's (nullable) sector, and
+    # PostgreSQL cannot lock the nullable side of an outer join.
+    row = (GroupMember.objects.select_for_update(of=("self",))
+           .filter(meeting=meeting, member=member).order_by("pk").first())
     before = row.group_id if row is not None else None
     if row is not None and (group is None or row.group_id != group.pk):
         DiscussionGroup.objects.filter(pk=row.group_id, convener=member).update(convener=None)
