@@ -57,12 +57,8 @@ def may_open_path(actor: Actor | None, url: str) -> bool:
 
 def may_open(actor: Actor | None, name: str, *args: Any) -> bool:
     """Whether ``actor`` may open the page named ``name`` (with ``args``)."""
-    if actor is None:
-        return False
     try:
-        match = resolve(reverse(name, args=args))
-    except (NoReverseMatch, Resolver404):
+        url = reverse(name, args=args)
+    except NoReverseMatch:
         return False
-    check: Callable[[Actor, dict[str, Any]], bool] | None = getattr(
-        match.func, "link_check", None)
-    return True if check is None else check(actor, dict(match.kwargs))
+    return may_open_path(actor, url)
