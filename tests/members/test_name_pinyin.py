@@ -53,3 +53,9 @@ def test_the_picker_finds_a_member_by_pinyin(county, staff):
     field = MemberChoices(queryset=Member.objects.filter(pk=member.pk))
     html = field.widget.render("m", [], {"id": "id_m"})
     assert 'data-search="zw zhangwei 教育界' in html, html
+
+
+def test_keys_cut_to_a_column_keep_whole_keys():
+    full = name_keys("单雄信").split()
+    cut = name_keys("单雄信", limit=20)
+    assert len(cut) <= 20 and cut.split() == full[:len(cut.split())]

@@ -182,9 +182,8 @@ class Member(CommitteeOwned):
 
     def spell_name(self) -> None:
         """Keep ``name_pinyin`` in step with the name (``save`` calls it; a bulk create must)."""
-        keys = name_keys(self.name)
-        limit = Member._meta.get_field("name_pinyin").max_length or 0
-        self.name_pinyin = keys if len(keys) <= limit else keys[:limit].rsplit(" ", 1)[0]
+        self.name_pinyin = name_keys(
+            self.name, limit=Member._meta.get_field("name_pinyin").max_length)
 
     @property
     def masked_id_number(self) -> str:

@@ -36,13 +36,17 @@ def _joined(readings: list[list[str]]) -> list[str]:
     return found
 
 
-def name_keys(name: str) -> str:
+def name_keys(name: str, limit: int | None = None) -> str:
     """The words a name is found by in pinyin: its initials and its syllables run together, in
-    every reading (``"zw zhangwei"`` for 张伟); "" for a name without Chinese characters."""
+    every reading (``"zw zhangwei"`` for 张伟); "" for a name without Chinese characters. With
+    ``limit`` (a column's length), whole keys only, as many as fit."""
     name = "".join(ch for ch in name if "\u3400" <= ch <= "\u9fff")
     if not name:
         return ""
     whole, initials = _readings(name)
     keys = _joined([[s.lower() for s in r] for r in initials])
     keys += [k for k in _joined([[s.lower() for s in r] for r in whole]) if k not in keys]
-    return " ".join(keys)
+    joined = " ".join(keys)
+    if limit is None or len(joined) <= limit:
+        return joined
+    return joined[:limit].rsplit(" ", 1)[0]

@@ -10,8 +10,7 @@ def spell_names(apps, schema_editor):
     Member = apps.get_model("members", "Member")
     batch = []
     for member in Member.objects.only("pk", "name").iterator(chunk_size=2000):
-        keys = name_keys(member.name)
-        member.name_pinyin = keys if len(keys) <= 400 else keys[:400].rsplit(" ", 1)[0]
+        member.name_pinyin = name_keys(member.name, limit=400)
         batch.append(member)
         if len(batch) == 2000:
             Member.objects.bulk_update(batch, ["name_pinyin"])
