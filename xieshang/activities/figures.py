@@ -18,7 +18,7 @@ from xieshang.activities.models import (
     ReadingRecord,
     Suggestion,
 )
-from xieshang.activities.selectors import PRESENT
+from xieshang.activities.selectors import PRESENT, held_between
 from xieshang.core.figures import Figure, Scope
 from xieshang.members.models import Member
 
@@ -86,8 +86,7 @@ def activities_figures(scope: Scope) -> list[Figure]:
     per-committee figures added up (departments and members are distinct per committee)."""
     lo, hi = scope.bounds
     ids = scope.committee_ids
-    held = Activity.objects.filter(committee_id__in=ids, start__gte=lo, start__lt=hi,
-                                   status=Activity.Status.HELD)
+    held = Activity.objects.filter(held_between(lo, hi), committee_id__in=ids)
     counts: Counter[str] = Counter({r["type__code"]: r["n"] for r in held.values(
         "type__code").annotate(n=Count("id")).order_by()})
     suggestions: Counter[str] = Counter({r["activity__type__code"]: r["n"] for r in
@@ -178,8 +177,7 @@ def activities_figures(scope: Scope) -> list[Figure]:
 def attendance_figures(scope: Scope) -> list[Figure]:
     lo, hi = scope.bounds
     invitations = Invitation.objects.filter(
-        committee_id__in=scope.committee_ids, activity__status=Activity.Status.HELD,
-        activity__start__gte=lo, activity__start__lt=hi)
+        held_between(lo, hi, through="activity__"), committee_id__in=scope.committee_ids)
     recorded = invitations.exclude(attendance="")
     present = recorded.filter(attendance__in=["attended", "late"]).count()
     total = recorded.count()

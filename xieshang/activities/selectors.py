@@ -209,6 +209,18 @@ def plan_with_progress(actor: Actor, plan: AnnualPlan) -> dict[str, Any]:
 # --- counting (the work report builds on these) --------------------------------------------
 
 
+def held_between(lo: dt.datetime | None, hi: dt.datetime | None, *, through: str = "") -> Q:
+    """The one rule of every activity figure: held (not planned or cancelled) and started in
+    [lo, hi). ``through`` names the path to the activity (``"activity__"`` from a meeting or
+    an invitation); an open bound is not applied."""
+    rule = Q(**{f"{through}status": Activity.Status.HELD})
+    if lo is not None:
+        rule &= Q(**{f"{through}start__gte": lo})
+    if hi is not None:
+        rule &= Q(**{f"{through}start__lt": hi})
+    return rule
+
+
 def _counted(committee: Committee, start: dt.date, end: dt.date,
              include_planned: bool = False) -> QuerySet[Activity]:
     lo, hi = _day_bounds(start, end)

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from xieshang.activities import selectors as activity_selectors
-from xieshang.activities.models import Activity, Invitation, Speech
+from xieshang.activities.models import Invitation, Speech
 from xieshang.core import clock
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
@@ -183,13 +183,8 @@ def live_tallies(poll: Poll) -> dict[str, int]:
 def held_in(meetings: QuerySet[Meeting], lo: dt.datetime | None,
             hi: dt.datetime | None) -> QuerySet[Meeting]:
     """Meetings whose activity was held (not planned or cancelled) and started in [lo, hi):
-    the same rule as the activities' own figures (``activities.figures``)."""
-    meetings = meetings.filter(activity__status=Activity.Status.HELD)
-    if lo is not None:
-        meetings = meetings.filter(activity__start__gte=lo)
-    if hi is not None:
-        meetings = meetings.filter(activity__start__lt=hi)
-    return meetings
+    the activities' own rule (``activities.selectors.held_between``)."""
+    return meetings.filter(activity_selectors.held_between(lo, hi, through="activity__"))
 
 
 def polls_taken(meetings: QuerySet[Meeting]) -> QuerySet[Poll]:
