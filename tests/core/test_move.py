@@ -462,6 +462,7 @@ def small_install(path: Path, migrated: Path, name: str = "委员甲") -> dict[s
     return env
 
 
+@pytest.mark.own_sqlite
 def test_a_target_that_already_holds_data_is_refused_unless_replaced(tmp_path, migrated):
     env = small_install(tmp_path / "a", migrated, "委员甲")
     small_install(tmp_path / "b", migrated, "委员乙")
@@ -482,6 +483,7 @@ def test_a_target_that_already_holds_data_is_refused_unless_replaced(tmp_path, m
             "copied: legacy_notes") in replaced.stdout
 
 
+@pytest.mark.own_sqlite
 def test_a_database_of_another_application_is_refused(tmp_path, migrated):
     env = small_install(tmp_path / "a", migrated)
     other = tmp_path / "other.sqlite3"
@@ -493,6 +495,7 @@ def test_a_database_of_another_application_is_refused(tmp_path, migrated):
         assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["invoices"]
 
 
+@pytest.mark.own_sqlite
 def test_a_move_into_its_own_database_or_with_no_batch_is_refused(tmp_path, migrated):
     env = small_install(tmp_path / "a", migrated)
     itself = manage(env, "move", "--to", sqlite_url(tmp_path / "a" / "db.sqlite3"))
