@@ -141,7 +141,7 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
                     "options": ["党史国史", "地方文化", "经济发展", "社会治理"]},
                    {"kind": "text", "text": "推荐书目", "required": False}],
         intro="请委员填写读书活动意向，办公室据此制定年度读书计划。",
-        opens_at=now + dt.timedelta(days=3), closes_at=now + dt.timedelta(days=20))
+        opens_at=now, closes_at=now + dt.timedelta(days=20))
 
     # --- studios -----------------------------------------------------------------------------
     specs = [("城关镇委员工作室", "城关镇便民服务中心二楼", "老旧小区改造、养老服务", weiyuan,
