@@ -16,13 +16,17 @@ def system(committee: Committee) -> Actor:
 
 
 def make_room(committee: Committee, *, members=(), units=(), experts=(), open_now: bool = True,
-              **fields) -> Room:
+              publish: bool = True, **fields) -> Room:
     now = clock.now()
     opens = now - dt.timedelta(days=1) if open_now else now - dt.timedelta(days=10)
-    closes = now + dt.timedelta(days=5) if open_now else now - dt.timedelta(days=3)
-    return services.room_create(actor=system(committee), title=fields.pop("title", "城区停车难题"),
-                                topic="如何缓解老城区停车难", opens_at=opens, closes_at=closes,
-                                members=members, units=units, experts=experts, **fields)
+    room = services.room_create(actor=system(committee), title=fields.pop("title", "城区停车难题"),
+                                topic="如何缓解老城区停车难", opens_at=opens,
+                                closes_at=now + dt.timedelta(days=5), members=members,
+                                units=units, experts=experts, publish=publish, **fields)
+    if not open_now:  # published while open, then its time ran out
+        Room.objects.filter(pk=room.pk).update(closes_at=now - dt.timedelta(days=3))
+        room.refresh_from_db()
+    return room
 
 
 QUESTIONS = [
@@ -34,12 +38,16 @@ QUESTIONS = [
 
 
 def make_survey(committee: Committee, *, audience: str = "members", counts: bool = False,
-                open_now: bool = True) -> Survey:
+                open_now: bool = True, publish: bool = True) -> Survey:
     now = clock.now()
-    closes = now + dt.timedelta(days=5) if open_now else now - dt.timedelta(hours=1)
-    return services.survey_create(actor=system(committee), title="社区养老服务问卷",
-                                  opens_at=now - dt.timedelta(days=2), closes_at=closes,
-                                  questions=QUESTIONS, audience=audience, counts_for_duty=counts)
+    survey = services.survey_create(actor=system(committee), title="社区养老服务问卷",
+                                    opens_at=now - dt.timedelta(days=2),
+                                    closes_at=now + dt.timedelta(days=5), questions=QUESTIONS,
+                                    audience=audience, counts_for_duty=counts, publish=publish)
+    if not open_now:  # published while open, then its time ran out
+        Survey.objects.filter(pk=survey.pk).update(closes_at=now - dt.timedelta(hours=1))
+        survey.refresh_from_db()
+    return survey
 
 
 def full_answers(survey: Survey) -> dict[str, object]:

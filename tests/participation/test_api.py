@@ -33,6 +33,15 @@ def test_staff_open_a_room_member_posts_staff_hide_and_summarise(client, county,
         "member_ids": [member.pk], "unit_ids": [unit.pk]})
     assert r.status_code == 201, r.json()
     pk = r.json()["id"]
+    assert r.json()["status"] == "draft" and r.json()["actions"] == ["publish"]
+    # A draft: the invited member neither sees it nor posts in it.
+    assert call(client, "get", f"/rooms/{pk}", user).status_code == 404
+    assert call(client, "post", f"/rooms/{pk}/posts", user,
+                data={"text": "x"}).status_code == 404
+    assert call(client, "post", f"/rooms/{pk}/actions/publish", user,
+                json={"version": 0}).status_code == 404
+    r = call(client, "post", f"/rooms/{pk}/actions/publish", staff, json={"version": 0})
+    assert r.status_code == 200 and r.json()["status"] == "published", r.json()
     r = call(client, "post", f"/rooms/{pk}/posts", user, data={"text": "建议发展互助养老"})
     assert r.status_code == 201, r.json()
     post_id = r.json()["id"]

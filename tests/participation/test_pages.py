@@ -12,7 +12,7 @@ from tests.factories import HandlingUnitFactory, user_with_role
 from tests.participation.factories import full_answers, make_room, make_survey
 from xieshang.core.models import Role
 from xieshang.core.permissions import actor_for
-from xieshang.participation import services
+from xieshang.participation import services, workflow
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,13 @@ def test_every_page_for_every_role_is_clean(client, county, staff, frozen_clock)
     problem = services.problem_record(actor=lead_actor, studio=studio, text="问题",
                                       received_on=dt.date(2026, 11, 20), event=event)
     services.problem_route(actor=lead_actor, problem=problem, route="unit", unit=unit)
-    urls = ["/participation/rooms/", "/participation/rooms/new/",
+    # A draft survey and a room ended early: their status and step forms are in Chinese too.
+    draft = make_survey(county, publish=False)
+    ended = make_room(county, members=[lead], title="提前结束的议政室")
+    workflow.ROOM.take(actor=actor_for(staff, county), obj=ended, step="close",
+                       data={"version": ended.version, "note": "议题已转协商会"})
+    urls = [f"/participation/surveys/{draft.pk}/", f"/participation/rooms/{ended.pk}/",
+            "/participation/rooms/", "/participation/rooms/new/",
             f"/participation/rooms/{room.pk}/", "/participation/surveys/",
             "/participation/surveys/new/", f"/participation/surveys/{survey.pk}/",
             f"/participation/surveys/{survey.pk}/results/",

@@ -186,14 +186,15 @@ def _participation_records(committee: Committee, activity: Any, member: Any) -> 
     now = clock.now()
     room = participation_services.room_create(
         actor=system, title="受害议政室VICTIM", activity=activity, members=[member],
-        opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=30))
+        opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=30),
+        publish=True)
     post = participation_services.post_add(actor=system, room=room, text="受害发言VICTIM",
                                            attachment=_file("victim.txt"))
     participation_services.post_add(actor=system, room=room, text="受害回复VICTIM", parent=post)
     participation_services.survey_create(
         actor=system, title="受害问卷VICTIM", opens_at=now - dt.timedelta(days=1),
         closes_at=now + dt.timedelta(days=30),
-        questions=[{"kind": "text", "text": "受害题目VICTIM"}])
+        questions=[{"kind": "text", "text": "受害题目VICTIM"}], publish=True)
     studio = participation_services.studio_create(actor=system, name="受害工作室VICTIM",
                                                   place="受害地点", lead=member)
     participation_services.studio_event_record(

@@ -73,7 +73,7 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
         actor=system, title="网络议政：推进城区停车设施建设", activity=consultation,
         topic="围绕老城区停车难，请委员和相关部门在线建言。",
         opens_at=now - dt.timedelta(days=40), closes_at=now + dt.timedelta(days=1),
-        members=[weiyuan, changwei, *pool[:15]], units=units[:2])
+        members=[weiyuan, changwei, *pool[:15]], units=units[:2], publish=True)
     voices = ["建议利用学校操场错时开放停车。", "老旧小区可挖潜改建立体车位。",
               "建议完善停车收费差异化政策。", "我局正在编制停车设施专项规划，欢迎委员提出意见。",
               "可引导社会资本参与公共停车场建设。"]
@@ -99,7 +99,7 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
         topic="请委员、教育部门和特邀专家就课后服务内容、师资和收费建言。",
         opens_at=now - dt.timedelta(days=5), closes_at=now + dt.timedelta(days=14),
         members=[weiyuan, changwei, *pool[15:30]], units=[education] if education else [],
-        experts=[u for u in (ctx.users.get("zhuanwei"),) if u is not None])
+        experts=[u for u in (ctx.users.get("zhuanwei"),) if u is not None], publish=True)
     first = services.post_add(actor=_actor_of(ctx, committee, changwei), room=live,
                               text="建议引入非遗、科普等校外资源丰富课后服务内容。")
     services.post_add(actor=_actor_of(ctx, committee, pool[15]), room=live, parent=first,
@@ -117,7 +117,8 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
     duty = services.survey_create(
         actor=system, title="委员履职服务保障满意度调查", questions=questions,
         intro="本问卷计入委员履职档案，请于截止日前填写。", counts_for_duty=True,
-        opens_at=now - dt.timedelta(days=12), closes_at=now + dt.timedelta(days=18))
+        opens_at=now - dt.timedelta(days=12), closes_at=now + dt.timedelta(days=18),
+        publish=True)
     _answers(duty, pool[:60], rng)
     public = services.survey_create(
         actor=system, title="城区公共停车设施群众意见征集", audience="public",
@@ -129,8 +130,18 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
             {"kind": "scale", "text": "您对现有停车管理的满意度", "scale_max": 5},
             {"kind": "text", "text": "您的建议", "required": False}],
         intro="县政协就城区停车问题开展专题协商，欢迎群众参与。",
-        opens_at=now - dt.timedelta(days=30), closes_at=now + dt.timedelta(days=10))
+        opens_at=now - dt.timedelta(days=30), closes_at=now + dt.timedelta(days=10),
+        publish=True)
     _answers(public, [None] * 45, rng)
+    # The office's next survey, still a draft: the staff see it with its 发布 button, the
+    # members do not see it yet.
+    services.survey_create(
+        actor=system, title="委员读书活动意向调查",
+        questions=[{"kind": "multiple", "text": "您希望读书活动围绕哪些主题",
+                    "options": ["党史国史", "地方文化", "经济发展", "社会治理"]},
+                   {"kind": "text", "text": "推荐书目", "required": False}],
+        intro="请委员填写读书活动意向，办公室据此制定年度读书计划。",
+        opens_at=now, closes_at=now + dt.timedelta(days=20))
 
     # --- studios -----------------------------------------------------------------------------
     specs = [("城关镇委员工作室", "城关镇便民服务中心二楼", "老旧小区改造、养老服务", weiyuan,
@@ -174,7 +185,8 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
             elif n == 3 and opinion is not None:
                 services.problem_route(actor=system, problem=problem, route="opinion",
                                        opinion=opinion)
-    ctx.log("participation: 2 consultation rooms, 2 surveys, 2 members' studios")
+    ctx.log("participation: 2 consultation rooms, 2 surveys (and one draft), "
+            "2 members' studios")
 
 
 def _answers(survey: Survey, people: Sequence[Member | None], rng: random.Random) -> None:

@@ -16,9 +16,10 @@ from xieshang.core.apiutils import ERRORS, ApiError, Rows, actor, paged
 from xieshang.core.models import User
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404, scoped
+from xieshang.core.workflow_api import step_routes
 from xieshang.members.models import HandlingUnit, Member
 from xieshang.opinions.models import OpinionReport
-from xieshang.participation import permissions, selectors, services
+from xieshang.participation import permissions, selectors, services, workflow
 from xieshang.participation.models import Post, Problem, Room, Studio, StudioEvent, Survey
 from xieshang.participation.types import (
     AnswerBackIn,
@@ -40,7 +41,15 @@ router = Router(tags=["participation"])
 # --- schemas -------------------------------------------------------------------------------
 
 
-class RoomOut(Schema):
+class ChannelStatusOut(Schema):
+    status: str = Field(description="draft, published or closed (ended early)")
+    version: int = Field(description="Send it back with a step (optimistic locking).")
+    closed_at: dt.datetime | None
+    close_reason: str
+    actions: list[str] = Field(description="The steps the caller may take now.")
+
+
+class RoomOut(ChannelStatusOut):
     id: int
     title: str
     topic: str
@@ -76,7 +85,7 @@ class SummaryOut(Schema):
     suggestions: list[SuggestionRef]
 
 
-class SurveyOut(Schema):
+class SurveyOut(ChannelStatusOut):
     id: int
     title: str
     intro: str
@@ -175,10 +184,18 @@ def _room(a: Actor, pk: int) -> Room:
     return get_scoped_or_404(a, selectors.visible_rooms(a), pk=pk)
 
 
-def _room_out(r: Room) -> dict[str, Any]:
+def _status_out(a: Actor, c: Room | Survey) -> dict[str, Any]:
+    lifecycle = workflow.ROOM if isinstance(c, Room) else workflow.SURVEY
+    return {"status": c.status, "version": c.version, "closed_at": c.closed_at,
+            "close_reason": c.close_reason,
+            "actions": lifecycle.allowed_names(a, c)}  # type: ignore[arg-type]
+
+
+def _room_out(a: Actor, r: Room) -> dict[str, Any]:
     return {"id": r.pk, "title": r.title, "topic": r.topic, "opens_at": r.opens_at,
             "closes_at": r.closes_at, "is_open": r.is_open, "is_public": r.is_public,
-            "activity_id": r.activity_id, "plan_item_id": r.plan_item_id, "summary": r.summary}
+            "activity_id": r.activity_id, "plan_item_id": r.plan_item_id, "summary": r.summary,
+            **_status_out(a, r)}
 
 
 def _post_out(p: Post, keeper: bool) -> dict[str, Any]:
@@ -189,10 +206,10 @@ def _post_out(p: Post, keeper: bool) -> dict[str, Any]:
             "created_at": p.created_at}
 
 
-def _survey_out(s: Survey) -> dict[str, Any]:
+def _survey_out(a: Actor, s: Survey) -> dict[str, Any]:
     return {"id": s.pk, "title": s.title, "intro": s.intro, "audience": s.audience,
             "counts_for_duty": s.counts_for_duty, "opens_at": s.opens_at,
-            "closes_at": s.closes_at, "is_open": s.is_open}
+            "closes_at": s.closes_at, "is_open": s.is_open, **_status_out(a, s)}
 
 
 def _studio_out(s: Studio) -> dict[str, Any]:
@@ -224,7 +241,8 @@ def _channels(a: Actor) -> None:
 def list_rooms(request: HttpRequest) -> Rows:
     a = actor(request)
     _channels(a)
-    return Rows(selectors.visible_rooms(a).order_by("-opens_at", "-id"), _room_out)
+    return Rows(selectors.visible_rooms(a).order_by("-opens_at", "-id"),
+                lambda r: _room_out(a, r))
 
 
 @router.post("/rooms", response={201: RoomOut, **ERRORS})
@@ -238,14 +256,14 @@ def create_room(request: HttpRequest, data: RoomIn) -> tuple[int, dict[str, Any]
         members=scoped(a, Member).filter(pk__in=data.member_ids),
         units=scoped(a, HandlingUnit).filter(pk__in=data.unit_ids),
         experts=User.objects.filter(pk__in=data.expert_ids, roles__committee=a.committee,
-                                    roles__is_active=True).distinct())
-    return 201, _room_out(room)
+                                    roles__is_active=True).distinct(), publish=data.publish)
+    return 201, _room_out(a, room)
 
 
 @router.get("/rooms/{int:pk}", response={200: RoomOut, **ERRORS})
 def get_room(request: HttpRequest, pk: int) -> dict[str, Any]:
     a = actor(request)
-    return _room_out(_room(a, pk))
+    return _room_out(a, _room(a, pk))
 
 
 @router.get("/rooms/{int:pk}/posts", response={200: list[PostOut], **ERRORS})
@@ -294,7 +312,8 @@ def summarise_room(request: HttpRequest, pk: int, data: SummaryIn) -> dict[str, 
 def list_surveys(request: HttpRequest) -> Rows:
     a = actor(request)
     _channels(a)
-    return Rows(selectors.visible_surveys(a).order_by("-opens_at", "-id"), _survey_out)
+    return Rows(selectors.visible_surveys(a).order_by("-opens_at", "-id"),
+                lambda s: _survey_out(a, s))
 
 
 @router.post("/surveys", response={201: SurveyDetailOut, **ERRORS})
@@ -303,12 +322,12 @@ def create_survey(request: HttpRequest, data: SurveyIn) -> tuple[int, dict[str, 
     survey = services.survey_create(
         actor=a, title=data.title, intro=data.intro, audience=data.audience,
         counts_for_duty=data.counts_for_duty, opens_at=data.opens_at, closes_at=data.closes_at,
-        questions=[q.model_dump() for q in data.questions])
-    return 201, _survey_detail(survey)
+        questions=[q.model_dump() for q in data.questions], publish=data.publish)
+    return 201, _survey_detail(a, survey)
 
 
-def _survey_detail(s: Survey) -> dict[str, Any]:
-    return {**_survey_out(s), "questions": [
+def _survey_detail(a: Actor, s: Survey) -> dict[str, Any]:
+    return {**_survey_out(a, s), "questions": [
         {"id": q.pk, "kind": q.kind, "text": q.text, "options": q.options,
          "scale_max": q.scale_max, "required": q.required} for q in selectors.questions(s)]}
 
@@ -316,7 +335,7 @@ def _survey_detail(s: Survey) -> dict[str, Any]:
 @router.get("/surveys/{int:pk}", response={200: SurveyDetailOut, **ERRORS})
 def get_survey(request: HttpRequest, pk: int) -> dict[str, Any]:
     a = actor(request)
-    return _survey_detail(get_scoped_or_404(a, selectors.visible_surveys(a), pk=pk))
+    return _survey_detail(a, get_scoped_or_404(a, selectors.visible_surveys(a), pk=pk))
 
 
 @router.post("/surveys/{int:pk}/answers", response={201: AnswerDone, **ERRORS})
@@ -341,6 +360,18 @@ def survey_results(request: HttpRequest, pk: int) -> dict[str, Any]:
                     "answered": r["answered"], "bars": r.get("bars", []),
                     "mean": r.get("mean"), "texts": r.get("texts", [])})
     return {"survey_id": survey.pk, "total": survey.responses.count(), "questions": out}
+
+
+def _survey(request: HttpRequest, pk: int) -> Survey:
+    a = actor(request)
+    return get_scoped_or_404(a, selectors.visible_surveys(a), pk=pk)
+
+
+step_routes(router, workflow.ROOM, path="/rooms/{int:pk}/actions",
+            fetch=lambda request, pk: _room(actor(request), pk),
+            out=lambda request, r: _room_out(actor(request), r), response=RoomOut)
+step_routes(router, workflow.SURVEY, path="/surveys/{int:pk}/actions", fetch=_survey,
+            out=lambda request, s: _survey_detail(actor(request), s), response=SurveyDetailOut)
 
 
 # --- studios -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from xieshang.core.figures import Figure, Scope
 from xieshang.participation.models import (
+    ChannelStatus,
     Post,
     Problem,
     Response,
@@ -21,14 +22,17 @@ from xieshang.participation.models import (
 
 
 def participation_figures(scope: Scope) -> list[Figure]:
-    """Rooms and surveys count in the period they opened; posts, answers, studio activities
-    and problems on their own dates; studios are those active now."""
+    """Rooms and surveys count in the period they opened, once published; posts, answers,
+    studio activities and problems on their own dates; studios are those active now."""
     lo, hi = scope.bounds
     ids = scope.committee_ids
-    rooms = Room.objects.filter(committee_id__in=ids, opens_at__gte=lo, opens_at__lt=hi)
+    # A draft was never offered to anyone: it does not count (nor do its posts or answers).
+    rooms = Room.objects.filter(committee_id__in=ids, opens_at__gte=lo,
+                                opens_at__lt=hi).exclude(status=ChannelStatus.DRAFT)
     posts = Post.objects.filter(committee_id__in=ids, created_at__gte=lo, created_at__lt=hi,
                                 hidden_at__isnull=True)
-    surveys = Survey.objects.filter(committee_id__in=ids, opens_at__gte=lo, opens_at__lt=hi)
+    surveys = Survey.objects.filter(committee_id__in=ids, opens_at__gte=lo,
+                                    opens_at__lt=hi).exclude(status=ChannelStatus.DRAFT)
     answers = Response.objects.filter(committee_id__in=ids, submitted_at__gte=lo,
                                       submitted_at__lt=hi)
     events = StudioEvent.objects.filter(committee_id__in=ids, date__gte=scope.start,
@@ -38,7 +42,8 @@ def participation_figures(scope: Scope) -> list[Figure]:
     return [
         Figure("participation.rooms", _("Online consultation rooms opened"), rooms.count(), "个",
                link=reverse("participation:rooms"),
-               definition=_("Online consultation rooms opening in the period.")),
+               definition=_("Online consultation rooms opening in the period, published (drafts "
+                            "not counted; those ended early counted).")),
         Figure("participation.room_posts", _("Posts in online consultation rooms"),
                posts.count(), "条", link=reverse("participation:rooms"),
                definition=_("Posts written in the period in online consultation rooms (hidden "
@@ -54,7 +59,8 @@ def participation_figures(scope: Scope) -> list[Figure]:
                             "the period.")),
         Figure("participation.surveys", _("Surveys opened"), surveys.count(), "份",
                link=reverse("participation:surveys"),
-               definition=_("Surveys opening in the period.")),
+               definition=_("Surveys opening in the period, published (drafts not counted; "
+                            "those ended early counted).")),
         Figure("participation.survey_responses", _("Survey answers received"), answers.count(),
                "份", link=reverse("participation:surveys"),
                definition=_("Survey answers submitted in the period.")),

@@ -5,16 +5,69 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from xieshang.core import clock
+from xieshang.core.models import WorkflowEvent
 from xieshang.core.owned import CommitteeOwned
+
+
+class ChannelStatus(models.TextChoices):
+    """The lifecycle of a room and of a survey (``participation.workflow``): a draft is seen
+    by the staff only; a published one is open between its dates; a closed one was ended
+    early by the staff."""
+
+    DRAFT = "draft", pgettext_lazy("participation", "Draft")
+    PUBLISHED = "published", pgettext_lazy("participation", "Published")
+    CLOSED = "closed", pgettext_lazy("participation", "Ended")
+
+
+class Channel(CommitteeOwned):
+    """What rooms and surveys share: the status, the period and the early closing."""
+
+    Status = ChannelStatus
+
+    status = models.CharField(_("status"), max_length=10, choices=ChannelStatus.choices,
+                              default=ChannelStatus.DRAFT, db_index=True)
+    version = models.PositiveIntegerField(default=0)
+    opens_at = models.DateTimeField(_("opens"))
+    closes_at = models.DateTimeField(_("closes"))
+    closed_at = models.DateTimeField(_("ended early at"), null=True, blank=True)
+    close_reason = models.CharField(_("reason for ending early"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_open(self) -> bool:
+        return (self.status == ChannelStatus.PUBLISHED
+                and self.opens_at <= clock.now() < self.closes_at)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ChannelStatus.DRAFT
+
+    @property
+    def has_ended(self) -> bool:
+        """Ended early, or published and past its closing time."""
+        return self.status == ChannelStatus.CLOSED or (
+            self.status == ChannelStatus.PUBLISHED and clock.now() >= self.closes_at)
+
+    @property
+    def stage(self) -> str:
+        """What a page shows: the status, and a published one past its time as ended."""
+        if self.has_ended:
+            return str(ChannelStatus.CLOSED.label)
+        if self.status == ChannelStatus.PUBLISHED and clock.now() < self.opens_at:
+            return str(pgettext_lazy("participation", "Published, not yet open"))
+        return str(ChannelStatus(self.status).label)
 
 # --- online consultation rooms -----------------------------------------------------------------
 
 
-class Room(CommitteeOwned):
+class Room(Channel):
     """A room for one topic, open for a period to those invited (and, if public, to residents)."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -25,8 +78,6 @@ class Room(CommitteeOwned):
     plan_item = models.ForeignKey("activities.PlanItem", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="rooms",
                                   verbose_name=_("plan item"))
-    opens_at = models.DateTimeField(_("opens"))
-    closes_at = models.DateTimeField(_("closes"))
     is_public = models.BooleanField(_("open to residents"), default=False)
     members = models.ManyToManyField("members.Member", blank=True, related_name="rooms",
                                      verbose_name=_("invited members"))
@@ -48,9 +99,16 @@ class Room(CommitteeOwned):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_open(self) -> bool:
-        return self.opens_at <= clock.now() < self.closes_at
+    def get_absolute_url(self) -> str:
+        return reverse(URL_NAMES[type(self).__name__], args=[self.pk])
+
+
+class RoomEvent(WorkflowEvent):
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("consultation room history entry")
+        verbose_name_plural = _("consultation room history entries")
 
 
 class Post(CommitteeOwned):
@@ -98,7 +156,7 @@ class RoomSuggestion(CommitteeOwned):
 # --- surveys -------------------------------------------------------------------------------------
 
 
-class Survey(CommitteeOwned):
+class Survey(Channel):
     class Audience(models.TextChoices):
         MEMBERS = "members", pgettext_lazy("survey audience", "Members")
         PUBLIC = "public", pgettext_lazy("survey audience", "The public")
@@ -108,8 +166,6 @@ class Survey(CommitteeOwned):
     audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices,
                                 default=Audience.MEMBERS)
     counts_for_duty = models.BooleanField(_("counts for duty records"), default=False)
-    opens_at = models.DateTimeField(_("opens"))
-    closes_at = models.DateTimeField(_("closes"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=clock.now)
@@ -122,9 +178,19 @@ class Survey(CommitteeOwned):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_open(self) -> bool:
-        return self.opens_at <= clock.now() < self.closes_at
+    def get_absolute_url(self) -> str:
+        return reverse(URL_NAMES[type(self).__name__], args=[self.pk])
+
+
+class SurveyEvent(WorkflowEvent):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(WorkflowEvent.Meta):
+        verbose_name = _("survey history entry")
+        verbose_name_plural = _("survey history entries")
+
+
+URL_NAMES = {"Room": "participation:room", "Survey": "participation:survey"}
 
 
 class Question(CommitteeOwned):

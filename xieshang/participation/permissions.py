@@ -17,6 +17,11 @@ def can_keep(actor: Actor) -> bool:
     return actor.committee is not None and actor.has(*KEEPERS)
 
 
+def can_manage_channel(actor: Actor, channel: Room | Survey) -> bool:
+    """Publish, end early and reopen a room or a survey: the staff who open them."""
+    return actor.acts_in(channel) and can_keep(actor)
+
+
 def can_read_all(actor: Actor) -> bool:
     return actor.committee is not None and actor.has(*READERS)
 

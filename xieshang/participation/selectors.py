@@ -10,6 +10,8 @@ from xieshang.core.tenancy import scoped
 from xieshang.participation import permissions
 from xieshang.participation.models import (
     Answer,
+    Channel,
+    ChannelStatus,
     Post,
     Problem,
     Question,
@@ -21,10 +23,16 @@ from xieshang.participation.models import (
 )
 
 
+def _drafts_for_keepers[C: Channel](actor: Actor, qs: QuerySet[C]) -> QuerySet[C]:
+    """A draft is the staff's work in progress: nobody else sees it anywhere."""
+    return qs if permissions.can_keep(actor) else qs.exclude(status=ChannelStatus.DRAFT)
+
+
 def visible_rooms(actor: Actor) -> QuerySet[Room]:
-    """Staff and leaders: every room here; others: public rooms and those they are invited to
-    (as a member, an official of a unit concerned or an expert)."""
-    qs = scoped(actor, Room)
+    """Staff and leaders: every room here (drafts: the staff only); others: public rooms and
+    those they are invited to (as a member, an official of a unit concerned or an expert),
+    once published."""
+    qs = _drafts_for_keepers(actor, scoped(actor, Room))
     if permissions.can_read_all(actor):
         return qs
     cond = Q(is_public=True)
@@ -43,9 +51,9 @@ def room_posts(actor: Actor, room: Room) -> QuerySet[Post]:
 
 
 def visible_surveys(actor: Actor) -> QuerySet[Survey]:
-    """Staff and leaders: every survey here; members: members' and public surveys; anyone
-    else with a role here: the public ones."""
-    qs = scoped(actor, Survey)
+    """Staff and leaders: every survey here (drafts: the staff only); members: published
+    members' and public surveys; anyone else with a role here: the published public ones."""
+    qs = _drafts_for_keepers(actor, scoped(actor, Survey))
     if permissions.can_read_all(actor):
         return qs
     if actor.member_id is not None:
@@ -54,8 +62,10 @@ def visible_surveys(actor: Actor) -> QuerySet[Survey]:
 
 
 def public_surveys() -> QuerySet[Survey]:
-    """Public surveys of every committee, for the anonymous answer page (by id)."""
-    return Survey.objects.filter(audience=Survey.Audience.PUBLIC).select_related("committee")
+    """Published (or ended) public surveys of every committee, for the anonymous answer page
+    (by id)."""
+    return (Survey.objects.filter(audience=Survey.Audience.PUBLIC)
+            .exclude(status=ChannelStatus.DRAFT).select_related("committee"))
 
 
 def questions(survey: Survey) -> list[Question]:
@@ -163,7 +173,8 @@ def surveys_awaiting(actor: Actor) -> int:
     if actor.user is None or actor.member_id is None:
         return 0
     now = clock.now()
-    return (visible_surveys(actor).filter(opens_at__lte=now, closes_at__gt=now)
+    return (visible_surveys(actor).filter(status=ChannelStatus.PUBLISHED, opens_at__lte=now,
+                                          closes_at__gt=now)
             .exclude(responses__user=actor.user).count())
 
 
@@ -172,5 +183,5 @@ def rooms_open_to(actor: Actor) -> int:
     if actor.member_id is None:
         return 0
     now = clock.now()
-    return scoped(actor, Room).filter(members=actor.member_id, opens_at__lte=now,
-                                      closes_at__gt=now).count()
+    return scoped(actor, Room).filter(members=actor.member_id, status=ChannelStatus.PUBLISHED,
+                                      opens_at__lte=now, closes_at__gt=now).count()

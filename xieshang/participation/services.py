@@ -19,9 +19,10 @@ from xieshang.core.inputs import refuse_nul
 from xieshang.core.models import User
 from xieshang.core.permissions import Actor, require
 from xieshang.core.uploads import IMAGES, OFFICE, Upload, check_upload
+from xieshang.core.workflow import transition
 from xieshang.members.models import HandlingUnit, Member
 from xieshang.opinions.models import OpinionReport
-from xieshang.participation import permissions
+from xieshang.participation import permissions, workflow
 from xieshang.participation.models import (
     Answer,
     Post,
@@ -66,7 +67,9 @@ def room_create(*, actor: Actor, title: str, opens_at: dt.datetime, closes_at: d
                 topic: str = "", activity: Activity | None = None,
                 plan_item: PlanItem | None = None, is_public: bool = False,
                 members: Iterable[Member] = (), units: Iterable[HandlingUnit] = (),
-                experts: Iterable[User] = ()) -> Room:
+                experts: Iterable[User] = (), publish: bool = False) -> Room:
+    """A new room is a draft (seen by the staff only) unless ``publish``: then it is
+    published at once, and the invitations go out (the workflow's publish step)."""
     require(permissions.can_keep(actor))
     assert actor.committee is not None
     title = title.strip()
@@ -85,6 +88,8 @@ def room_create(*, actor: Actor, title: str, opens_at: dt.datetime, closes_at: d
     room.units.set(units)
     room.experts.set(list(experts))
     audit.record(actor, "room.create", room, after=audit.snapshot(room))
+    if publish:
+        room = transition(workflow.ROOM, actor=actor, obj=room, step="publish", version=None)
     return room
 
 
@@ -195,7 +200,8 @@ def _clean_questions(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def survey_create(*, actor: Actor, title: str, opens_at: dt.datetime, closes_at: dt.datetime,
                   questions: Sequence[Mapping[str, Any]], intro: str = "",
                   audience: str = Survey.Audience.MEMBERS,
-                  counts_for_duty: bool = False) -> Survey:
+                  counts_for_duty: bool = False, publish: bool = False) -> Survey:
+    """A new survey is a draft (seen by the staff only) unless ``publish``."""
     require(permissions.can_keep(actor))
     assert actor.committee is not None
     title = title.strip()
@@ -213,6 +219,9 @@ def survey_create(*, actor: Actor, title: str, opens_at: dt.datetime, closes_at:
         Question.objects.create(committee=actor.committee, survey=survey, **q)
     audit.record(actor, "survey.create", survey, after={**audit.snapshot(survey),
                                                         "questions": len(cleaned)})
+    if publish:
+        survey = transition(workflow.SURVEY, actor=actor, obj=survey, step="publish",
+                            version=None)
     return survey
 
 

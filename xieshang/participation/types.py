@@ -16,6 +16,7 @@ class RoomIn(Schema):
     member_ids: list[int] = []
     unit_ids: list[int] = []
     expert_ids: list[int] = []
+    publish: bool = False
 
 
 class PostIn(Schema):
@@ -53,6 +54,7 @@ class SurveyIn(Schema):
     opens_at: dt.datetime
     closes_at: dt.datetime
     questions: list[QuestionIn]
+    publish: bool = False
 
 
 class SurveyHeadIn(Schema):
@@ -64,6 +66,7 @@ class SurveyHeadIn(Schema):
     counts_for_duty: bool = False
     opens_at: dt.datetime
     closes_at: dt.datetime
+    publish: bool = False
 
 
 class StudioIn(Schema):

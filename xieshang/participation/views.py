@@ -25,10 +25,11 @@ from xieshang.core.inputs import parse_form
 from xieshang.core.models import User
 from xieshang.core.permissions import Actor, require
 from xieshang.core.tenancy import get_scoped_or_404, scoped
+from xieshang.core.workflow_views import act as workflow_act
 from xieshang.members.models import HandlingUnit, Member
 from xieshang.opinions import selectors as opinion_selectors
 from xieshang.opinions.models import OpinionReport
-from xieshang.participation import permissions, selectors, services
+from xieshang.participation import permissions, selectors, services, workflow
 from xieshang.participation.models import Post, Problem, Question, Room, StudioEvent, Survey
 from xieshang.participation.types import (
     AnswerBackIn,
@@ -82,11 +83,13 @@ def room_create(request: XRequest) -> HttpResponse:
                 plan_item=_opt(actor, PlanItem, data.plan_item_id),
                 members=_ids(actor, Member, data.member_ids),
                 units=_ids(actor, HandlingUnit, data.unit_ids),
-                experts=_experts(actor).filter(pk__in=data.expert_ids))
+                experts=_experts(actor).filter(pk__in=data.expert_ids), publish=data.publish)
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
-            messages.success(request, _("The room is open."))
+            messages.success(request, _("The room is published.") if data.publish else
+                             _("The room is saved as a draft: only the staff see it until it "
+                               "is published."))
             return redirect("participation:room", pk=room.pk)
     return render(request, "participation/room_form.html", {
         "activities": scoped(actor, Activity).order_by("-start")[:100],
@@ -141,7 +144,15 @@ def room_detail(request: XRequest, pk: int) -> HttpResponse:
         "can_summarise": permissions.can_summarise(actor, room),
         "ledger": room.suggestions.select_related("suggestion__recipient_unit"),
         "units": scoped(actor, HandlingUnit).filter(is_active=True).order_by("name"),
-        "members": room.members.all(), "room_units": room.units.all()})
+        "members": room.members.all(), "room_units": room.units.all(),
+        "offers": workflow.ROOM.offers(actor, room),
+        "events": room.events.all() if permissions.can_read_all(actor) else []})
+
+
+@require_POST
+@login_required
+def room_act(request: XRequest, pk: int, action: str) -> HttpResponse:
+    return workflow_act(request, workflow.ROOM, _room(request, pk), action)
 
 
 @login_required
@@ -227,11 +238,14 @@ def survey_create(request: XRequest) -> HttpResponse:
             survey = services.survey_create(
                 actor=actor, title=data.title, intro=data.intro, audience=data.audience,
                 counts_for_duty=data.counts_for_duty, opens_at=data.opens_at,
-                closes_at=data.closes_at, questions=_questions_from(request.POST))
+                closes_at=data.closes_at, questions=_questions_from(request.POST),
+                publish=data.publish)
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
-            messages.success(request, _("The survey is saved."))
+            messages.success(request, _("The survey is published.") if data.publish else
+                             _("The survey is saved as a draft: only the staff see it until "
+                               "it is published."))
             return redirect("participation:survey", pk=survey.pk)
     return render(request, "participation/survey_form.html", {
         "slots": range(1, QUESTION_SLOTS + 1), "kinds": Question.Kind.choices,
@@ -258,9 +272,19 @@ def survey_detail(request: XRequest, pk: int) -> HttpResponse:
         "survey": survey, "questions": qs, "done": done,
         "can_answer": permissions.can_answer(actor, survey) and not done,
         "can_see_results": permissions.can_see_results(actor, survey),
+        "offers": workflow.SURVEY.offers(actor, survey),
+        "events": survey.events.all() if permissions.can_read_all(actor) else [],
         "public_url": request.build_absolute_uri(reverse("participation:public-survey",
                                                          args=[survey.pk]))
         if survey.audience == Survey.Audience.PUBLIC else ""})
+
+
+@require_POST
+@login_required
+def survey_act(request: XRequest, pk: int, action: str) -> HttpResponse:
+    actor = request.actor
+    survey = get_scoped_or_404(actor, selectors.visible_surveys(actor), pk=pk)
+    return workflow_act(request, workflow.SURVEY, survey, action)
 
 
 def public_survey(request: XRequest, pk: int) -> HttpResponse:
