@@ -437,15 +437,28 @@ def _set_empty(p: Proposal, name: str) -> None:
 
 def proposal_for_api(actor: Actor, pk: int) -> Proposal:
     """The API's fetch of one proposal: :func:`visible`, with only what the API answers
-    (the page's events, feedback, attachments and records are not part of it)."""
+    (the page's events, feedback, attachments and records are not part of it). The committee
+    is the actor's (``scoped``), so it is not joined; the members' encrypted ID numbers are
+    not read (nothing the API answers shows them; decrypting one costs a Fernet check)."""
     qs = visible(actor).select_related(
-        "session__term", "category", "proposer", "body_proposer", "committee",
-    ).prefetch_related(  # type: ignore[type-var]
+        "session__term", "category", "proposer", "body_proposer",
+    ).defer(*_without_id_number("proposer")).prefetch_related(  # type: ignore[type-var]
         Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
         Prefetch("co_proposers",
-                 queryset=ProposalCoProposer.objects.select_related("member")),
+                 queryset=ProposalCoProposer.objects.select_related("member")
+                 .defer(*_without_id_number("member"))),
     )
     return _share_committee(actor, get_scoped_or_404(actor, qs, pk=pk))
+
+
+def _without_id_number(path: str) -> tuple[str, ...]:
+    return (f"{path}__id_number", f"{path}__id_number_index")
+
+
+def proposal_for_step(actor: Actor, pk: int) -> Proposal:
+    """The proposal a workflow step is taken on, or 404 as :func:`proposal_for_api` answers:
+    the row alone (the step locks and reads it again with what its rules need)."""
+    return _share_committee(actor, get_scoped_or_404(actor, visible(actor), pk=pk))
 
 
 def _share_committee(actor: Actor, proposal: Proposal) -> Proposal:
