@@ -125,10 +125,15 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------
 # SQLite in WAL mode unless DATABASE_URL says otherwise (PostgreSQL in production).
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+_DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'xieshang.sqlite3'}")
+# On SQLite a connection is kept for 10 minutes by default: opening one runs the PRAGMAs below
+# and closing the process's last one checkpoints the WAL, 5-10 ms of CPU that a request paid
+# twice (issue #20; benchmarks/proposal_cpu.py --wsgi). PostgreSQL keeps 0 unless configured.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'xieshang.sqlite3'}"),
-        conn_max_age=env_int("XIESHANG_DB_CONN_MAX_AGE", 0),
+        _DATABASE_URL,
+        conn_max_age=env_int("XIESHANG_DB_CONN_MAX_AGE",
+                             600 if _DATABASE_URL.startswith("sqlite") else 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

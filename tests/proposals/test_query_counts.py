@@ -2,6 +2,7 @@
 the number of proposals (the benchmark's generator at two small sizes)."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from benchmarks.proposals_scale import CURRENT_MIX, PAGES, generate, page_queries
@@ -59,7 +60,8 @@ def _get(client, url):
 
 
 # Fetching one proposal: the session, the user, the user's committees and roles, the proposal
-# (with what it always shows joined in), its assignments and co-proposers; the page adds its
+# (with what it always shows joined in), its assignments and co-proposers (each only when the
+# proposal's query found some: the young one has no assignments); the page adds its
 # suggested units, timeline and replies, the navigation's policy and unread count, and one
 # query for each of the rarer relations (attachments, feedback, merged proposals, contact and
 # supervision records) that the proposal has rows in.
@@ -84,3 +86,67 @@ def test_fetching_one_proposal_takes_a_fixed_number_of_queries(world):
     assert old_page <= PAGE_QUERIES + 1
     assert old.feedback.exists()
     assert "<h2>反馈意见</h2>" in response.content.decode()
+
+
+# The writes of the peer benchmark (issue #20) through the API, each with all its side
+# effects: the workflow event, the audit row of the HMAC chain, the notification and the
+# search index task (run inline by the test settings). A draft: the token, the actor (committee
+# and roles), the category, the policy chain, the insert and its audit row, the index task
+# and the answer's read. A step: the same start, the row for the 404, the locked row, what
+# the step reads and writes, and the answer's read.
+# On PostgreSQL a step also locks the session row for its number (SQLite has no row locks).
+API_WRITE_QUERIES = {
+    "sqlite": {"create": 14, "submit": 25, "file": 21},  # 23, 30, 29 before issue #20's work
+    "postgresql": {"create": 15, "submit": 26, "file": 23},
+}
+
+
+def _api_call(client, method, url, body=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        if body is None:
+            response = getattr(client, method)(url)
+        else:
+            response = getattr(client, method)(url, body, content_type="application/json")
+    assert response.status_code in (200, 201), (url, response.content[:300])
+    return len(ctx.captured_queries), response.json()
+
+
+def test_creating_submitting_and_filing_through_the_api_take_a_fixed_number_of_queries(
+        world, django_capture_on_commit_callbacks):
+    from xieshang.core.models import ApiToken, AuditLog, Notification
+    from xieshang.proposals.models import ProposalEvent
+    from xieshang.proposals.policies import get as policy
+
+    def client(role):
+        return Client(HTTP_AUTHORIZATION="Bearer "
+                      + ApiToken.issue(world.users[role], "test", days=1)[1])
+
+    member, staff = client("member"), client("staff")
+    counts = {}
+    counts["create"], body = _api_call(member, "post", "/api/v1/proposals/", {
+        "title": "关于完善社区公共服务体系的提案", "body": "建议" * 100,
+        "category_id": world.category.pk})
+    pk = body["id"]
+    counts["submit"], body = _api_call(member, "post", f"/api/v1/proposals/{pk}/actions/submit",
+                                       {"version": body["version"]})
+    _q, body = _api_call(staff, "post", f"/api/v1/proposals/{pk}/actions/start_review",
+                         {"version": body["version"]})
+    for _round in range(int(policy(world.committee, "review_rounds")) - 1):
+        _q, body = _api_call(staff, "post", f"/api/v1/proposals/{pk}/actions/pass_round",
+                             {"version": body["version"]})
+    # The notification is written when the step's transaction commits (not counted above).
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        counts["file"], body = _api_call(staff, "post", f"/api/v1/proposals/{pk}/actions/file",
+                                         {"version": body["version"]})
+    assert callbacks
+    assert body["status"] == Status.FILED
+    assert counts == API_WRITE_QUERIES[connection.vendor]
+    # Every side effect is still there.
+    assert list(ProposalEvent.objects.filter(proposal_id=pk).values_list("action", flat=True)
+                .order_by("pk"))[-1] == "file"
+    assert Notification.objects.filter(url=f"/proposals/{pk}/").exists()
+    assert {"proposal.save_draft", "proposal.submit", "proposal.file"} <= set(
+        AuditLog.objects.filter(object_id=str(pk)).values_list("action", flat=True))

@@ -335,8 +335,17 @@ class Lifecycle[M: models.Model]:
         # of=self: lock the record only. Locking its committee row too would serialise every
         # step of the committee and deadlock (PostgreSQL) against the foreign-key checks of
         # concurrent inserts and the audit chain's lock.
-        return (self.model._default_manager.select_for_update(of=("self",))
-                .select_related("committee").get(pk=obj.pk))
+        rows = self.model._default_manager.select_for_update(of=("self",))
+        field = self.model._meta.get_field("committee")
+        committee = field.get_cached_value(obj, None)  # type: ignore[union-attr]
+        if committee is None:
+            return rows.select_related("committee").get(pk=obj.pk)
+        # The record as fetched already holds its committee (the actor's, with the policy
+        # parents it has read): joining and parsing the committee row again was wasted.
+        locked = rows.get(pk=obj.pk)
+        if getattr(locked, "committee_id", None) == committee.pk:
+            field.set_cached_value(locked, committee)  # type: ignore[union-attr]
+        return locked
 
 
 def transition[T: models.Model](lifecycle: Lifecycle[T], *, actor: Actor, obj: T, step: str,

@@ -90,22 +90,26 @@ def _enqueue_recompute(committee_id: int, year: int) -> None:
         recompute_task.enqueue(committee_id, year)
 
 
-def schedule_recompute(committee: Committee, year: int) -> None:
+def schedule_recompute(committee: Committee | int, year: int) -> None:
     """Ask for the committee-year's scores to be recomputed after this transaction commits.
 
     Upserts the one pending request of the committee-year; only the write that creates it
     (or finds it stale) queues a task, so many writes leave at most one queued recomputation.
+    ``committee`` may be given by its id (the watch of saved records has only the id: reading
+    the committee row for it was a query on every proposal step).
     """
     now = clock.now()
+    committee_id = committee if isinstance(committee, int) else committee.pk
     row, created = DutyRecomputeRequest.objects.get_or_create(
-        committee=committee, year=year, defaults={"requested_at": now, "queued_at": now})
+        committee_id=committee_id, year=year,
+        defaults={"requested_at": now, "queued_at": now})
     stale = not created and row.queued_at < now - RECOMPUTE_STALE
     if not created:
         DutyRecomputeRequest.objects.filter(pk=row.pk).update(
             generation=F("generation") + 1, requested_at=now,
             **({"queued_at": now} if stale else {}))
     if created or stale:
-        transaction.on_commit(partial(_enqueue_recompute, committee.pk, year))
+        transaction.on_commit(partial(_enqueue_recompute, committee_id, year))
 
 
 @transaction.atomic

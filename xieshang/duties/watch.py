@@ -62,22 +62,24 @@ def touched(instance: Any) -> set[tuple[int, int]]:
             if committee_id is not None}
 
 
-def _queue(pairs: set[tuple[int, int]]) -> None:
+def _queue(pairs: set[tuple[int, int]], *, saved: bool = False) -> None:
     if _suspended.get() or not pairs:
         return
     from xieshang.duties.services import schedule_recompute
 
-    committees = Committee.objects.in_bulk({c for c, _y in pairs})
+    # After a save the ids are the saved row's committee: it exists, and reading it was a
+    # query on every proposal step. A delete may be a committee's cascade: only those left.
+    ids = {c for c, _y in pairs} if saved else set(
+        Committee.objects.filter(pk__in={c for c, _y in pairs}).values_list("pk", flat=True))
     for committee_id, year in sorted(pairs):
-        committee = committees.get(committee_id)
-        if committee is not None:
-            schedule_recompute(committee, year)
+        if committee_id in ids:
+            schedule_recompute(committee_id, year)
 
 
 def _on_change(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return  # fixtures and restores: the restore recomputes nothing it did not write
-    _queue(touched(instance))
+    _queue(touched(instance), saved="created" in kwargs)  # post_save sends created
 
 
 # --- what each watched record touches ------------------------------------------------------

@@ -214,7 +214,13 @@ def cosign(request: HttpRequest, pk: int, payload: CosignIn) -> dict[str, Any]:
     return _detail_out(request, pk)
 
 
-step_routes(router, PROPOSAL, path="/{int:pk}/actions", fetch=_detail,
+def _for_step(request: HttpRequest, pk: int) -> Proposal:
+    # A step locks and reads the row again (workflow.transition) and the answer is read after
+    # it: here only the 404 of a proposal the caller may not open, without the API's joins.
+    return selectors.proposal_for_step(actor(request), pk)
+
+
+step_routes(router, PROPOSAL, path="/{int:pk}/actions", fetch=_for_step,
             out=lambda request, p: _detail_out(request, p.pk), response=ProposalDetailOut)
 
 

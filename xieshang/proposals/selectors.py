@@ -406,21 +406,22 @@ def _rare() -> dict[str, tuple[str, QuerySet[Any]]]:
 
 def proposal_detail(actor: Actor, pk: int) -> Proposal:
     """The proposal page's fetch: 404 unless the actor may open it (:func:`visible`)."""
+    # The committee is the actor's (scoped): not joined. Assignments and co-proposers are
+    # asked for like the rarer relations (a submitted or just filed proposal has none).
+    rare = {**_rare(), **_api_related()}
     qs = visible(actor).select_related(
         "session__term", "category", "proposer__sector", "body_proposer", "merged_into",
-        "key_leader", "committee",
+        "key_leader",
     ).annotate(**{
         f"_has_{name}": Exists(rows.filter(**{fk: OuterRef("pk")}))
-        for name, (fk, rows) in _rare().items()
+        for name, (fk, rows) in rare.items()
     })
     p = get_scoped_or_404(actor, qs, pk=pk)
     prefetch_related_objects(
-        [p], Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
-        Prefetch("co_proposers", queryset=ProposalCoProposer.objects.select_related("member")),
-        "suggested_units", "events",
-        *(Prefetch(name, queryset=rows) for name, (_fk, rows) in _rare().items()
+        [p], "suggested_units", "events",
+        *(Prefetch(name, queryset=rows) for name, (_fk, rows) in rare.items()
           if getattr(p, f"_has_{name}")))
-    for name in _rare():
+    for name in rare:
         if not getattr(p, f"_has_{name}"):
             _set_empty(p, name)
     return _share_committee(actor, p)
@@ -435,17 +436,47 @@ def _set_empty(p: Proposal, name: str) -> None:
     p.__dict__.setdefault("_prefetched_objects_cache", {})[name] = empty
 
 
+def _api_related() -> dict[str, tuple[str, QuerySet[Any]]]:
+    """What the API answers besides the row (name → foreign key to the proposal, query)."""
+    return {
+        "assignments": ("proposal", Assignment.objects.select_related("unit")),
+        "co_proposers": ("proposal", ProposalCoProposer.objects.select_related("member")
+                         .defer(*_without_id_number("member"))),
+    }
+
+
 def proposal_for_api(actor: Actor, pk: int) -> Proposal:
     """The API's fetch of one proposal: :func:`visible`, with only what the API answers
-    (the page's events, feedback, attachments and records are not part of it)."""
+    (the page's events, feedback, attachments and records are not part of it). The committee
+    is the actor's (``scoped``), so it is not joined; the members' encrypted ID numbers are
+    not read (nothing the API answers shows them; decrypting one costs a Fernet check).
+    Assignments and co-proposers are fetched only when the row's query found some (an EXISTS
+    each, as the page does for its rarer relations): a new proposal has neither."""
+    related = _api_related()
     qs = visible(actor).select_related(
-        "session__term", "category", "proposer", "body_proposer", "committee",
-    ).prefetch_related(  # type: ignore[type-var]
-        Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
-        Prefetch("co_proposers",
-                 queryset=ProposalCoProposer.objects.select_related("member")),
-    )
-    return _share_committee(actor, get_scoped_or_404(actor, qs, pk=pk))
+        "session__term", "category", "proposer", "body_proposer",
+    ).defer(*_without_id_number("proposer")).annotate(**{
+        f"_has_{name}": Exists(rows.filter(**{fk: OuterRef("pk")}))
+        for name, (fk, rows) in related.items()
+    })
+    p = get_scoped_or_404(actor, qs, pk=pk)
+    prefetch_related_objects([p], *(Prefetch(name, queryset=rows)
+                                    for name, (_fk, rows) in related.items()
+                                    if getattr(p, f"_has_{name}")))
+    for name in related:
+        if not getattr(p, f"_has_{name}"):
+            _set_empty(p, name)
+    return _share_committee(actor, p)
+
+
+def _without_id_number(path: str) -> tuple[str, ...]:
+    return (f"{path}__id_number", f"{path}__id_number_index")
+
+
+def proposal_for_step(actor: Actor, pk: int) -> Proposal:
+    """The proposal a workflow step is taken on, or 404 as :func:`proposal_for_api` answers:
+    the row alone (the step locks and reads it again with what its rules need)."""
+    return _share_committee(actor, get_scoped_or_404(actor, visible(actor), pk=pk))
 
 
 def _share_committee(actor: Actor, proposal: Proposal) -> Proposal:

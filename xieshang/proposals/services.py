@@ -144,16 +144,24 @@ def proposal_save_draft(
         committee, proposal.proposer_id, co_proposer_ids)
     if not proposal.body_proposer_id:
         proposal.kind = Proposal.Kind.JOINT if co else Proposal.Kind.INDIVIDUAL
-    proposal.full_clean(exclude=["title"] if not proposal.title else None)
+    created = proposal.pk is None
+    # Foreign keys set above from rows just read (the actor's committee, login and member
+    # or body; the category picked in the committee) exist: full_clean's check of each was a
+    # query. Every other field is validated as before.
+    known = (["committee", "created_by", "proposer", "body_proposer"] if created else []) + (
+        ["category"] if category is not None else [])
+    proposal.full_clean(exclude=known + (["title"] if not proposal.title else []))
     if before and audit.snapshot(proposal, list(DRAFT_FIELDS)) != before:
         # A changed draft is a new version: a copy written elsewhere (offline on a phone, in
         # another tab) against the old one is then refused as a conflict, not saved over this.
         proposal.version += 1
     proposal.save()
-    proposal.suggested_units.set(units)
+    if units or not created:  # a new draft has no units nor co-proposers to replace
+        proposal.suggested_units.set(units)
     keep = {m.pk for m in co}
-    proposal.co_proposers.exclude(member_id__in=keep).delete()
-    have = set(proposal.co_proposers.values_list("member_id", flat=True))
+    if not created:
+        proposal.co_proposers.exclude(member_id__in=keep).delete()
+    have = set() if created else set(proposal.co_proposers.values_list("member_id", flat=True))
     ProposalCoProposer.objects.bulk_create(
         [ProposalCoProposer(committee=committee, proposal=proposal, member=m)
          for m in co if m.pk not in have])

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -140,8 +141,12 @@ def _months_before(day: dt.date, months: int) -> dt.date:
 
 def _next_serial(session: Session) -> int:
     # Locking the session row serialises numbering within a session (PostgreSQL); SQLite runs
-    # write transactions one at a time anyway. The unique constraint is the last line.
-    Session.objects.select_for_update().filter(pk=session.pk).first()
+    # write transactions one at a time anyway (and has no row locks: the query was only
+    # spent). The unique constraint is the last line. No ordering: it joined the committee,
+    # whose row FOR UPDATE would have locked too.
+    if connection.features.has_select_for_update:
+        list(Session.objects.select_for_update().filter(pk=session.pk).order_by()
+             .values_list("pk", flat=True))
     top = Proposal.objects.filter(session=session).aggregate(m=Max("serial_number"))["m"]
     return (top or 0) + 1
 
