@@ -27,6 +27,7 @@ from xieshang.core.permissions import Actor, require
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import HandlingUnit, Member
 from xieshang.opinions import selectors as opinion_selectors
+from xieshang.opinions.models import Category as OpinionCategory
 from xieshang.opinions.models import OpinionReport
 from xieshang.participation import permissions, selectors, services
 from xieshang.participation.models import Post, Problem, Question, Room, StudioEvent, Survey
@@ -384,6 +385,7 @@ def studio_detail(request: XRequest, pk: int) -> HttpResponse:
     return render(request, "participation/studio_detail.html", {
         "studio": studio, "events": selectors.studio_events(studio),
         "problems": problems, "can_record": can_record,
+        "can_draft": permissions.is_studio_member(actor, studio),
         "kinds": StudioEvent.Kind.choices, "routes": Problem.Route.choices[1:],
         "members": studio.members.all(), "today": clock.today(),
         "units": scoped(actor, HandlingUnit).filter(is_active=True).order_by("name"),
@@ -392,13 +394,56 @@ def studio_detail(request: XRequest, pk: int) -> HttpResponse:
         if can_record else []})
 
 
+def _problem(request: XRequest, pk: int) -> Problem:
+    actor = request.actor
+    return get_scoped_or_404(actor, scoped(actor, Problem).filter(
+        studio__in=selectors.visible_studios(actor).values("pk")).select_related("studio"),
+        pk=pk)
+
+
+@login_required
+@require_POST
+def problem_to_proposal(request: XRequest, pk: int) -> HttpResponse:
+    """"转为提案草稿": a member of the studio gets a proposal draft of their own."""
+    problem = _problem(request, pk)
+    try:
+        proposal = services.problem_to_proposal(actor=request.actor, problem=problem)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return redirect("participation:studio", pk=problem.studio_id)
+    messages.success(request, _("A proposal draft was made from the problem: complete it "
+                                "and submit it."))
+    return redirect("proposal-edit", pk=proposal.pk)
+
+
+@login_required
+def problem_to_report(request: XRequest, pk: int) -> HttpResponse:
+    """"写成社情民意信息": the report form, pre-filled with the problem; submitting it passes
+    the problem on as the report."""
+    actor = request.actor
+    problem = _problem(request, pk)
+    require(permissions.can_draft_from(actor, problem))
+    values: dict[str, str] = {**services.problem_report_text(problem), "category": "other"}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in
+                  ("title", "category", "situation", "analysis", "suggestion")}
+        try:
+            report = services.problem_to_report(actor=actor, problem=problem, **values)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("The report is submitted; the problem is passed on "
+                                        "as this report."))
+            return redirect("opinions:report-detail", pk=report.pk)
+    return render(request, "participation/problem_report.html", {
+        "problem": problem, "values": values, "categories": OpinionCategory.choices})
+
+
 @login_required
 @require_POST
 def problem_action(request: XRequest, pk: int, action: str) -> HttpResponse:
     actor = request.actor
-    problem = get_scoped_or_404(actor, scoped(actor, Problem).filter(
-        studio__in=selectors.visible_studios(actor).values("pk")).select_related("studio"),
-        pk=pk)
+    problem = _problem(request, pk)
     try:
         if action == "route":
             r = parse_form(RouteIn, request.POST)
