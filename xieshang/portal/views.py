@@ -160,10 +160,10 @@ def take_part(request: HttpRequest, code: str) -> HttpResponse:
         "surveys": participation.open_public_surveys(site.committee), "now": clock.now()})
 
 
-@public_cache
 def room(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     """A public room, read-only: its topic, period and the posts that are not hidden (taking
-    part needs a login of the committee, on the room's own page)."""
+    part needs a login of the committee, on the room's own page). Not cached: a post hidden
+    by the moderator must leave the public page at once."""
     site = selectors.site_for(code)
     item = participation.public_rooms(site.committee).filter(pk=pk).first()
     if item is None:
