@@ -83,9 +83,10 @@ def is_studio_member(actor: Actor, studio: Studio) -> bool:
 
 
 def can_draft_from(actor: Actor, problem: Problem) -> bool:
-    """Turn a problem not yet passed on into a proposal draft or a public-opinion report of
-    one's own: only a member of the studio (a draft has an author; the staff, a unit's clerk
-    or a member elsewhere pass a problem on by linking an existing record)."""
+    """Turn a problem not yet passed on into one's own proposal draft or report: studio members.
+
+    A draft has an author: the staff, a unit's clerk or a member elsewhere pass a problem on
+    by linking an existing record instead."""
     return not problem.route and is_studio_member(actor, problem.studio)
 
 

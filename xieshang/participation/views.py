@@ -423,7 +423,8 @@ def problem_to_report(request: XRequest, pk: int) -> HttpResponse:
     actor = request.actor
     problem = _problem(request, pk)
     require(permissions.can_draft_from(actor, problem))
-    values: dict[str, str] = {**services.problem_report_text(problem), "category": "other"}
+    values: dict[str, str] = {**services.problem_report_text(problem),
+                         "category": OpinionCategory.OTHER.value}
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in
                   ("title", "category", "situation", "analysis", "suggestion")}
