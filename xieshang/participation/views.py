@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.activities import permissions as activity_permissions
+from xieshang.activities import selectors as activity_selectors
 from xieshang.activities.models import Activity, PlanItem
 from xieshang.core import clock
 from xieshang.core.files import send_file, xlsx_response
@@ -140,6 +142,10 @@ def room_detail(request: XRequest, pk: int) -> HttpResponse:
         "room": room, "thread": thread, "can_post": permissions.can_post(actor, room),
         "can_moderate": permissions.can_moderate(actor, room),
         "can_summarise": permissions.can_summarise(actor, room),
+        # Links only to what this viewer may open (a public room is read by every role here).
+        "may_open_activity": room.activity_id is not None and activity_selectors.visible(
+            actor).filter(pk=room.activity_id).exists(),
+        "may_open_ledger": activity_permissions.can_view_ledger(actor),
         "ledger": room.suggestions.select_related("suggestion__recipient_unit"),
         "units": scoped(actor, HandlingUnit).filter(is_active=True).order_by("name"),
         "members": room.members.all(), "room_units": room.units.all()})
