@@ -95,3 +95,72 @@ def test_resident_answers_a_public_survey_once_without_logging_in(phone, county)
     phone.goto(f"/participation/s/{survey.pk}/")
     phone.get_by_text("您已填写该问卷").wait_for()
     assert Response.objects.filter(survey=survey).count() == 1
+
+
+def test_resident_finds_the_open_survey_on_the_website_and_answers_it(phone, county):
+    """From the committee's website on a phone: the 网络议政·问卷调查 link in the menu, the
+    open public survey, the answer and the thanks; the public room is read-only."""
+    from django.core.cache import cache
+
+    from tests.participation.factories import make_room, make_survey
+    from xieshang.core.permissions import Actor
+    from xieshang.participation.models import Response
+    from xieshang.portal import services as portal_services
+
+    cache.clear()  # the website's pages are cached for anonymous visitors
+    portal_services.site_ensure(actor=Actor.for_system(county), committee=county)
+    survey = make_survey(county, audience="public")
+    make_room(county, title="公开议题：城区停车", is_public=True)
+    make_room(county, title="邀请制议题：内部讨论")
+    phone.goto(f"/c/{county.code}/")
+    phone.get_by_role("navigation").get_by_role("link", name="网络议政·问卷调查").click()
+    phone.get_by_role("heading", name="正在进行的问卷调查").wait_for()
+    assert phone.get_by_text("邀请制议题").count() == 0
+    assert_no_horizontal_scroll(phone, 390)
+    assert_accessible(phone)
+    screenshot(phone, "portal-participation-phone")
+    phone.get_by_role("link", name="公开议题：城区停车").click()
+    phone.get_by_role("link", name="登录参与讨论").wait_for()
+    assert phone.locator("textarea").count() == 0
+    assert_no_horizontal_scroll(phone, 390)
+    phone.go_back()
+    phone.get_by_role("link", name=survey.title).click()
+    questions = list(survey.questions.order_by("order"))
+    phone.locator(f"input[name=q{questions[0].pk}][value='0']").check()
+    phone.locator(f"input[name=q{questions[1].pk}][value='1']").check()
+    phone.locator(f"input[name=q{questions[2].pk}][value='5']").check()
+    phone.get_by_role("button", name="提交问卷").click()
+    phone.get_by_text("您已填写该问卷").wait_for()
+    assert Response.objects.filter(survey=survey).count() == 1
+    assert phone.locator(".portal-head").count() == 1
+    assert_no_horizontal_scroll(phone, 390)
+    assert_accessible(phone)
+    screenshot(phone, "portal-survey-answered-phone")
+
+
+def test_studio_member_turns_a_problem_into_a_proposal_draft_on_a_phone(phone, live_server,
+                                                                        county, staff):
+    from tests.activities.factories import member_with_login
+    from xieshang.core.permissions import actor_for
+    from xieshang.participation import services
+    from xieshang.participation.models import Problem
+
+    user, member, actor = member_with_login(county, name="林委员")
+    studio = services.studio_create(actor=actor_for(staff, county), name="城关镇委员工作室",
+                                    place="便民服务中心", lead=member)
+    problem = services.problem_record(actor=actor, studio=studio,
+                                      text="学校门口早晚高峰拥堵，接送车辆占道",
+                                      received_on=dt.date(2026, 3, 2), raised_by="王大爷")
+    login(phone, live_server, user.username)
+    phone.goto(f"/participation/studios/{studio.pk}/")
+    phone.get_by_role("button", name="转为提案草稿").click()
+    phone.wait_for_url("**/proposals/*/edit/")
+    phone.get_by_text("已根据该问题生成提案草稿").wait_for()
+    problem.refresh_from_db()
+    assert problem.proposal is not None and problem.proposal.status == "draft"
+    assert_no_horizontal_scroll(phone, 390)
+    phone.goto(f"/participation/studios/{studio.pk}/")
+    phone.locator(f"#problem-{problem.pk}").get_by_text("提案", exact=True).wait_for()
+    assert phone.get_by_role("button", name="转为提案草稿").count() == 0
+    assert Problem.objects.get(pk=problem.pk).route == "proposal"
+    screenshot(phone, "participation-problem-draft-phone")

@@ -78,6 +78,8 @@ EXPLAINED: dict[str, str] = {
     "c/<slug:code>/<slug:slug>/": PUBLIC_BY_CODE + "; a column slug of that committee",
     "c/<slug:code>/feed/": PUBLIC_BY_CODE,
     "c/<slug:code>/search/": PUBLIC_BY_CODE,
+    "c/<slug:code>/participation/": PUBLIC_BY_CODE + "; its public rooms and open public "
+                                    "surveys (participation.selectors)",
     "manage/calendar/<int:year>/": "a year of the actor's committee's calendar",
     "manage/calendar/<int:year>/local/": "a year of the actor's committee's calendar",
     "manage/policy/<str:key>/": "a policy key of the actor's committee",

@@ -462,8 +462,12 @@ def ledger(request: XRequest) -> HttpResponse:
     g = request.GET
     qs = selectors.ledger(actor, **_ledger_filters(g))
     page = Paginator(qs, 30).get_page(g.get("page"))
+    # A department's clerk sees the items sent to it, not always the activity they came from.
+    open_activities = set(selectors.visible(actor).filter(
+        pk__in={s.activity_id for s in page}).values_list("pk", flat=True))
     return render(request, "activities/ledger.html", {
         "page": page, "rows": [(s, workflow.SUGGESTION.offers(actor, s)) for s in page],
+        "open_activities": open_activities,
         "f": g, "step_next": request.get_full_path(),
         "statuses": Suggestion.Status.choices, "types": scoped(actor, ActivityType),
         "units": scoped(actor, HandlingUnit).filter(is_active=True),

@@ -73,7 +73,7 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
         actor=system, title="网络议政：推进城区停车设施建设", activity=consultation,
         topic="围绕老城区停车难，请委员和相关部门在线建言。",
         opens_at=now - dt.timedelta(days=40), closes_at=now + dt.timedelta(days=1),
-        members=[weiyuan, changwei, *pool[:15]], units=units[:2], publish=True)
+        members=[weiyuan, changwei, *pool[:15]], units=units[:2], publish=True, is_public=True)
     voices = ["建议利用学校操场错时开放停车。", "老旧小区可挖潜改建立体车位。",
               "建议完善停车收费差异化政策。", "我局正在编制停车设施专项规划，欢迎委员提出意见。",
               "可引导社会资本参与公共停车场建设。"]
@@ -185,6 +185,10 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
             elif n == 3 and opinion is not None:
                 services.problem_route(actor=system, problem=problem, route="opinion",
                                        opinion=opinion)
+        # One problem not yet passed on: the lead turns it into a proposal draft or a report.
+        services.problem_record(actor=system, studio=studio,
+                                text="公交站台缺少遮雨棚，雨天候车不便。", raised_by="社区居民",
+                                received_on=events[0].date)
     ctx.log("participation: 2 consultation rooms, 2 surveys (and one draft), "
             "2 members' studios")
 

@@ -23,6 +23,7 @@ from xieshang.participation import permissions, selectors, services, workflow
 from xieshang.participation.models import Post, Problem, Room, Studio, StudioEvent, Survey
 from xieshang.participation.types import (
     AnswerBackIn,
+    DraftIn,
     HideIn,
     PostIn,
     ProblemIn,
@@ -447,6 +448,26 @@ def route_problem(request: HttpRequest, pk: int, data: RouteIn) -> dict[str, Any
         opinion=_opt(a, OpinionReport, data.opinion_id),
         proposal=_opt(a, Proposal, data.proposal_id), unit=_opt(a, HandlingUnit, data.unit_id))
     return _problem_out(problem)
+
+
+@router.post("/problems/{int:pk}/draft", response={201: ProblemOut, **ERRORS})
+def draft_from_problem(request: HttpRequest, pk: int, data: DraftIn) -> tuple[int, dict[str, Any]]:
+    """A member of the studio turns the problem into a proposal draft of their own or a
+    public-opinion report; the problem is passed on as it (``proposal_id`` / ``opinion_id``)."""
+    a = actor(request)
+    problem = _problem(a, pk)
+    if data.kind == "proposal":
+        services.problem_to_proposal(actor=a, problem=problem)
+    elif data.kind == "opinion":
+        start = services.problem_report_text(problem)
+        services.problem_to_report(actor=a, problem=problem, title=data.title or start["title"],
+                                   category=data.category,
+                                   situation=data.situation or start["situation"],
+                                   analysis=data.analysis, suggestion=data.suggestion)
+    else:
+        raise ApiError("bad_kind", "kind 应为 proposal 或 opinion。", 422)
+    problem.refresh_from_db()
+    return 201, _problem_out(problem)
 
 
 @router.post("/problems/{int:pk}/answer", response={200: ProblemOut, **ERRORS})

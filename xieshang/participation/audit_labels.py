@@ -14,5 +14,7 @@ LABELS = {
     "studio.event": pgettext_lazy("audit", "Recorded a studio event"),
     "studio.problem": pgettext_lazy("audit", "Recorded a problem raised at a studio"),
     "studio.problem_answer": pgettext_lazy("audit", "Answered a problem raised at a studio"),
+    "studio.problem_draft": pgettext_lazy("audit",
+                                          "Turned a studio problem into a proposal or report"),
     "studio.problem_route": pgettext_lazy("audit", "Recorded where a studio problem went"),
 }

@@ -80,6 +80,21 @@ def can_record_for(actor: Actor, studio: Studio) -> bool:
         studio.lead_id == actor.member_id or studio.members.filter(pk=actor.member_id).exists())
 
 
+def is_studio_member(actor: Actor, studio: Studio) -> bool:
+    """The studio's lead or one of its members, acting in its committee as a member."""
+    return (actor.acts_in(studio) and actor.member_id is not None and actor.has(Role.MEMBER)
+            and (studio.lead_id == actor.member_id
+                 or studio.members.filter(pk=actor.member_id).exists()))
+
+
+def can_draft_from(actor: Actor, problem: Problem) -> bool:
+    """Turn a problem not yet passed on into one's own proposal draft or report: studio members.
+
+    A draft has an author: the staff, a unit's clerk or a member elsewhere pass a problem on
+    by linking an existing record instead."""
+    return not problem.route and is_studio_member(actor, problem.studio)
+
+
 def can_answer_problem(actor: Actor, problem: Problem) -> bool:
     """The answer back is entered by the studio's recorders, or by the department it went to."""
     if can_record_for(actor, problem.studio):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from xieshang.core import clock
+from xieshang.core.models import Committee
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import scoped
 from xieshang.participation import permissions
@@ -45,6 +46,45 @@ def visible_rooms(actor: Actor) -> QuerySet[Room]:
     return qs.filter(pk__in=qs.filter(cond).values("pk"))
 
 
+def public_rooms(committee: Committee | None = None) -> QuerySet[Room]:
+    """Rooms on the public website (read-only, no login): marked open to residents and
+    already opened (open now or closed); one committee's, or every committee's (sitemap).
+    The website's list, room page and sitemap all fetch through this."""
+    qs = Room.objects.filter(is_public=True, opens_at__lte=clock.now(),
+                             committee__is_active=True)
+    if committee is not None:
+        qs = qs.filter(committee=committee)
+    return qs.select_related("committee").order_by("-opens_at", "-id")
+
+
+def public_thread(room: Room) -> list[tuple[Post, int]]:
+    """The posts of a room that are not hidden, in thread order with their depth, for readers
+    outside the committee. A hidden post is left out with its text (only its id and parent
+    are read); its replies move up to its place."""
+    shown = list(room.posts.filter(hidden_at__isnull=True).order_by("created_at", "id"))
+    hidden = dict(room.posts.filter(hidden_at__isnull=False).values_list("pk", "parent_id"))
+
+    def visible_parent(parent: int | None) -> int | None:
+        seen: set[int] = set()
+        while parent is not None and parent in hidden and parent not in seen:
+            seen.add(parent)
+            parent = hidden[parent]
+        return parent
+
+    children: dict[int | None, list[Post]] = {}
+    for p in shown:
+        children.setdefault(visible_parent(p.parent_id), []).append(p)
+    thread: list[tuple[Post, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for p in children.get(parent, []):
+            thread.append((p, min(depth, 4)))
+            walk(p.pk, depth + 1)
+
+    walk(None, 0)
+    return thread
+
+
 def room_posts(actor: Actor, room: Room) -> QuerySet[Post]:
     """The room's posts; hidden ones stay in the thread (their text is shown to keepers only)."""
     return room.posts.select_related("member", "parent").order_by("created_at", "id")
@@ -66,6 +106,17 @@ def public_surveys() -> QuerySet[Survey]:
     (by id)."""
     return (Survey.objects.filter(audience=Survey.Audience.PUBLIC)
             .exclude(status=ChannelStatus.DRAFT).select_related("committee"))
+
+
+def open_public_surveys(committee: Committee | None = None) -> QuerySet[Survey]:
+    """Public surveys open now, listed on the committee's website (and its sitemap); each is
+    answered at the anonymous page ``/participation/s/<id>/``."""
+    now = clock.now()
+    qs = public_surveys().filter(opens_at__lte=now, closes_at__gt=now,
+                                 committee__is_active=True)
+    if committee is not None:
+        qs = qs.filter(committee=committee)
+    return qs.order_by("closes_at", "id")
 
 
 def questions(survey: Survey) -> list[Question]:

@@ -21,6 +21,7 @@ from xieshang.core.permissions import Actor, require
 from xieshang.core.uploads import IMAGES, OFFICE, Upload, check_upload
 from xieshang.core.workflow import transition
 from xieshang.members.models import HandlingUnit, Member
+from xieshang.opinions import services as opinion_services
 from xieshang.opinions.models import OpinionReport
 from xieshang.participation import permissions, workflow
 from xieshang.participation.models import (
@@ -35,6 +36,7 @@ from xieshang.participation.models import (
     StudioEvent,
     Survey,
 )
+from xieshang.proposals import services as proposal_services
 from xieshang.proposals.models import Proposal
 
 ATTACHMENTS = OFFICE | IMAGES
@@ -384,6 +386,77 @@ def problem_route(*, actor: Actor, problem: Problem, route: str,
     audit.record(actor, "studio.problem_route", row, before=before,
                  after=audit.snapshot(row, ["route", "opinion", "proposal", "unit"]))
     return row
+
+
+def _draft_title(problem: Problem) -> str:
+    first = problem.text.strip().splitlines()[0].strip() if problem.text.strip() else ""
+    return first[:60]
+
+
+def _origin(problem: Problem) -> str:
+    note = _("From a problem collected at %(studio)s on %(day)s") % {
+        "studio": problem.studio.name, "day": problem.received_on.isoformat()}
+    if problem.raised_by:
+        note += _(", raised by %(who)s") % {"who": problem.raised_by}
+    return f"（{note}）"
+
+
+def _lock_unrouted(actor: Actor, problem: Problem) -> Problem:
+    require(permissions.can_draft_from(actor, problem),
+            _("Only a member of the studio turns its problems into drafts."))
+    row = Problem.objects.select_for_update().select_related("studio").get(pk=problem.pk)
+    if row.route:
+        raise ValidationError(_("This problem has already been passed on."))
+    return row
+
+
+def _mark_routed(actor: Actor, row: Problem, *, route: str, opinion: OpinionReport | None = None,
+                 proposal: Proposal | None = None) -> None:
+    before = audit.snapshot(row, ["route", "opinion", "proposal", "unit"])
+    row.route, row.opinion, row.proposal, row.unit = route, opinion, proposal, None
+    row.routed_on = clock.today()
+    row.save(update_fields=["route", "opinion", "proposal", "unit", "routed_on"])
+    audit.record(actor, "studio.problem_draft", row, before=before,
+                 after=audit.snapshot(row, ["route", "opinion", "proposal", "unit"]))
+
+
+@transaction.atomic
+def problem_to_proposal(*, actor: Actor, problem: Problem) -> Proposal:
+    """A member of the studio turns the problem into a proposal draft of their own, pre-filled
+    with the problem's text; the problem is then passed on as that proposal."""
+    row = _lock_unrouted(actor, problem)
+    body = f"{row.text.strip()}\n\n{_origin(row)}"
+    try:
+        with transaction.atomic():
+            proposal = proposal_services.proposal_save_draft(actor=actor,
+                                                             title=_draft_title(row), body=body)
+    except ValidationError:
+        # The problem's first line may not make a valid title: the member writes one.
+        proposal = proposal_services.proposal_save_draft(actor=actor, title="", body=body)
+    _mark_routed(actor, row, route=Problem.Route.PROPOSAL, proposal=proposal)
+    return proposal
+
+
+def problem_report_text(problem: Problem) -> dict[str, str]:
+    """The report form's starting text for a problem: its first line as the title, the
+    problem (and where it was collected) as the situation."""
+    return {"title": _draft_title(problem),
+            "situation": f"{problem.text.strip()}\n{_origin(problem)}"}
+
+
+@transaction.atomic
+def problem_to_report(*, actor: Actor, problem: Problem, title: str, category: str,
+                      situation: str = "", analysis: str = "", suggestion: str = "",
+                      body: str = "") -> OpinionReport:
+    """A member of the studio writes a public-opinion report from the problem (the opinions
+    app's own submission; reports have no draft state, the author may still edit it while it
+    is submitted); the problem is then passed on as that report."""
+    row = _lock_unrouted(actor, problem)
+    report = opinion_services.report_submit(actor=actor, title=title, category=category,
+                                            situation=situation, analysis=analysis,
+                                            suggestion=suggestion, body=body)
+    _mark_routed(actor, row, route=Problem.Route.OPINION, opinion=report)
+    return report
 
 
 @transaction.atomic

@@ -103,3 +103,15 @@ class RouteIn(Schema):
 class AnswerBackIn(Schema):
     answer: str
     answered_on: dt.date | None = None
+
+
+class DraftIn(Schema):
+    """Turn a problem into a proposal draft (``kind="proposal"``) or a public-opinion report
+    (``kind="opinion"``; title and situation default to the problem's text)."""
+
+    kind: str
+    title: str = ""
+    category: str = "other"
+    situation: str = ""
+    analysis: str = ""
+    suggestion: str = ""

@@ -22,5 +22,8 @@ urlpatterns = [
     path("studios/", views.studio_list, name="studios"),
     path("studios/new/", views.studio_create, name="studio-create"),
     path("studios/<int:pk>/", views.studio_detail, name="studio"),
+    path("problems/<int:pk>/to-proposal/", views.problem_to_proposal,
+         name="problem-to-proposal"),
+    path("problems/<int:pk>/to-report/", views.problem_to_report, name="problem-to-report"),
     path("problems/<int:pk>/<str:action>/", views.problem_action, name="problem-action"),
 ]

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xieshang.activities import permissions as activity_permissions
+from xieshang.activities import selectors as activity_selectors
 from xieshang.activities.models import Activity, PlanItem
 from xieshang.core import clock
 from xieshang.core.files import send_file, xlsx_response
@@ -28,6 +30,7 @@ from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.core.workflow_views import act as workflow_act
 from xieshang.members.models import HandlingUnit, Member
 from xieshang.opinions import selectors as opinion_selectors
+from xieshang.opinions.models import Category as OpinionCategory
 from xieshang.opinions.models import OpinionReport
 from xieshang.participation import permissions, selectors, services, workflow
 from xieshang.participation.models import Post, Problem, Question, Room, StudioEvent, Survey
@@ -142,6 +145,10 @@ def room_detail(request: XRequest, pk: int) -> HttpResponse:
         "room": room, "thread": thread, "can_post": permissions.can_post(actor, room),
         "can_moderate": permissions.can_moderate(actor, room),
         "can_summarise": permissions.can_summarise(actor, room),
+        # Links only to what this viewer may open (a public room is read by every role here).
+        "may_open_activity": room.activity_id is not None and activity_selectors.visible(
+            actor).filter(pk=room.activity_id).exists(),
+        "may_open_ledger": activity_permissions.can_view_ledger(actor),
         "ledger": room.suggestions.select_related("suggestion__recipient_unit"),
         "units": scoped(actor, HandlingUnit).filter(is_active=True).order_by("name"),
         "members": room.members.all(), "room_units": room.units.all(),
@@ -408,6 +415,7 @@ def studio_detail(request: XRequest, pk: int) -> HttpResponse:
     return render(request, "participation/studio_detail.html", {
         "studio": studio, "events": selectors.studio_events(studio),
         "problems": problems, "can_record": can_record,
+        "can_draft": permissions.is_studio_member(actor, studio),
         "kinds": StudioEvent.Kind.choices, "routes": Problem.Route.choices[1:],
         "members": studio.members.all(), "today": clock.today(),
         "units": scoped(actor, HandlingUnit).filter(is_active=True).order_by("name"),
@@ -416,13 +424,57 @@ def studio_detail(request: XRequest, pk: int) -> HttpResponse:
         if can_record else []})
 
 
+def _problem(request: XRequest, pk: int) -> Problem:
+    actor = request.actor
+    return get_scoped_or_404(actor, scoped(actor, Problem).filter(
+        studio__in=selectors.visible_studios(actor).values("pk")).select_related("studio"),
+        pk=pk)
+
+
+@login_required
+@require_POST
+def problem_to_proposal(request: XRequest, pk: int) -> HttpResponse:
+    """"转为提案草稿": a member of the studio gets a proposal draft of their own."""
+    problem = _problem(request, pk)
+    try:
+        proposal = services.problem_to_proposal(actor=request.actor, problem=problem)
+    except ValidationError as exc:
+        messages.error(request, error_text(exc))
+        return redirect("participation:studio", pk=problem.studio_id)
+    messages.success(request, _("A proposal draft was made from the problem: complete it "
+                                "and submit it."))
+    return redirect("proposal-edit", pk=proposal.pk)
+
+
+@login_required
+def problem_to_report(request: XRequest, pk: int) -> HttpResponse:
+    """"写成社情民意信息": the report form, pre-filled with the problem; submitting it passes
+    the problem on as the report."""
+    actor = request.actor
+    problem = _problem(request, pk)
+    require(permissions.can_draft_from(actor, problem))
+    values: dict[str, str] = {**services.problem_report_text(problem),
+                         "category": OpinionCategory.OTHER.value}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in
+                  ("title", "category", "situation", "analysis", "suggestion")}
+        try:
+            report = services.problem_to_report(actor=actor, problem=problem, **values)
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(request, _("The report is submitted; the problem is passed on "
+                                        "as this report."))
+            return redirect("opinions:report-detail", pk=report.pk)
+    return render(request, "participation/problem_report.html", {
+        "problem": problem, "values": values, "categories": OpinionCategory.choices})
+
+
 @login_required
 @require_POST
 def problem_action(request: XRequest, pk: int, action: str) -> HttpResponse:
     actor = request.actor
-    problem = get_scoped_or_404(actor, scoped(actor, Problem).filter(
-        studio__in=selectors.visible_studios(actor).values("pk")).select_related("studio"),
-        pk=pk)
+    problem = _problem(request, pk)
     try:
         if action == "route":
             r = parse_form(RouteIn, request.POST)

@@ -8,20 +8,30 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from xieshang.participation import selectors as participation
 from xieshang.portal import selectors
 from xieshang.portal.models import Site
 
 # url names (namespaced) of public pages outside the portal app that take a committee code
 PUBLIC_PAGES = frozenset({"opinions:public-topics", "opinions:public-track", "proposal-public"})
+SURVEY_PAGE = "participation:public-survey"
 
 
 def public_site(request: HttpRequest) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
-    if match is None or match.view_name not in PUBLIC_PAGES or "code" not in match.kwargs:
+    if match is None:
         return {}
-    site = (Site.objects.select_related("committee")
-            .filter(committee__code=match.kwargs["code"], committee__is_active=True,
-                    is_public=True).first())
+    sites = Site.objects.select_related("committee").filter(committee__is_active=True,
+                                                            is_public=True)
+    if match.view_name == SURVEY_PAGE and "pk" in match.kwargs:
+        # The anonymous survey page is addressed by the survey: its committee's site.
+        sites = sites.filter(committee__in=participation.public_surveys().filter(
+            pk=match.kwargs["pk"]).values("committee"))
+    elif match.view_name in PUBLIC_PAGES and "code" in match.kwargs:
+        sites = sites.filter(committee__code=match.kwargs["code"])
+    else:
+        return {}
+    site = sites.first()
     if site is None:
         return {}
     return {"site": site, "columns": selectors.columns(site.committee),

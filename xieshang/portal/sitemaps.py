@@ -7,6 +7,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from xieshang.core import clock
+from xieshang.participation import selectors as participation
+from xieshang.participation.models import Room, Survey
 from xieshang.portal.models import Article, Site
 
 
@@ -34,4 +36,35 @@ class ArticleSitemap(Sitemap[Article]):
         return item.updated_at
 
 
-SITEMAPS = {"sites": SiteSitemap, "articles": ArticleSitemap}
+def _public_sites() -> QuerySet[Site]:
+    return Site.objects.filter(is_public=True, committee__is_active=True)
+
+
+class RoomSitemap(Sitemap[Room]):
+    """Rooms open to residents, on the website of a committee whose site is public."""
+
+    changefreq = "daily"
+
+    def items(self) -> QuerySet[Room]:
+        return participation.public_rooms().filter(
+            committee__in=_public_sites().values("committee"))
+
+    def location(self, item: Room) -> str:
+        return reverse("portal-room", args=[item.committee.code, item.pk])
+
+
+class SurveySitemap(Sitemap[Survey]):
+    """Public surveys open now (the anonymous answer page)."""
+
+    changefreq = "daily"
+
+    def items(self) -> QuerySet[Survey]:
+        return participation.open_public_surveys().filter(
+            committee__in=_public_sites().values("committee"))
+
+    def location(self, item: Survey) -> str:
+        return reverse("participation:public-survey", args=[item.pk])
+
+
+SITEMAPS = {"sites": SiteSitemap, "articles": ArticleSitemap, "rooms": RoomSitemap,
+            "surveys": SurveySitemap}

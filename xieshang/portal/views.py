@@ -23,11 +23,12 @@ from django.views.decorators.http import require_POST
 
 from xieshang.activities import reading
 from xieshang.activities import services as activities_services
-from xieshang.core import workflow_views
+from xieshang.core import clock, workflow_views
 from xieshang.core.forms import error_text, form_errors
 from xieshang.core.http import XRequest
 from xieshang.core.permissions import Actor, actor_for, committees_for_user
 from xieshang.core.tenancy import get_scoped_or_404, scoped
+from xieshang.participation import selectors as participation
 from xieshang.portal import selectors, services, workflow
 from xieshang.portal.forms import ArticleForm, ImageForm, SiteForm
 from xieshang.portal.models import Article, Column, Image, Site
@@ -106,6 +107,7 @@ def home(request: HttpRequest, code: str) -> HttpResponse:
         "learning_column": next((c for c in selectors.columns(site.committee)
                                  if c.kind == Column.Kind.LEARNING), None),
         "figures": _figures(request, site),
+        "surveys": participation.open_public_surveys(site.committee)[:3],
     })
 
 
@@ -145,6 +147,30 @@ def article(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             context["record"], context["minutes"] = record, record.seconds // 60
             context["reading_token"] = reading.token_for(material.pk, member.member_id)
     return render(request, "portal/article.html", context)
+
+
+@public_cache
+def take_part(request: HttpRequest, code: str) -> HttpResponse:
+    """网络议政 and 问卷调查 on the website: rooms open to residents (read-only) and the public
+    surveys open now, each answered on the anonymous survey page."""
+    site = selectors.site_for(code)
+    return render(request, "portal/participation.html", {
+        "site": site, "columns": selectors.columns(site.committee), "section": "participation",
+        "rooms": participation.public_rooms(site.committee)[:30],
+        "surveys": participation.open_public_surveys(site.committee), "now": clock.now()})
+
+
+def room(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A public room, read-only: its topic, period and the posts that are not hidden (taking
+    part needs a login of the committee, on the room's own page). Not cached: a post hidden
+    by the moderator must leave the public page at once."""
+    site = selectors.site_for(code)
+    item = participation.public_rooms(site.committee).filter(pk=pk).first()
+    if item is None:
+        raise Http404
+    return render(request, "portal/room.html", {
+        "site": site, "columns": selectors.columns(site.committee), "section": "participation",
+        "room": item, "thread": participation.public_thread(item)})
 
 
 @require_POST
