@@ -60,7 +60,7 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
         return
     weiyuan = _member_of(ctx, committee, "weiyuan") or members[0]
     changwei = _member_of(ctx, committee, "changwei") or members[1]
-    education = HandlingUnit.objects.filter(committee=committee, name="县教育局").first()
+    education = HandlingUnit.objects.filter(committee=committee, name__endswith="县教育局").first()
     units = list(HandlingUnit.objects.filter(committee=committee, is_active=True).order_by("id"))
     pool = [m for m in members if m.pk not in (weiyuan.pk, changwei.pk)]
     rng.shuffle(pool)
