@@ -97,3 +97,18 @@ def test_the_sitemap_lists_public_rooms_and_open_public_surveys(client, county, 
     assert reverse("portal-room", args=[county.code, room.pk]) in body
     assert reverse("portal-room", args=[county.code, hidden.pk]) not in body
     assert reverse("participation:public-survey", args=[survey.pk]) in body
+
+
+def test_drafts_and_surveys_ended_early_are_not_on_the_website(client, county, site):
+    from xieshang.participation.models import ChannelStatus, Survey
+
+    room = make_room(county, title="草稿中的公开议题", is_public=True, publish=False)
+    draft = make_survey(county, audience="public", publish=False)
+    ended = make_survey(county, audience="public")
+    Survey.objects.filter(pk=ended.pk).update(status=ChannelStatus.CLOSED)
+    body = client.get(reverse("portal-participation", args=[county.code])).content.decode()
+    assert "草稿中的公开议题" not in body
+    for survey in (draft, ended):
+        assert reverse("participation:public-survey", args=[survey.pk]) not in body
+    assert client.get(reverse("portal-room",
+                              args=[county.code, room.pk])).status_code == 404

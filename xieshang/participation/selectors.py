@@ -47,11 +47,11 @@ def visible_rooms(actor: Actor) -> QuerySet[Room]:
 
 
 def public_rooms(committee: Committee | None = None) -> QuerySet[Room]:
-    """Rooms on the public website (read-only, no login): marked open to residents and
-    already opened (open now or closed); one committee's, or every committee's (sitemap).
+    """Rooms on the public website (read-only, no login): marked open to residents, published
+    (not a draft) and already opened (open now or ended); one committee's, or every committee's (sitemap).
     The website's list, room page and sitemap all fetch through this."""
     qs = Room.objects.filter(is_public=True, opens_at__lte=clock.now(),
-                             committee__is_active=True)
+                             committee__is_active=True).exclude(status=ChannelStatus.DRAFT)
     if committee is not None:
         qs = qs.filter(committee=committee)
     return qs.select_related("committee").order_by("-opens_at", "-id")
@@ -109,11 +109,11 @@ def public_surveys() -> QuerySet[Survey]:
 
 
 def open_public_surveys(committee: Committee | None = None) -> QuerySet[Survey]:
-    """Public surveys open now, listed on the committee's website (and its sitemap); each is
+    """Public surveys open now (published, not ended early), listed on the committee's website (and its sitemap); each is
     answered at the anonymous page ``/participation/s/<id>/``."""
     now = clock.now()
-    qs = public_surveys().filter(opens_at__lte=now, closes_at__gt=now,
-                                 committee__is_active=True)
+    qs = public_surveys().filter(status=ChannelStatus.PUBLISHED, opens_at__lte=now,
+                                 closes_at__gt=now, committee__is_active=True)
     if committee is not None:
         qs = qs.filter(committee=committee)
     return qs.order_by("closes_at", "id")
