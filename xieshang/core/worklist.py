@@ -19,6 +19,8 @@ class Card:
     allowed: Callable[[Actor], bool]
     order: int = 100
     hint: str | Promise = ""
+    # What the card lists under its count, each (label, url): a few records to open directly.
+    items: Callable[[Actor], list[tuple[str, str]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -72,5 +74,6 @@ def worklist_for(actor: Actor) -> list[dict[str, object]]:
         except NoReverseMatch:
             continue
         out.append({"label": str(card.label), "url": url, "count": card.count(actor),
-                    "hint": str(card.hint)})
+                    "hint": str(card.hint),
+                    "items": card.items(actor) if card.items is not None else []})
     return out

@@ -31,3 +31,8 @@ class ParticipationConfig(AppConfig):
         worklist.register(worklist.Card(
             _("Online consultations open to you"), "participation:rooms", selectors.rooms_open_to,
             lambda a: a.member_id is not None, order=26, hint=_("Take part before they close")))
+        worklist.register(worklist.Card(
+            _("Online consultations and surveys to publish"), "participation:rooms",
+            selectors.drafts_to_publish_count, permissions.can_keep, order=27,
+            hint=_("Drafts: members see them once published"),
+            items=selectors.drafts_to_publish))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from xieshang.core import clock
 from xieshang.core.models import Committee
@@ -48,7 +50,8 @@ def visible_rooms(actor: Actor) -> QuerySet[Room]:
 
 def public_rooms(committee: Committee | None = None) -> QuerySet[Room]:
     """Rooms on the public website (read-only, no login): marked open to residents, published
-    (not a draft) and already opened (open now or ended); one committee's, or every committee's (sitemap).
+    (not a draft) and already opened (open now or ended); one committee's, or every
+    committee's (sitemap).
     The website's list, room page and sitemap all fetch through this."""
     qs = Room.objects.filter(is_public=True, opens_at__lte=clock.now(),
                              committee__is_active=True).exclude(status=ChannelStatus.DRAFT)
@@ -109,8 +112,8 @@ def public_surveys() -> QuerySet[Survey]:
 
 
 def open_public_surveys(committee: Committee | None = None) -> QuerySet[Survey]:
-    """Public surveys open now (published, not ended early), listed on the committee's website (and its sitemap); each is
-    answered at the anonymous page ``/participation/s/<id>/``."""
+    """Public surveys open now (published, not ended early), listed on the committee's website
+    (and its sitemap); each is answered at the anonymous page ``/participation/s/<id>/``."""
     now = clock.now()
     qs = public_surveys().filter(status=ChannelStatus.PUBLISHED, opens_at__lte=now,
                                  closes_at__gt=now, committee__is_active=True)
@@ -236,3 +239,21 @@ def rooms_open_to(actor: Actor) -> int:
     now = clock.now()
     return scoped(actor, Room).filter(members=actor.member_id, status=ChannelStatus.PUBLISHED,
                                       opens_at__lte=now, closes_at__gt=now).count()
+
+
+def drafts_to_publish(actor: Actor) -> list[tuple[str, str]]:
+    """Rooms and surveys of the committee still in draft, each (label, its page), for the
+    staff who publish them (the "my work" card); nobody else has any."""
+    if not permissions.can_keep(actor):
+        return []
+    rooms = scoped(actor, Room).filter(status=ChannelStatus.DRAFT).order_by("opens_at", "id")
+    surveys = scoped(actor, Survey).filter(status=ChannelStatus.DRAFT).order_by("opens_at", "id")
+    out = [(_("Online consultation: %(title)s") % {"title": r.title},
+            reverse("participation:room", args=[r.pk])) for r in rooms]
+    out += [(_("Survey: %(title)s") % {"title": s.title},
+             reverse("participation:survey", args=[s.pk])) for s in surveys]
+    return out
+
+
+def drafts_to_publish_count(actor: Actor) -> int:
+    return len(drafts_to_publish(actor))
