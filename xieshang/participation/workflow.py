@@ -14,6 +14,7 @@ from pydantic import Field
 from xieshang.core import clock
 from xieshang.core.permissions import Actor
 from xieshang.core.workflow import Changes, Lifecycle, Notice, Run, Step, StepIn, require_text
+from xieshang.members.models import Member
 from xieshang.participation import permissions
 from xieshang.participation.models import (
     Channel,
@@ -60,6 +61,21 @@ def _publish_room(actor: Actor, room: Room, data: RoomNoteIn) -> Changes:
             "closes": clock.local(room.closes_at).strftime("%Y-%m-%d %H:%M")})])
 
 
+def _publish_survey(actor: Actor, survey: Survey, data: SurveyNoteIn) -> Changes:
+    """A members' survey tells every serving member of the committee when it is published
+    (once: reopening tells nobody); a public survey is found on the website."""
+    if survey.audience != Survey.Audience.MEMBERS:
+        return Changes()
+    people = [m.user for m in Member.objects.filter(
+        committee_id=survey.committee_id, status=Member.Status.ACTIVE,
+        user__isnull=False).select_related("user")]
+    return Changes(notices=[Notice(
+        people, _("A survey awaits your answer: %(title)s") % {"title": survey.title},
+        body=_("Open from %(opens)s to %(closes)s.") % {
+            "opens": clock.local(survey.opens_at).strftime("%Y-%m-%d %H:%M"),
+            "closes": clock.local(survey.closes_at).strftime("%Y-%m-%d %H:%M")})])
+
+
 def _close(actor: Actor, channel: Channel, data: RoomCloseIn | SurveyCloseIn) -> Changes:
     reason = require_text(data.note, "note", _("Give the reason for ending early."))
     return Changes(fields={"closed_at": clock.now(), "close_reason": reason[:300]}, note=reason)
@@ -98,7 +114,7 @@ SURVEY: Lifecycle[Survey] = Lifecycle(
     name="survey", model=Survey, event_model=SurveyEvent, event_field="survey",
     audit_prefix="survey", schema_prefix="Survey", url_name="participation:survey-act",
     stale_message=gettext_lazy("This survey was changed by someone else; reload and retry."),
-    steps=_steps(SurveyNoteIn, SurveyCloseIn))
+    steps=_steps(SurveyNoteIn, SurveyCloseIn, _publish_survey))
 
 ROOM_TRANSITIONS = ROOM.table
 SURVEY_TRANSITIONS = SURVEY.table
