@@ -13,6 +13,7 @@ from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -246,7 +247,14 @@ def site_search(request: HttpRequest, code: str) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:50]
     members = _is_member_of(request, site)
     results = selectors.search_articles(site, query, members=members) if query else []
+    rooms = surveys = None
+    if query:  # a committee has few: a plain scan of the titles and topics
+        rooms = participation.public_rooms(site.committee).filter(
+            Q(title__icontains=query) | Q(topic__icontains=query))[:20]
+        surveys = participation.open_public_surveys(site.committee).filter(
+            Q(title__icontains=query) | Q(intro__icontains=query))[:20]
     return render(request, "portal/search.html", {"site": site, "q": query, "results": results,
+                                                  "rooms": rooms, "surveys": surveys,
                                                   "columns": selectors.columns(site.committee)})
 
 
