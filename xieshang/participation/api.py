@@ -23,9 +23,9 @@ from xieshang.participation import permissions, selectors, services, workflow
 from xieshang.participation.models import Post, Problem, Room, Studio, StudioEvent, Survey
 from xieshang.participation.types import (
     AnswerBackIn,
-    DraftIn,
     HideIn,
     PostIn,
+    ProblemDraftIn,
     ProblemIn,
     RoomIn,
     RouteIn,
@@ -451,7 +451,8 @@ def route_problem(request: HttpRequest, pk: int, data: RouteIn) -> dict[str, Any
 
 
 @router.post("/problems/{int:pk}/draft", response={201: ProblemOut, **ERRORS})
-def draft_from_problem(request: HttpRequest, pk: int, data: DraftIn) -> tuple[int, dict[str, Any]]:
+def draft_from_problem(request: HttpRequest, pk: int,
+                       data: ProblemDraftIn) -> tuple[int, dict[str, Any]]:
     """A member of the studio turns the problem into a proposal draft of their own or a
     public-opinion report; the problem is passed on as it (``proposal_id`` / ``opinion_id``)."""
     a = actor(request)

@@ -105,7 +105,7 @@ class AnswerBackIn(Schema):
     answered_on: dt.date | None = None
 
 
-class DraftIn(Schema):
+class ProblemDraftIn(Schema):
     """Turn a problem into a proposal draft (``kind="proposal"``) or a public-opinion report
     (``kind="opinion"``; title and situation default to the problem's text)."""
 
