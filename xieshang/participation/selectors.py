@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -74,9 +76,17 @@ def public_thread(room: Room) -> list[tuple[Post, int]]:
             parent = hidden[parent]
         return parent
 
+    return threaded(shown, parent_of=lambda p: visible_parent(p.parent_id))
+
+
+def threaded(posts: Iterable[Post],
+             parent_of: Callable[[Post], int | None] = lambda p: p.parent_id,
+             ) -> list[tuple[Post, int]]:
+    """Posts in thread order (each followed by its replies, in the given order) with their
+    depth, indented at most 4 levels; ``parent_of`` says under which post one is shown."""
     children: dict[int | None, list[Post]] = {}
-    for p in shown:
-        children.setdefault(visible_parent(p.parent_id), []).append(p)
+    for p in posts:
+        children.setdefault(parent_of(p), []).append(p)
     thread: list[tuple[Post, int]] = []
 
     def walk(parent: int | None, depth: int) -> None:

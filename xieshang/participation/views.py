@@ -129,18 +129,7 @@ def room_detail(request: XRequest, pk: int) -> HttpResponse:
                 actor=actor, room=room, text=data.text, parent=parent,
                 attachment=request.FILES.get("attachment")), _("Your post is published."))
         return redirect("participation:room", pk=room.pk)
-    posts = list(selectors.room_posts(actor, room))
-    children: dict[int | None, list[Post]] = {}
-    for p in posts:
-        children.setdefault(p.parent_id, []).append(p)
-    thread: list[tuple[Post, int]] = []
-
-    def walk(parent: int | None, depth: int) -> None:
-        for p in children.get(parent, []):
-            thread.append((p, min(depth, 4)))
-            walk(p.pk, depth + 1)
-
-    walk(None, 0)
+    thread = selectors.threaded(selectors.room_posts(actor, room))
     return render(request, "participation/room_detail.html", {
         "room": room, "thread": thread, "can_post": permissions.can_post(actor, room),
         "can_moderate": permissions.can_moderate(actor, room),
