@@ -376,6 +376,15 @@ def problem_route(*, actor: Actor, problem: Problem, route: str,
         raise ValidationError({"route": _("Choose the report, proposal or department.")})
     _same_committee(problem.committee_id, target)
     row = Problem.objects.select_for_update().get(pk=problem.pk)
+    _set_route(actor, row, "studio.problem_route", route=route, opinion=opinion,
+               proposal=proposal, unit=unit)
+    return row
+
+
+def _set_route(actor: Actor, row: Problem, action: str, *, route: str,
+               opinion: OpinionReport | None = None, proposal: Proposal | None = None,
+               unit: HandlingUnit | None = None) -> None:
+    """Write where a locked problem went (only the target of its route is kept), audited."""
     before = audit.snapshot(row, ["route", "opinion", "proposal", "unit"])
     row.route = route
     row.opinion = opinion if route == Problem.Route.OPINION else None
@@ -383,9 +392,8 @@ def problem_route(*, actor: Actor, problem: Problem, route: str,
     row.unit = unit if route == Problem.Route.UNIT else None
     row.routed_on = clock.today()
     row.save(update_fields=["route", "opinion", "proposal", "unit", "routed_on"])
-    audit.record(actor, "studio.problem_route", row, before=before,
+    audit.record(actor, action, row, before=before,
                  after=audit.snapshot(row, ["route", "opinion", "proposal", "unit"]))
-    return row
 
 
 def _draft_title(problem: Problem) -> str:
@@ -410,16 +418,6 @@ def _lock_unrouted(actor: Actor, problem: Problem) -> Problem:
     return row
 
 
-def _mark_routed(actor: Actor, row: Problem, *, route: str, opinion: OpinionReport | None = None,
-                 proposal: Proposal | None = None) -> None:
-    before = audit.snapshot(row, ["route", "opinion", "proposal", "unit"])
-    row.route, row.opinion, row.proposal, row.unit = route, opinion, proposal, None
-    row.routed_on = clock.today()
-    row.save(update_fields=["route", "opinion", "proposal", "unit", "routed_on"])
-    audit.record(actor, "studio.problem_draft", row, before=before,
-                 after=audit.snapshot(row, ["route", "opinion", "proposal", "unit"]))
-
-
 @transaction.atomic
 def problem_to_proposal(*, actor: Actor, problem: Problem) -> Proposal:
     """A member of the studio turns the problem into a proposal draft of their own, pre-filled
@@ -433,7 +431,8 @@ def problem_to_proposal(*, actor: Actor, problem: Problem) -> Proposal:
     except ValidationError:
         # The problem's first line may not make a valid title: the member writes one.
         proposal = proposal_services.proposal_save_draft(actor=actor, title="", body=body)
-    _mark_routed(actor, row, route=Problem.Route.PROPOSAL, proposal=proposal)
+    _set_route(actor, row, "studio.problem_draft", route=Problem.Route.PROPOSAL,
+               proposal=proposal)
     return proposal
 
 
@@ -455,7 +454,7 @@ def problem_to_report(*, actor: Actor, problem: Problem, title: str, category: s
     report = opinion_services.report_submit(actor=actor, title=title, category=category,
                                             situation=situation, analysis=analysis,
                                             suggestion=suggestion, body=body)
-    _mark_routed(actor, row, route=Problem.Route.OPINION, opinion=report)
+    _set_route(actor, row, "studio.problem_draft", route=Problem.Route.OPINION, opinion=report)
     return report
 
 
