@@ -50,15 +50,20 @@ def _still_ahead(actor: Actor, channel: Channel) -> str | None:
     return None
 
 
+def _open_period(channel: Channel) -> str:
+    """The notice's second line: when the room or survey is open."""
+    return _("Open from %(opens)s to %(closes)s.") % {
+        "opens": clock.local(channel.opens_at).strftime("%Y-%m-%d %H:%M"),
+        "closes": clock.local(channel.closes_at).strftime("%Y-%m-%d %H:%M")}
+
+
 def _publish_room(actor: Actor, room: Room, data: RoomNoteIn) -> Changes:
     """The invitations go out when the room is published (not while it is a draft)."""
     people = [m.user for m in room.members.select_related("user") if m.user_id]
     people += list(room.experts.all())
     return Changes(notices=[Notice(
         people, _("You are invited to an online consultation: %(title)s") % {"title": room.title},
-        body=_("Open from %(opens)s to %(closes)s.") % {
-            "opens": clock.local(room.opens_at).strftime("%Y-%m-%d %H:%M"),
-            "closes": clock.local(room.closes_at).strftime("%Y-%m-%d %H:%M")})])
+        body=_open_period(room))])
 
 
 def _publish_survey(actor: Actor, survey: Survey, data: SurveyNoteIn) -> Changes:
@@ -71,9 +76,7 @@ def _publish_survey(actor: Actor, survey: Survey, data: SurveyNoteIn) -> Changes
         user__isnull=False).select_related("user")]
     return Changes(notices=[Notice(
         people, _("A survey awaits your answer: %(title)s") % {"title": survey.title},
-        body=_("Open from %(opens)s to %(closes)s.") % {
-            "opens": clock.local(survey.opens_at).strftime("%Y-%m-%d %H:%M"),
-            "closes": clock.local(survey.closes_at).strftime("%Y-%m-%d %H:%M")})])
+        body=_open_period(survey))])
 
 
 def _close(actor: Actor, channel: Channel, data: RoomCloseIn | SurveyCloseIn) -> Changes:
