@@ -408,20 +408,29 @@ def proposal_detail(actor: Actor, pk: int) -> Proposal:
     """The proposal page's fetch: 404 unless the actor may open it (:func:`visible`)."""
     # The committee is the actor's (scoped): not joined. Assignments and co-proposers are
     # asked for like the rarer relations (a submitted or just filed proposal has none).
-    rare = {**_rare(), **_api_related()}
     qs = visible(actor).select_related(
         "session__term", "category", "proposer__sector", "body_proposer", "merged_into",
         "key_leader",
-    ).annotate(**{
+    )
+    return _fetch_with(actor, qs, pk, {**_rare(), **_api_related()},
+                       "suggested_units", "events")
+
+
+def _fetch_with(actor: Actor, qs: QuerySet[Proposal], pk: int,
+                related: dict[str, tuple[str, QuerySet[Any]]], *always: str) -> Proposal:
+    """One proposal of ``qs`` (404 unless scoped to the actor) with an EXISTS per relation of
+    ``related`` in its query: only the relations it has are fetched, the others are set empty
+    (no query); ``always`` are prefetched as they are."""
+    qs = qs.annotate(**{
         f"_has_{name}": Exists(rows.filter(**{fk: OuterRef("pk")}))
-        for name, (fk, rows) in rare.items()
+        for name, (fk, rows) in related.items()
     })
     p = get_scoped_or_404(actor, qs, pk=pk)
     prefetch_related_objects(
-        [p], "suggested_units", "events",
-        *(Prefetch(name, queryset=rows) for name, (_fk, rows) in rare.items()
+        [p], *always,
+        *(Prefetch(name, queryset=rows) for name, (_fk, rows) in related.items()
           if getattr(p, f"_has_{name}")))
-    for name in rare:
+    for name in related:
         if not getattr(p, f"_has_{name}"):
             _set_empty(p, name)
     return _share_committee(actor, p)
@@ -452,21 +461,10 @@ def proposal_for_api(actor: Actor, pk: int) -> Proposal:
     not read (nothing the API answers shows them; decrypting one costs a Fernet check).
     Assignments and co-proposers are fetched only when the row's query found some (an EXISTS
     each, as the page does for its rarer relations): a new proposal has neither."""
-    related = _api_related()
     qs = visible(actor).select_related(
         "session__term", "category", "proposer", "body_proposer",
-    ).defer(*_without_id_number("proposer")).annotate(**{
-        f"_has_{name}": Exists(rows.filter(**{fk: OuterRef("pk")}))
-        for name, (fk, rows) in related.items()
-    })
-    p = get_scoped_or_404(actor, qs, pk=pk)
-    prefetch_related_objects([p], *(Prefetch(name, queryset=rows)
-                                    for name, (_fk, rows) in related.items()
-                                    if getattr(p, f"_has_{name}")))
-    for name in related:
-        if not getattr(p, f"_has_{name}"):
-            _set_empty(p, name)
-    return _share_committee(actor, p)
+    ).defer(*_without_id_number("proposer"))
+    return _fetch_with(actor, qs, pk, _api_related())
 
 
 def _without_id_number(path: str) -> tuple[str, ...]:
