@@ -113,6 +113,10 @@ def _room(request: XRequest, pk: int) -> Room:
     return get_scoped_or_404(request.actor, selectors.visible_rooms(request.actor), pk=pk)
 
 
+def _survey(request: XRequest, pk: int) -> Survey:
+    return get_scoped_or_404(request.actor, selectors.visible_surveys(request.actor), pk=pk)
+
+
 @login_required
 def room_detail(request: XRequest, pk: int) -> HttpResponse:
     actor = request.actor
@@ -256,7 +260,7 @@ def _answers_from(post: Any, qs: list[Question]) -> dict[str, Any]:
 @login_required
 def survey_detail(request: XRequest, pk: int) -> HttpResponse:
     actor = request.actor
-    survey = get_scoped_or_404(actor, selectors.visible_surveys(actor), pk=pk)
+    survey = _survey(request, pk)
     qs = selectors.questions(survey)
     done = selectors.has_answered(survey, user_id=actor.user.pk if actor.user else None,
                                   device="")
@@ -278,9 +282,7 @@ def survey_detail(request: XRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def survey_act(request: XRequest, pk: int, action: str) -> HttpResponse:
-    actor = request.actor
-    survey = get_scoped_or_404(actor, selectors.visible_surveys(actor), pk=pk)
-    return workflow_act(request, workflow.SURVEY, survey, action)
+    return workflow_act(request, workflow.SURVEY, _survey(request, pk), action)
 
 
 def public_survey(request: XRequest, pk: int) -> HttpResponse:
@@ -313,7 +315,7 @@ def public_survey(request: XRequest, pk: int) -> HttpResponse:
 
 def _results_survey(request: XRequest, pk: int) -> Survey:
     actor = request.actor
-    survey = get_scoped_or_404(actor, selectors.visible_surveys(actor), pk=pk)
+    survey = _survey(request, pk)
     require(permissions.can_see_results(actor, survey))
     return survey
 
