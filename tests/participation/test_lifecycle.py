@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from ninja.testing import TestClient
 
 from tests.activities.factories import member_with_login
@@ -233,6 +234,17 @@ def test_pages_offer_the_steps_to_the_staff_only(client, county, staff):
     client.force_login(user)
     page = client.get(f"/participation/rooms/{room.pk}/").content.decode()
     assert "data-action" not in page
+
+
+def test_the_staff_list_offers_results_only_once_a_survey_is_published(client, county, staff):
+    draft = make_survey(county, publish=False)
+    client.force_login(staff)
+    results = f"/participation/surveys/{draft.pk}/results/"
+    assert reverse("participation:survey-results", args=[draft.pk]) == results
+    assert results not in client.get("/participation/surveys/").content.decode()
+    transition(workflow.SURVEY, actor=actor_for(staff, county), obj=draft, step="publish",
+               version=draft.version)
+    assert results in client.get("/participation/surveys/").content.decode()
 
 
 # --- figures -------------------------------------------------------------------------------

@@ -223,10 +223,13 @@ def held_between(lo: dt.datetime | None, hi: dt.datetime | None, *, through: str
 
 def _counted(committee: Committee, start: dt.date, end: dt.date,
              include_planned: bool = False) -> QuerySet[Activity]:
+    """The committee's activities counted by ``held_between`` over ``start``..``end``; with
+    ``include_planned`` those still planned in the period count too (a plan's forecast)."""
     lo, hi = _day_bounds(start, end)
-    statuses = [Activity.Status.HELD] + ([Activity.Status.PLANNED] if include_planned else [])
-    return Activity.objects.filter(committee=committee, start__gte=lo, start__lt=hi,
-                                   status__in=statuses)
+    rule = held_between(lo, hi)
+    if include_planned:
+        rule |= Q(status=Activity.Status.PLANNED, start__gte=lo, start__lt=hi)
+    return Activity.objects.filter(rule, committee=committee)
 
 
 def count_by_type(committee: Committee, start: dt.date, end: dt.date, *,

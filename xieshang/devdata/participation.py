@@ -70,7 +70,7 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
                                             type__code="thematic_consultation",
                                             start__lte=now).order_by("-start").first())
     past = services.room_create(
-        actor=system, title="网络议政：推进城区停车设施建设", activity=consultation,
+        actor=system, title="推进城区停车设施建设", activity=consultation,
         topic="围绕老城区停车难，请委员和相关部门在线建言。",
         opens_at=now - dt.timedelta(days=40), closes_at=now + dt.timedelta(days=1),
         members=[weiyuan, changwei, *pool[:15]], units=units[:2], publish=True, is_public=True)
@@ -95,7 +95,7 @@ def _build(ctx: DemoContext, committee: Committee) -> None:
             suggestions=[("推动机关、学校停车场错时共享。", education),
                          ("加快编制老城区停车设施专项规划。", units[0] if units else None)])
     live = services.room_create(
-        actor=system, title="网络议政：“双减”后课后服务质量提升",
+        actor=system, title="“双减”后课后服务质量提升",
         topic="请委员、教育部门和特邀专家就课后服务内容、师资和收费建言。",
         opens_at=now - dt.timedelta(days=5), closes_at=now + dt.timedelta(days=14),
         members=[weiyuan, changwei, *pool[15:30]], units=[education] if education else [],
