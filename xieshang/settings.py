@@ -300,6 +300,11 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# The statistics page's and the dashboard's figures computed ahead by the worker when their
+# inputs change (reports/precompute.py): only where the worker's results reach the web
+# processes, i.e. with a shared cache. XIESHANG_PRECOMPUTE_FIGURES=0 turns it off.
+REPORTS_PRECOMPUTE = env_bool("XIESHANG_PRECOMPUTE_FIGURES",
+                              bool(os.environ.get("XIESHANG_REDIS_URL")))
 # With Redis, sessions live there too (no database write per request; several app servers share
 # them). Logging out everywhere still works: it changes the user's session salt, not rows.
 # XIESHANG_SESSIONS_IN_DB=1 keeps them in the database. See docs/scaling.md.

@@ -15,3 +15,6 @@ WHITENOISE_AUTOREFRESH = True
 XIESHANG_DEMO = True
 # No checkpoint file after each test's first audited change (tests/security writes its own).
 XIESHANG_AUDIT_CHECKPOINTS = False
+# Figures are not computed ahead on every save (the immediate task backend would run it inline);
+# tests/reports/test_precompute.py turns it on where it is the subject.
+REPORTS_PRECOMPUTE = False

@@ -6,12 +6,11 @@ from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from xieshang.core import clock, links
 from xieshang.core.figures import Figure, Scope, compute
@@ -23,7 +22,7 @@ from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import HandlingUnit
 from xieshang.proposals import selectors as proposal_selectors
 from xieshang.proposals.models import Assignment
-from xieshang.reports import charts, permissions
+from xieshang.reports import charts, permissions, precompute
 from xieshang.reports.dashboard import panels
 from xieshang.reports.draft import DRAFTS, draft_docx, sentences
 from xieshang.reports.units import SORTS, UnitLine, unit_lines
@@ -127,19 +126,11 @@ HEADLINE_KEYS = ["members.serving", "proposals.submitted", "proposals.filed",
                  "activities.learning_coverage", "activities.suggestions"]
 
 
-# Pages (not downloads) show figures and panels up to this old: they are read from a replica
-# when one is configured anyway, and a province's figures cost a second of database work.
-PAGE_CACHE_SECONDS = 60
-
-
 def _cached(kind: str, scope: Scope, build: Callable[[], Any]) -> Any:
-    key = (f"xieshang:reports:{kind}:{get_language()}:{scope.committee.pk}:{scope.start}:"
-           f"{scope.end}:{int(scope.include_sub)}")
-    found = cache.get(key)
-    if found is None:
-        found = build()
-        cache.set(key, found, PAGE_CACHE_SECONDS)
-    return found
+    """Figures and panels for a page (not a download): computed ahead by the worker where it
+    can (``reports.precompute``), else kept a minute; they are read from a replica when one
+    is configured anyway, and a province's figures cost a second of database work."""
+    return precompute.read(kind, scope, build)
 
 
 def _openable(actor: Actor, figures: dict[str, Figure]) -> dict[str, Figure]:
