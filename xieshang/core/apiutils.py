@@ -40,7 +40,7 @@ from xieshang.core import clock
 from xieshang.core.inputs import field_name, pydantic_message
 from xieshang.core.middleware import client_ip
 from xieshang.core.models import ApiToken, User
-from xieshang.core.permissions import Actor, actor_for, committees_for_user
+from xieshang.core.permissions import Actor, acting
 from xieshang.core.tenancy import scoped
 from xieshang.core.workflow import StaleVersion
 
@@ -160,18 +160,16 @@ def actor(request: HttpRequest) -> Actor:
     wanted = request.headers.get("X-Committee") or request.GET.get("committee")
     page_actor = getattr(request, "actor", None)
     if wanted:
-        committees = committees_for_user(user)
-        committee = next((c for c in committees if c.code == wanted), None)
-        if committee is None:
+        result, _committees = acting(
+            user, lambda cs: next((c for c in cs if c.code == wanted), None), client_ip(request))
+        if result.committee is None:
             raise ApiError("not_found", _("No such committee, or you hold no role in it."), 404)
-        result = actor_for(user, committee, client_ip(request))
     elif (used_token(request) is None and isinstance(page_actor, Actor)
           and page_actor.user is not None and page_actor.user.pk == user.pk):
         # The browser session: the committee chosen in the page header, as on every page.
         result = page_actor
     else:
-        committees = committees_for_user(user)
-        result = actor_for(user, committees[0] if committees else None, client_ip(request))
+        result, _committees = acting(user, lambda cs: cs[0] if cs else None, client_ip(request))
     request._api_actor = result  # type: ignore[attr-defined]
     return result
 

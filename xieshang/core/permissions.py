@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -67,6 +67,37 @@ def committees_for_user(user: User) -> list[Committee]:
         .distinct()
     )
     return list(Committee.objects.filter(id__in=ids, is_active=True).order_by("path"))
+
+
+def acting(user: User, choose: Callable[[list[Committee]], Committee | None],
+           ip: str | None = None) -> tuple[Actor, list[Committee]]:
+    """The Actor of ``user`` in the committee ``choose`` picks among their committees, and those
+    committees: what :func:`committees_for_user` then :func:`actor_for` answer, in one query
+    (the user's active roles in active committees, each with its committee) instead of three.
+    Nothing is kept between calls: a role revoked or a committee closed counts at once."""
+    if not user.is_authenticated:
+        return Actor(user=None, committee=None, ip=ip), []
+    rows = list(
+        RoleAssignment.objects.filter(user=user, is_active=True, committee__is_active=True)
+        .select_related("committee").order_by("committee__path", "committee_id", "role", "pk")
+    )
+    committees: dict[int, Committee] = {}
+    for r in rows:
+        committees.setdefault(r.committee_id, r.committee)
+    listed = list(committees.values())
+    committee = choose(listed)
+    mine = [r for r in rows if committee is not None and r.committee_id == committee.pk]
+    if committee is None or not mine:
+        return Actor(user=user, committee=None, ip=ip), listed
+    return Actor(
+        user=user,
+        committee=committees[committee.pk],
+        roles=frozenset(r.role for r in mine),
+        unit_ids=frozenset(r.unit_id for r in mine if r.unit_id),
+        member_id=next((r.member_id for r in mine if r.member_id), None),
+        body_ids=frozenset(r.body_id for r in mine if r.body_id),
+        ip=ip,
+    ), listed
 
 
 def actor_for(user: User, committee: Committee | None, ip: str | None = None) -> Actor:
