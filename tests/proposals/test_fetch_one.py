@@ -126,3 +126,24 @@ def test_another_committee_asked_for_does_not_open_this_one(world, filed):
     assert client.get(url, HTTP_X_COMMITTEE=world.committee.code).status_code == 200
     assert client.get(url, HTTP_X_COMMITTEE=other.code).status_code == 404
     assert client.get(url, HTTP_X_COMMITTEE="no-such-code").status_code == 404
+
+
+def test_the_token_used_is_the_one_stamped_when_its_user_has_several(world, filed):
+    user = world.users["staff"]
+    RoleAssignment.objects.create(user=user, committee=world.committee, role=Role.LEADER)
+    first, _key = ApiToken.issue(user, "first", days=1)
+    second, key = ApiToken.issue(user, "second", days=1)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    body = client.get(f"/api/v1/proposals/{filed.pk}").json()
+    assert body["id"] == filed.pk
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.last_used_at is None and second.last_used_at is not None
+
+
+def test_a_token_of_a_user_without_a_role_authenticates_and_opens_nothing(world, filed):
+    user = world.users["staff"]
+    client = _token_client(user)
+    RoleAssignment.objects.filter(user=user).delete()
+    assert client.get(f"/api/v1/proposals/{filed.pk}").status_code == 404
+    assert client.get("/api/v1/proposals/1", HTTP_AUTHORIZATION="Bearer xs_wrong").status_code == 401
