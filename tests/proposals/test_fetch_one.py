@@ -146,4 +146,5 @@ def test_a_token_of_a_user_without_a_role_authenticates_and_opens_nothing(world,
     client = _token_client(user)
     RoleAssignment.objects.filter(user=user).delete()
     assert client.get(f"/api/v1/proposals/{filed.pk}").status_code == 404
-    assert client.get("/api/v1/proposals/1", HTTP_AUTHORIZATION="Bearer xs_wrong").status_code == 401
+    wrong = Client(HTTP_AUTHORIZATION="Bearer xs_wrong")
+    assert wrong.get(f"/api/v1/proposals/{filed.pk}").status_code == 401
