@@ -5,6 +5,7 @@ test ``Client`` against the database in the settings (the demo county: ``XIESHAN
 
     XIESHANG_DEMO=1 .venv/bin/python benchmarks/proposal_cpu.py --n 30
     XIESHANG_DEMO=1 .venv/bin/python benchmarks/proposal_cpu.py --n 30 --profile fetch_api
+    XIESHANG_DEMO=1 .venv/bin/python benchmarks/proposal_cpu.py --wsgi --n 10 --repeat 10
 
 ``--profile OP`` prints cProfile's top functions (cumulative and own time) for one operation:
 create, submit, file, fetch_api or fetch_page. The items created are real proposals of the
@@ -105,6 +106,8 @@ def main() -> None:
     parser.add_argument("--member", default="weiyuan")
     parser.add_argument("--staff", default="tiweiban")
     parser.add_argument("--review-rounds", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="fetch each item this many times (steadier fetch medians)")
     parser.add_argument("--profile", default="", choices=["", *OPS])
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--wsgi", action="store_true",
@@ -157,8 +160,9 @@ def main() -> None:
                               content_type="application/json").json()
         timed("file", staff, "post", f"/api/v1/proposals/{pk}/actions/file",
               {"version": body["version"]})
-        timed("fetch_api", member, "get", f"/api/v1/proposals/{pk}")
-        timed("fetch_page", page, "get", f"/proposals/{pk}/")
+        for _k in range(args.repeat):
+            timed("fetch_api", member, "get", f"/api/v1/proposals/{pk}")
+            timed("fetch_page", page, "get", f"/proposals/{pk}/")
     print(f"load average {' '.join(Path('/proc/loadavg').read_text().split()[:3])}, "
           f"{args.n} items; CPU ms of the request in process (median; the first excluded)")
     for op in OPS:

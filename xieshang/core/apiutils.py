@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, models
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -40,7 +41,7 @@ from xieshang.core import clock
 from xieshang.core.inputs import field_name, pydantic_message
 from xieshang.core.middleware import client_ip
 from xieshang.core.models import ApiToken, User
-from xieshang.core.permissions import Actor, actor_for, committees_for_user
+from xieshang.core.permissions import Actor, acting, active_roles
 from xieshang.core.tenancy import scoped
 from xieshang.core.workflow import StaleVersion
 
@@ -111,23 +112,41 @@ class TokenAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         now = clock.now()
-        row = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash_key(token.strip()), revoked_at__isnull=True,
-                    expires_at__gt=now)
-            .first()
-        )
+        key_hash = ApiToken.hash_key(token.strip())
+        # The token, its user and the user's roles with their committees in one query (the
+        # actor of this request is built from them); only a user without an active role
+        # needs the token read alone. Nothing is kept: every request asks again.
+        roles = list(active_roles(
+            user__api_tokens__key_hash=key_hash, user__api_tokens__revoked_at__isnull=True,
+            user__api_tokens__expires_at__gt=now,
+        ).select_related("user").annotate(
+            token_id=F("user__api_tokens__id"),
+            token_last_used_at=F("user__api_tokens__last_used_at")))
+        if roles:
+            first: Any = roles[0]
+            user: User | None = first.user
+            for r in roles:  # one user object for the request, as the actor's
+                r.user = first.user
+            row: ApiToken | None = ApiToken(pk=first.token_id, user=first.user,
+                                            key_hash=key_hash,
+                                            last_used_at=first.token_last_used_at)
+        else:
+            row = (ApiToken.objects.select_related("user")
+                   .filter(key_hash=key_hash, revoked_at__isnull=True, expires_at__gt=now)
+                   .first())
+            user = row.user if row is not None else None
         # An expired or revoked token, a disabled account, or one that is locked (too many
         # failed logins) gets nothing.
-        if row is None or not row.user.is_active or row.user.is_locked():
+        if row is None or user is None or not user.is_active or user.is_locked():
             # A wrong token is refused outright rather than falling back to the session cookie:
             # a script that sends a stale token should learn so, not act as whoever is logged in.
             raise AuthenticationError()
         if row.last_used_at is None or now - row.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-        request.user = row.user
+        request.user = user
         request._api_token = row  # type: ignore[attr-defined]
-        return row.user
+        request._api_roles = roles  # type: ignore[attr-defined]
+        return user
 
 
 class SessionCsrfAuth(SessionAuth):
@@ -160,20 +179,28 @@ def actor(request: HttpRequest) -> Actor:
     wanted = request.headers.get("X-Committee") or request.GET.get("committee")
     page_actor = getattr(request, "actor", None)
     if wanted:
-        committees = committees_for_user(user)
-        committee = next((c for c in committees if c.code == wanted), None)
-        if committee is None:
+        result, _committees = acting(
+            user, lambda cs: next((c for c in cs if c.code == wanted), None), client_ip(request),
+            _roles_read(request, user))
+        if result.committee is None:
             raise ApiError("not_found", _("No such committee, or you hold no role in it."), 404)
-        result = actor_for(user, committee, client_ip(request))
     elif (used_token(request) is None and isinstance(page_actor, Actor)
           and page_actor.user is not None and page_actor.user.pk == user.pk):
         # The browser session: the committee chosen in the page header, as on every page.
         result = page_actor
     else:
-        committees = committees_for_user(user)
-        result = actor_for(user, committees[0] if committees else None, client_ip(request))
+        result, _committees = acting(user, lambda cs: cs[0] if cs else None, client_ip(request),
+                                     _roles_read(request, user))
     request._api_actor = result  # type: ignore[attr-defined]
     return result
+
+
+def _roles_read(request: HttpRequest, user: User) -> list[Any] | None:
+    """The user's active roles if the token's query read them in this request."""
+    if used_token(request) is None or request.user is not user:
+        return None
+    rows: list[Any] | None = getattr(request, "_api_roles", None)
+    return rows
 
 
 def pick[T: models.Model](actor: Actor, model: type[T], pk: int | None, field: str) -> T | None:

@@ -14,7 +14,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from xieshang.core import audit, clock, mfa
-from xieshang.core.permissions import Actor, actor_for, committees_for_user
+from xieshang.core.models import Committee
+from xieshang.core.permissions import Actor, acting
 
 SESSION_KEY = "xieshang_committee_id"
 # Set when the second factor was checked in this session (an ISO timestamp).
@@ -40,13 +41,15 @@ def resolve_actor(request: HttpRequest) -> Actor:
     user = request.user
     if not user.is_authenticated:
         return Actor(user=None, committee=None, ip=client_ip(request))
-    committees = committees_for_user(user)
     chosen = request.session.get(SESSION_KEY)
-    committee = next((c for c in committees if c.id == chosen), None)
-    if committee is None and committees:
-        committee = committees[0]
+
+    def choose(committees: list[Committee]) -> Committee | None:
+        found = next((c for c in committees if c.id == chosen), None)
+        return found if found is not None or not committees else committees[0]
+
+    result, committees = acting(user, choose, client_ip(request))
     request.committees = committees  # type: ignore[attr-defined]
-    return actor_for(user, committee, client_ip(request))
+    return result
 
 
 class ActingCommitteeMiddleware:

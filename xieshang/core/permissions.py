@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from xieshang.core.models import STAFF_ROLES, UNIT_ROLES, Committee, Role, RoleAssignment, User
@@ -67,6 +68,45 @@ def committees_for_user(user: User) -> list[Committee]:
         .distinct()
     )
     return list(Committee.objects.filter(id__in=ids, is_active=True).order_by("path"))
+
+
+def active_roles(**where: object) -> QuerySet[RoleAssignment]:
+    """Active roles in active committees, each with its committee, in the order of
+    :func:`committees_for_user` (then by role): the rows :func:`acting` reads."""
+    return (RoleAssignment.objects.filter(is_active=True, committee__is_active=True, **where)
+            .select_related("committee")
+            .order_by("committee__path", "committee_id", "role", "pk"))
+
+
+def acting(user: User, choose: Callable[[list[Committee]], Committee | None],
+           ip: str | None = None, rows: list[RoleAssignment] | None = None,
+           ) -> tuple[Actor, list[Committee]]:
+    """The Actor of ``user`` in the committee ``choose`` picks among their committees, and those
+    committees: what :func:`committees_for_user` then :func:`actor_for` answer, in one query
+    (the user's :func:`active_roles`) instead of three, or none when the caller read ``rows``
+    (the user's :func:`active_roles`) in this request already. Nothing is kept between
+    requests: a role revoked or a committee closed counts at once."""
+    if not user.is_authenticated:
+        return Actor(user=None, committee=None, ip=ip), []
+    if rows is None:
+        rows = list(active_roles(user=user))
+    committees: dict[int, Committee] = {}
+    for r in rows:
+        committees.setdefault(r.committee_id, r.committee)
+    listed = list(committees.values())
+    committee = choose(listed)
+    mine = [r for r in rows if committee is not None and r.committee_id == committee.pk]
+    if committee is None or not mine:
+        return Actor(user=user, committee=None, ip=ip), listed
+    return Actor(
+        user=user,
+        committee=committees[committee.pk],
+        roles=frozenset(r.role for r in mine),
+        unit_ids=frozenset(r.unit_id for r in mine if r.unit_id),
+        member_id=next((r.member_id for r in mine if r.member_id), None),
+        body_ids=frozenset(r.body_id for r in mine if r.body_id),
+        ip=ip,
+    ), listed
 
 
 def actor_for(user: User, committee: Committee | None, ip: str | None = None) -> Actor:
