@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from xieshang.textmining.csvio import joined_text, read_csv, require_columns  # noqa: E402
 from xieshang.textmining.router import RouterModel, evaluate, train  # noqa: E402
 
-DEFAULT_CSV = ROOT.parent.parent / "shared" / "data" / "routing_dev.csv"
+DEFAULT_CSV = ROOT.parent / "shared" / "data" / "routing_dev.csv"
 
 
 def rss_mb() -> float:

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_CSV = ROOT.parent.parent / "shared" / "data" / "routing_dev.csv"
+DEFAULT_CSV = ROOT.parent / "shared" / "data" / "routing_dev.csv"
 
 
 def real_pairs(path: Path, n: int, head: int, rng: random.Random) -> list[tuple[str, str]]:

@@ -1,3 +1,5 @@
+import numpy as np
+
 from xieshang.textmining.similarity import SimilarityModel, containment, order_score, shared_phrases
 from xieshang.textmining.synonyms import canonical
 from xieshang.textmining.tokens import bigrams, highlight, query_terms, unigrams
@@ -52,3 +54,30 @@ def test_tokens_cover_every_length():
     assert query_terms("饮 饮水安全") == [("uni", ["饮"]), ("bi", ["饮水", "水安", "安全"])]
     snippet, spans = highlight("这是一个关于饮水安全的建议", "饮水")
     assert snippet[spans[0][0]:spans[0][1]] == "饮水"
+
+
+def test_order_signal_counts_as_far_as_the_lengths_compare():
+    """Between texts of like length the score is the three signals as weighted; between a
+    short subject and a long body the trigram Dice (which falls with the body's length)
+    gives its weight to the character cosine in proportion to the length ratio."""
+    from xieshang.textmining.similarity import WEIGHTS, _blend, _dice
+
+    a, b = {"abc", "bcd", "cde", "def"}, {"abc", "bcd", "xyz", "yzw"}
+    assert _blend(0.6, 0.5, a, b) == WEIGHTS[0] * 0.6 + WEIGHTS[1] * 0.5 + WEIGHTS[2] * 0.5
+    body = a | {f"x{i}" for i in range(36)}  # 40 trigrams holding all 4 of the subject's
+    r = 4 / 40
+    expected = (WEIGHTS[0] * 0.6 + WEIGHTS[1] * 0.5
+                + WEIGHTS[2] * (r * _dice(a, body) + (1 - r) * 0.6))
+    assert abs(_blend(0.6, 0.5, a, body) - expected) < 1e-12
+    before = WEIGHTS[0] * 0.6 + WEIGHTS[1] * 0.5 + WEIGHTS[2] * _dice(a, body)
+    assert _blend(0.6, 0.5, a, body) > before
+    assert _blend(0.6, 0.5, a, set()) == WEIGHTS[0] * 0.6 + WEIGHTS[1] * 0.5
+
+
+def test_batch_scores_equal_pair_scores():
+    model = SimilarityModel([*ARCHIVE, "停车", ARCHIVE[1][:12]])
+    a = np.array([0, 1, 4, 5, 2], dtype=np.int32)
+    b = np.array([3, 5, 4, 1, 0], dtype=np.int32)
+    batch = model.indexed_pair_scores(a, b)
+    single = model.pair_scores([model.texts[i] for i in a], [model.texts[i] for i in b])
+    assert np.allclose(batch, single, atol=1e-6)

@@ -151,6 +151,26 @@ def words(text: str, *, keep_stop: bool = False) -> list[str]:
     return result
 
 
+def search_words(text: str) -> list[str]:
+    """Words in jieba's search-engine mode: each word of ``words`` preceded by the two- and
+    three-character words of jieba's dictionary inside it (乡村振兴 → 乡村, 振兴, 乡村振兴), as
+    ``jieba.cut_for_search`` does, with the committee's terms kept whole."""
+    _ensure()
+    freq = jieba.dt.FREQ
+    result = []
+    for word in _cut(normalise(text)):
+        pieces = [word[i:i + n] for n in (2, 3) if len(word) > n
+                  for i in range(len(word) - n + 1) if freq.get(word[i:i + n])]
+        for token in [*pieces, word]:
+            token = token.strip()
+            if not token or token in STOP_WORDS:
+                continue
+            if len(token) == 1 and not _CJK.match(token) and not token.isalnum():
+                continue
+            result.append(token)
+    return result
+
+
 def analyzer(text: str) -> list[str]:
     """Analyzer for scikit-learn vectorisers: words plus word bigrams."""
     ws = words(text)

@@ -55,6 +55,22 @@ def _dice(ga: set[str], gb: set[str]) -> float:
     return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
 
 
+def _blend(char_cos: float, word_cos: float, ga: set[str], gb: set[str]) -> float:
+    """The three signals in one score. The order signal (trigram overlap) weighs in
+    proportion to how comparable the two texts' lengths are (r = shorter / longer, in distinct
+    trigrams); the rest of its weight goes to the character cosine. Between texts of like
+    length (a rewording, a word swap) that is the order signal as before; between a subject
+    and a body, whose trigram overlap says more about the body's length than about the
+    match, it is mostly the character cosine (docs/text.md, "Third round")."""
+    if ga and gb:
+        r = min(len(ga), len(gb)) / max(len(ga), len(gb))
+        order = r * _dice(ga, gb) + (1 - r) * char_cos
+    else:
+        order = 0.0
+    s = WEIGHTS[0] * char_cos + WEIGHTS[1] * word_cos + WEIGHTS[2] * order
+    return min(1.0, max(0.0, s))
+
+
 def order_score(a: str, b: str) -> float:
     """Overlap of character trigrams of the canonical texts: high only when words keep their
     order ("城市支援农村" and "农村支援城市" share no trigram around the swapped words)."""
@@ -103,9 +119,11 @@ class SimilarityModel:
             if not x.strip() or not y.strip():
                 out.append(0.0)
                 continue
-            s = (WEIGHTS[0] * char_cos[i] + WEIGHTS[1] * word_cos[i]
-                 + WEIGHTS[2] * order_score(x, y))
-            out.append(float(min(1.0, max(0.0, s))))
+            px, py = prepare(x), prepare(y)
+            ga, gb = _char_ngrams(px, 3), _char_ngrams(py, 3)
+            if not ga or not gb:  # too short for trigrams: the order signal is equality
+                ga = gb = {""} if px == py else set()
+            out.append(_blend(float(char_cos[i]), float(word_cos[i]), ga, gb))
         return out
 
     def indexed_pair_scores(self, a: np.ndarray, b: np.ndarray,
@@ -125,12 +143,10 @@ class SimilarityModel:
                 if blank[i] or blank[j]:
                     continue
                 ga, gb = self._grams(i), self._grams(j)
-                if ga and gb:
-                    order = _dice(ga, gb)
-                else:
-                    order = 1.0 if prepare(self.texts[i]) == prepare(self.texts[j]) else 0.0
-                s = WEIGHTS[0] * char_cos[k] + WEIGHTS[1] * word_cos[k] + WEIGHTS[2] * order
-                out[start + k] = min(1.0, max(0.0, s))
+                if not ga or not gb:  # too short for trigrams: the order signal is equality
+                    same = prepare(self.texts[i]) == prepare(self.texts[j])
+                    ga = gb = {""} if same else set()
+                out[start + k] = _blend(float(char_cos[k]), float(word_cos[k]), ga, gb)
         return out
 
     def nearest(self, text: str, k: int = 5, shortlist: int = 30) -> list[tuple[int, float]]:
@@ -159,8 +175,7 @@ class SimilarityModel:
         scores = []
         for n, i in enumerate(ids):
             grams = self._grams(i)
-            score = (WEIGHTS[0] * char_cos[n] + WEIGHTS[1] * word_cos[n]
-                     + WEIGHTS[2] * _dice(query_grams, grams))
+            score = _blend(float(char_cos[n]), float(word_cos[n]), query_grams, grams)
             for hg in half_grams:
                 if hg:
                     score = max(score, 0.9 * len(hg & grams) / len(hg))
