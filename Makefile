@@ -6,6 +6,9 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Whole modules (or classes) to a worker, slowest first (HEAVY in tests/conftest.py): the
+# module and class fixtures (demo builds) are built once, and the two workers end together.
+XDIST := -n 2 --dist loadscope --no-loadscope-reorder
 
 .PHONY: demo test test-clocks test-only lint venv messages serve worker clean audit check-deploy
 
@@ -50,7 +53,7 @@ lint: venv
 test: venv messages
 	@tools/install-system-deps.sh
 	$(MAKE) lint
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 # The date-sensitive tests with the clock moved to awkward days (tools/moved-clocks.sh).
 test-clocks: venv messages
@@ -58,7 +61,7 @@ test-clocks: venv messages
 
 # The suite alone (used by .ci/run for the PostgreSQL pass).
 test-only: venv messages
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 # Known vulnerabilities in the installed packages (tools/audit_deps.py: fails on a finding,
 # reports UNAUDITED without failing when the vulnerability service is unreachable; AUDIT_STRICT=1

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -105,21 +106,86 @@ def _fresh_process_caches(tmp_path_factory, monkeypatch):
 STORY_DAY = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
+# Test files that never reach a database: none of their tests asks for ``db``,
+# ``transactional_db``, ``live_server`` or the ``django_db`` mark (pytest-django refuses any
+# query from such a test, so the SQLite pass proves it), and none starts a process with the
+# configured DATABASE_URL. The PostgreSQL pass skips them: it would repeat them unchanged.
+# pytest_collection_modifyitems fails the run if a test in one of them starts to use the database.
+ENGINE_FREE = {
+    "tests/core/test_write_rules.py": "reads the source code (ast): where writes may happen",
+    "tests/core/test_tenancy_rule.py": "reads the source code (ast): views read through scoped()",
+    "tests/core/test_clock.py": "reads the source code and the clock module",
+    "tests/test_layers.py": "the import graph of the source",
+    "tests/test_translations.py": "the .po catalogues on disk",
+    "tests/textmining/test_hottopics.py": "text mining on in-memory messages (no models)",
+    "tests/textmining/test_similarity.py": "text similarity on strings",
+    "tests/textmining/test_cli.py": "`xieshang text` on CSV files, no database",
+    "tests/meetings/test_counting.py": "vote counting rules on in-memory ballots",
+    "tests/core/test_uploads.py": "the upload check on in-memory files",
+    "tests/core/test_xlsx.py": "workbook writing in memory",
+    "tests/search/test_kind_labels.py": "labels of search kinds, a pure function",
+    "tests/proposals/test_document_names.py": "download file names, a pure function",
+    "tests/api/test_schema_names.py": "the OpenAPI document, built from the code",
+}
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences",
+                "django_db_serialized_rollback", "live_server", "django_db_setup"}
+
+# Scheduling: the slowest work units first, so that the two xdist workers finish together (a
+# long unit started last keeps the other worker idle). The weights are seconds (setup, call and
+# teardown) from `pytest -n 2 --durations=0` on a loaded machine (load 9-25, 2026-12-06; the
+# files that run marked ~ were not reached by that run and are estimates). A unit is what
+# --dist loadscope sends whole (a module, or a class). Everything else keeps its order.
+HEAVY = {
+    "tests/browser/test_crawl.py": 600,  # ~ every demo login crawled, phone and desktop
+    "tests/api/test_schema_fuzz.py": 260,
+    "tests/devdata/test_demo.py": 250,  # TestBuiltDemo and the module's functions
+    "tests/opinions/test_reports.py": 256,
+    "tests/devdata/test_portal_demo.py": 228,
+    "tests/core/test_move.py": 200,  # ~ a demo built by the commands, moves in processes
+    "tests/participation/test_pages.py": 143,
+    "tests/devdata/test_activities_demo.py": 105,
+    "tests/security/test_hostile_forms.py": 100,  # ~
+    "tests/opinions/test_refusals.py": 90,
+    "tests/core/test_backup.py": 60,  # ~
+    "tests/portal/test_learning.py": 69,
+    "tests/api/test_plumbing.py": 60,
+    "tests/proposals/test_attachments.py": 59,
+    "tests/faults/": 50,  # ~
+    "tests/security/": 40,  # ~
+    "tests/browser/": 30,  # ~ a Chromium per test
+}
+
+
+def _weight(nodeid: str) -> int:
+    return max((w for prefix, w in HEAVY.items() if nodeid.startswith(prefix)), default=0)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The PostgreSQL pass skips tests that run only SQLite installs of their own (marker
-    ``own_sqlite``): they never touch the configured database, so the pass would repeat them
-    unchanged (the SQLite pass runs them)."""
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        return
-    skip = pytest.mark.skip(reason="own SQLite installs only: run in the SQLite pass")
+    """The slowest tests first (HEAVY). The PostgreSQL pass skips tests that run only SQLite
+    installs of their own (marker ``own_sqlite``) and the files of ENGINE_FREE: they never touch
+    the configured database, so the pass would repeat them unchanged (the SQLite pass runs
+    them)."""
+    items.sort(key=lambda item: -_weight(item.nodeid))  # stable: the rest keep their order
+    postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    own = pytest.mark.skip(reason="own SQLite installs only: run in the SQLite pass")
     for item in items:
-        if item.get_closest_marker("own_sqlite"):
-            item.add_marker(skip)
+        path = item.nodeid.split("::", 1)[0]
+        if path in ENGINE_FREE:
+            if (set(getattr(item, "fixturenames", ())) & _DB_FIXTURES
+                    or item.get_closest_marker("django_db")):
+                raise pytest.UsageError(f"{item.nodeid} uses the database: take {path} out of "
+                                        "ENGINE_FREE in tests/conftest.py")
+            if postgres:
+                item.add_marker(pytest.mark.skip(
+                    reason=f"engine-free ({ENGINE_FREE[path]}): run in the SQLite pass"))
+        if postgres and item.get_closest_marker("own_sqlite"):
+            item.add_marker(own)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--clock", default="", metavar="YYYY-MM-DD[THH:MM]",
-                     help="run with the clock moved to this local date (and time)")
+    parser.addoption("--clock", default="", metavar="YYYY-MM-DD[THH:MM][,…]",
+                     help="run with the clock moved to this local date (and time); several, "
+                          "comma-separated, run every test once at each in one session")
 
 
 def moved_clock_from(value: str) -> dt.datetime:
@@ -127,9 +193,26 @@ def moved_clock_from(value: str) -> dt.datetime:
     return moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
+def clock_days(config: pytest.Config) -> list[str]:
+    """The days ``--clock`` names (none, one, or several separated by commas or spaces)."""
+    return [day for day in re.split(r"[,\s]+", config.getoption("--clock")) if day]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """With several ``--clock`` days every test runs once at each (tools/moved-clocks.sh): one
+    session pays Django's start, the test databases' migrations and the collection once instead
+    of once per day. The day is a session-scoped parameter, so pytest runs all tests of one day,
+    then all of the next (the clock moves between days, never inside a test's fixtures)."""
+    days = clock_days(metafunc.config)
+    if len(days) > 1 and "_moved_clock" in metafunc.fixturenames:
+        metafunc.parametrize("_moved_clock", days, indirect=True, scope="session",
+                             ids=[f"clock={day}" for day in days])
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _moved_clock(request: pytest.FixtureRequest) -> Iterator[None]:
-    value = request.config.getoption("--clock")
+    days = clock_days(request.config)
+    value = getattr(request, "param", None) or (days[0] if len(days) == 1 else "")
     if not value:
         yield
         return
