@@ -21,7 +21,7 @@ from xieshang.core.models import ApiToken, AuditLog, Notification
 
 pytestmark = pytest.mark.django_db
 
-LIST_FIELDS = {"items", "count", "page", "page_size", "pages"}
+LIST_FIELDS = {"items", "count", "more", "page", "page_size", "pages"}
 PAGE_WORDS = {"total", "next", "previous", "offset", "limit", "cursor"}  # home-made pages
 
 

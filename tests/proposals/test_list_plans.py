@@ -56,6 +56,32 @@ def test_each_lists_first_page_is_read_from_the_order_index(world):
     assert seen >= 15  # every role's lists were looked at
 
 
+@pytest.mark.django_db(transaction=False)
+def test_the_staffs_filters_read_their_first_page_in_order_from_an_index(world):
+    """Status, category and session: each filter has an index in the lists' order (migration
+    0006), so its first page and its capped count are not a sort of every match."""
+    from xieshang.core.paging import COUNT_CAP
+
+    p = reach(world, Status.FILED)
+    reach(world, Status.SUBMITTED)
+    actor = world.actor("staff")
+    for key, value, index in (("status", Status.FILED, "proposal_status_order"),
+                              ("category", p.category_id, "proposal_category_order"),
+                              ("session", p.session_id, "proposal_session_order")):
+        params = {k: "" for k in selectors.FILTERS} | {key: str(value)}
+        qs = selectors.proposal_list(actor, None, params)
+        for query in (qs[:30], qs[:COUNT_CAP + 1]):
+            sql, params_ = query.query.sql_with_params()
+            plan = "\n".join(_plan(sql, params_))
+            where = f"{key}:\n{plan}"
+            assert index in plan, where
+            if connection.vendor == "postgresql":
+                assert "Sort" not in plan, where
+            else:
+                assert "TEMP B-TREE FOR ORDER BY" not in plan, where
+        assert list(qs[:30])
+
+
 def test_list_order_follows_the_sessions_date_when_it_changes(world):
     p = reach(world, Status.FILED)
     assert p.session_start == p.session.start_date
@@ -64,3 +90,16 @@ def test_list_order_follows_the_sessions_date_when_it_changes(world):
     session.save()
     p.refresh_from_db()
     assert p.session_start == session.start_date
+
+
+def test_the_list_counts_up_to_the_cap_and_says_more_than(client, world, monkeypatch):
+    from xieshang.core import paging
+
+    for _ in range(3):
+        reach(world, Status.SUBMITTED)
+    client.force_login(world.users["staff"])
+    zh = {"Accept-Language": "zh-hans"}
+    assert "共 3 件提案" in client.get("/proposals/", headers=zh).content.decode()
+    monkeypatch.setattr(paging, "COUNT_CAP", 2)
+    text = client.get("/proposals/", headers=zh).content.decode()
+    assert "超过 2 件提案" in text and "共 3 件提案" not in text

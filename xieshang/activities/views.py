@@ -41,6 +41,7 @@ from xieshang.core.http import XRequest, query_date, query_month
 from xieshang.core.lazy import lazy_import
 from xieshang.core.links import opens_for
 from xieshang.core.lists import Narrowed, condition, narrowed
+from xieshang.core.paging import CappedPaginator
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import ActivityGroup, HandlingUnit, Member, SpecialCommittee
 from xieshang.members.services import current_term
@@ -109,7 +110,7 @@ def activity_list(request: XRequest) -> HttpResponse:
     weeks = selectors.month_calendar(actor, year, month, **cal_filters)
     prev_month = (dt.date(year, month, 1) - dt.timedelta(days=1)).strftime("%Y-%m")
     next_month = (dt.date(year, month, 28) + dt.timedelta(days=4)).strftime("%Y-%m")
-    page = Paginator(selectors.activity_list(actor, **filters), 30).get_page(
+    page = CappedPaginator(selectors.activity_list(actor, **filters), 30).get_page(
         request.GET.get("page"))
     return render(request, "activities/activity_list.html", {
         "weeks": weeks, "year": year, "month": month, "prev_month": prev_month,

@@ -54,6 +54,7 @@ from xieshang.core.models import (
     Term,
     User,
 )
+from xieshang.core.paging import CappedPaginator
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 
@@ -157,7 +158,7 @@ def audit_changes(entry: AuditLog) -> list[dict[str, Any]]:
 @admin_page(permissions.can_view_audit_log)
 def audit_list(request: XRequest) -> HttpResponse:
     form = _audit_form(request)
-    page = Paginator(form.queryset(), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(form.queryset(), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [{"entry": e, "action": audit_labels.label(e.action, e.object_type),
              "actor": audit_labels.actor_name(e.actor_name, e.actor_id),
              "type": admin_forms.object_type_label(e.object_type) if e.object_type else "",

@@ -37,10 +37,11 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
-from xieshang.core import clock
+from xieshang.core import clock, paging
 from xieshang.core.inputs import field_name, pydantic_message
 from xieshang.core.middleware import client_ip
 from xieshang.core.models import ApiToken, User
+from xieshang.core.paging import COUNT_CAP
 from xieshang.core.permissions import Actor, acting, active_roles
 from xieshang.core.tenancy import scoped
 from xieshang.core.workflow import StaleVersion
@@ -219,8 +220,9 @@ def pick[T: models.Model](actor: Actor, model: type[T], pk: int | None, field: s
 
 # --- lists: the one contract -----------------------------------------------------------------
 # Every operation that answers a list is ``@paged`` (docs/api.md, "Lists"):
-# ``?page=&page_size=`` (at most MAX_PAGE_SIZE) → ``{"items", "count", "page", "page_size",
-# "pages"}``, in a stable order. tests/api/test_contract.py fails on a list answered otherwise.
+# ``?page=&page_size=`` (at most MAX_PAGE_SIZE) → ``{"items", "count", "more", "page",
+# "page_size", "pages"}``, in a stable order; the count stops at COUNT_CAP (``more``).
+# tests/api/test_contract.py fails on a list answered otherwise.
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -251,9 +253,13 @@ def stable(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
 
 
 class PageNumber(PaginationBase):
-    """``?page=2&page_size=50`` → ``{"items": [...], "count", "page", "page_size", "pages"}``.
+    """``?page=2&page_size=50`` → ``{"items": [...], "count", "more", "page", "page_size",
+    "pages"}``.
 
     A page past the end is empty (not an error), so a client can stop at the first empty page.
+    The rows are counted up to COUNT_CAP (a count over a LIMITed subquery, so a first page
+    costs the same at any size); ``more`` says there are more than ``count``, and ``pages``
+    is then the pages known.
     A queryset is ordered with the primary key as the last key (``stable``); a list keeps the
     order its selector gave it; ``Rows`` turns each row of the page into its output.
     """
@@ -265,7 +271,9 @@ class PageNumber(PaginationBase):
 
     class Output(Schema):
         items: list[Any]
-        count: int
+        count: int = Field(description=f"The rows, counted up to {COUNT_CAP:,}.")
+        more: bool = Field(description=f"More rows than ``count`` (past {COUNT_CAP:,} they are "
+                           "not counted: page on until a page is empty).")
         page: int
         page_size: int
         pages: int
@@ -281,11 +289,12 @@ class PageNumber(PaginationBase):
             queryset = list(queryset)
         size = pagination.page_size
         offset = (pagination.page - 1) * size
-        count = self._items_count(queryset)
+        count, more = paging.counted(queryset)
         rows = list(queryset[offset:offset + size])
         return {
             "items": [each(row) for row in rows] if each is not None else rows,
             "count": count,
+            "more": more,
             "page": pagination.page,
             "page_size": size,
             "pages": max(1, math.ceil(count / size)),

@@ -9,7 +9,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, PasswordChangeView, redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,6 +22,7 @@ from xieshang.core.http import XRequest
 from xieshang.core.middleware import MFA_VERIFIED_KEY, SESSION_KEY, client_ip
 from xieshang.core.models import Notification, Role, User
 from xieshang.core.notifications import notification_mark_all_read, notification_mark_read
+from xieshang.core.paging import CappedPaginator
 from xieshang.core.permissions import Actor
 from xieshang.core.public_sites import public_sites
 from xieshang.core.worklist import actions_for, worklist_for
@@ -290,7 +290,7 @@ def logout_everywhere(request: XRequest) -> HttpResponse:
 @login_required
 def notification_list(request: XRequest) -> HttpResponse:
     qs = Notification.objects.filter(recipient=request.user).select_related("committee")
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "core/notifications.html", {"page": page})
 
 

@@ -23,6 +23,7 @@ from xieshang.core.lazy import lazy_import
 from xieshang.core.links import opens_for
 from xieshang.core.lists import condition, narrowed
 from xieshang.core.models import User
+from xieshang.core.paging import CappedPaginator
 from xieshang.core.permissions import Actor
 from xieshang.core.selectors import public_committee
 from xieshang.core.tenancy import get_scoped_or_404, scoped
@@ -129,7 +130,7 @@ def _list_context(request: XRequest, actor: Actor) -> dict[str, object]:
         conditions.append(condition(fact[0] if fact else None))
         if filters.fact == "reported_up":
             conditions[-1] += f"（{_('dates are those of sending up')}）"
-    return {"page": Paginator(qs, 30).get_page(request.GET.get("page")), "filters": filters,
+    return {"page": CappedPaginator(qs, 30).get_page(request.GET.get("page")), "filters": filters,
             "narrowed": narrowed(request, conditions, ("fact",)),
             "statuses": OpinionReport.Status.choices, "categories": Category.choices,
             "sectors": scoped(actor, Sector).filter(is_active=True)}

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from xieshang.core.lazy import lazy_import
 from xieshang.core.links import opens_for
 from xieshang.core.lists import Narrowed, condition, narrowed
 from xieshang.core.models import Committee, Session
+from xieshang.core.paging import CappedPaginator
 from xieshang.core.permissions import Actor
 from xieshang.core.tenancy import get_scoped_or_404, scoped
 from xieshang.members.models import CollectiveBody, HandlingUnit, Sector
@@ -64,7 +64,7 @@ def proposal_list(request: XRequest, worklist: str | None = None) -> HttpRespons
     wl = selectors.WORKLISTS.get(worklist or "")
     params = _params(request)
     qs = selectors.proposal_list(actor, worklist, params)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 30).get_page(request.GET.get("page"))
     template = "proposals/_rows.html" if request.htmx else "proposals/list.html"
     return render(request, template, {
         "page": page, "params": params, "worklist": wl,
@@ -366,7 +366,7 @@ def public_list(request: XRequest, code: str) -> HttpResponse:
     """Disclosed replies, readable without logging in."""
     committee = get_object_or_404(Committee, code=code, is_active=True)
     qs = selectors.public_proposals(committee)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "proposals/public.html", {"committee": committee, "page": page,
                                                      "class_labels":
                                                          policies.class_labels(committee)})
