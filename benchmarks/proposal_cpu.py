@@ -10,6 +10,7 @@ test ``Client`` against the database in the settings (the demo county: ``XIESHAN
 ``--profile OP`` prints cProfile's top functions (cumulative and own time) for one operation:
 create, submit, file, fetch_api or fetch_page. The items created are real proposals of the
 demo county (like the peer benchmark's).
+``--sql OP`` prints the statements of its last request.
 """
 
 from __future__ import annotations
@@ -110,6 +111,8 @@ def main() -> None:
                         help="fetch each item this many times (steadier fetch medians)")
     parser.add_argument("--profile", default="", choices=["", *OPS])
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sql", default="", choices=["", *OPS],
+                        help="print the statements of the last request of this operation")
     parser.add_argument("--wsgi", action="store_true",
                         help="call the WSGI handler as gunicorn does (a connection per request)")
     args = parser.parse_args()
@@ -124,7 +127,10 @@ def main() -> None:
     category = member.get("/api/v1/proposals/categories").json()["items"][0]["id"]
     cpu: dict[str, list[float]] = {op: [] for op in OPS}
     queries: dict[str, int] = {}
-    profiler = cProfile.Profile()
+    # CPU time, not wall time: on a loaded machine a wall-clock profile charges whatever ran
+    # when the process was descheduled.
+    profiler = cProfile.Profile(time.process_time)
+    statements: list[str] = []
 
     def timed(op: str, client: Any, method: str, path: str, body: Any = None) -> Any:
         fn = getattr(client, method)
@@ -141,6 +147,8 @@ def main() -> None:
                                                     response.content[:300])
         cpu[op].append(spent * 1000)
         queries[op] = len(ctx.captured_queries)
+        if op == args.sql:
+            statements[:] = [q["sql"] for q in ctx.captured_queries]
         return response.json() if "json" in response.get("Content-Type", "") else None
 
     start = int(time.time()) % 100000 * 10
@@ -169,6 +177,8 @@ def main() -> None:
         xs = cpu[op][1:] or cpu[op]
         print(f"{op:16} median {statistics.median(xs):6.1f}  min {min(xs):6.1f}  "
               f"queries {queries.get(op, '')}")
+    for sql in statements:
+        print(sql[:240])
     if args.profile:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)

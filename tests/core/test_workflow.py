@@ -227,3 +227,30 @@ def test_schema_and_enum_names_are_the_lifecycles_own():
             name = step.input.__name__
             assert name.startswith(life.schema_prefix) or step.input is StepIn, (life, step)
             assert seen.setdefault(name, step.input) is step.input, name
+
+
+def test_a_row_the_caller_locked_is_not_read_again_and_a_refusal_undoes_the_callers_work(
+        report, actor):
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    calls: list[str] = []
+    life = toy(calls)
+    with transaction.atomic():
+        row = SelfReport.objects.select_for_update().get(pk=report.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            saved = transition(life, actor=actor, obj=row, step="go", version=0, data=_data(),
+                               prelocked=True)
+    assert saved is row and saved.status == S.SUBMITTED
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith("SELECT")
+                and 'FROM "duties_selfreport"' in q["sql"]]
+    assert SelfReportEvent.objects.filter(report=report, action="go").exists()
+    # Refused inside the caller's transaction: what the caller wrote before goes too.
+    other = SelfReport.objects.create(committee=report.committee, member=report.member,
+                                      year=2024)
+    with pytest.raises(PermissionDenied), transaction.atomic():
+        locked = SelfReport.objects.select_for_update().get(pk=other.pk)
+        SelfReportEvent.objects.create(committee=other.committee, report=other, action="x")
+        transition(toy(calls, allow=False), actor=actor, obj=locked, step="go", version=0,
+                   data=_data(), prelocked=True)
+    assert not SelfReportEvent.objects.filter(report=other).exists()

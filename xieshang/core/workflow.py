@@ -315,8 +315,11 @@ class Lifecycle[M: models.Model]:
     # --- taking a step ----------------------------------------------------------------------
 
     def take(self, *, actor: Actor, obj: M, step: str,
-             data: StepIn | Mapping[str, Any]) -> M:
-        """Take ``step`` with the input a user sent (a page's form or an API body)."""
+             data: StepIn | Mapping[str, Any], prelocked: bool = False) -> M:
+        """Take ``step`` with the input a user sent (a page's form or an API body).
+
+        ``prelocked``: ``obj`` was read ``select_for_update`` in the transaction that is open
+        (the API's operation fetches it so: one read instead of a fetch and a lock)."""
         s = self.step(step)
         if s.only_via:
             if not s.rule(actor, obj):
@@ -325,7 +328,7 @@ class Lifecycle[M: models.Model]:
         if not isinstance(data, StepIn):
             data = parse(s.input, data)
         return transition(self, actor=actor, obj=obj, step=step, version=data.version,
-                          data=data)
+                          data=data, prelocked=prelocked)
 
     def take_form(self, *, actor: Actor, obj: M, step: str, post: Any) -> M:
         s = self.step(step)
@@ -349,8 +352,10 @@ class Lifecycle[M: models.Model]:
 
 
 def transition[T: models.Model](lifecycle: Lifecycle[T], *, actor: Actor, obj: T, step: str,
-                                version: int | None, data: StepIn | None = None) -> T:
-    """Take ``step`` on ``obj`` and return the saved row (a fresh copy, locked then saved).
+                                version: int | None, data: StepIn | None = None,
+                                prelocked: bool = False) -> T:
+    """Take ``step`` on ``obj`` and return the saved row (a fresh copy, locked then saved;
+    ``prelocked``: ``obj`` itself, already read under lock in the transaction that is open).
 
     ``version`` is the version the user saw (None only for the platform's own steps). Every
     refusal is an exception and leaves nothing behind: ``StaleVersion``, ``ValidationError``
@@ -360,8 +365,12 @@ def transition[T: models.Model](lifecycle: Lifecycle[T], *, actor: Actor, obj: T
     if s is None:
         raise ValidationError(_("Unknown action."), code="unknown_action")
     data = data if data is not None else s.input.model_construct()
-    with transaction.atomic():
-        locked = lifecycle.lock(obj)
+    if prelocked and not transaction.get_connection().in_atomic_block:
+        raise AssertionError("prelocked=True needs the transaction the row was locked in")
+    # A row locked by the caller is inside the caller's transaction: no savepoint of our own
+    # (a refusal is an exception, which rolls the caller's transaction back too).
+    with transaction.atomic(savepoint=not prelocked):
+        locked = obj if prelocked else lifecycle.lock(obj)
         record: Any = locked
         if version is not None and record.version != version:
             raise StaleVersion(lifecycle.stale_message)

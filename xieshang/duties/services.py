@@ -9,8 +9,7 @@ from functools import partial
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.tasks import task
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -100,16 +99,36 @@ def schedule_recompute(committee: Committee | int, year: int) -> None:
     """
     now = clock.now()
     committee_id = committee if isinstance(committee, int) else committee.pk
-    row, created = DutyRecomputeRequest.objects.get_or_create(
-        committee_id=committee_id, year=year,
-        defaults={"requested_at": now, "queued_at": now})
-    stale = not created and row.queued_at < now - RECOMPUTE_STALE
-    if not created:
-        DutyRecomputeRequest.objects.filter(pk=row.pk).update(
-            generation=F("generation") + 1, requested_at=now,
-            **({"queued_at": now} if stale else {}))
-    if created or stale:
+    if _upsert_request(committee_id, year, now):
         transaction.on_commit(partial(_enqueue_recompute, committee_id, year))
+
+
+def _upsert_request(committee_id: int, year: int, now: dt.datetime) -> bool:
+    """Create the committee-year's pending request or bump it, in one statement (this runs
+    after every save of a watched row: get_or_create and an update were four statements
+    with their savepoint); True when it was created or found stale, i.e. a task is due.
+
+    The row read back has ``queued_at`` = ``now`` exactly when this statement set it (new or
+    stale); otherwise it keeps the time an earlier write queued its task."""
+    ops = connection.ops
+    table = ops.quote_name(DutyRecomputeRequest._meta.db_table)
+    stamp = ops.adapt_datetimefield_value(now)
+    stale = ops.adapt_datetimefield_value(now - RECOMPUTE_STALE)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (committee_id, year, requested_at, queued_at, generation) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, 1) ON CONFLICT (committee_id, year) DO UPDATE SET "
+            f"generation = {table}.generation + 1, requested_at = excluded.requested_at, "
+            f"queued_at = CASE WHEN {table}.queued_at < %s THEN excluded.queued_at "
+            f"ELSE {table}.queued_at END RETURNING queued_at",
+            [committee_id, year, stamp, stamp, stale])
+        row = cursor.fetchone()
+    queued = row[0]
+    col = DutyRecomputeRequest._meta.get_field("queued_at").get_col(
+        DutyRecomputeRequest._meta.db_table)
+    for convert in [*ops.get_db_converters(col), *col.get_db_converters(connection)]:
+        queued = convert(queued, col, connection)
+    return bool(queued == now)
 
 
 @transaction.atomic

@@ -215,12 +215,19 @@ def cosign(request: HttpRequest, pk: int, payload: CosignIn) -> dict[str, Any]:
 
 
 def _for_step(request: HttpRequest, pk: int) -> Proposal:
-    # A step locks and reads the row again (workflow.transition) and the answer is read after
-    # it: here only the 404 of a proposal the caller may not open, without the API's joins.
+    # Only the 404 of a proposal the caller may not open, without the API's joins (an unknown
+    # action's answer).
     return selectors.proposal_for_step(actor(request), pk)
 
 
+def _for_step_locked(request: HttpRequest, pk: int) -> Proposal:
+    # A step reads the row once, locked, in its transaction (the 404 and the engine's lock
+    # were two reads); the answer is read after it.
+    return selectors.proposal_for_step_locked(actor(request), pk)
+
+
 step_routes(router, PROPOSAL, path="/{int:pk}/actions", fetch=_for_step,
+            fetch_locked=_for_step_locked,
             out=lambda request, p: _detail_out(request, p.pk), response=ProposalDetailOut)
 
 

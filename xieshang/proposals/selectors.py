@@ -518,6 +518,14 @@ def proposal_for_step(actor: Actor, pk: int) -> Proposal:
     return _share_committee(actor, get_scoped_or_404(actor, visible(actor), pk=pk))
 
 
+def proposal_for_step_locked(actor: Actor, pk: int) -> Proposal:
+    """:func:`proposal_for_step` read ``select_for_update`` (the proposal's row only, as
+    ``Lifecycle.lock`` locks it), for a step taken in the transaction that is open: the 404
+    and the lock are one read."""
+    rows = visible(actor).select_for_update(of=("self",))
+    return _share_committee(actor, get_scoped_or_404(actor, rows, pk=pk))
+
+
 def _share_committee(actor: Actor, proposal: Proposal) -> Proposal:
     # The actor's committee object already knows its parents once a policy was read (the
     # navigation reads one): the proposal's copy would read them again.

@@ -45,6 +45,7 @@ from xieshang.proposals.models import (
     Feedback,
     NotFiledReason,
     Proposal,
+    ProposalCoProposer,
     ProposalEvent,
     Rating,
     Reply,
@@ -139,15 +140,15 @@ def _months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
 
 
-def _next_serial(session: Session) -> int:
+def _next_serial(session_id: int) -> int:
     # Locking the session row serialises numbering within a session (PostgreSQL); SQLite runs
     # write transactions one at a time anyway (and has no row locks: the query was only
     # spent). The unique constraint is the last line. No ordering: it joined the committee,
     # whose row FOR UPDATE would have locked too.
     if connection.features.has_select_for_update:
-        list(Session.objects.select_for_update().filter(pk=session.pk).order_by()
+        list(Session.objects.select_for_update().filter(pk=session_id).order_by()
              .values_list("pk", flat=True))
-    top = Proposal.objects.filter(session=session).aggregate(m=Max("serial_number"))["m"]
+    top = Proposal.objects.filter(session_id=session_id).aggregate(m=Max("serial_number"))["m"]
     return (top or 0) + 1
 
 
@@ -345,11 +346,16 @@ def _submit(actor: Actor, p: Proposal, data: StepIn) -> Changes:
     _require_complete(p)
     now = clock.now()
     session, timing = session_for(p.committee, timezone.localdate(now))
-    due = WorkCalendar(p.committee).add_working_days(
-        timezone.localdate(now), int(policies.get(p.committee, "cosign_days"))).date
-    pending = p.co_proposers.filter(confirmed_at__isnull=True, declined=False)
-    pending.update(invited_at=now, due=due)
-    co_users = member_users(pending.values_list("member_id", flat=True))
+    # The co-signers still to answer are read first: without any (most proposals) neither
+    # their deadline (the working-day calendar: two reads) nor their update is needed.
+    pending = list(p.co_proposers.filter(confirmed_at__isnull=True, declined=False)
+                   .values_list("pk", "member_id"))
+    if pending:
+        due = WorkCalendar(p.committee).add_working_days(
+            timezone.localdate(now), int(policies.get(p.committee, "cosign_days"))).date
+        ProposalCoProposer.objects.filter(pk__in=[pk for pk, _m in pending]).update(
+            invited_at=now, due=due)
+    co_users = member_users(member_id for _pk, member_id in pending)
     return Changes(fields={"session": session, "timing": timing, "submitted_at": now},
                    notices=[Notice(staff_users(p.committee), _("A proposal was submitted")),
                             Notice(co_users, _("Please confirm co-signing a proposal"),
@@ -366,12 +372,12 @@ def _pass_round(actor: Actor, p: Proposal, data: StepIn) -> Changes:
 
 def _file(actor: Actor, p: Proposal, data: ProposalNoteIn) -> Changes:
     """立案: the proposal gets its number in the session; unconfirmed co-signers do not count."""
-    assert p.session is not None
+    assert p.session_id is not None  # the number needs the session's id only: no read
     kind = p.kind
     if kind != Proposal.Kind.COLLECTIVE:
         joint = p.co_proposers.filter(confirmed_at__isnull=False, declined=False).exists()
         kind = Proposal.Kind.JOINT if joint else Proposal.Kind.INDIVIDUAL
-    return Changes(fields={"serial_number": _next_serial(p.session), "filed_at": clock.now(),
+    return Changes(fields={"serial_number": _next_serial(p.session_id), "filed_at": clock.now(),
                            "kind": kind},
                    notices=[Notice(proposer_users(p), _("Your proposal was filed"))])
 
