@@ -130,42 +130,11 @@ ENGINE_FREE = {
 _DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences",
                 "django_db_serialized_rollback", "live_server", "django_db_setup"}
 
-# Scheduling: the slowest work units first, so that the two xdist workers finish together (a
-# long unit started last keeps the other worker idle). The weights are seconds (setup, call and
-# teardown) from `pytest -n 2 --durations=0` on a loaded machine (load 9-25, 2026-12-06; the
-# files that run marked ~ were not reached by that run and are estimates). A unit is what
-# --dist loadscope sends whole (a module, or a class). Everything else keeps its order.
-HEAVY = {
-    "tests/browser/test_crawl.py": 600,  # ~ every demo login crawled, phone and desktop
-    "tests/api/test_schema_fuzz.py": 260,
-    "tests/devdata/test_demo.py": 250,  # TestBuiltDemo and the module's functions
-    "tests/opinions/test_reports.py": 256,
-    "tests/devdata/test_portal_demo.py": 228,
-    "tests/core/test_move.py": 200,  # ~ a demo built by the commands, moves in processes
-    "tests/participation/test_pages.py": 143,
-    "tests/devdata/test_activities_demo.py": 105,
-    "tests/security/test_hostile_forms.py": 100,  # ~
-    "tests/opinions/test_refusals.py": 90,
-    "tests/core/test_backup.py": 60,  # ~
-    "tests/portal/test_learning.py": 69,
-    "tests/api/test_plumbing.py": 60,
-    "tests/proposals/test_attachments.py": 59,
-    "tests/faults/": 50,  # ~
-    "tests/security/": 40,  # ~
-    "tests/browser/": 30,  # ~ a Chromium per test
-}
-
-
-def _weight(nodeid: str) -> int:
-    return max((w for prefix, w in HEAVY.items() if nodeid.startswith(prefix)), default=0)
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The slowest tests first (HEAVY). The PostgreSQL pass skips tests that run only SQLite
+    """The PostgreSQL pass skips tests that run only SQLite
     installs of their own (marker ``own_sqlite``) and the files of ENGINE_FREE: they never touch
     the configured database, so the pass would repeat them unchanged (the SQLite pass runs
     them)."""
-    items.sort(key=lambda item: -_weight(item.nodeid))  # stable: the rest keep their order
     postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     own = pytest.mark.skip(reason="own SQLite installs only: run in the SQLite pass")
     for item in items:

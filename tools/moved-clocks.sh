@@ -22,11 +22,8 @@ DATE_FREE=(
 )
 IGNORED=()
 for path in "${DATE_FREE[@]}"; do IGNORED+=("--ignore=$path"); done
-# One session for all the days (tests/conftest.py parametrises every test by the day): Django's
-# start, the test databases' migrations and the collection are paid once, not once per day, and
-# the two workers wait for each other once at the end instead of after every day. One test at a
-# time to a worker (--maxschedchunk=1; these tests have no module fixtures to share), the six
-# demo builds first (HEAVY in tests/conftest.py), so neither worker is left with a long tail.
-echo "== clock moved to each of: $DATES"
-.venv/bin/pytest -q -n "${PYTEST_WORKERS:-2}" --maxschedchunk=1 -p no:warnings -m "not browser" \
-  --clock="$(echo $DATES | tr ' ' ',')" "${IGNORED[@]}" "${MODULES[@]}" "$@"
+for day in $DATES; do
+  echo "== clock moved to $day"
+  .venv/bin/pytest -q -n "${PYTEST_WORKERS:-2}" -p no:warnings -m "not browser" --clock="$day" \
+    "${IGNORED[@]}" "${MODULES[@]}"
+done
