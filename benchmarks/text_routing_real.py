@@ -54,6 +54,18 @@ def folds(labels: list[str], k: int, seed: int) -> list[list[int]]:
     return out
 
 
+def training_sample(parts: list[list[int]], k: int, labels: list[str], classes: list[str],
+                    size: int, rng: random.Random) -> list[int]:
+    """At most ``size`` rows of each class from every fold but the ``k``-th (drawn from ``rng``
+    in class order, so a seed gives the same samples to every benchmark)."""
+    pool: dict[str, list[int]] = defaultdict(list)
+    for j, part in enumerate(parts):
+        if j != k:
+            for i in part:
+                pool[labels[i]].append(i)
+    return [i for label in classes for i in rng.sample(pool[label], min(size, len(pool[label])))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--csv", default=str(DEFAULT_CSV))
@@ -83,13 +95,7 @@ def main() -> None:
     for size in [int(s) for s in args.sizes.split(",")]:
         scores, seconds, trained = [], [], []
         for k, test in enumerate(parts):
-            pool: dict[str, list[int]] = defaultdict(list)
-            for j, part in enumerate(parts):
-                if j != k:
-                    for i in part:
-                        pool[labels[i]].append(i)
-            train_ids = [i for label in classes
-                         for i in rng.sample(pool[label], min(size, len(pool[label])))]
+            train_ids = training_sample(parts, k, labels, classes, size, rng)
             model = train([texts[i] for i in train_ids], [labels[i] for i in train_ids])
             result = evaluate(model, [texts[i] for i in test], [labels[i] for i in test])
             scores.append(result.macro_f1)

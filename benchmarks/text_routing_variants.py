@@ -49,7 +49,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
-from benchmarks.text_routing_real import folds  # noqa: E402
+from benchmarks.text_routing_real import folds, training_sample  # noqa: E402
 from xieshang.textmining import segment  # noqa: E402
 from xieshang.textmining.csvio import joined_text, read_csv, require_columns  # noqa: E402
 from xieshang.textmining.router import HEAD_CHARS, build_pipeline  # noqa: E402
@@ -146,13 +146,7 @@ def main() -> None:
         rng = random.Random(seed)
         for size in [int(s) for s in args.sizes.split(",")]:
             for k, test in enumerate(parts):
-                pool: dict[str, list[int]] = defaultdict(list)
-                for j, part in enumerate(parts):
-                    if j != k:
-                        for i in part:
-                            pool[labels[i]].append(i)
-                tr = [i for label in classes
-                      for i in rng.sample(pool[label], min(size, len(pool[label])))]
+                tr = training_sample(parts, k, labels, classes, size, rng)
                 if size in skip:  # drawn (the samples of later sizes stay the same), not trained
                     continue
                 y = [labels[i] for i in tr]
